@@ -1,0 +1,60 @@
+package validator
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/bluesky-social/indigo/atproto/syntax"
+)
+
+// DefRef names one definition of one lexicon: an NSID and a def name.
+// The zero Name never appears: ParseDefRef turns "nsid" into "nsid#main".
+type DefRef struct {
+	NSID syntax.NSID
+	Name string
+}
+
+// ParseDefRef parses "nsid" (meaning nsid#main) or "nsid#name".
+func ParseDefRef(s string) (DefRef, error) {
+	nsidPart, name, hasFragment := strings.Cut(s, "#")
+	nsid, err := syntax.ParseNSID(nsidPart)
+	if err != nil {
+		return DefRef{}, fmt.Errorf("invalid definition reference %q: %w", s, err)
+	}
+	if !hasFragment {
+		name = "main"
+	}
+	if !validDefName(name) {
+		return DefRef{}, fmt.Errorf("invalid definition reference %q: bad definition name %q", s, name)
+	}
+	return DefRef{NSID: nsid, Name: name}, nil
+}
+
+// validDefName reports whether name can be a key of a lexicon's defs.
+func validDefName(name string) bool {
+	if name == "" || len(name) > 128 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+		case c >= '0' && c <= '9', c == '_', c == '-':
+			if i == 0 && c != '_' {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// String returns the form used in $type values: the bare NSID for main,
+// "nsid#name" otherwise.
+func (r DefRef) String() string {
+	if r.Name == "main" || r.Name == "" {
+		return string(r.NSID)
+	}
+	return string(r.NSID) + "#" + r.Name
+}

@@ -1,0 +1,18 @@
+package validator
+
+import "errors"
+
+// Sentinel errors; callers test them with errors.Is.
+var (
+	// ErrNotFound: the catalog has no such lexicon or definition.
+	ErrNotFound = errors.New("lexicon definition not found")
+	// ErrNoTarget: the definition has no such target (e.g. input of a query).
+	ErrNoTarget = errors.New("no such target")
+	// ErrAmbiguousTarget: no target was given and the definition has several.
+	ErrAmbiguousTarget = errors.New("ambiguous target")
+	// ErrInvalidJSON: the bytes are not JSON the data model accepts (syntax,
+	// depth, invalid UTF-8, trailing data, ...).
+	ErrInvalidJSON = errors.New("invalid JSON")
+	// ErrInvalidLexicon: a lexicon document cannot be parsed or compiled.
+	ErrInvalidLexicon = errors.New("invalid lexicon")
+)

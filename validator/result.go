@@ -1,0 +1,33 @@
+package validator
+
+// Result is the verdict on one value. Valid with a non-empty Unresolved
+// means "valid, except for what could not be checked".
+type Result struct {
+	Valid      bool         `json:"valid"`
+	Errors     []Error      `json:"errors"`
+	Unresolved []Unresolved `json:"unresolved"`
+}
+
+// Error is one rule that a value breaks.
+type Error struct {
+	// Path is the JSON Pointer (RFC 6901) of the offending value, "" for the
+	// whole value; for a missing required field it is the field's pointer.
+	Path string `json:"path"`
+	// Message says what is wrong in Lexicon terms, e.g.
+	// "text is 320 graphemes, maximum 300".
+	Message string `json:"message"`
+	// SchemaPath is the lexicon location of the rule, e.g.
+	// "app.bsky.feed.post#main/properties/text".
+	SchemaPath string `json:"schemaPath"`
+}
+
+// Unresolved is a reference the catalog could not supply, reached by a value.
+type Unresolved struct {
+	// Ref is the missing reference, e.g. "com.example.video#main" written as
+	// in $type form ("com.example.video").
+	Ref string `json:"ref"`
+	// Path is the JSON Pointer of the value that the reference governs.
+	Path string `json:"path"`
+	// SchemaPath is the lexicon location where the reference is written.
+	SchemaPath string `json:"schemaPath"`
+}
