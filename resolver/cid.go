@@ -1,16 +1,74 @@
 package resolver
 
-import "github.com/ipfs/go-cid"
+import (
+	"crypto/sha256"
+	"fmt"
+
+	"github.com/fxamacker/cbor/v2"
+	"github.com/ipfs/go-cid"
+	"github.com/multiformats/go-multihash"
+)
+
+// dagCBOR encodes with the DAG-CBOR (DRISL) normalisation: map keys sorted by
+// length then bytewise, definite lengths only. Integers are always minimal in
+// this library, and the values handed to it never contain floats (toCBOR
+// rejects them), so no float option matters.
+var dagCBOR = func() cbor.EncMode {
+	em, err := cbor.EncOptions{
+		Sort:        cbor.SortLengthFirst,
+		IndefLength: cbor.IndefLengthForbidden,
+		TagsMd:      cbor.TagsAllowed,
+		String:      cbor.StringToTextString,
+	}.EncMode()
+	if err != nil {
+		panic(fmt.Sprintf("resolver: DAG-CBOR encoder options: %v", err))
+	}
+	return em
+}()
 
 // EncodeDAGCBOR encodes a value decoded by validator.DecodeJSON as DAG-CBOR:
 // map keys sorted by length then bytewise, minimal integers, {"$link": …} as
 // tag 42, {"$bytes": …} as a byte string, no floats. Values outside the data
 // model are errors.
+//
+// Integer-valued numbers written with a fraction or exponent ("123.0", "1e2")
+// are integers; anything else with a fraction is a float and an error, as is
+// an integer outside the signed 64-bit range. Errors wrap
+// validator.ErrInvalidJSON and start with the JSON Pointer of the offending
+// value. Besides the types DecodeJSON produces, int and int64 are accepted.
 func EncodeDAGCBOR(v any) ([]byte, error) {
-	panic("TODO(resolver)")
+	c, err := toCBOR(v, 0)
+	if err != nil {
+		return nil, err
+	}
+	b, err := dagCBOR.Marshal(c)
+	if err != nil {
+		return nil, fmt.Errorf("encode DAG-CBOR: %w", err)
+	}
+	return b, nil
 }
 
 // RecordCID returns the CID (v1, dag-cbor, sha2-256) of v's DAG-CBOR encoding.
+// v must be a record: a JSON object within the data model.
 func RecordCID(v any) (cid.Cid, error) {
-	panic("TODO(resolver)")
+	if _, ok := v.(map[string]any); !ok {
+		return cid.Undef, &dataModelError{msg: fmt.Sprintf("a record must be an object, not %s", kindOf(v))}
+	}
+	b, err := EncodeDAGCBOR(v)
+	if err != nil {
+		return cid.Undef, err
+	}
+	return blockCID(b), nil
+}
+
+// blockCID is the CIDv1 (dag-cbor, sha2-256) of DAG-CBOR bytes.
+func blockCID(block []byte) cid.Cid {
+	sum := sha256.Sum256(block)
+	mh, err := multihash.Encode(sum[:], multihash.SHA2_256)
+	if err != nil {
+		// Encode fails only for unknown codes or a wrong digest length;
+		// both are constants here.
+		panic(fmt.Sprintf("resolver: multihash: %v", err))
+	}
+	return cid.NewCidV1(cid.DagCBOR, mh)
 }
