@@ -2,94 +2,80 @@ package service
 
 import (
 	"context"
-	"encoding/json"
+	"fmt"
+	"sync"
+	"sync/atomic"
 
-	"github.com/bluesky-social/indigo/atproto/syntax"
 	"github.com/ipfs/go-cid"
 
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/validator"
 )
 
-// Code classifies a failure for front ends. Its string is the XRPC error name.
-type Code string
-
+// Defaults for Options.
 const (
-	CodeInvalidRequest  Code = "InvalidRequest"  // bad input: 400, exit 2
-	CodeNotFound        Code = "LexiconNotFound" // unknown schema: 404
-	CodeCIDMismatch     Code = "CIDMismatch"     // pinned or published CID differs: 409
-	CodeUpstreamFailure Code = "UpstreamFailure" // network resolution failed: 502
-	CodeUpstreamTimeout Code = "UpstreamTimeout" // network resolution timed out: 504
-	CodeInternal        Code = "InternalError"   // a bug: 500
+	// DefaultCompilerCacheSize bounds the compilers kept for network-resolved
+	// schemas and unpublished documents (each one a catalog and its compiled
+	// schemas).
+	DefaultCompilerCacheSize = 64
+	// DefaultCheckerCacheSize bounds the ready Checkers kept for local
+	// schemas, so that naming one again costs a map lookup.
+	DefaultCheckerCacheSize = 4096
 )
 
-// ErrorCode classifies err (from this package, the resolver or the validator).
-func ErrorCode(err error) Code {
-	panic("TODO(service)")
+// Options tune a Service. Zero values mean the defaults.
+type Options struct {
+	CompilerCacheSize int
+	CheckerCacheSize  int
 }
-
-// SchemaRef is a schema as a user names it: an AT-URI or an NSID, and a
-// definition of that lexicon.
-type SchemaRef struct {
-	URI syntax.ATURI // empty when named by NSID
-	Def validator.DefRef
-}
-
-// ParseSchemaRef parses "at://did/com.atproto.lexicon.schema/nsid[#def]",
-// "nsid" or "nsid#def". Errors have CodeInvalidRequest.
-func ParseSchemaRef(s string) (SchemaRef, error) {
-	panic("TODO(service)")
-}
-
-// SchemaInfo says which schema record a verdict was made against.
-type SchemaInfo struct {
-	URI  string `json:"uri,omitempty"` // empty for directory documents
-	CID  string `json:"cid"`
-	NSID string `json:"nsid"`
-	Def  string `json:"def"`
-}
-
-// Request names what to check values against.
-type Request struct {
-	Schema  SchemaRef
-	CID     cid.Cid          // pinned CID; cid.Undef pins nothing
-	Target  validator.Target // "" picks the default target
-	Options validator.Options
-}
-
-// Checker is a resolved, authenticated, compiled schema: ready to validate
-// many values, from many goroutines.
-type Checker struct {
-	Info   SchemaInfo
-	Target validator.Target
-	Record *resolver.Record
-	schema *validator.Schema
-}
-
-// Validate checks one value decoded by validator.DecodeJSON.
-func (c *Checker) Validate(v any) validator.Result { return c.schema.Validate(v) }
-
-// JSONSchema returns the compiled JSON Schema.
-func (c *Checker) JSONSchema() json.RawMessage { return c.schema.JSONSchema() }
 
 // Service is safe for concurrent use.
 type Service struct {
 	res *resolver.Resolver
+
+	// localDocs and local are fixed at New: the resolver's local records
+	// never change, so one compiler (and its cache) serves them for the life
+	// of the process.
+	localDocs []*validator.Document
+	local     *validator.Compiler
+
+	// compilers holds compilers over local + something else (a network
+	// closure, an unpublished document), keyed by that something's
+	// NSID@CID set.
+	compilers *lru[string, *validator.Compiler]
+
+	// checkers short-cuts Prepare for requests answered by local records;
+	// bounded by maxCheckers (past it, new requests are simply not kept).
+	checkers    sync.Map // Request → *Checker
+	numCheckers atomic.Int64
+	maxCheckers int64
 }
 
-// New returns a Service over res.
+// New returns a Service over res with default Options.
 func New(res *resolver.Resolver) *Service {
-	return &Service{res: res}
+	return NewWithOptions(res, Options{})
 }
 
-// Prepare resolves, authenticates and compiles the schema req names.
-func (s *Service) Prepare(ctx context.Context, req Request) (*Checker, error) {
-	panic("TODO(service)")
-}
-
-// Lookup returns the schema record ref names, checked against pin.
-func (s *Service) Lookup(ctx context.Context, ref SchemaRef, pin cid.Cid) (*resolver.Record, error) {
-	panic("TODO(service)")
+// NewWithOptions returns a Service over res.
+func NewWithOptions(res *resolver.Resolver, opts Options) *Service {
+	if opts.CompilerCacheSize <= 0 {
+		opts.CompilerCacheSize = DefaultCompilerCacheSize
+	}
+	if opts.CheckerCacheSize <= 0 {
+		opts.CheckerCacheSize = DefaultCheckerCacheSize
+	}
+	records := res.Local()
+	docs := make([]*validator.Document, len(records))
+	for i, r := range records {
+		docs[i] = r.Document
+	}
+	return &Service{
+		res:         res,
+		localDocs:   docs,
+		local:       validator.NewCompiler(validator.NewCatalog(docs...)),
+		compilers:   newLRU[string, *validator.Compiler](opts.CompilerCacheSize),
+		maxCheckers: int64(opts.CheckerCacheSize),
+	}
 }
 
 // Catalog returns the local records (embedded and directories), by NSID.
@@ -98,16 +84,24 @@ func (s *Service) Catalog() []*resolver.Record { return s.res.Local() }
 // Network reports whether network resolution is on.
 func (s *Service) Network() bool { return s.res.Network() }
 
-// Lint checks lexicon documents (decoded by validator.DecodeJSON) for authors;
-// references resolve against the local catalog plus the documents themselves.
-// The result has one slice of errors per document, in order.
-func (s *Service) Lint(ctx context.Context, docs ...any) ([][]validator.Error, error) {
-	panic("TODO(service)")
+// Lookup returns the schema record ref names, checked against pin.
+func (s *Service) Lookup(ctx context.Context, ref SchemaRef, pin cid.Cid) (*resolver.Record, error) {
+	q := resolver.Query{URI: ref.URI, CID: pin}
+	if ref.URI == "" {
+		q.NSID = ref.Def.NSID
+	}
+	rec, err := s.res.Resolve(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("schema %s: %w", ref, err)
+	}
+	return rec, nil
 }
 
-// PrepareDocument compiles an unpublished lexicon document (for authors) with
-// the local catalog; def "" means main. It also returns the document's lint
-// errors; a document too broken to compile is an error with CodeInvalidRequest.
-func (s *Service) PrepareDocument(ctx context.Context, doc any, def string, target validator.Target, opts validator.Options) (*Checker, []validator.Error, error) {
-	panic("TODO(service)")
+// compilerWith returns a compiler over the local catalog plus docs (which
+// override local documents of the same NSID), cached under key.
+func (s *Service) compilerWith(key string, docs []*validator.Document) *validator.Compiler {
+	if c, ok := s.compilers.get(key); ok {
+		return c
+	}
+	return s.compilers.add(key, validator.NewCompiler(s.catalogWith(docs)))
 }

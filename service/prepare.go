@@ -1,0 +1,168 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/bluesky-social/indigo/atproto/syntax"
+	"github.com/ipfs/go-cid"
+
+	"github.com/lexval/lexval/resolver"
+	"github.com/lexval/lexval/validator"
+)
+
+// SchemaInfo says which schema record a verdict was made against.
+type SchemaInfo struct {
+	URI  string `json:"uri,omitempty"` // empty for directory documents
+	CID  string `json:"cid"`
+	NSID string `json:"nsid"`
+	Def  string `json:"def"`
+}
+
+// Request names what to check values against.
+type Request struct {
+	Schema  SchemaRef
+	CID     cid.Cid          // pinned CID; cid.Undef pins nothing
+	Target  validator.Target // "" picks the default target
+	Options validator.Options
+}
+
+// Checker is a resolved, authenticated, compiled schema: ready to validate
+// many values, from many goroutines. Checkers are shared between callers:
+// treat every field as read-only.
+type Checker struct {
+	Info   SchemaInfo
+	Target validator.Target
+	Record *resolver.Record
+	// Missing lists the lexicons the schema references that network
+	// resolution could not supply, with the reason; values that reach them
+	// are reported as unresolved. Nil for local schemas.
+	Missing map[syntax.NSID]error
+	schema  *validator.Schema
+}
+
+// Validate checks one value decoded by validator.DecodeJSON.
+func (c *Checker) Validate(v any) validator.Result { return c.schema.Validate(v) }
+
+// JSONSchema returns the compiled JSON Schema.
+func (c *Checker) JSONSchema() json.RawMessage { return c.schema.JSONSchema() }
+
+// Schema returns the compiled schema.
+func (c *Checker) Schema() *validator.Schema { return c.schema }
+
+// Prepare resolves, authenticates and compiles the schema req names.
+func (s *Service) Prepare(ctx context.Context, req Request) (*Checker, error) {
+	if c, ok := s.checkers.Load(req); ok {
+		return c.(*Checker), nil
+	}
+	rec, err := s.Lookup(ctx, req.Schema, req.CID)
+	if err != nil {
+		return nil, err
+	}
+
+	var (
+		compiler *validator.Compiler
+		missing  map[syntax.NSID]error
+		local    = rec.Source != resolver.SourceNetwork
+	)
+	switch {
+	case local && s.isLocalDocument(rec):
+		compiler = s.local
+	case local:
+		// A local record the local catalog does not hold as is (say, an
+		// embedded record named by AT-URI that a directory overrides).
+		compiler = s.compilerWith("record "+closureKey([]*resolver.Record{rec}), []*validator.Document{rec.Document})
+	default:
+		records, miss, err := s.res.Closure(ctx, rec)
+		if err != nil {
+			return nil, fmt.Errorf("schema %s: references: %w", req.Schema, err)
+		}
+		docs := make([]*validator.Document, len(records))
+		for i, r := range records {
+			docs[i] = r.Document
+		}
+		compiler = s.compilerWith("closure "+closureKey(records), docs)
+		missing = miss
+	}
+
+	target, schema, err := compile(compiler, req.Schema.Def, req.Target, req.Options)
+	if err != nil {
+		return nil, fmt.Errorf("schema %s: %w", req.Schema, err)
+	}
+	c := &Checker{
+		Info: SchemaInfo{
+			URI:  string(rec.URI),
+			CID:  rec.CID.String(),
+			NSID: string(rec.NSID()),
+			Def:  req.Schema.Def.Name,
+		},
+		Target:  target,
+		Record:  rec,
+		Missing: missing,
+		schema:  schema,
+	}
+	if local && s.numCheckers.Load() < s.maxCheckers {
+		if prev, loaded := s.checkers.LoadOrStore(req, c); loaded {
+			return prev.(*Checker), nil
+		}
+		s.numCheckers.Add(1)
+	}
+	return c, nil
+}
+
+// isLocalDocument reports whether the local catalog holds rec's document.
+func (s *Service) isLocalDocument(rec *resolver.Record) bool {
+	doc, ok := s.local.Catalog().Document(rec.NSID())
+	return ok && (doc == rec.Document || doc.CID == rec.Document.CID)
+}
+
+// closureKey identifies a set of records by their NSID@CID, sorted.
+func closureKey(records []*resolver.Record) string {
+	ids := make([]string, len(records))
+	for i, r := range records {
+		ids[i] = string(r.NSID()) + "@" + r.CID.String()
+	}
+	sort.Strings(ids)
+	return strings.Join(ids, " ")
+}
+
+// compile picks the target (the default when want is "") and compiles ref.
+// Target errors name the targets that ref offers.
+func compile(c *validator.Compiler, ref validator.DefRef, want validator.Target, opts validator.Options) (validator.Target, *validator.Schema, error) {
+	cat := c.Catalog()
+	if _, err := cat.Def(ref); err != nil {
+		return "", nil, err
+	}
+	target := want
+	if target == "" {
+		t, err := cat.DefaultTarget(ref)
+		if err != nil {
+			return "", nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
+		}
+		target = t
+	} else if doc, ok := cat.Document(ref.NSID); ok {
+		if offered := doc.Targets(ref.Name); !slices.Contains(offered, target) {
+			return "", nil, fmt.Errorf("%w: %w: %s has no %s target (%s)", ErrInvalidRequest, validator.ErrNoTarget, ref, target, describeTargets(offered))
+		}
+	}
+	schema, err := c.Compile(ref, target, opts)
+	if err != nil {
+		return "", nil, err
+	}
+	return target, schema, nil
+}
+
+func describeTargets(ts []validator.Target) string {
+	if len(ts) == 0 {
+		return "it offers none"
+	}
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = string(t)
+	}
+	return "it offers: " + strings.Join(names, ", ")
+}

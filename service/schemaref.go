@@ -1,0 +1,75 @@
+package service
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/bluesky-social/indigo/atproto/syntax"
+
+	"github.com/lexval/lexval/validator"
+)
+
+// SchemaCollection is the collection that holds published lexicons.
+const SchemaCollection syntax.NSID = "com.atproto.lexicon.schema"
+
+// SchemaRef is a schema as a user names it: an AT-URI or an NSID, and a
+// definition of that lexicon.
+type SchemaRef struct {
+	URI syntax.ATURI // empty when named by NSID
+	Def validator.DefRef
+}
+
+// ParseSchemaRef parses "at://did/com.atproto.lexicon.schema/nsid[#def]",
+// "nsid" or "nsid#def". Errors have CodeInvalidRequest.
+func ParseSchemaRef(s string) (SchemaRef, error) {
+	if s == "" {
+		return SchemaRef{}, fmt.Errorf("%w: schema is empty (want an AT-URI, NSID or NSID#def)", ErrInvalidRequest)
+	}
+	if !strings.HasPrefix(s, "at://") {
+		def, err := validator.ParseDefRef(s)
+		if err != nil {
+			return SchemaRef{}, fmt.Errorf("%w: schema %q is neither an AT-URI nor an NSID: %w", ErrInvalidRequest, s, err)
+		}
+		return SchemaRef{Def: def}, nil
+	}
+
+	// syntax.ATURI has no fragment; the fragment names the definition.
+	raw, fragment, hasFragment := strings.Cut(s, "#")
+	uri, err := syntax.ParseATURI(raw)
+	if err != nil {
+		return SchemaRef{}, fmt.Errorf("%w: invalid AT-URI %q: %w", ErrInvalidRequest, s, err)
+	}
+	if !uri.Authority().IsDID() {
+		return SchemaRef{}, fmt.Errorf("%w: AT-URI %q: the authority must be a DID, the repository that publishes the lexicon", ErrInvalidRequest, s)
+	}
+	if uri.Collection() != SchemaCollection {
+		return SchemaRef{}, fmt.Errorf("%w: AT-URI %q: collection must be %s", ErrInvalidRequest, s, SchemaCollection)
+	}
+	rkey := uri.RecordKey().String()
+	if rkey == "" {
+		return SchemaRef{}, fmt.Errorf("%w: AT-URI %q: the record key (the lexicon's NSID) is missing", ErrInvalidRequest, s)
+	}
+	defText := rkey
+	if hasFragment {
+		defText += "#" + fragment
+	}
+	def, err := validator.ParseDefRef(defText)
+	if err != nil {
+		return SchemaRef{}, fmt.Errorf("%w: AT-URI %q: record key and fragment must name a lexicon definition: %w", ErrInvalidRequest, s, err)
+	}
+	return SchemaRef{URI: uri, Def: def}, nil
+}
+
+// String returns the reference as ParseSchemaRef accepts it.
+func (r SchemaRef) String() string {
+	if r.URI == "" {
+		if r.Def.Name == "main" || r.Def.Name == "" {
+			return string(r.Def.NSID)
+		}
+		return string(r.Def.NSID) + "#" + r.Def.Name
+	}
+	if r.Def.Name == "main" || r.Def.Name == "" {
+		return string(r.URI)
+	}
+	return string(r.URI) + "#" + r.Def.Name
+}
