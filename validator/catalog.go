@@ -1,6 +1,12 @@
 package validator
 
-import "github.com/bluesky-social/indigo/atproto/syntax"
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/bluesky-social/indigo/atproto/syntax"
+)
 
 // Catalog is an immutable set of lexicon documents keyed by NSID.
 type Catalog struct {
@@ -25,12 +31,29 @@ func (c *Catalog) Document(nsid syntax.NSID) (*Document, bool) {
 
 // Documents returns every document, sorted by NSID.
 func (c *Catalog) Documents() []*Document {
-	panic("TODO(validator)")
+	out := make([]*Document, 0, len(c.docs))
+	for _, d := range c.docs {
+		out = append(out, d)
+	}
+	slices.SortFunc(out, func(a, b *Document) int { return strings.Compare(string(a.ID), string(b.ID)) })
+	return out
 }
 
 // Def returns the referenced definition, or an error wrapping ErrNotFound.
 func (c *Catalog) Def(ref DefRef) (*Def, error) {
-	panic("TODO(validator)")
+	doc, ok := c.docs[ref.NSID]
+	if !ok {
+		return nil, fmt.Errorf("%w: lexicon %s is not in the catalog", ErrNotFound, ref.NSID)
+	}
+	name := ref.Name
+	if name == "" {
+		name = "main"
+	}
+	def, ok := doc.Defs[name]
+	if !ok {
+		return nil, fmt.Errorf("%w: lexicon %s has no definition %q", ErrNotFound, ref.NSID, name)
+	}
+	return def, nil
 }
 
 // DefaultTarget picks the target when the caller gave none: record for a
@@ -38,5 +61,33 @@ func (c *Catalog) Def(ref DefRef) (*Def, error) {
 // a subscription, object for a non-primary definition. When the choice is not
 // unique the error wraps ErrAmbiguousTarget and names the targets that exist.
 func (c *Catalog) DefaultTarget(ref DefRef) (Target, error) {
-	panic("TODO(validator)")
+	def, err := c.Def(ref)
+	if err != nil {
+		return "", err
+	}
+	ts := def.targets()
+	if len(ts) == 0 {
+		return "", fmt.Errorf("%w: %s (type %s) has nothing to validate", ErrNoTarget, ref, def.Type)
+	}
+	switch def.Type {
+	case typeRecord:
+		return TargetRecord, nil
+	case typeSubscription:
+		if slices.Contains(ts, TargetMessage) {
+			return TargetMessage, nil
+		}
+	case typeQuery, typeProcedure:
+		var bodies []Target
+		for _, t := range ts {
+			if t == TargetInput || t == TargetOutput {
+				bodies = append(bodies, t)
+			}
+		}
+		if len(bodies) == 1 {
+			return bodies[0], nil
+		}
+	default:
+		return TargetObject, nil
+	}
+	return "", fmt.Errorf("%w: %s (type %s) has targets %s; choose one", ErrAmbiguousTarget, ref, def.Type, joinTargets(ts))
 }

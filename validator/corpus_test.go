@@ -1,0 +1,66 @@
+package validator
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/lexval/lexval/internal/reference"
+)
+
+// loadDir parses every *.json lexicon under dir (a reference directory).
+func loadDir(tb testing.TB, dir string) []*Document {
+	tb.Helper()
+	var docs []*Document
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		doc, err := ParseDocument(data)
+		if err != nil {
+			tb.Errorf("%s: %v", path, err)
+			return nil
+		}
+		docs = append(docs, doc)
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sort.Slice(docs, func(i, j int) bool { return docs[i].ID < docs[j].ID })
+	return docs
+}
+
+// corpusCatalog is the catalog of the 402 real lexicons in ../shared.
+func corpusCatalog(tb testing.TB) *Catalog {
+	tb.Helper()
+	return NewCatalog(loadDir(tb, reference.Path(tb, "atproto", "lexicons"))...)
+}
+
+// interopCatalog is the catalog of the interop fixtures' lexicons.
+func interopCatalog(tb testing.TB) *Catalog {
+	tb.Helper()
+	return NewCatalog(loadDir(tb, reference.Path(tb, "atproto", "interop-tests", "lexicon", "catalog"))...)
+}
+
+func TestParseCorpus(t *testing.T) {
+	cat := corpusCatalog(t)
+	docs := cat.Documents()
+	if len(docs) != 402 {
+		t.Errorf("got %d documents, want 402", len(docs))
+	}
+	for _, doc := range docs {
+		for _, ref := range doc.References() {
+			if ref == doc.ID {
+				t.Errorf("%s: References lists the document itself", doc.ID)
+			}
+		}
+	}
+}

@@ -1,0 +1,121 @@
+package validator
+
+// node is one parsed lexicon schema object: a definition, a property, an
+// array's items, a body schema. Only the fields of its type are set. Nodes are
+// immutable after parsing and shared by every schema compiled from them.
+type node struct {
+	typ string
+	// loc is the lexicon location of the node, e.g.
+	// "app.bsky.feed.post#main/properties/text" (see Error.SchemaPath).
+	loc string
+
+	// boolean, integer, string
+	constVal   any // bool, int64 or string; nil when absent
+	defaultVal any
+	intEnum    []int64
+	strEnum    []string
+	hasEnum    bool
+
+	// integer
+	minimum, maximum optInt
+
+	// string; minLength/maxLength also for bytes and array
+	format                     string
+	minLength, maxLength       optInt
+	minGraphemes, maxGraphemes optInt
+	knownValues                []string
+
+	// array
+	items *node
+
+	// object, params
+	properties map[string]*node
+	propNames  []string // sorted
+	required   []string
+	nullable   []string
+
+	// blob
+	accept  []string
+	maxSize optInt
+
+	// ref
+	ref DefRef
+	// union
+	refs   []DefRef
+	closed bool
+
+	// record
+	key    string
+	record *node
+
+	// query, procedure, subscription
+	parameters *node
+	input      *body
+	output     *body
+	message    *body
+}
+
+// body is the input or output of a query or procedure, or a subscription's
+// message.
+type body struct {
+	encoding string
+	schema   *node // nil when the body has no schema
+}
+
+// optInt is an optional integer constraint.
+type optInt struct {
+	v   int64
+	set bool
+}
+
+// isNullable reports whether the object n allows null for property name.
+func (n *node) isNullable(name string) bool {
+	for _, s := range n.nullable {
+		if s == name {
+			return true
+		}
+	}
+	return false
+}
+
+// isRequired reports whether the object n requires property name.
+func (n *node) isRequired(name string) bool {
+	for _, s := range n.required {
+		if s == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Lexicon type names.
+const (
+	typeBoolean       = "boolean"
+	typeInteger       = "integer"
+	typeString        = "string"
+	typeBytes         = "bytes"
+	typeCIDLink       = "cid-link"
+	typeBlob          = "blob"
+	typeArray         = "array"
+	typeObject        = "object"
+	typeParams        = "params"
+	typePermission    = "permission"
+	typeToken         = "token"
+	typeRef           = "ref"
+	typeUnion         = "union"
+	typeUnknown       = "unknown"
+	typeRecord        = "record"
+	typeQuery         = "query"
+	typeProcedure     = "procedure"
+	typeSubscription  = "subscription"
+	typePermissionSet = "permission-set"
+)
+
+// isPrimaryType reports whether t may only appear as a definition (ideally main).
+func isPrimaryType(t string) bool {
+	switch t {
+	case typeRecord, typeQuery, typeProcedure, typeSubscription, typePermissionSet:
+		return true
+	}
+	return false
+}
