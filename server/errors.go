@@ -1,0 +1,119 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/lexval/lexval/service"
+)
+
+// xrpcError is an error response in the XRPC shape.
+type xrpcError struct {
+	Status  int    `json:"-"`
+	Name    string `json:"error"`
+	Message string `json:"message"`
+}
+
+func (e *xrpcError) Error() string { return e.Name + ": " + e.Message }
+
+// badRequest is a 400 InvalidRequest saying what is wrong.
+func badRequest(format string, args ...any) *xrpcError {
+	return &xrpcError{Status: http.StatusBadRequest, Name: string(service.CodeInvalidRequest), Message: fmt.Sprintf(format, args...)}
+}
+
+// codeStatus is the one place where service codes become HTTP statuses.
+var codeStatus = map[service.Code]int{
+	service.CodeInvalidRequest:  http.StatusBadRequest,
+	service.CodeNotFound:        http.StatusNotFound,
+	service.CodeCIDMismatch:     http.StatusConflict,
+	service.CodeUpstreamFailure: http.StatusBadGateway,
+	service.CodeUpstreamTimeout: http.StatusGatewayTimeout,
+	service.CodeInternal:        http.StatusInternalServerError,
+}
+
+// statusName names the errors echo itself raises (routing, limits).
+var statusName = map[int]string{
+	http.StatusBadRequest:            "InvalidRequest",
+	http.StatusNotFound:              "NotFound",
+	http.StatusMethodNotAllowed:      "MethodNotAllowed",
+	http.StatusRequestEntityTooLarge: "PayloadTooLarge",
+	http.StatusUnsupportedMediaType:  "UnsupportedMediaType",
+	http.StatusServiceUnavailable:    "ServiceUnavailable",
+	http.StatusGatewayTimeout:        "UpstreamTimeout",
+	http.StatusInternalServerError:   "InternalServerError",
+}
+
+// toXRPCError classifies any error a handler or echo returns.
+func toXRPCError(err error, c echo.Context) *xrpcError {
+	var xe *xrpcError
+	if errors.As(err, &xe) {
+		return xe
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		return fromEchoError(he, c)
+	}
+	code := service.ErrorCode(err)
+	if code == service.CodeInternal {
+		return &xrpcError{Status: http.StatusInternalServerError, Name: string(code), Message: "internal error"}
+	}
+	return &xrpcError{Status: codeStatus[code], Name: string(code), Message: err.Error()}
+}
+
+func fromEchoError(he *echo.HTTPError, c echo.Context) *xrpcError {
+	req := c.Request()
+	name := statusName[he.Code]
+	if name == "" {
+		name = strings.ReplaceAll(http.StatusText(he.Code), " ", "")
+	}
+	var msg string
+	switch he.Code {
+	case http.StatusNotFound:
+		if strings.HasPrefix(req.URL.Path, "/xrpc/") {
+			// The XRPC name for a method this service does not offer.
+			name = "MethodNotImplemented"
+			msg = fmt.Sprintf("no XRPC method %s here", strings.TrimPrefix(req.URL.Path, "/xrpc/"))
+		} else {
+			msg = fmt.Sprintf("no page or endpoint at %s", req.URL.Path)
+		}
+	case http.StatusMethodNotAllowed:
+		msg = fmt.Sprintf("method %s is not allowed on %s", req.Method, req.URL.Path)
+		if allow := c.Response().Header().Get(echo.HeaderAllow); allow != "" {
+			msg += " (allowed: " + allow + ")"
+		}
+	default:
+		if s, ok := he.Message.(string); ok && s != "" {
+			msg = s
+		} else {
+			msg = strings.ToLower(http.StatusText(he.Code))
+		}
+	}
+	return &xrpcError{Status: he.Code, Name: name, Message: msg}
+}
+
+// handleError is echo's HTTPErrorHandler: every error leaves in the XRPC
+// shape.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	// The access log (observe) records the error with the request.
+	xe := toXRPCError(err, c)
+	h := c.Response().Header()
+	if h.Get("Content-Security-Policy") == "" {
+		h.Set("Content-Security-Policy", apiCSP)
+	}
+	if c.Request().Method == http.MethodHead {
+		err = c.NoContent(xe.Status)
+	} else {
+		err = c.JSON(xe.Status, xe)
+	}
+	if err != nil {
+		s.cfg.Logger.Warn("writing error response failed", slog.String("error", err.Error()))
+	}
+}

@@ -1,0 +1,80 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/lexval/lexval/validator"
+)
+
+// lintResponse answers one document.
+type lintResponse struct {
+	Valid  bool              `json:"valid"`
+	Errors []validator.Error `json:"errors"`
+}
+
+// lintBatchResponse answers {"documents": [...]}, one result per document
+// in order; valid when every document is.
+type lintBatchResponse struct {
+	Valid   bool             `json:"valid"`
+	Results []lintResultJSON `json:"results"`
+}
+
+type lintResultJSON struct {
+	ID     string            `json:"id,omitempty"` // the document's id when it has one
+	Valid  bool              `json:"valid"`
+	Errors []validator.Error `json:"errors"`
+}
+
+// POST /api/v1/lint
+//
+// A lexicon document, or {"documents": [...]} whose documents may reference
+// each other.
+func (s *Server) handleLint(c echo.Context) error {
+	body, err := s.readObject(c)
+	if err != nil {
+		return err
+	}
+	docs, batch, err := lintDocuments(body)
+	if err != nil {
+		return err
+	}
+	results, err := s.cfg.Service.Lint(c.Request().Context(), docs...)
+	if err != nil {
+		return err
+	}
+	if !batch {
+		return c.JSON(http.StatusOK, lintResponse{Valid: len(results[0]) == 0, Errors: results[0]})
+	}
+	resp := lintBatchResponse{Valid: true, Results: make([]lintResultJSON, len(docs))}
+	for i, errs := range results {
+		r := lintResultJSON{Valid: len(errs) == 0, Errors: errs}
+		if m, ok := docs[i].(map[string]any); ok {
+			r.ID, _ = m["id"].(string)
+		}
+		resp.Results[i] = r
+		resp.Valid = resp.Valid && r.Valid
+	}
+	return c.JSON(http.StatusOK, resp)
+}
+
+// lintDocuments tells a batch ({"documents": [...]}, nothing else) from a
+// single lexicon document.
+func lintDocuments(body map[string]any) (docs []any, batch bool, err error) {
+	raw, ok := body["documents"]
+	if !ok {
+		return []any{body}, false, nil
+	}
+	if err := checkFields(body, "lint request", "documents"); err != nil {
+		return nil, false, err
+	}
+	docs, ok = raw.([]any)
+	if !ok {
+		return nil, false, badRequest("lint request: field \"documents\" must be an array of lexicon documents, got %s", jsonKind(raw))
+	}
+	if len(docs) == 0 {
+		return nil, false, badRequest("lint request: \"documents\" is empty")
+	}
+	return docs, true, nil
+}

@@ -1,0 +1,97 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// apiCSP forbids everything: API responses are data, never a page to render
+// or frame.
+const apiCSP = "default-src 'none'; frame-ancestors 'none'"
+
+// observe logs every request and records its metrics. Errors are rendered
+// here, through the error handler, so that the status is final when counted.
+func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		elapsed := time.Since(start)
+		req, res := c.Request(), c.Response()
+		route := s.routeLabel(c)
+		s.metrics.observeRequest(route, req.Method, res.Status, elapsed)
+
+		level := slog.LevelInfo
+		if res.Status >= 500 {
+			level = slog.LevelError
+		}
+		if !s.cfg.Logger.Enabled(req.Context(), level) {
+			return nil
+		}
+		attrs := []slog.Attr{
+			slog.String("method", req.Method),
+			slog.String("route", route),
+			slog.String("path", req.URL.Path),
+			slog.Int("status", res.Status),
+			slog.Int64("bytes", res.Size),
+			slog.Duration("duration", elapsed),
+			slog.String("remote", req.RemoteAddr),
+		}
+		if err != nil && res.Status >= 500 {
+			attrs = append(attrs, slog.String("error", err.Error()))
+		}
+		s.cfg.Logger.LogAttrs(context.WithoutCancel(req.Context()), level, "http request", attrs...)
+		return nil
+	}
+}
+
+// logPanic records a recovered panic; the error it returns reaches the
+// error handler as a 500.
+func (s *Server) logPanic(c echo.Context, err error, stack []byte) error {
+	s.cfg.Logger.Error("panic in handler",
+		slog.String("method", c.Request().Method),
+		slog.String("path", c.Request().URL.Path),
+		slog.String("error", err.Error()),
+		slog.String("stack", string(stack)),
+	)
+	return fmt.Errorf("panic: %w", err)
+}
+
+// secureHeaders sets the headers every response carries. The content
+// security policy is left to each route: the web UI sets its own.
+func secureHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		return next(c)
+	}
+}
+
+// apiHeaders marks a route's responses as data.
+func apiHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", apiCSP)
+		h.Set("Cache-Control", "no-store")
+		return next(c)
+	}
+}
+
+// withTimeout bounds the work on each request, network resolution included.
+func (s *Server) withTimeout(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		ctx, cancel := context.WithTimeout(req.Context(), s.cfg.RequestTimeout)
+		defer cancel()
+		c.SetRequest(req.WithContext(ctx))
+		return next(c)
+	}
+}

@@ -1,0 +1,50 @@
+package server
+
+import (
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/lexval/lexval/web"
+)
+
+// register installs the middleware and every route.
+func (s *Server) register(ui *web.UI) {
+	e := s.echo
+	// Outermost first: observe sees the final status of everything below,
+	// panics included (Recover turns them into errors it hands back up).
+	e.Use(s.observe)
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		DisableErrorHandler: true,
+		DisablePrintStack:   true,
+		LogErrorFunc:        s.logPanic,
+	}))
+	e.Use(secureHeaders)
+	e.Use(s.withTimeout)
+
+	api := apiHeaders
+	e.POST("/api/v1/validate", s.handleValidate, api)
+	e.POST("/api/v1/lint", s.handleLint, api)
+	e.GET("/api/v1/schema", s.handleSchema, api)
+	e.GET("/xrpc/com.atproto.lexicon.resolveLexicon", s.handleResolveLexicon, api)
+	e.POST("/xrpc/com.atproto.lexicon.validate", s.handleXRPCValidate, api)
+	e.GET("/healthz", s.handleHealth, api)
+	e.GET("/readyz", s.handleReady, api)
+	e.GET("/metrics", echo.WrapHandler(s.metrics.handler()), api)
+	ui.Register(e)
+
+	s.routes = make(map[string]bool)
+	for _, r := range e.Routes() {
+		s.routes[r.Method+" "+r.Path] = true
+	}
+}
+
+// routeLabel names the route that served c for metrics and logs: its
+// pattern, never the raw path (which would make label values unbounded).
+func (s *Server) routeLabel(c echo.Context) string {
+	if p := c.Path(); s.routes[c.Request().Method+" "+p] {
+		return p
+	}
+	return "unmatched"
+}
+

@@ -1,0 +1,105 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/ipfs/go-cid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/lexval/lexval/service"
+	"github.com/lexval/lexval/validator"
+)
+
+// schemaResponse describes a schema record.
+type schemaResponse struct {
+	URI       string          `json:"uri,omitempty"` // absent for directory documents
+	CID       string          `json:"cid"`
+	NSID      string          `json:"nsid"`
+	IndexedAt string          `json:"indexedAt,omitempty"`
+	Source    string          `json:"source"`
+	Record    json.RawMessage `json:"record"`
+}
+
+// GET /api/v1/schema?uri=…|nsid=…[&cid=…][&format=jsonschema[&target=…]]
+func (s *Server) handleSchema(c echo.Context) error {
+	const where = "schema request"
+	q := c.QueryParams()
+	uri, nsid := q.Get("uri"), q.Get("nsid")
+	var raw string
+	switch {
+	case uri != "" && nsid != "":
+		return badRequest("%s: give either uri or nsid, not both", where)
+	case uri != "":
+		if !strings.HasPrefix(uri, "at://") {
+			return badRequest("%s: uri %q is not an AT-URI (use nsid= for an NSID)", where, uri)
+		}
+		raw = uri
+	case nsid != "":
+		if strings.HasPrefix(nsid, "at://") {
+			return badRequest("%s: nsid %q is an AT-URI (use uri=)", where, nsid)
+		}
+		raw = nsid
+	default:
+		return badRequest("%s: missing uri or nsid query parameter", where)
+	}
+	ref, err := service.ParseSchemaRef(raw)
+	if err != nil {
+		return badRequest("%s: %v", where, err)
+	}
+	pin, err := cidParam(q.Get("cid"), where)
+	if err != nil {
+		return err
+	}
+
+	switch format := q.Get("format"); format {
+	case "", "record":
+		if q.Get("target") != "" {
+			return badRequest("%s: target applies only with format=jsonschema", where)
+		}
+	case "jsonschema":
+		target, err := targetParam(q.Get("target"), where)
+		if err != nil {
+			return err
+		}
+		checker, err := s.cfg.Service.Prepare(c.Request().Context(), service.Request{Schema: ref, CID: pin, Target: target})
+		if err != nil {
+			return err
+		}
+		return c.JSONBlob(http.StatusOK, checker.JSONSchema())
+	default:
+		return badRequest("%s: unknown format %q (want record or jsonschema)", where, format)
+	}
+
+	rec, err := s.cfg.Service.Lookup(c.Request().Context(), ref, pin)
+	if err != nil {
+		return err
+	}
+	resp := schemaResponse{
+		URI:    string(rec.URI),
+		CID:    rec.CID.String(),
+		NSID:   string(rec.NSID()),
+		Source: string(rec.Source),
+		Record: rec.Value,
+	}
+	if !rec.IndexedAt.IsZero() {
+		resp.IndexedAt = rec.IndexedAt.UTC().Format(time.RFC3339)
+	}
+	return c.JSON(http.StatusOK, resp)
+}
+
+func cidParam(s, where string) (cid.Cid, error) {
+	if s == "" {
+		return cid.Undef, nil
+	}
+	return parseCID(s, where)
+}
+
+func targetParam(s, where string) (validator.Target, error) {
+	if s == "" {
+		return "", nil
+	}
+	return parseTarget(s, where)
+}

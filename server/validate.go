@@ -1,0 +1,176 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/ipfs/go-cid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/lexval/lexval/service"
+	"github.com/lexval/lexval/validator"
+)
+
+// validateResponse answers a single value.
+type validateResponse struct {
+	Valid      bool                   `json:"valid"`
+	Schema     service.SchemaInfo     `json:"schema"`
+	Target     validator.Target       `json:"target"`
+	Errors     []validator.Error      `json:"errors"`
+	Unresolved []validator.Unresolved `json:"unresolved"`
+}
+
+// batchResponse answers "values": valid when every value is.
+type batchResponse struct {
+	Valid   bool               `json:"valid"`
+	Schema  service.SchemaInfo `json:"schema"`
+	Target  validator.Target   `json:"target"`
+	Results []resultJSON       `json:"results"`
+}
+
+// resultJSON is a validator.Result whose lists are never null.
+type resultJSON struct {
+	Valid      bool                   `json:"valid"`
+	Errors     []validator.Error      `json:"errors"`
+	Unresolved []validator.Unresolved `json:"unresolved"`
+}
+
+func newResultJSON(r validator.Result) resultJSON {
+	out := resultJSON{Valid: r.Valid, Errors: r.Errors, Unresolved: r.Unresolved}
+	if out.Errors == nil {
+		out.Errors = []validator.Error{}
+	}
+	if out.Unresolved == nil {
+		out.Unresolved = []validator.Unresolved{}
+	}
+	return out
+}
+
+// POST /api/v1/validate
+//
+// {"schema": "<AT-URI | NSID | NSID#def>", "cid": "<pin>", "target": "...",
+// "value": <any> | "values": [...], "options": {"allowUnresolved", "lenient"}}
+func (s *Server) handleValidate(c echo.Context) error {
+	body, err := s.readObject(c)
+	if err != nil {
+		return err
+	}
+	const where = "validate request"
+	if err := checkFields(body, where, "schema", "cid", "target", "value", "values", "options"); err != nil {
+		return err
+	}
+	req, err := parseRequest(body, where)
+	if err != nil {
+		return err
+	}
+	value, single := body["value"]
+	rawValues, batch := body["values"]
+	switch {
+	case single && batch:
+		return badRequest("%s: give either \"value\" or \"values\", not both", where)
+	case !single && !batch:
+		return badRequest("%s: missing \"value\" (one value) or \"values\" (an array of values)", where)
+	}
+	var values []any
+	if batch {
+		var ok bool
+		if values, ok = rawValues.([]any); !ok {
+			return badRequest("%s: field \"values\" must be an array, got %s", where, jsonKind(rawValues))
+		}
+	}
+
+	checker, err := s.cfg.Service.Prepare(c.Request().Context(), req)
+	if err != nil {
+		return err
+	}
+	if single {
+		r := newResultJSON(checker.Validate(value))
+		s.metrics.observeResult(r)
+		return c.JSON(http.StatusOK, validateResponse{
+			Valid:      r.Valid,
+			Schema:     checker.Info,
+			Target:     checker.Target,
+			Errors:     r.Errors,
+			Unresolved: r.Unresolved,
+		})
+	}
+	resp := batchResponse{Valid: true, Schema: checker.Info, Target: checker.Target, Results: make([]resultJSON, len(values))}
+	for i, v := range values {
+		r := newResultJSON(checker.Validate(v))
+		s.metrics.observeResult(r)
+		resp.Results[i] = r
+		resp.Valid = resp.Valid && r.Valid
+	}
+	return c.JSON(http.StatusOK, resp)
+}
+
+// parseRequest reads schema, cid, target and options.
+func parseRequest(body map[string]any, where string) (service.Request, error) {
+	var req service.Request
+	schema, ok, err := stringField(body, where, "schema")
+	if err != nil {
+		return req, err
+	}
+	if !ok {
+		return req, badRequest("%s: missing \"schema\" (an AT-URI, NSID or NSID#def)", where)
+	}
+	if req.Schema, err = service.ParseSchemaRef(schema); err != nil {
+		return req, badRequest("%s: %v", where, err)
+	}
+	if req.CID, err = cidField(body, where); err != nil {
+		return req, err
+	}
+	if req.Target, err = targetField(body, where); err != nil {
+		return req, err
+	}
+	if opts, present := body["options"]; present {
+		m, ok := opts.(map[string]any)
+		if !ok {
+			return req, badRequest("%s: field \"options\" must be an object, got %s", where, jsonKind(opts))
+		}
+		where := where + " options"
+		if err := checkFields(m, where, "allowUnresolved", "lenient"); err != nil {
+			return req, err
+		}
+		if req.Options.AllowUnresolved, err = boolField(m, where, "allowUnresolved"); err != nil {
+			return req, err
+		}
+		if req.Options.Lenient, err = boolField(m, where, "lenient"); err != nil {
+			return req, err
+		}
+	}
+	return req, nil
+}
+
+func cidField(m map[string]any, where string) (cid.Cid, error) {
+	// An empty pin, as a form template may send, pins nothing.
+	s, ok, err := stringField(m, where, "cid")
+	if err != nil || !ok || s == "" {
+		return cid.Undef, err
+	}
+	return parseCID(s, where)
+}
+
+func parseCID(s, where string) (cid.Cid, error) {
+	c, err := cid.Decode(s)
+	if err != nil {
+		return cid.Undef, badRequest("%s: invalid CID %q: %v", where, s, err)
+	}
+	return c, nil
+}
+
+func targetField(m map[string]any, where string) (validator.Target, error) {
+	// An empty target means the default, as an absent one does.
+	s, ok, err := stringField(m, where, "target")
+	if err != nil || !ok || s == "" {
+		return "", err
+	}
+	return parseTarget(s, where)
+}
+
+func parseTarget(s, where string) (validator.Target, error) {
+	t, err := validator.ParseTarget(s)
+	if err != nil {
+		return "", badRequest("%s: %v", where, err)
+	}
+	return t, nil
+}

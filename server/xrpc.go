@@ -1,0 +1,162 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/bluesky-social/indigo/atproto/syntax"
+	"github.com/ipfs/go-cid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/lexval/lexval/service"
+	"github.com/lexval/lexval/validator"
+)
+
+// resolveLexiconOutput is com.atproto.lexicon.resolveLexicon's output.
+type resolveLexiconOutput struct {
+	URI    string          `json:"uri"`
+	CID    string          `json:"cid"`
+	Schema json.RawMessage `json:"schema"`
+}
+
+// GET /xrpc/com.atproto.lexicon.resolveLexicon?nsid=…
+func (s *Server) handleResolveLexicon(c echo.Context) error {
+	raw := c.QueryParam("nsid")
+	if raw == "" {
+		return badRequest("missing required parameter nsid")
+	}
+	nsid, err := syntax.ParseNSID(raw)
+	if err != nil {
+		return badRequest("parameter nsid %q is not an NSID: %v", raw, err)
+	}
+	ref := service.SchemaRef{Def: validator.DefRef{NSID: nsid, Name: "main"}}
+	rec, err := s.cfg.Service.Lookup(c.Request().Context(), ref, cid.Undef)
+	if err != nil {
+		return err
+	}
+	if rec.URI == "" {
+		// The method answers with a published record; a document read from
+		// a directory has none (and no AT-URI to give).
+		return &xrpcError{
+			Status:  http.StatusNotFound,
+			Name:    string(service.CodeNotFound),
+			Message: fmt.Sprintf("lexicon %s is loaded from a local file and has no published schema record", nsid),
+		}
+	}
+	return c.JSON(http.StatusOK, resolveLexiconOutput{URI: string(rec.URI), CID: rec.CID.String(), Schema: rec.Value})
+}
+
+// xrpcValidateResponse answers com.atproto.lexicon.validate.
+type xrpcValidateResponse struct {
+	Valid bool `json:"valid"`
+	// Errors are the record's errors, or the schema's lint errors when no
+	// record was given.
+	Errors     []validator.Error      `json:"errors"`
+	Unresolved []validator.Unresolved `json:"unresolved"`
+	// SchemaErrors are the lint errors of a schema given as a document
+	// together with a record; a record is not valid against a schema that
+	// is not.
+	SchemaErrors []validator.Error   `json:"schemaErrors,omitempty"`
+	Schema       *service.SchemaInfo `json:"schema,omitempty"`
+	Target       validator.Target    `json:"target,omitempty"`
+}
+
+// POST /xrpc/com.atproto.lexicon.validate
+//
+// {"schema": <lexicon document | AT-URI | NSID>, "record": <value, optional>,
+// "allowUnresolved": bool, "lenient": bool, "target": "..."}: without a
+// record, it lints the schema.
+func (s *Server) handleXRPCValidate(c echo.Context) error {
+	body, err := s.readObject(c)
+	if err != nil {
+		return err
+	}
+	const where = "validate request"
+	if err := checkFields(body, where, "schema", "record", "allowUnresolved", "lenient", "target"); err != nil {
+		return err
+	}
+	var opts validator.Options
+	if opts.AllowUnresolved, err = boolField(body, where, "allowUnresolved"); err != nil {
+		return err
+	}
+	if opts.Lenient, err = boolField(body, where, "lenient"); err != nil {
+		return err
+	}
+	target, err := targetField(body, where)
+	if err != nil {
+		return err
+	}
+	record, hasRecord := body["record"]
+	ctx := c.Request().Context()
+
+	switch schema := body["schema"].(type) {
+	case string:
+		ref, err := service.ParseSchemaRef(schema)
+		if err != nil {
+			return badRequest("%s: %v", where, err)
+		}
+		if !hasRecord {
+			return s.lintPublished(c, ref)
+		}
+		checker, err := s.cfg.Service.Prepare(ctx, service.Request{Schema: ref, Target: target, Options: opts})
+		if err != nil {
+			return err
+		}
+		r := newResultJSON(checker.Validate(record))
+		s.metrics.observeResult(r)
+		info := checker.Info
+		return c.JSON(http.StatusOK, xrpcValidateResponse{
+			Valid: r.Valid, Errors: r.Errors, Unresolved: r.Unresolved, Schema: &info, Target: checker.Target,
+		})
+
+	case map[string]any:
+		if !hasRecord {
+			results, err := s.cfg.Service.Lint(ctx, schema)
+			if err != nil {
+				return err
+			}
+			return c.JSON(http.StatusOK, xrpcValidateResponse{
+				Valid: len(results[0]) == 0, Errors: results[0], Unresolved: []validator.Unresolved{},
+			})
+		}
+		checker, lint, err := s.cfg.Service.PrepareDocument(ctx, schema, "", target, opts)
+		if err != nil {
+			return err
+		}
+		r := newResultJSON(checker.Validate(record))
+		s.metrics.observeResult(r)
+		info := checker.Info
+		return c.JSON(http.StatusOK, xrpcValidateResponse{
+			Valid: r.Valid && len(lint) == 0, Errors: r.Errors, Unresolved: r.Unresolved,
+			SchemaErrors: lint, Schema: &info, Target: checker.Target,
+		})
+
+	case nil:
+		if _, present := body["schema"]; !present {
+			return badRequest("%s: missing \"schema\" (a lexicon document, AT-URI or NSID)", where)
+		}
+	}
+	return badRequest("%s: field \"schema\" must be a lexicon document (object) or an AT-URI or NSID (string), got %s", where, jsonKind(body["schema"]))
+}
+
+// lintPublished lints the document of a resolved schema record.
+func (s *Server) lintPublished(c echo.Context, ref service.SchemaRef) error {
+	ctx := c.Request().Context()
+	rec, err := s.cfg.Service.Lookup(ctx, ref, cid.Undef)
+	if err != nil {
+		return err
+	}
+	doc, err := validator.DecodeJSON(rec.Value)
+	if err != nil {
+		return fmt.Errorf("schema %s: stored record: %w", ref, err)
+	}
+	results, err := s.cfg.Service.Lint(ctx, doc)
+	if err != nil {
+		return err
+	}
+	info := service.SchemaInfo{URI: string(rec.URI), CID: rec.CID.String(), NSID: string(rec.NSID()), Def: ref.Def.Name}
+	return c.JSON(http.StatusOK, xrpcValidateResponse{
+		Valid: len(results[0]) == 0, Errors: results[0], Unresolved: []validator.Unresolved{}, Schema: &info,
+	})
+}
