@@ -1,7 +1,6 @@
 package server
 
 import (
-
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
@@ -47,4 +46,3 @@ func (s *Server) routeLabel(c echo.Context) string {
 	}
 	return "unmatched"
 }
-
