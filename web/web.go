@@ -1,12 +1,24 @@
 package web
 
 import (
+	"errors"
+	"html/template"
 	"log/slog"
+	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/lexval/lexval/service"
 )
+
+// DefaultMaxBody bounds form submissions when Config.MaxBody is zero.
+const DefaultMaxBody = 2 << 20
+
+// ContentSecurityPolicy is sent with every page: only the embedded script and
+// stylesheet may run, so the pages carry no inline scripts, styles or handlers.
+const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 // Config configures the UI.
 type Config struct {
@@ -18,17 +30,103 @@ type Config struct {
 
 // UI serves the web pages and their static assets.
 type UI struct {
-	cfg Config
+	cfg    Config
+	svc    *service.Service
+	log    *slog.Logger
+	assets assets
+	pages  map[string]*template.Template
 }
 
 // New parses the embedded templates.
 func New(cfg Config) (*UI, error) {
-	panic("TODO(web)")
+	if cfg.Service == nil {
+		return nil, errors.New("web: config has no service")
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = DefaultMaxBody
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	a, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	u := &UI{cfg: cfg, svc: cfg.Service, log: cfg.Logger, assets: a}
+	if u.pages, err = parsePages(a); err != nil {
+		return nil, err
+	}
+	return u, nil
 }
 
 // Register adds the UI's routes to e: GET /, GET /lexicon/:nsid,
 // GET /lexicon/:did/:nsid (and POST for the no-JavaScript forms),
 // GET|POST /validate, GET /static/*.
 func (u *UI) Register(e *echo.Echo) {
-	panic("TODO(web)")
+	h := pageHeaders
+	e.GET("/", u.catalog, h)
+	// GET /lexicon?ref=… is the catalog's "open" form.
+	e.GET("/lexicon", u.open, h)
+	e.GET("/lexicon/:nsid", u.lexicon, h)
+	e.POST("/lexicon/:nsid", u.lexicon, h)
+	e.GET("/lexicon/:did/:nsid", u.lexicon, h)
+	e.POST("/lexicon/:did/:nsid", u.lexicon, h)
+	e.GET("/validate", u.draft, h)
+	e.POST("/validate", u.draft, h)
+	e.GET("/static/:name", u.static)
+	for _, prefix := range []string{"/lexicon/*", "/validate/*", "/static/*"} {
+		e.RouteNotFound(prefix, u.notFound, h)
+	}
+}
+
+// HandleError renders err as a page when the request is for one of the UI's
+// paths, and reports whether it did. A server's HTTPErrorHandler calls it
+// first so that errors raised before a UI handler runs (a body limit, a
+// method not allowed) still reach a person as a page rather than as JSON.
+func (u *UI) HandleError(err error, c echo.Context) bool {
+	if c.Response().Committed || !ownsPath(c.Request().URL.Path) {
+		return false
+	}
+	status := http.StatusInternalServerError
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		status = he.Code
+	}
+	setPageHeaders(c.Response().Header())
+	p := problemForStatus(status)
+	if status >= 500 {
+		u.log.Error("web page failed", "path", c.Request().URL.Path, "error", err)
+	}
+	if rerr := u.renderError(c, status, p); rerr != nil {
+		u.log.Error("render error page", "error", rerr)
+	}
+	return true
+}
+
+func ownsPath(p string) bool {
+	if p == "/" || p == "/lexicon" || p == "/validate" {
+		return true
+	}
+	for _, prefix := range []string{"/lexicon/", "/validate/", "/static/"} {
+		if strings.HasPrefix(p, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// pageHeaders sets the security headers every HTML page carries.
+func pageHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		setPageHeaders(c.Response().Header())
+		return next(c)
+	}
+}
+
+func setPageHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", ContentSecurityPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cache-Control", "no-cache")
 }

@@ -1,0 +1,104 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/lexval/lexval/resolver"
+	"github.com/lexval/lexval/service"
+)
+
+type catalogPage struct {
+	page
+	Open    openForm
+	Entries []catalogEntry
+}
+
+// openForm is the "open an AT-URI or NSID" form, with what the user typed.
+type openForm struct {
+	Ref     string
+	Network bool
+	Problem *problem
+}
+
+type catalogEntry struct {
+	NSID        string
+	Href        string
+	Type        string
+	Description string
+}
+
+// GET /
+func (u *UI) catalog(c echo.Context) error {
+	return u.renderCatalog(c, http.StatusOK, openForm{Network: u.svc.Network()})
+}
+
+func (u *UI) renderCatalog(c echo.Context, status int, open openForm) error {
+	recs := u.svc.Catalog()
+	entries := make([]catalogEntry, 0, len(recs))
+	for _, r := range recs {
+		typ, desc := summary(r)
+		entries = append(entries, catalogEntry{NSID: r.NSID().String(), Href: lexiconHref(r.URI.Authority().String(), r.NSID().String(), ""), Type: typ, Description: desc})
+	}
+	return u.renderPage(c, status, pageCatalog, catalogPage{page: page{Title: "Lexicon catalog", Section: "catalog"}, Open: open, Entries: entries})
+}
+
+// GET /lexicon?ref=… opens what the user typed: an AT-URI, an NSID or
+// NSID#def, by redirecting to its page.
+func (u *UI) open(c echo.Context) error {
+	raw := strings.TrimSpace(c.QueryParam("ref"))
+	open := openForm{Ref: raw, Network: u.svc.Network()}
+	if raw == "" {
+		open.Problem = &problem{Status: http.StatusBadRequest, Title: "Nothing to open", Message: "Type an NSID such as app.bsky.feed.post, or an AT-URI."}
+		return u.renderCatalog(c, http.StatusBadRequest, open)
+	}
+	ref, err := service.ParseSchemaRef(raw)
+	if err != nil {
+		p := problemFor(err)
+		p.Title = "Not an AT-URI or NSID"
+		open.Problem = &p
+		return u.renderCatalog(c, p.Status, open)
+	}
+	return c.Redirect(http.StatusSeeOther, refHref(ref))
+}
+
+// refHref is the page of a schema reference.
+func refHref(ref service.SchemaRef) string {
+	authority := ""
+	if ref.URI != "" {
+		authority = ref.URI.Authority().String()
+	}
+	return lexiconHref(authority, ref.Def.NSID.String(), ref.Def.Name)
+}
+
+// lexiconHref is /lexicon/{did}/{nsid} (Lexicon Garden's scheme) or
+// /lexicon/{nsid} for documents without an authority, with ?def= for a
+// definition other than main.
+func lexiconHref(authority, nsid, def string) string {
+	h := "/lexicon/"
+	if authority != "" {
+		h += url.PathEscape(authority) + "/"
+	}
+	h += url.PathEscape(nsid)
+	if def != "" && def != "main" {
+		h += "?def=" + url.QueryEscape(def)
+	}
+	return h
+}
+
+// summary is what the catalog says about a lexicon: its main definition's
+// type and description, or "definitions" for a lexicon without main.
+func summary(r *resolver.Record) (typ, desc string) {
+	doc := r.Document
+	typ, desc = "definitions", doc.Description
+	if m, ok := doc.Defs["main"]; ok {
+		typ = m.Type
+		if m.Description != "" {
+			desc = m.Description
+		}
+	}
+	return typ, desc
+}

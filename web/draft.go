@@ -1,0 +1,135 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/lexval/lexval/validator"
+)
+
+type draftPage struct {
+	page
+	Lexicon         string
+	Record          string
+	Def             string
+	Targets         []choice
+	AllowUnresolved bool
+	Lint            *lintView
+	Result          *resultView
+	Problem         *problem
+}
+
+type lintView struct {
+	NSID   string
+	Errors []validator.Error
+}
+
+// fragmentHeader asks for the result region only: app.js posts the form
+// with it and swaps the fragment in without reloading.
+const fragmentHeader = "X-Lexval-Fragment"
+
+var draftTargets = []validator.Target{
+	validator.TargetRecord, validator.TargetParams, validator.TargetInput,
+	validator.TargetOutput, validator.TargetMessage, validator.TargetObject,
+}
+
+// GET|POST /validate: lint an unpublished lexicon document and validate a
+// record against it.
+func (u *UI) draft(c echo.Context) error {
+	p := &draftPage{page: page{Title: "Validate a draft lexicon", Section: "validate"}, Def: "main"}
+	status := http.StatusOK
+	target := ""
+	if c.Request().Method == http.MethodPost {
+		status, target = u.checkDraft(c, p)
+	}
+	p.Targets = []choice{{Value: "", Label: "Automatic (from the definition)", Checked: target == ""}}
+	for _, t := range draftTargets {
+		p.Targets = append(p.Targets, choice{Value: string(t), Label: targetLabel(t), Checked: string(t) == target})
+	}
+	if c.Request().Header.Get(fragmentHeader) != "" {
+		return u.render(c, status, pageDraft, "draft-result", p)
+	}
+	return u.renderPage(c, status, pageDraft, p)
+}
+
+// checkDraft fills p from the posted form and returns the status and the
+// chosen target.
+func (u *UI) checkDraft(c echo.Context, p *draftPage) (int, string) {
+	fail := func(pr problem) int {
+		p.Problem = &pr
+		return pr.Status
+	}
+	if err := u.parseForm(c); err != nil {
+		return fail(u.bodyProblem(err)), ""
+	}
+	form := c.Request().PostForm
+	p.Lexicon = form.Get("lexicon")
+	p.Record = form.Get("record")
+	p.AllowUnresolved = form.Get("allowUnresolved") != ""
+	if d := strings.TrimSpace(form.Get("def")); d != "" {
+		p.Def = d
+	}
+	rawTarget := form.Get("target")
+	var target validator.Target
+	if rawTarget != "" {
+		t, err := validator.ParseTarget(rawTarget)
+		if err != nil {
+			return fail(problem{Status: http.StatusBadRequest, Title: "Unknown target", Message: err.Error()}), ""
+		}
+		target = t
+	}
+
+	if strings.TrimSpace(p.Lexicon) == "" {
+		return fail(problem{Status: http.StatusBadRequest, Title: "Nothing to check",
+			Message: "Paste a lexicon document into the first box.", Field: "lexicon"}), rawTarget
+	}
+	doc, err := decodeValue(p.Lexicon)
+	if err != nil {
+		return fail(jsonProblem("The lexicon document is not valid JSON", "lexicon", []byte(p.Lexicon), err)), rawTarget
+	}
+	lint := &lintView{}
+	if m, ok := doc.(map[string]any); ok {
+		lint.NSID, _ = m["id"].(string)
+	}
+	ctx := c.Request().Context()
+
+	if strings.TrimSpace(p.Record) == "" {
+		errs, err := u.svc.Lint(ctx, doc)
+		if err != nil {
+			return fail(problemFor(err)), rawTarget
+		}
+		if len(errs) > 0 {
+			lint.Errors = errs[0]
+		}
+		p.Lint = lint
+		return http.StatusOK, rawTarget
+	}
+
+	value, err := decodeValue(p.Record)
+	if err != nil {
+		// Lint anyway: the author learns about both texts at once.
+		if errs, lerr := u.svc.Lint(ctx, doc); lerr == nil && len(errs) > 0 {
+			lint.Errors = errs[0]
+			p.Lint = lint
+		}
+		return fail(jsonProblem("The record is not valid JSON", "record", []byte(p.Record), err)), rawTarget
+	}
+	opts := validator.Options{AllowUnresolved: p.AllowUnresolved}
+	chk, lintErrs, err := u.svc.PrepareDocument(ctx, doc, p.Def, target, opts)
+	if err != nil {
+		// Too broken to compile: the lint errors say why.
+		if errs, lerr := u.svc.Lint(ctx, doc); lerr == nil && len(errs) > 0 {
+			lint.Errors = errs[0]
+		}
+		p.Lint = lint
+		pr := problemFor(err)
+		pr.Title = "The record was not checked"
+		return fail(pr), rawTarget
+	}
+	lint.Errors = lintErrs
+	p.Lint = lint
+	p.Result = newResultView(chk.Info, chk.Target, chk.Validate(value))
+	return http.StatusOK, rawTarget
+}

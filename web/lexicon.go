@@ -1,0 +1,304 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ipfs/go-cid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/lexval/lexval/resolver"
+	"github.com/lexval/lexval/service"
+	"github.com/lexval/lexval/validator"
+)
+
+type lexiconPage struct {
+	page
+	NSID        string
+	Type        string // of the chosen definition
+	Description string
+	Schema      []token
+	// Defs lists the definitions values can be checked against, when there
+	// is a choice.
+	Defs    []defChoice
+	Def     string // the chosen definition's name
+	Against string // "nsid" or "nsid#def"
+	// Action is the page's own URL, where the form posts without JavaScript;
+	// APISchema is the schema as the JSON API names it.
+	Action    string
+	APISchema string
+	Targets   []choice
+	Hint      string
+	// Placeholder shows the shape of the value expected.
+	Placeholder     string
+	Value           string
+	AllowUnresolved bool
+	Result          *resultView
+	Problem         *problem
+	Meta            metadata
+}
+
+type defChoice struct {
+	Name, Type, Href string
+	Current          bool
+}
+
+// choice is one option of a radio group or select.
+type choice struct {
+	Value, Label string
+	Checked      bool
+}
+
+type metadata struct {
+	DID, CID, URI string
+	IndexedAt     time.Time
+	Source        string
+}
+
+// GET|POST /lexicon/:nsid and /lexicon/:did/:nsid (Lexicon Garden's scheme).
+// A POST is the Validate Record form submitted without JavaScript.
+func (u *UI) lexicon(c echo.Context) error {
+	did, err1 := url.PathUnescape(c.Param("did"))
+	nsid, err2 := url.PathUnescape(c.Param("nsid"))
+	if err1 != nil || err2 != nil {
+		return u.badAddress(c, c.Request().URL.Path, "The address is not correctly percent-encoded.")
+	}
+	raw, shown := nsid, nsid
+	if did != "" {
+		raw = "at://" + did + "/com.atproto.lexicon.schema/" + nsid
+		shown = raw
+	}
+	ref, err := service.ParseSchemaRef(raw)
+	if err != nil {
+		return u.badAddress(c, shown, err.Error())
+	}
+	rec, err := u.svc.Lookup(c.Request().Context(), ref, cid.Undef)
+	if err != nil {
+		p := problemFor(err)
+		return u.renderPage(c, p.Status, pageError, errorPage{
+			page:    page{Title: p.Title},
+			Problem: p,
+			Open:    &openForm{Ref: shown, Network: u.svc.Network()},
+		})
+	}
+	p, status := u.newLexiconPage(rec, c.QueryParam("def"))
+	if status == http.StatusOK && c.Request().Method == http.MethodPost {
+		status = u.checkSubmission(c, p, ref)
+	}
+	return u.renderPage(c, status, pageLexicon, p)
+}
+
+// badAddress is the page for a lexicon URL that names no lexicon.
+func (u *UI) badAddress(c echo.Context, shown, detail string) error {
+	var title string
+	if strings.HasPrefix(shown, "at://") {
+		title = "Not a valid AT-URI"
+	} else {
+		title = "Not a valid NSID"
+	}
+	p := problem{Status: http.StatusBadRequest, Title: title, Message: detail}
+	return u.renderPage(c, p.Status, pageError, errorPage{
+		page:    page{Title: title},
+		Problem: p,
+		Open:    &openForm{Ref: shown, Network: u.svc.Network()},
+	})
+}
+
+// newLexiconPage describes rec, with the form set to check def (main, or the
+// first definition that can be checked, when def is empty).
+func (u *UI) newLexiconPage(rec *resolver.Record, def string) (*lexiconPage, int) {
+	doc := rec.Document
+	nsid := doc.ID.String()
+	authority := ""
+	if rec.URI != "" {
+		authority = rec.URI.Authority().String()
+	}
+	p := &lexiconPage{
+		page:   page{Title: nsid},
+		NSID:   nsid,
+		Schema: highlight(rec.Value),
+		Meta: metadata{
+			DID:       authority,
+			CID:       rec.CID.String(),
+			URI:       rec.URI.String(),
+			IndexedAt: rec.IndexedAt,
+			Source:    sourceLabel(rec.Source),
+		},
+	}
+
+	names := checkableDefs(doc)
+	status := http.StatusOK
+	switch {
+	case def == "" && len(names) > 0:
+		def = names[0]
+	case def != "" && !slices.Contains(names, def):
+		p.Problem = &problem{Status: http.StatusNotFound, Title: "No such definition",
+			Message: nsid + " has no definition named “" + def + "” that values can be checked against."}
+		status = http.StatusNotFound
+		def = ""
+		if len(names) > 0 {
+			def = names[0]
+		}
+	}
+	p.Def = def
+	p.Against = defLabel(nsid, def)
+	p.Description = doc.Description
+	p.Type = "definitions"
+	if d, ok := doc.Defs[def]; ok {
+		p.Type = d.Type
+		if d.Description != "" {
+			p.Description = d.Description
+		}
+	}
+	p.Action = lexiconHref(authority, nsid, def)
+	p.APISchema = nsid
+	if rec.URI != "" {
+		p.APISchema = rec.URI.String()
+	}
+	if def != "main" {
+		p.APISchema += "#" + def
+	}
+	if len(names) > 1 {
+		for _, n := range names {
+			p.Defs = append(p.Defs, defChoice{Name: n, Type: doc.Defs[n].Type, Href: lexiconHref(authority, nsid, n) + "#validate", Current: n == def})
+		}
+	}
+	if def != "" {
+		targets := doc.Targets(def)
+		chosen := defaultTarget(targets)
+		for _, t := range targets {
+			p.Targets = append(p.Targets, choice{Value: string(t), Label: targetLabel(t), Checked: t == chosen})
+		}
+		p.setHint(chosen)
+	}
+	return p, status
+}
+
+// setHint words the help and placeholder for the chosen target.
+func (p *lexiconPage) setHint(t validator.Target) {
+	switch t {
+	case validator.TargetRecord:
+		p.Hint = "Paste the record as JSON, with its $type. Every error is listed with the path of the value at fault."
+		p.Placeholder = `{"$type": "` + p.NSID + `", …}`
+	case validator.TargetParams:
+		p.Hint = "Paste the parameters as a JSON object. Every error is listed with the path of the value at fault."
+		p.Placeholder = "{…}"
+	default:
+		p.Hint = "Paste the JSON. Every error is listed with the path of the value at fault."
+		p.Placeholder = "{…}"
+	}
+}
+
+// checkableDefs lists the definitions a value can be checked against: main
+// first, then the rest by name.
+func checkableDefs(doc *validator.Document) []string {
+	var names []string
+	for name := range doc.Defs {
+		if len(doc.Targets(name)) > 0 {
+			names = append(names, name)
+		}
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if (names[i] == "main") != (names[j] == "main") {
+			return names[i] == "main"
+		}
+		return names[i] < names[j]
+	})
+	return names
+}
+
+// defaultTarget preselects what people most often paste: the record, or the
+// body of a query, procedure or subscription rather than its parameters.
+func defaultTarget(ts []validator.Target) validator.Target {
+	for _, want := range []validator.Target{validator.TargetRecord, validator.TargetInput, validator.TargetOutput, validator.TargetMessage, validator.TargetObject} {
+		if slices.Contains(ts, want) {
+			return want
+		}
+	}
+	if len(ts) > 0 {
+		return ts[0]
+	}
+	return ""
+}
+
+func sourceLabel(s resolver.Source) string {
+	switch s {
+	case resolver.SourceEmbedded:
+		return "embedded catalog"
+	case resolver.SourceDirectory:
+		return "local directory"
+	case resolver.SourceNetwork:
+		return "fetched from the network"
+	}
+	return string(s)
+}
+
+// checkSubmission validates the posted value and puts the verdict (or what
+// stopped it) on the page, keeping the user's text. It returns the status.
+func (u *UI) checkSubmission(c echo.Context, p *lexiconPage, ref service.SchemaRef) int {
+	fail := func(pr problem) int {
+		p.Problem = &pr
+		return pr.Status
+	}
+	if err := u.parseForm(c); err != nil {
+		return fail(u.bodyProblem(err))
+	}
+	form := c.Request().PostForm
+	p.Value = form.Get("value")
+	p.AllowUnresolved = form.Get("allowUnresolved") != ""
+
+	target := validator.Target(form.Get("target"))
+	found := false
+	for i := range p.Targets {
+		p.Targets[i].Checked = p.Targets[i].Value == string(target)
+		found = found || p.Targets[i].Checked
+	}
+	if !found {
+		return fail(problem{Status: http.StatusBadRequest, Title: "Choose what to validate",
+			Message: "The form did not say whether the JSON is " + joinChoices(p.Targets) + "."})
+	}
+	p.setHint(target)
+
+	pin := cid.Undef
+	if s := form.Get("cid"); s != "" {
+		var err error
+		if pin, err = cid.Decode(s); err != nil {
+			return fail(problem{Status: http.StatusBadRequest, Title: "Invalid CID", Message: "The form's CID " + s + " is not a CID: " + err.Error()})
+		}
+	}
+	if strings.TrimSpace(p.Value) == "" {
+		return fail(problem{Status: http.StatusBadRequest, Title: "Nothing to validate", Message: "Paste a JSON value into the box above, then press Validate.", Field: "value"})
+	}
+	v, err := decodeValue(p.Value)
+	if err != nil {
+		return fail(jsonProblem("Not valid JSON", "value", []byte(p.Value), err))
+	}
+	ref.Def.Name = p.Def
+	chk, err := u.svc.Prepare(c.Request().Context(), service.Request{
+		Schema:  ref,
+		CID:     pin,
+		Target:  target,
+		Options: validator.Options{AllowUnresolved: p.AllowUnresolved},
+	})
+	if err != nil {
+		pr := problemFor(err)
+		if pr.Status >= 500 {
+			u.log.Error("prepare schema", "schema", p.APISchema, "error", err)
+		}
+		return fail(pr)
+	}
+	p.Result = newResultView(chk.Info, chk.Target, chk.Validate(v))
+	return http.StatusOK
+}
+
+func joinChoices(cs []choice) string {
+	s := make([]string, len(cs))
+	for i, c := range cs {
+		s[i] = strings.ToLower(strings.SplitN(c.Label, " ", 2)[0])
+	}
+	return strings.Join(s, " or ")
+}

@@ -1,0 +1,130 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/lexval/lexval/service"
+	"github.com/lexval/lexval/validator"
+)
+
+// problem is a request the UI could not answer, told to a person: a heading,
+// the detail, and the HTTP status the page is sent with.
+type problem struct {
+	Status  int
+	Title   string
+	Message string
+	// Line and Column (1-based) locate a JSON syntax error; 0 when unknown.
+	Line, Column int
+	// Field is the id of the form control at fault, for aria-describedby.
+	Field string
+}
+
+// problemFor classifies an error from package service. The web pages map
+// service codes to statuses here, as the server does for its API.
+func problemFor(err error) problem {
+	p := problem{Message: err.Error()}
+	switch service.ErrorCode(err) {
+	case service.CodeInvalidRequest:
+		p.Status, p.Title = http.StatusBadRequest, "Invalid request"
+	case service.CodeNotFound:
+		p.Status, p.Title = http.StatusNotFound, "Lexicon not found"
+	case service.CodeCIDMismatch:
+		p.Status, p.Title = http.StatusConflict, "The schema record does not match its CID"
+	case service.CodeUpstreamFailure:
+		p.Status, p.Title = http.StatusBadGateway, "The lexicon could not be fetched"
+	case service.CodeUpstreamTimeout:
+		p.Status, p.Title = http.StatusGatewayTimeout, "Fetching the lexicon timed out"
+	default:
+		p.Status, p.Title = http.StatusInternalServerError, "Something went wrong in lexval"
+		p.Message = "The error has been logged. Please try again, or report it if it persists."
+	}
+	return p
+}
+
+// problemForStatus describes errors raised outside the UI's handlers.
+func problemForStatus(status int) problem {
+	p := problem{Status: status}
+	switch status {
+	case http.StatusNotFound:
+		p.Title, p.Message = "Page not found", "There is no page at this address."
+	case http.StatusMethodNotAllowed:
+		p.Title, p.Message = "Method not allowed", "This page does not accept that kind of request."
+	case http.StatusRequestEntityTooLarge:
+		p.Title, p.Message = "Submission too large", "The text you sent is over the size limit."
+	default:
+		p.Title = http.StatusText(status)
+		if status >= 500 {
+			p.Title = "Something went wrong in lexval"
+			p.Message = "The error has been logged. Please try again, or report it if it persists."
+		}
+	}
+	return p
+}
+
+// jsonProblem describes text that is not JSON the data model accepts,
+// locating the fault when it is a syntax error.
+func jsonProblem(title, field string, text []byte, err error) problem {
+	p := problem{Status: http.StatusBadRequest, Title: title, Message: err.Error(), Field: field}
+	if line, col, ok := syntaxPosition(text); ok {
+		p.Line, p.Column = line, col
+	}
+	return p
+}
+
+// tooLarge reports whether err is a body over the limit.
+func tooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
+}
+
+func (u *UI) bodyProblem(err error) problem {
+	if tooLarge(err) {
+		return problem{Status: http.StatusRequestEntityTooLarge, Title: "Submission too large",
+			Message: fmt.Sprintf("The form is limited to %s; your text was not kept. Validate a smaller value, or use the HTTP API or the lexval command for large batches.", byteSize(u.cfg.MaxBody))}
+	}
+	return problem{Status: http.StatusBadRequest, Title: "Invalid form submission", Message: err.Error()}
+}
+
+// parseForm reads a posted form within the body limit.
+func (u *UI) parseForm(c echo.Context) error {
+	r := c.Request()
+	r.Body = http.MaxBytesReader(c.Response(), r.Body, u.cfg.MaxBody)
+	return r.ParseForm()
+}
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// notFound is the friendly 404 for unknown paths under the UI's prefixes.
+func (u *UI) notFound(c echo.Context) error {
+	return u.renderError(c, http.StatusNotFound, problemForStatus(http.StatusNotFound))
+}
+
+type errorPage struct {
+	page
+	Problem problem
+	// Open, when set, offers the "open a lexicon" form with the user's text.
+	Open *openForm
+}
+
+func (u *UI) renderError(c echo.Context, status int, p problem) error {
+	p.Status = status
+	return u.renderPage(c, status, pageError, errorPage{page: page{Title: p.Title}, Problem: p})
+}
+
+// decodeValue decodes user JSON with the validator's decoder, as every front
+// end does.
+func decodeValue(text string) (any, error) {
+	return validator.DecodeJSON([]byte(text))
+}

@@ -1,0 +1,85 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// Page names: each is templates/<name>.html on top of the shared layout and
+// partials.
+const (
+	pageCatalog = "catalog"
+	pageLexicon = "lexicon"
+	pageDraft   = "validate"
+	pageError   = "error"
+)
+
+// page is what the layout needs from every page.
+type page struct {
+	Title string
+	// Section marks the current item of the site navigation.
+	Section string
+}
+
+func parsePages(a assets) (map[string]*template.Template, error) {
+	funcs := template.FuncMap{
+		"asset":   a.url,
+		"plural":  plural,
+		"pointer": pointerLabel,
+		"utc":     func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
+		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	}
+	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	pages := make(map[string]*template.Template)
+	for _, name := range []string{pageCatalog, pageLexicon, pageDraft, pageError} {
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("parse page %s: %w", name, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// render writes the named page (or one of its templates, for fragments).
+func (u *UI) render(c echo.Context, status int, name, tmpl string, data any) error {
+	var buf bytes.Buffer
+	if err := u.pages[name].ExecuteTemplate(&buf, tmpl, data); err != nil {
+		// A template bug, never bad input: log it and say so plainly.
+		u.log.Error("render page", "page", name, "template", tmpl, "error", err)
+		return c.String(500, "lexval could not render this page; the error is logged")
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+func (u *UI) renderPage(c echo.Context, status int, name string, data any) error {
+	return u.render(c, status, name, "layout", data)
+}
+
+// plural writes "1 error", "2 errors".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// pointerLabel shows a JSON Pointer; the empty pointer is the whole value.
+func pointerLabel(p string) string {
+	if p == "" {
+		return "(whole value)"
+	}
+	return p
+}

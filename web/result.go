@@ -1,0 +1,94 @@
+package web
+
+import (
+	"strings"
+
+	"github.com/lexval/lexval/service"
+	"github.com/lexval/lexval/validator"
+)
+
+// Result kinds, also the CSS modifier of the verdict banner. app.js renders
+// API responses with the same kinds and words.
+const (
+	kindValid   = "valid"
+	kindPartial = "partial" // valid, except for references that were not checked
+	kindInvalid = "invalid"
+)
+
+// resultView is a verdict as the page shows it.
+type resultView struct {
+	Kind    string
+	Title   string
+	Noun    string // what was checked: "record", "output", ...
+	Against string // "nsid" or "nsid#def"
+	CID     string
+	Target  string
+	Errors  []validator.Error
+	// Unresolved lists references treated as valid without being checked.
+	Unresolved []validator.Unresolved
+}
+
+func newResultView(info service.SchemaInfo, target validator.Target, r validator.Result) *resultView {
+	v := &resultView{
+		Noun:       targetNoun(target),
+		Against:    defLabel(info.NSID, info.Def),
+		CID:        info.CID,
+		Target:     string(target),
+		Errors:     r.Errors,
+		Unresolved: r.Unresolved,
+	}
+	switch {
+	case !r.Valid:
+		v.Kind, v.Title = kindInvalid, "Invalid: "+plural(len(r.Errors), "error", "errors")
+		if len(r.Errors) == 0 {
+			v.Title = "Invalid"
+		}
+	case len(r.Unresolved) > 0:
+		v.Kind, v.Title = kindPartial, "Valid, with unchecked references"
+	default:
+		v.Kind, v.Title = kindValid, "Valid"
+	}
+	return v
+}
+
+// defLabel names a definition as people write it: the bare NSID for main.
+func defLabel(nsid, def string) string {
+	def = strings.TrimPrefix(def, nsid)
+	def = strings.TrimPrefix(def, "#")
+	if def == "" || def == "main" {
+		return nsid
+	}
+	return nsid + "#" + def
+}
+
+// targetNoun is the word for the value a target checks.
+func targetNoun(t validator.Target) string {
+	switch t {
+	case validator.TargetParams:
+		return "parameters"
+	case validator.TargetObject:
+		return "value"
+	case "":
+		return "value"
+	}
+	return string(t)
+}
+
+// targetLabel is the label of a target's radio button.
+func targetLabel(t validator.Target) string {
+	switch t {
+	case validator.TargetRecord:
+		return "Record"
+	case validator.TargetParams:
+		return "Parameters (query string)"
+	case validator.TargetInput:
+		return "Input (request body)"
+	case validator.TargetOutput:
+		return "Output (response body)"
+	case validator.TargetMessage:
+		return "Message (stream event)"
+	case validator.TargetObject:
+		return "Object"
+	}
+	return string(t)
+}

@@ -1,0 +1,546 @@
+// lexval web UI: progressive enhancement only. Every form works without this
+// file (the server renders the result); with it, forms check JSON syntax
+// locally, locating the fault by line and column, then validate without
+// reloading. Results from the JSON API are rendered with the same markup as
+// templates/partials.html.
+'use strict';
+
+(function () {
+  // ---- small DOM helpers --------------------------------------------------
+
+  function h(tag, className, ...children) {
+    const e = document.createElement(tag);
+    if (className) e.className = className;
+    for (const c of children) {
+      if (c !== null && c !== undefined && c !== false) e.append(c);
+    }
+    return e;
+  }
+
+  function code(text, className) {
+    return h('code', className, text);
+  }
+
+  function plural(n, one, many) {
+    return n === 1 ? '1 ' + one : n + ' ' + many;
+  }
+
+  function pointer(p) {
+    return p === '' ? '(whole value)' : p;
+  }
+
+  function announce(text) {
+    const live = document.getElementById('announce');
+    if (!live) return;
+    live.textContent = '';
+    // A fresh text node makes screen readers speak repeated messages too.
+    window.setTimeout(() => { live.textContent = text; }, 50);
+  }
+
+  // ---- JSON syntax errors with line and column ----------------------------
+
+  // checkJSON returns null when text is JSON, else {offset, line, column,
+  // message}. JSON.parse decides; its messages differ between browsers and
+  // often give no position, so a small scanner locates and words the fault.
+  function checkJSON(text) {
+    try {
+      JSON.parse(text);
+      return null;
+    } catch (err) {
+      let found = null;
+      try {
+        found = scanJSON(text);
+      } catch (e) {
+        found = null; // too deeply nested for the scanner; use the browser's message
+      }
+      if (!found) found = { offset: -1, message: String(err.message || err) };
+      if (found.offset >= 0) Object.assign(found, lineColumn(text, found.offset));
+      return found;
+    }
+  }
+
+  function lineColumn(text, offset) {
+    let line = 1;
+    let column = 1;
+    for (const ch of text.slice(0, offset)) {
+      if (ch === '\n') {
+        line++;
+        column = 1;
+      } else {
+        column++;
+      }
+    }
+    return { line, column };
+  }
+
+  function describe(ch) {
+    if (ch === undefined) return 'the end of the text';
+    if (ch === '\n') return 'a line break';
+    if (ch < ' ') return 'a control character';
+    return "'" + ch + "'";
+  }
+
+  // scanJSON walks text as RFC 8259 JSON and returns {offset, message} for
+  // the first fault, or null.
+  function scanJSON(s) {
+    let i = 0;
+    const number = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+
+    function Fault(message, at) {
+      this.message = message;
+      this.offset = at === undefined ? i : at;
+    }
+    function fail(message, at) {
+      throw new Fault(message, at);
+    }
+    function ws() {
+      while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === '\n' || s[i] === '\r')) i++;
+    }
+    function value() {
+      ws();
+      const c = s[i];
+      if (c === '{') return object();
+      if (c === '[') return array();
+      if (c === '"') return string();
+      if (c === '-' || (c >= '0' && c <= '9')) {
+        number.lastIndex = i;
+        const m = number.exec(s);
+        if (!m) fail('invalid number');
+        i += m[0].length;
+        return;
+      }
+      for (const lit of ['true', 'false', 'null']) {
+        if (s.startsWith(lit, i)) {
+          i += lit.length;
+          return;
+        }
+      }
+      if (c === undefined) fail('the text ends where a value should be');
+      if (c === "'") fail('strings must be in double quotes');
+      const word = /[A-Za-z_][A-Za-z0-9_]*/y;
+      word.lastIndex = i;
+      const m = word.exec(s);
+      if (m) fail("expected a value, found '" + m[0] + "' (strings need double quotes)");
+      fail('expected a value, found ' + describe(c));
+    }
+    function object() {
+      i++;
+      ws();
+      if (s[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        if (s[i] !== '"') {
+          if (s[i] === undefined) fail('the text ends inside an object: a } is missing');
+          if (s[i] === '}') fail("JSON allows no comma before '}'", lastComma);
+          if (s[i] === "'") fail('property names must be in double quotes');
+          fail('expected a property name in double quotes, found ' + describe(s[i]));
+        }
+        string();
+        ws();
+        if (s[i] !== ':') fail("expected ':' after the property name, found " + describe(s[i]));
+        i++;
+        value();
+        ws();
+        if (s[i] === ',') {
+          lastComma = i;
+          i++;
+          continue;
+        }
+        if (s[i] === '}') {
+          i++;
+          return;
+        }
+        if (s[i] === undefined) fail('the text ends inside an object: a } is missing');
+        fail("expected ',' or '}' after a property value, found " + describe(s[i]) + (s[i] === '"' ? ' (is a comma missing?)' : ''));
+      }
+    }
+    let lastComma = -1;
+    function array() {
+      i++;
+      ws();
+      if (s[i] === ']') {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        if (s[i] === ']') fail("JSON allows no comma before ']'", lastComma);
+        value();
+        ws();
+        if (s[i] === ',') {
+          lastComma = i;
+          i++;
+          continue;
+        }
+        if (s[i] === ']') {
+          i++;
+          return;
+        }
+        if (s[i] === undefined) fail('the text ends inside an array: a ] is missing');
+        fail("expected ',' or ']' after an array element, found " + describe(s[i]) + (s[i] === '"' || s[i] === '{' ? ' (is a comma missing?)' : ''));
+      }
+    }
+    function string() {
+      const start = i;
+      i++;
+      while (i < s.length) {
+        const c = s[i];
+        if (c === '"') {
+          i++;
+          return;
+        }
+        if (c === '\\') {
+          const e = s[i + 1];
+          if (e !== undefined && '"\\/bfnrt'.includes(e)) {
+            i += 2;
+            continue;
+          }
+          if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(s.slice(i + 2, i + 6))) {
+            i += 6;
+            continue;
+          }
+          fail('invalid escape sequence in a string');
+        }
+        if (c === '\n') fail('the string is not closed before the end of the line', start);
+        if (c < ' ') fail('control characters in strings must be escaped');
+        i++;
+      }
+      fail('the string is not closed', start);
+    }
+
+    try {
+      value();
+      ws();
+      if (i < s.length) fail('unexpected ' + describe(s[i]) + ' after the JSON value');
+      return null;
+    } catch (e) {
+      if (e instanceof Fault) return { offset: e.offset, message: e.message };
+      throw e;
+    }
+  }
+
+  // markJSONFault selects the offending character so the user sees it.
+  function markJSONFault(textarea, fault) {
+    textarea.setAttribute('aria-invalid', 'true');
+    describedBy(textarea, 'problem', true);
+    textarea.focus();
+    if (fault.offset >= 0) {
+      const end = Math.min(fault.offset + 1, textarea.value.length);
+      textarea.setSelectionRange(fault.offset, Math.max(end, fault.offset));
+      const lh = parseFloat(getComputedStyle(textarea).lineHeight) || 20;
+      textarea.scrollTop = Math.max(0, (fault.line - 3) * lh);
+    }
+  }
+
+  function clearFault(textarea) {
+    textarea.removeAttribute('aria-invalid');
+    describedBy(textarea, 'problem', false);
+  }
+
+  function describedBy(el, id, on) {
+    const ids = (el.getAttribute('aria-describedby') || '').split(/\s+/).filter((x) => x && x !== id);
+    if (on) ids.push(id);
+    el.setAttribute('aria-describedby', ids.join(' '));
+  }
+
+  // ---- rendering, as templates/partials.html does ------------------------
+
+  function problemView(title, fault, message) {
+    const detail = h('p', 'verdict-detail');
+    if (fault && fault.line) {
+      detail.append(h('strong', null, 'Line ' + fault.line + ', column ' + fault.column + ':'), ' ');
+    }
+    detail.append(message);
+    const box = h('div', 'verdict verdict-problem',
+      h('p', 'verdict-title', iconSpan('!'), ' ' + title),
+      detail);
+    box.id = 'problem';
+    return box;
+  }
+
+  function iconSpan(symbol) {
+    const s = h('span', 'verdict-icon', symbol);
+    s.setAttribute('aria-hidden', 'true');
+    return s;
+  }
+
+  const nouns = { params: 'parameters', object: 'value', '': 'value' };
+
+  function defLabel(nsid, def) {
+    def = (def || '').replace(nsid, '').replace(/^#/, '');
+    return def === '' || def === 'main' ? nsid : nsid + '#' + def;
+  }
+
+  // resultView renders a 200 response of POST /api/v1/validate.
+  function resultView(data, fallbackAgainst) {
+    const errors = data.errors || [];
+    const unresolved = data.unresolved || [];
+    const schema = data.schema || {};
+    const against = schema.nsid ? defLabel(schema.nsid, schema.def) : fallbackAgainst;
+    const noun = data.target in nouns ? nouns[data.target] : data.target || 'value';
+    let kind;
+    let title;
+    let detail;
+    if (!data.valid) {
+      kind = 'invalid';
+      title = errors.length ? 'Invalid: ' + plural(errors.length, 'error', 'errors') : 'Invalid';
+      detail = ['This ' + noun + ' does not match ', code(against), '.'];
+    } else if (unresolved.length) {
+      kind = 'partial';
+      title = 'Valid, with unchecked references';
+      detail = ['Everything that could be checked matches ', code(against), ', but ' +
+        plural(unresolved.length, 'reference was', 'references were') + ' treated as valid without being checked.'];
+    } else {
+      kind = 'valid';
+      title = 'Valid';
+      detail = ['This ' + noun + ' matches ', code(against), '.'];
+    }
+    const icon = { valid: '✓', partial: '?', invalid: '✗' }[kind];
+    const out = document.createDocumentFragment();
+    out.append(h('div', 'verdict verdict-' + kind,
+      h('p', 'verdict-title', iconSpan(icon), ' ' + title),
+      h('p', 'verdict-detail', ...detail)));
+    if (errors.length) {
+      out.append(h('h3', 'result-heading', 'Errors'));
+      out.append(h('ol', 'issues', ...errors.map((e) => h('li', 'issue',
+        code(pointer(e.path || ''), 'issue-path'), ' ',
+        h('span', 'issue-message', e.message),
+        e.schemaPath ? ' ' : null,
+        e.schemaPath ? h('span', 'issue-rule', 'rule ', code(e.schemaPath)) : null))));
+    }
+    if (unresolved.length) {
+      out.append(h('h3', 'result-heading', 'Not checked'));
+      out.append(h('p', 'hint', 'These references could not be resolved, so the values they govern were accepted without checking.'));
+      out.append(h('ul', 'issues', ...unresolved.map((u) => h('li', 'issue',
+        code(pointer(u.path || ''), 'issue-path'), ' ',
+        h('span', 'issue-message', 'reference ', code(u.ref), ' was not resolved'),
+        u.schemaPath ? ' ' : null,
+        u.schemaPath ? h('span', 'issue-rule', 'written at ', code(u.schemaPath)) : null))));
+    }
+    out.append(h('p', 'result-meta', 'Checked as ' + noun + ' against CID ', code(schema.cid || '')));
+    return { node: out, summary: title };
+  }
+
+  const statusTitles = {
+    400: 'Invalid request',
+    404: 'Lexicon not found',
+    409: 'The schema record does not match its CID',
+    413: 'Submission too large',
+    502: 'The lexicon could not be fetched',
+    504: 'Fetching the lexicon timed out',
+  };
+
+  function showIn(region, node, summary) {
+    region.replaceChildren(node);
+    announce(summary);
+  }
+
+  function setBusy(form, busy) {
+    const button = form.querySelector('button[type="submit"]');
+    const note = form.querySelector('[data-busy]');
+    if (button) button.disabled = busy;
+    if (note) note.hidden = !busy;
+    form.setAttribute('aria-busy', busy ? 'true' : 'false');
+  }
+
+  // ---- the Validate Record form: POST /api/v1/validate --------------------
+
+  function enhanceValidateForm(form) {
+    const textarea = form.querySelector('textarea[name="value"]');
+    const region = document.getElementById('result');
+    if (!textarea || !region) return;
+    textarea.addEventListener('input', () => clearFault(textarea));
+
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const text = textarea.value;
+      if (text.trim() === '') {
+        showIn(region, problemView('Nothing to validate', null, 'Paste a JSON value into the box above, then press Validate.'), 'Nothing to validate');
+        markJSONFault(textarea, { offset: -1 });
+        return;
+      }
+      const fault = checkJSON(text);
+      if (fault) {
+        showIn(region, problemView('Not valid JSON', fault, fault.message), 'Not valid JSON' + (fault.line ? ' at line ' + fault.line + ', column ' + fault.column : ''));
+        markJSONFault(textarea, fault);
+        return;
+      }
+      clearFault(textarea);
+
+      const target = (form.querySelector('input[name="target"]:checked') || form.querySelector('input[name="target"]') || {}).value || '';
+      const allow = !!(form.querySelector('input[name="allowUnresolved"]') || {}).checked;
+      // The value is spliced in as typed rather than re-serialized: JSON.parse
+      // would round integers beyond 2^53 and the verdict would be about a
+      // different value.
+      let body = '{"schema":' + JSON.stringify(form.dataset.schema);
+      if (form.dataset.cid) body += ',"cid":' + JSON.stringify(form.dataset.cid);
+      if (target) body += ',"target":' + JSON.stringify(target);
+      body += ',"options":{"allowUnresolved":' + allow + '},"value":' + text + '}';
+
+      setBusy(form, true);
+      try {
+        const resp = await fetch(form.dataset.api, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+          body,
+        });
+        let data = null;
+        try {
+          data = await resp.json();
+        } catch (e) {
+          data = null;
+        }
+        if (resp.ok && data && typeof data.valid === 'boolean') {
+          const view = resultView(data, form.dataset.against);
+          showIn(region, view.node, view.summary);
+        } else {
+          const title = statusTitles[resp.status] || (resp.status >= 500 ? 'Something went wrong in lexval' : 'Could not validate');
+          const message = (data && data.message) || 'The server answered ' + resp.status + ' ' + resp.statusText + '.';
+          showIn(region, problemView(title, null, message), title);
+        }
+      } catch (err) {
+        showIn(region, problemView('Could not reach lexval', null, 'The request failed: ' + err.message + '. Check your connection and try again.'), 'Could not reach lexval');
+      } finally {
+        setBusy(form, false);
+      }
+    });
+  }
+
+  // ---- the draft form: POST /validate, swapping in the server's fragment --
+
+  function enhanceDraftForm(form) {
+    const region = document.getElementById('result');
+    const areas = [
+      { el: form.querySelector('textarea[name="lexicon"]'), title: 'The lexicon document is not valid JSON', optional: false },
+      { el: form.querySelector('textarea[name="record"]'), title: 'The record is not valid JSON', optional: true },
+    ];
+    if (!region || areas.some((a) => !a.el)) return;
+    for (const a of areas) a.el.addEventListener('input', () => clearFault(a.el));
+
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      for (const a of areas) {
+        clearFault(a.el);
+        if (a.el.value.trim() === '') {
+          if (a.optional) continue;
+          showIn(region, problemView('Nothing to check', null, 'Paste a lexicon document into the first box.'), 'Nothing to check');
+          markJSONFault(a.el, { offset: -1 });
+          return;
+        }
+        const fault = checkJSON(a.el.value);
+        if (fault) {
+          showIn(region, problemView(a.title, fault, fault.message), a.title);
+          markJSONFault(a.el, fault);
+          return;
+        }
+      }
+      setBusy(form, true);
+      try {
+        const resp = await fetch(form.getAttribute('action').split('#')[0], {
+          method: 'POST',
+          headers: { 'X-Lexval-Fragment': '1', Accept: 'text/html' },
+          body: new URLSearchParams(new FormData(form)),
+        });
+        const type = resp.headers.get('Content-Type') || '';
+        if (type.startsWith('text/html')) {
+          const tpl = document.createElement('template');
+          tpl.innerHTML = await resp.text();
+          const title = tpl.content.querySelector('.verdict-title');
+          showIn(region, tpl.content, title ? title.textContent.trim() : 'Checked');
+        } else {
+          let message = 'The server answered ' + resp.status + ' ' + resp.statusText + '.';
+          try {
+            message = (await resp.json()).message || message;
+          } catch (e) {
+            // keep the status line
+          }
+          const title = statusTitles[resp.status] || 'Could not check';
+          showIn(region, problemView(title, null, message), title);
+        }
+      } catch (err) {
+        showIn(region, problemView('Could not reach lexval', null, 'The request failed: ' + err.message + '. Check your connection and try again.'), 'Could not reach lexval');
+      } finally {
+        setBusy(form, false);
+      }
+    });
+  }
+
+  // ---- the catalog filter -------------------------------------------------
+
+  function enhanceFilter(input) {
+    const list = document.getElementById('catalog');
+    const count = document.getElementById('filter-count');
+    const empty = document.getElementById('filter-empty');
+    if (!list || !count) return;
+    const items = Array.from(list.children);
+    const total = items.length;
+    let timer = 0;
+    input.addEventListener('input', () => {
+      const q = input.value.trim().toLowerCase();
+      let shown = 0;
+      for (const li of items) {
+        const match = q === '' || (li.dataset.nsid || '').toLowerCase().includes(q);
+        li.hidden = !match;
+        if (match) shown++;
+      }
+      if (empty) empty.hidden = shown !== 0;
+      // Update the (live) count once typing pauses, not on every key.
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => {
+        count.textContent = q === '' ? plural(total, 'lexicon', 'lexicons') : shown + ' of ' + plural(total, 'lexicon', 'lexicons') + ' match';
+      }, 250);
+    });
+  }
+
+  // ---- copy buttons -------------------------------------------------------
+
+  async function copyText(text) {
+    try {
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch (e) {
+      // Plain-HTTP origins have no clipboard API; fall back to a selection.
+      const area = h('textarea', 'visually-hidden', text);
+      area.setAttribute('readonly', '');
+      document.body.append(area);
+      area.select();
+      let ok = false;
+      try {
+        ok = document.execCommand('copy');
+      } catch (err) {
+        ok = false;
+      }
+      area.remove();
+      return ok;
+    }
+  }
+
+  function enhanceCopy(button) {
+    button.hidden = false;
+    const label = button.textContent;
+    button.addEventListener('click', async () => {
+      const from = button.dataset.copyFrom;
+      const text = from ? (document.getElementById(from) || {}).textContent || '' : button.dataset.copy || '';
+      const ok = await copyText(text);
+      button.textContent = ok ? 'Copied' : 'Copy failed';
+      button.toggleAttribute('data-copied', ok);
+      announce(ok ? 'Copied to the clipboard' : 'Could not copy; select the text and copy it by hand');
+      window.setTimeout(() => {
+        button.textContent = label;
+        button.removeAttribute('data-copied');
+      }, 2000);
+    });
+  }
+
+  // ---- start --------------------------------------------------------------
+
+  for (const el of document.querySelectorAll('[data-js-only]')) el.hidden = false;
+  for (const b of document.querySelectorAll('button.copy')) enhanceCopy(b);
+  for (const f of document.querySelectorAll('form.validate-form[data-api]')) enhanceValidateForm(f);
+  for (const f of document.querySelectorAll('form.draft-form[data-fragment]')) enhanceDraftForm(f);
+  const filter = document.getElementById('filter');
+  if (filter) enhanceFilter(filter);
+})();
