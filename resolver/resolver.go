@@ -2,14 +2,24 @@ package resolver
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io/fs"
 	"log/slog"
+	"maps"
+	"net"
+	"net/netip"
+	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
 	"github.com/ipfs/go-cid"
 
+	"github.com/lexval/lexval/lexicons"
 	"github.com/lexval/lexval/validator"
 )
 
@@ -21,6 +31,10 @@ var (
 	ErrResolution     = errors.New("resolution failed")
 	ErrBlockedAddress = errors.New("blocked address")
 	ErrTimeout        = errors.New("resolution timed out")
+	// ErrInvalidQuery: the query cannot name a schema record (no NSID or
+	// AT-URI, a collection other than com.atproto.lexicon.schema, a record
+	// key that is not an NSID, a handle instead of a DID).
+	ErrInvalidQuery = errors.New("invalid schema query")
 )
 
 // Source says where a record came from.
@@ -98,7 +112,77 @@ type Config struct {
 	Logger               *slog.Logger
 }
 
-// Stats are counters for metrics.
+// Defaults for the zero values of Config.
+const (
+	DefaultPLCURL               = "https://plc.directory"
+	DefaultTimeout              = 10 * time.Second
+	DefaultMaxResponseBytes     = 1 << 20
+	DefaultMaxConcurrentFetches = 16
+	DefaultCacheTTL             = 10 * time.Minute
+	DefaultNegativeCacheTTL     = 30 * time.Second
+	DefaultMaxDepth             = 8
+	DefaultMaxRecords           = 64
+)
+
+// withDefaults fills in zero fields and rejects nonsensical ones.
+func (c Config) withDefaults() (Config, error) {
+	if c.PLCURL == "" {
+		c.PLCURL = DefaultPLCURL
+	}
+	if u, err := url.Parse(c.PLCURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return c, fmt.Errorf("PLC directory URL %q: want an http or https URL", c.PLCURL)
+	}
+	c.PLCURL = strings.TrimRight(c.PLCURL, "/")
+	for _, d := range []struct {
+		name string
+		v    *time.Duration
+		def  time.Duration
+	}{
+		{"timeout", &c.Timeout, DefaultTimeout},
+		{"cache TTL", &c.CacheTTL, DefaultCacheTTL},
+		{"negative cache TTL", &c.NegativeCacheTTL, DefaultNegativeCacheTTL},
+	} {
+		if *d.v < 0 {
+			return c, fmt.Errorf("%s %v is negative", d.name, *d.v)
+		}
+		if *d.v == 0 {
+			*d.v = d.def
+		}
+	}
+	for _, n := range []struct {
+		name string
+		v    *int
+		def  int
+	}{
+		{"max concurrent fetches", &c.MaxConcurrentFetches, DefaultMaxConcurrentFetches},
+		{"max depth", &c.MaxDepth, DefaultMaxDepth},
+		{"max records", &c.MaxRecords, DefaultMaxRecords},
+	} {
+		if *n.v < 0 {
+			return c, fmt.Errorf("%s %d is negative", n.name, *n.v)
+		}
+		if *n.v == 0 {
+			*n.v = n.def
+		}
+	}
+	if c.MaxResponseBytes < 0 {
+		return c, fmt.Errorf("max response bytes %d is negative", c.MaxResponseBytes)
+	}
+	if c.MaxResponseBytes == 0 {
+		c.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	if c.DNS == nil {
+		c.DNS = net.DefaultResolver
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c, nil
+}
+
+// Stats are counters for metrics. CacheHits and CacheMisses count network
+// record lookups by AT-URI (a negative-cache hit is a hit); FetchErrors
+// counts failed DNS and HTTP fetches. All are zero when the network is off.
 type Stats struct {
 	CacheHits, CacheMisses, FetchErrors uint64
 }
@@ -106,35 +190,151 @@ type Stats struct {
 // Resolver finds and authenticates schema records. Safe for concurrent use.
 type Resolver struct {
 	cfg Config
+	// byNSID holds the local records: directories over embedded.
+	byNSID map[syntax.NSID]*Record
+	// byURI holds every embedded record, overridden or not: an AT-URI names
+	// one published record, whatever a directory says about its NSID.
+	byURI map[syntax.ATURI]*Record
+	local []*Record // byNSID's values, sorted by NSID
+	net   *network  // nil when the network is off
+}
+
+// seams are test hooks. The zero value is the production behaviour.
+type seams struct {
+	// catalog replaces the embedded catalog (lexicons.FS).
+	catalog fs.FS
+	// dialAddrs maps "host:port" to the "ip:port" the dialer connects to
+	// instead, a fake DNS for HTTP connections. The address check still
+	// applies to the address actually dialled.
+	dialAddrs map[string]string
+	// publicAddrs are addresses the dial check treats as public, so a test
+	// can stand a "public" server on loopback beside a private one.
+	publicAddrs map[netip.AddrPort]bool
+	// rootCAs verifies TLS test servers (did:web is https only).
+	rootCAs *x509.CertPool
+	// now is the clock of the caches.
+	now func() time.Time
 }
 
 // New loads the embedded catalog (verifying every CID: a mismatch is an
 // error naming the file, the expected and the computed CID) and the
 // configured directories.
 func New(cfg Config) (*Resolver, error) {
-	panic("TODO(resolver)")
+	return newResolver(cfg, seams{})
+}
+
+func newResolver(cfg Config, s seams) (*Resolver, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("resolver config: %w", err)
+	}
+	if s.catalog == nil {
+		s.catalog = lexicons.FS
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	r := &Resolver{
+		cfg:    cfg,
+		byNSID: make(map[syntax.NSID]*Record),
+		byURI:  make(map[syntax.ATURI]*Record),
+	}
+	embedded, err := loadCatalog(s.catalog)
+	if err != nil {
+		return nil, err
+	}
+	for _, rec := range embedded {
+		r.byNSID[rec.NSID()] = rec
+		r.byURI[rec.URI] = rec
+	}
+	for _, dir := range cfg.Directories {
+		recs, err := loadDirectory(dir)
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range recs {
+			r.byNSID[rec.NSID()] = rec
+		}
+	}
+	r.local = slices.SortedFunc(maps.Values(r.byNSID), func(a, b *Record) int {
+		return strings.Compare(string(a.NSID()), string(b.NSID()))
+	})
+	if cfg.Network {
+		r.net = newNetwork(cfg, s)
+	}
+	return r, nil
 }
 
 // Resolve returns the record q names. Local records (directories, then
 // embedded) answer NSID queries first; the network is asked only when
 // enabled. A pinned CID that differs is an error wrapping ErrCIDMismatch that
 // names both CIDs.
+//
+// An AT-URI query is answered by the embedded record of that AT-URI when
+// there is one (even if a directory overrides its NSID), else by the network.
 func (r *Resolver) Resolve(ctx context.Context, q Query) (*Record, error) {
-	panic("TODO(resolver)")
+	rec, err := r.resolve(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if q.CID.Defined() && !q.CID.Equals(rec.CID) {
+		return nil, fmt.Errorf("%w: pinned %s, but %s (%s) has %s", ErrCIDMismatch, q.CID, rec.describe(), rec.Source, rec.CID)
+	}
+	return rec, nil
 }
 
-// Closure returns root and every record it references, transitively, within
-// the configured bounds. Lexicons that cannot be had are left out and listed
-// in missing with the reason; the validator reports them as unresolved.
-func (r *Resolver) Closure(ctx context.Context, root *Record) (records []*Record, missing map[syntax.NSID]error, err error) {
-	panic("TODO(resolver)")
+func (r *Resolver) resolve(ctx context.Context, q Query) (*Record, error) {
+	if q.URI == "" {
+		if q.NSID == "" {
+			return nil, fmt.Errorf("%w: neither an AT-URI nor an NSID", ErrInvalidQuery)
+		}
+		if rec, ok := r.byNSID[q.NSID]; ok {
+			return rec, nil
+		}
+		if r.net == nil {
+			return nil, fmt.Errorf("%w: %s is not in the local catalog and network resolution is off", ErrNotFound, q.NSID)
+		}
+		return r.net.resolveNSID(ctx, q.NSID)
+	}
+
+	did, nsid, err := parseSchemaURI(q.URI)
+	if err != nil {
+		return nil, err
+	}
+	if q.NSID != "" && q.NSID != nsid {
+		return nil, fmt.Errorf("%w: NSID %s differs from the record key of %s", ErrInvalidQuery, q.NSID, q.URI)
+	}
+	if rec, ok := r.byURI[q.URI]; ok {
+		return rec, nil
+	}
+	if r.net == nil {
+		return nil, fmt.Errorf("%w: %s is not in the local catalog and network resolution is off", ErrNotFound, q.URI)
+	}
+	return r.net.resolveURI(ctx, q.URI, did, nsid)
+}
+
+// parseSchemaURI checks that uri names a schema record and returns its
+// repository and NSID.
+func parseSchemaURI(uri syntax.ATURI) (syntax.DID, syntax.NSID, error) {
+	if uri.Collection() != schemaCollection {
+		return "", "", fmt.Errorf("%w: %s: collection must be %s", ErrInvalidQuery, uri, schemaCollection)
+	}
+	did, err := uri.Authority().AsDID()
+	if err != nil {
+		return "", "", fmt.Errorf("%w: %s: the authority must be a DID: %w", ErrInvalidQuery, uri, err)
+	}
+	nsid, err := syntax.ParseNSID(uri.RecordKey().String())
+	if err != nil {
+		return "", "", fmt.Errorf("%w: %s: the record key must be an NSID: %w", ErrInvalidQuery, uri, err)
+	}
+	return did, nsid, nil
 }
 
 // Local returns the records of the embedded catalog and the directories (a
 // directory document overriding an embedded one of the same NSID), sorted by
 // NSID.
 func (r *Resolver) Local() []*Record {
-	panic("TODO(resolver)")
+	return slices.Clone(r.local)
 }
 
 // Network reports whether network resolution is enabled.
@@ -142,5 +342,8 @@ func (r *Resolver) Network() bool { return r.cfg.Network }
 
 // Stats returns the cache and fetch counters.
 func (r *Resolver) Stats() Stats {
-	panic("TODO(resolver)")
+	if r.net == nil {
+		return Stats{}
+	}
+	return r.net.stats()
 }

@@ -1,0 +1,106 @@
+package resolver
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/bluesky-social/indigo/atproto/syntax"
+
+	"github.com/lexval/lexval/validator"
+)
+
+// maxLexiconFileBytes bounds one lexicon file. The largest lexicon of the
+// atproto corpus is about 20 KB; a bigger file is a mistake, not a lexicon.
+const maxLexiconFileBytes = 4 << 20
+
+// loadDirectory reads every *.json file under dir (skipping hidden files and
+// directories) as a lexicon document. Each gets the CID it would have when
+// published: that of the document with "$type":"com.atproto.lexicon.schema"
+// added. Errors name the file; two files with the same id are an error.
+func loadDirectory(dir string) ([]*Record, error) {
+	var recs []*Record
+	seen := make(map[syntax.NSID]string)
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if path != dir && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !strings.HasSuffix(d.Name(), ".json") {
+			return nil
+		}
+		rec, err := loadLexiconFile(path)
+		if err != nil {
+			return err
+		}
+		if prev, dup := seen[rec.NSID()]; dup {
+			return fmt.Errorf("lexicon directory %s: %s and %s both define %s", dir, prev, path, rec.NSID())
+		}
+		seen[rec.NSID()] = path
+		recs = append(recs, rec)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("lexicon directory %s: %w", dir, err)
+	}
+	return recs, nil
+}
+
+// loadLexiconFile reads one unpublished lexicon document.
+func loadLexiconFile(path string) (*Record, error) {
+	raw, err := readFileLimited(path, maxLexiconFileBytes)
+	if err != nil {
+		return nil, err
+	}
+	v, err := validator.DecodeJSON(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w: %w", path, ErrInvalidRecord, err)
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%s: %w: a lexicon document is a JSON object, not %s", path, ErrInvalidRecord, kindOf(v))
+	}
+	if t, ok := m["$type"]; ok && t != string(schemaCollection) {
+		return nil, fmt.Errorf("%s: %w: $type is %s, want %q or none", path, ErrInvalidRecord, describeValue(t), schemaCollection)
+	}
+	m["$type"] = string(schemaCollection)
+	c, err := RecordCID(m)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w: %w", path, ErrInvalidRecord, err)
+	}
+	doc, err := parseDocument(m, c)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w: %w", path, ErrInvalidRecord, err)
+	}
+	return &Record{
+		CID:      c,
+		Source:   SourceDirectory,
+		Location: path,
+		Value:    raw,
+		Document: doc,
+	}, nil
+}
+
+func readFileLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s: more than the %d bytes a lexicon file may have", path, limit)
+	}
+	return data, nil
+}

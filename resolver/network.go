@@ -1,0 +1,191 @@
+package resolver
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sync/atomic"
+	"time"
+
+	"github.com/bluesky-social/indigo/atproto/syntax"
+	"github.com/ipfs/go-cid"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/lexval/lexval/validator"
+)
+
+// network resolves schema records over DNS, PLC and PDS.
+type network struct {
+	cfg    Config
+	log    *slog.Logger
+	client *http.Client
+	now    func() time.Time
+	sem    chan struct{}
+
+	records *cache[*Record]    // by AT-URI
+	pds     *cache[*url.URL]   // PDS endpoint by DID
+	dids    *cache[syntax.DID] // lexicon repository by NSID authority
+	flight  singleflight.Group
+
+	hits, misses, fetchErrors atomic.Uint64
+}
+
+func newNetwork(cfg Config, s seams) *network {
+	return &network{
+		cfg:     cfg,
+		log:     cfg.Logger,
+		client:  newHTTPClient(cfg, s),
+		now:     s.now,
+		sem:     make(chan struct{}, cfg.MaxConcurrentFetches),
+		records: newCache[*Record]("record", cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
+		pds:     newCache[*url.URL]("pds", cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
+		dids:    newCache[syntax.DID]("lexicon-did", cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
+	}
+}
+
+func (n *network) stats() Stats {
+	return Stats{CacheHits: n.hits.Load(), CacheMisses: n.misses.Load(), FetchErrors: n.fetchErrors.Load()}
+}
+
+// lookup answers key from c, or runs fetch once however many callers ask at
+// the same time, and caches its outcome.
+//
+// The fetch runs on a context detached from the first caller's cancellation,
+// so that caller leaving does not fail the others who wait on the same
+// fetch; it keeps ctx's values and is bounded by flightTimeout. Each caller
+// still stops waiting when its own ctx ends.
+func lookup[V any](ctx context.Context, n *network, c *cache[V], key string, count bool, fetch func(context.Context) (V, error)) (V, error) {
+	if v, err, ok := c.get(key); ok {
+		if count {
+			n.hits.Add(1)
+		}
+		return v, err
+	}
+	if count {
+		n.misses.Add(1)
+	}
+	ch := n.flight.DoChan(c.name+" "+key, func() (any, error) {
+		// A flight that ended between our cache miss and DoChan has
+		// cached its outcome: use it rather than fetch again.
+		if v, err, ok := c.get(key); ok {
+			return v, err
+		}
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), n.flightTimeout())
+		defer cancel()
+		v, err := fetch(fctx)
+		c.put(key, v, err)
+		return v, err
+	})
+	select {
+	case res := <-ch:
+		v, _ := res.Val.(V)
+		return v, res.Err
+	case <-ctx.Done():
+		var zero V
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return zero, fmt.Errorf("%w: %s: %w", ErrTimeout, key, ctx.Err())
+		}
+		return zero, fmt.Errorf("%w: %s: %w", ErrResolution, key, ctx.Err())
+	}
+}
+
+// flightTimeout bounds one shared lookup: the fetches of its steps plus
+// waiting for fetch slots.
+func (n *network) flightTimeout() time.Duration { return 4 * n.cfg.Timeout }
+
+// resolveNSID finds the repository that publishes nsid and fetches the record.
+func (n *network) resolveNSID(ctx context.Context, nsid syntax.NSID) (*Record, error) {
+	did, err := n.lexiconDID(ctx, nsid)
+	if err != nil {
+		return nil, err
+	}
+	uri := syntax.ATURI("at://" + string(did) + "/" + string(schemaCollection) + "/" + string(nsid))
+	return n.resolveURI(ctx, uri, did, nsid)
+}
+
+// resolveURI fetches and authenticates the schema record at uri.
+func (n *network) resolveURI(ctx context.Context, uri syntax.ATURI, did syntax.DID, nsid syntax.NSID) (*Record, error) {
+	return lookup(ctx, n, n.records, string(uri), true, func(ctx context.Context) (*Record, error) {
+		return n.fetchRecord(ctx, uri, did, nsid)
+	})
+}
+
+// getRecordResponse is the output of com.atproto.repo.getRecord.
+type getRecordResponse struct {
+	URI   string          `json:"uri"`
+	CID   string          `json:"cid"`
+	Value json.RawMessage `json:"value"`
+}
+
+func (n *network) fetchRecord(ctx context.Context, uri syntax.ATURI, did syntax.DID, nsid syntax.NSID) (*Record, error) {
+	pds, err := n.pdsEndpoint(ctx, did)
+	if err != nil {
+		return nil, err
+	}
+	u := pds.JoinPath("xrpc", "com.atproto.repo.getRecord")
+	u.RawQuery = url.Values{
+		"repo":       {string(did)},
+		"collection": {string(schemaCollection)},
+		"rkey":       {string(nsid)},
+	}.Encode()
+	body, err := n.getJSON(ctx, "getRecord "+string(uri), u)
+	if err != nil {
+		return nil, err
+	}
+
+	invalid := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s from %s: %s", ErrInvalidRecord, uri, pds.Host, fmt.Sprintf(format, args...))
+	}
+	var out getRecordResponse
+	if err := json.Unmarshal(body, &out); err != nil {
+		return nil, invalid("getRecord response: %v", err)
+	}
+	if out.URI != "" && out.URI != string(uri) {
+		return nil, invalid("the PDS answered for %s", out.URI)
+	}
+	if len(out.Value) == 0 {
+		return nil, invalid("getRecord response has no value")
+	}
+	if out.CID == "" {
+		return nil, invalid("getRecord response has no cid")
+	}
+	published, err := cid.Decode(out.CID)
+	if err != nil {
+		return nil, invalid("cid %q: %v", out.CID, err)
+	}
+	// The causes below are formatted, not wrapped: a flaw in a published
+	// record is an upstream failure, not the caller's invalid JSON or
+	// lexicon.
+	v, err := validator.DecodeJSON(out.Value)
+	if err != nil {
+		return nil, invalid("%v", err)
+	}
+	computed, err := RecordCID(v)
+	if err != nil {
+		return nil, invalid("%v", err)
+	}
+	if !computed.Equals(published) {
+		return nil, fmt.Errorf("%w: %s: the PDS says %s, but the value hashes to %s", ErrCIDMismatch, uri, published, computed)
+	}
+	m := v.(map[string]any) // RecordCID accepts objects only
+	if err := checkSchemaRecord(m, nsid); err != nil {
+		return nil, invalid("%v", err)
+	}
+	doc, err := parseDocument(m, computed)
+	if err != nil {
+		return nil, invalid("%v", err)
+	}
+	return &Record{
+		URI:       uri,
+		CID:       computed,
+		IndexedAt: n.now().UTC(),
+		Source:    SourceNetwork,
+		Location:  u.String(),
+		Value:     out.Value,
+		Document:  doc,
+	}, nil
+}

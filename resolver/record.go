@@ -1,0 +1,58 @@
+package resolver
+
+import (
+	"fmt"
+
+	"github.com/bluesky-social/indigo/atproto/syntax"
+	"github.com/ipfs/go-cid"
+
+	"github.com/lexval/lexval/validator"
+)
+
+// schemaCollection is the collection, and the $type, of published lexicons.
+const schemaCollection syntax.NSID = "com.atproto.lexicon.schema"
+
+// checkSchemaRecord checks what makes a record a publication of the lexicon
+// its record key names: the $type, and an id equal to the key. The rest of
+// the document is the validator's to judge.
+func checkSchemaRecord(m map[string]any, rkey syntax.NSID) error {
+	if t, ok := m["$type"].(string); !ok || t != string(schemaCollection) {
+		return fmt.Errorf("$type is %s, want %q", describeValue(m["$type"]), schemaCollection)
+	}
+	id, ok := m["id"].(string)
+	if !ok {
+		return fmt.Errorf("id is %s, want the record key %q", describeValue(m["id"]), rkey)
+	}
+	if id != string(rkey) {
+		return fmt.Errorf("id %q differs from the record key %q", id, rkey)
+	}
+	return nil
+}
+
+// parseDocument parses a schema record whose CID is known and ties the two.
+func parseDocument(m map[string]any, c cid.Cid) (*validator.Document, error) {
+	doc, err := validator.NewDocument(m)
+	if err != nil {
+		return nil, err
+	}
+	doc.CID = c.String()
+	return doc, nil
+}
+
+// describe names the record for messages: its AT-URI, else where it was read.
+func (r *Record) describe() string {
+	if r.URI != "" {
+		return string(r.URI)
+	}
+	return r.Location
+}
+
+func describeValue(v any) string {
+	if v == nil {
+		return "missing or null"
+	}
+	if s, ok := v.(string); ok {
+		return fmt.Sprintf("%q", s)
+	}
+	return kindOf(v)
+}
