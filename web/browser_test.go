@@ -1,0 +1,341 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/lexval/lexval/resolver"
+	"github.com/lexval/lexval/server"
+	"github.com/lexval/lexval/service"
+)
+
+// chromium finds Debian's chromium, skipping the test without it (failing
+// under CI, where .ci/run installs it).
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("chromium not found (CI is set, so this is a failure): apt-get install chromium")
+	}
+	t.Skip("chromium not found, skipping the browser test: apt-get install chromium")
+	return ""
+}
+
+// browserSuite is one headless chromium against the real server handler (the
+// UI and the JSON API it calls), and a folder for screenshots.
+type browserSuite struct {
+	t     *testing.T
+	base  string
+	ctx   context.Context
+	shots string
+
+	mu       sync.Mutex
+	problems []string // JavaScript exceptions and CSP violations
+}
+
+func newBrowserSuite(t *testing.T) *browserSuite {
+	chrome := chromium(t)
+	res, err := resolver.New(resolver.Config{Directories: []string{filepath.Join("testdata", "lexicons")}})
+	if err != nil {
+		t.Fatalf("resolver.New: %v", err)
+	}
+	srv, err := server.New(server.Config{Service: service.New(res), Resolver: res})
+	if err != nil {
+		t.Fatalf("server.New: %v", err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+
+	// Screenshots outlive the test on purpose: people look at them.
+	shots, err := os.MkdirTemp("", "lexval-web-screenshots-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshots in %s", shots)
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chrome),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	t.Cleanup(cancelBrowser)
+	// Start the browser now so that a broken install fails here, clearly.
+	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return &browserSuite{t: t, base: ts.URL, ctx: bctx, shots: shots}
+}
+
+// tab opens a new tab (sharing the browser) for one scenario, watching it for
+// script errors and Content-Security-Policy violations.
+func (s *browserSuite) tab(t *testing.T, setup ...chromedp.Action[chromedp.Void]) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(s.ctx)
+	t.Cleanup(cancel)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(cancelTimeout)
+	if err := chromedp.Do(ctx, append([]chromedp.Action[chromedp.Void]{chromedp.Navigate("about:blank")}, setup...)...); err != nil {
+		t.Fatalf("open tab: %v", err)
+	}
+	var problems []string
+	var mu sync.Mutex
+	watch := func(format string, args ...any) {
+		mu.Lock()
+		problems = append(problems, fmt.Sprintf(format, args...))
+		mu.Unlock()
+	}
+	exceptions := chromedp.Events(ctx, runtime.ExceptionThrown)
+	entries := chromedp.Events(ctx, cdplog.EntryAdded)
+	go func() {
+		for ev, err := range exceptions {
+			if err != nil {
+				return
+			}
+			watch("script exception: %s", ev.ExceptionDetails.Text)
+		}
+	}()
+	go func() {
+		for ev, err := range entries {
+			if err != nil {
+				return
+			}
+			if e := ev.Entry; e.Level == cdplog.EntryLevelError && e.Source != cdplog.EntrySourceNetwork {
+				watch("console %s error: %s", e.Source, e.Text)
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, p := range problems {
+			t.Errorf("browser reported %s", p)
+		}
+	})
+	return ctx
+}
+
+func (s *browserSuite) screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	p := filepath.Join(s.shots, name+".png")
+	if err := os.WriteFile(p, buf, 0o644); err != nil {
+		t.Errorf("write screenshot: %v", err)
+		return
+	}
+	t.Logf("screenshot %s", p)
+}
+
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func run[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// texts returns the text of every element matching sel.
+func texts(t *testing.T, ctx context.Context, sel string) []string {
+	t.Helper()
+	return run(t, ctx, chromedp.Evaluate[[]string](fmt.Sprintf(
+		`Array.from(document.querySelectorAll(%q), e => e.textContent.trim())`, sel)))
+}
+
+func call[P any](p P, cmd cdp.Command[P, cdp.Empty]) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, t, cmd, p)
+		return chromedp.Void{}, err
+	}
+}
+
+// submitValue pastes text into the Validate Record form and submits it.
+func submitValue(t *testing.T, ctx context.Context, text string) {
+	t.Helper()
+	do(t, ctx,
+		chromedp.WaitVisible(chromedp.ID("value")),
+		chromedp.SetValue(chromedp.ID("value"), text),
+		chromedp.Click(chromedp.CSS(`form.validate-form button[type="submit"]`)),
+	)
+}
+
+func wantAll(t *testing.T, what string, got []string, want ...string) {
+	t.Helper()
+	joined := strings.Join(got, "\n")
+	for _, w := range want {
+		if !strings.Contains(joined, w) {
+			t.Errorf("%s: got %q, want it to contain %q", what, got, w)
+		}
+	}
+}
+
+func TestBrowser(t *testing.T) {
+	s := newBrowserSuite(t)
+
+	t.Run("fresh lexicon page", func(t *testing.T) {
+		ctx := s.tab(t)
+		do(t, ctx, chromedp.Navigate(s.base+refreshSession), chromedp.WaitVisible(chromedp.ID("value")))
+		wantAll(t, "title", texts(t, ctx, "h1"), "com.atproto.server.refreshSession")
+		// JavaScript reveals the copy buttons.
+		if n := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("button.copy:not([hidden])").length`)); n < 4 {
+			t.Errorf("visible copy buttons: got %d, want at least 4 (schema, DID, CID, AT-URI)", n)
+		}
+		s.screenshot(t, ctx, "01-lexicon-fresh")
+	})
+
+	t.Run("valid output", func(t *testing.T) {
+		ctx := s.tab(t)
+		do(t, ctx, chromedp.Navigate(s.base+refreshSession))
+		submitValue(t, ctx, validOutput)
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#result .verdict-valid")))
+		wantAll(t, "verdict", texts(t, ctx, "#result .verdict-title"), "Valid")
+		// The page did not reload: the textarea still holds the pasted text
+		// and the URL has no #result from a form post.
+		if u := run(t, ctx, chromedp.Location()); strings.Contains(u, "#result") {
+			t.Errorf("location: got %s, want no form navigation", u)
+		}
+		s.screenshot(t, ctx, "02-valid")
+	})
+
+	t.Run("invalid output lists every error with its path", func(t *testing.T) {
+		ctx := s.tab(t)
+		do(t, ctx, chromedp.Navigate(s.base+refreshSession))
+		submitValue(t, ctx, invalidOutput)
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#result .verdict-invalid")))
+		wantAll(t, "error paths", texts(t, ctx, "#result .issue-path"), "/accessJwt", "/did")
+		if got := texts(t, ctx, "#result .issue"); len(got) < 2 {
+			t.Errorf("errors: got %q, want at least 2", got)
+		}
+		s.screenshot(t, ctx, "03-invalid")
+
+		// The same state at phone width and in dark mode.
+		do(t, ctx, chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile))
+		s.screenshot(t, ctx, "04-invalid-phone")
+		do(t, ctx, call(emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}}, emulation.SetEmulatedMedia))
+		s.screenshot(t, ctx, "05-invalid-phone-dark")
+	})
+
+	t.Run("unresolved reference allowed", func(t *testing.T) {
+		ctx := s.tab(t)
+		do(t, ctx,
+			chromedp.Navigate(s.base+testPost),
+			chromedp.WaitVisible(chromedp.ID("value")),
+			chromedp.Click(chromedp.CSS(`input[name="allowUnresolved"]`)),
+		)
+		submitValue(t, ctx, postWithEmbed)
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#result .verdict-partial")))
+		wantAll(t, "verdict", texts(t, ctx, "#result .verdict-title"), "Valid, with unchecked references")
+		wantAll(t, "not checked", texts(t, ctx, "#result .issue"), "com.example.missing.video", "/embed")
+		s.screenshot(t, ctx, "06-unresolved-allowed")
+
+		// Off again: the same record is invalid.
+		do(t, ctx, chromedp.Click(chromedp.CSS(`input[name="allowUnresolved"]`)))
+		submitValue(t, ctx, postWithEmbed)
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#result .verdict-invalid")))
+		s.screenshot(t, ctx, "07-unresolved-refused")
+	})
+
+	t.Run("malformed JSON is located before any request", func(t *testing.T) {
+		ctx := s.tab(t)
+		do(t, ctx, chromedp.Navigate(s.base+refreshSession))
+		submitValue(t, ctx, malformed)
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#result .verdict-problem")))
+		wantAll(t, "message", texts(t, ctx, "#result .verdict-detail"), "Line 3, column 10", "plc")
+		invalid := run(t, ctx, chromedp.AttributeValue(chromedp.ID("value"), "aria-invalid"))
+		if invalid.Value != "true" {
+			t.Errorf("aria-invalid: got %q, want true", invalid.Value)
+		}
+		// The offending character is selected in the textarea.
+		if got := run(t, ctx, chromedp.Evaluate[int](`document.getElementById("value").selectionStart`)); got != strings.Index(malformed, "plc") {
+			t.Errorf("selection: got %d, want %d", got, strings.Index(malformed, "plc"))
+		}
+		s.screenshot(t, ctx, "08-malformed")
+	})
+
+	t.Run("without JavaScript the server renders the result", func(t *testing.T) {
+		ctx := s.tab(t, call(emulation.SetScriptExecutionDisabledParams{Value: true}, emulation.SetScriptExecutionDisabled))
+		do(t, ctx, chromedp.Navigate(s.base+refreshSession), chromedp.WaitVisible(chromedp.ID("value")))
+		// Proof that scripts are off: app.js would have shown the copy buttons.
+		if hidden := run(t, ctx, chromedp.AttributeValue(chromedp.CSS("button.copy"), "hidden")); !hidden.OK {
+			t.Fatal("copy buttons are visible, so JavaScript ran")
+		}
+		do(t, ctx,
+			chromedp.SendKeys(chromedp.ID("value"), `{"refreshJwt": "r", "handle": "alice.example.com", "did": "plc:nope"}`),
+			chromedp.Click(chromedp.CSS(`form.validate-form button[type="submit"]`)),
+			chromedp.WaitVisible(chromedp.CSS("#result .verdict-invalid")),
+		)
+		if u := run(t, ctx, chromedp.Location()); !strings.HasSuffix(u, "#result") {
+			t.Errorf("location: got %s, want the form's action ending in #result", u)
+		}
+		wantAll(t, "error paths", texts(t, ctx, "#result .issue-path"), "/accessJwt", "/did")
+		wantAll(t, "kept text", []string{run(t, ctx, chromedp.Value(chromedp.ID("value")))}, `"did": "plc:nope"`)
+		s.screenshot(t, ctx, "09-no-javascript")
+	})
+
+	t.Run("catalog filter", func(t *testing.T) {
+		ctx := s.tab(t)
+		do(t, ctx,
+			chromedp.Navigate(s.base+"/"),
+			chromedp.WaitVisible(chromedp.ID("filter")),
+			chromedp.SendKeys(chromedp.ID("filter"), "server.refreshses"),
+		)
+		got := texts(t, ctx, "#catalog > li:not([hidden]) .nsid")
+		if len(got) != 1 || got[0] != "com.atproto.server.refreshSession" {
+			t.Errorf("filtered catalog: got %q, want only com.atproto.server.refreshSession", got)
+		}
+		s.screenshot(t, ctx, "10-catalog-filtered")
+	})
+
+	t.Run("draft lexicon page", func(t *testing.T) {
+		ctx := s.tab(t)
+		do(t, ctx,
+			chromedp.Navigate(s.base+"/validate"),
+			chromedp.WaitVisible(chromedp.ID("lexicon")),
+			chromedp.SetValue(chromedp.ID("lexicon"), draftDoc),
+			chromedp.SetValue(chromedp.ID("record"), `{"$type": "com.example.draft.note", "text": "far too long for ten"}`),
+			chromedp.Click(chromedp.CSS(`form.draft-form button[type="submit"]`)),
+			chromedp.WaitVisible(chromedp.CSS("#result .verdict-invalid")),
+		)
+		wantAll(t, "error paths", texts(t, ctx, "#result .issue-path"), "/text")
+		wantAll(t, "lint", texts(t, ctx, "#result .verdict-title"), "No problems found")
+		s.screenshot(t, ctx, "11-draft")
+	})
+}

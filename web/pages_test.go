@@ -1,0 +1,265 @@
+package web_test
+
+import (
+	"bytes"
+	"flag"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/lexval/lexval/resolver"
+	"github.com/lexval/lexval/service"
+	"github.com/lexval/lexval/web"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+const (
+	refreshSession = "/lexicon/did:plc:6msi3pj7krzih5qxqtryxlzw/com.atproto.server.refreshSession"
+	testPost       = "/lexicon/com.example.web.post"
+)
+
+// newService is a service over the embedded catalog plus testdata/lexicons,
+// whose com.example.web.post refers to a lexicon nobody has.
+func newService(t *testing.T) *service.Service {
+	t.Helper()
+	res, err := resolver.New(resolver.Config{Directories: []string{filepath.Join("testdata", "lexicons")}})
+	if err != nil {
+		t.Fatalf("resolver.New: %v", err)
+	}
+	return service.New(res)
+}
+
+func newUI(t *testing.T, maxBody int64) *echo.Echo {
+	t.Helper()
+	ui, err := web.New(web.Config{Service: newService(t), MaxBody: maxBody})
+	if err != nil {
+		t.Fatalf("web.New: %v", err)
+	}
+	e := echo.New()
+	ui.Register(e)
+	return e
+}
+
+func form(kv ...string) string {
+	v := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Add(kv[i], kv[i+1])
+	}
+	return v.Encode()
+}
+
+const (
+	validOutput = `{
+  "accessJwt": "eyJhbGciOiJIUzI1NiJ9.e30.x",
+  "refreshJwt": "eyJhbGciOiJIUzI1NiJ9.e30.y",
+  "handle": "alice.example.com",
+  "did": "did:plc:6msi3pj7krzih5qxqtryxlzw"
+}`
+	invalidOutput = `{
+  "refreshJwt": "eyJhbGciOiJIUzI1NiJ9.e30.y",
+  "handle": "alice.example.com",
+  "did": "plc:nope"
+}`
+	postWithEmbed = `{
+  "$type": "com.example.web.post",
+  "text": "hello <world>",
+  "createdAt": "2024-11-05T10:00:00Z",
+  "embed": {"$type": "com.example.missing.video", "cid": "x"}
+}`
+	malformed = "{\n  \"accessJwt\": \"a\",\n  \"did\": plc\n}"
+	draftDoc  = `{
+  "lexicon": 1,
+  "id": "com.example.draft.note",
+  "defs": {
+    "main": {
+      "type": "record",
+      "key": "tid",
+      "record": {
+        "type": "object",
+        "required": ["text"],
+        "properties": {"text": {"type": "string", "maxLength": 10}}
+      }
+    }
+  }
+}`
+	draftDocLintErrors = `{
+  "lexicon": 1,
+  "id": "com.example.draft.broken",
+  "defs": {
+    "main": {
+      "type": "record",
+      "key": "tid",
+      "record": {
+        "type": "object",
+        "properties": {"n": {"type": "integer", "minimum": 10, "maximum": 1}}
+      }
+    }
+  }
+}`
+)
+
+func TestPages(t *testing.T) {
+	e := newUI(t, 0)
+	tests := []struct {
+		name     string
+		method   string
+		target   string
+		body     string
+		header   map[string]string
+		status   int
+		contains []string // beyond the golden file, what this state is about
+	}{
+		{name: "catalog", target: "/", status: 200, contains: []string{"com.atproto.server.refreshSession", `id="filter"`}},
+		{name: "catalog-open-empty", target: "/lexicon?ref=+", status: 400, contains: []string{"Nothing to open"}},
+		{name: "catalog-open-invalid", target: "/lexicon?ref=" + url.QueryEscape("at://not a uri"), status: 400, contains: []string{"Not an AT-URI or NSID", `value="at://not a uri"`}},
+		{name: "lexicon-fresh", target: refreshSession, status: 200, contains: []string{"Validate a record against", "Treat any remaining unresolved references as valid", "did:plc:6msi3pj7krzih5qxqtryxlzw", `class="j-key"`}},
+		{name: "lexicon-by-nsid", target: "/lexicon/com.atproto.server.refreshSession", status: 200},
+		{name: "lexicon-directory", target: testPost, status: 200, contains: []string{"from a local directory"}},
+		{name: "lexicon-valid", method: "POST", target: refreshSession, body: form("target", "output", "value", validOutput), status: 200, contains: []string{"verdict-valid"}},
+		{name: "lexicon-invalid", method: "POST", target: refreshSession, body: form("target", "output", "value", invalidOutput), status: 200, contains: []string{"verdict-invalid", "/accessJwt", "/did"}},
+		{name: "lexicon-unresolved-allowed", method: "POST", target: testPost, body: form("target", "record", "value", postWithEmbed, "allowUnresolved", "true"), status: 200, contains: []string{"verdict-partial", "com.example.missing.video", "Not checked", "checked"}},
+		{name: "lexicon-unresolved-refused", method: "POST", target: testPost, body: form("target", "record", "value", postWithEmbed), status: 200, contains: []string{"verdict-invalid"}},
+		{name: "lexicon-bad-json", method: "POST", target: refreshSession, body: form("target", "output", "value", malformed), status: 400, contains: []string{"Line 3, column 10", "did&#34;: plc", `aria-invalid="true"`}},
+		{name: "lexicon-empty-value", method: "POST", target: refreshSession, body: form("target", "output", "value", "  "), status: 400, contains: []string{"Nothing to validate"}},
+		{name: "lexicon-bad-target", method: "POST", target: refreshSession, body: form("target", "input", "value", validOutput), status: 400, contains: []string{"Choose what to validate"}},
+		{name: "lexicon-unknown-nsid", target: "/lexicon/com.example.nope", status: 404, contains: []string{"Lexicon not found", `value="com.example.nope"`}},
+		{name: "lexicon-unknown-def", target: refreshSession + "?def=nope", status: 404, contains: []string{"No such definition"}},
+		{name: "lexicon-invalid-aturi", target: "/lexicon/not-a-did/com.atproto.server.refreshSession", status: 400, contains: []string{"Not a valid AT-URI"}},
+		{name: "lexicon-invalid-nsid", target: "/lexicon/nope", status: 400, contains: []string{"Not a valid NSID"}},
+		{name: "unknown-route", target: "/lexicon/a/b/c", status: 404, contains: []string{"Page not found"}},
+		{name: "validate-fresh", target: "/validate", status: 200, contains: []string{"Lexicon document"}},
+		{name: "validate-lint-clean", method: "POST", target: "/validate", body: form("lexicon", draftDoc), status: 200, contains: []string{"No problems found"}},
+		{name: "validate-lint-errors", method: "POST", target: "/validate", body: form("lexicon", draftDocLintErrors), status: 200, contains: []string{"verdict-invalid"}},
+		{name: "validate-record-invalid", method: "POST", target: "/validate", body: form("lexicon", draftDoc, "record", `{"$type": "com.example.draft.note", "text": "far too long for ten"}`), status: 200, contains: []string{"/text"}},
+		{name: "validate-record-valid", method: "POST", target: "/validate", body: form("lexicon", draftDoc, "record", `{"$type": "com.example.draft.note", "text": "short"}`, "target", "record"), status: 200, contains: []string{"This record matches"}},
+		{name: "validate-bad-lexicon-json", method: "POST", target: "/validate", body: form("lexicon", `{"lexicon": 1,,}`), status: 400, contains: []string{"The lexicon document is not valid JSON", "Line 1, column 15"}},
+		{name: "validate-bad-record-json", method: "POST", target: "/validate", body: form("lexicon", draftDoc, "record", `{"text": }`), status: 400, contains: []string{"The record is not valid JSON"}},
+		{name: "validate-empty", method: "POST", target: "/validate", body: form("lexicon", ""), status: 400, contains: []string{"Nothing to check"}},
+		{name: "validate-fragment", method: "POST", target: "/validate", body: form("lexicon", draftDoc, "record", `{"$type": "com.example.draft.note", "text": "short"}`), header: map[string]string{"X-Lexval-Fragment": "1"}, status: 200, contains: []string{"verdict-valid"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			method := tt.method
+			if method == "" {
+				method = http.MethodGet
+			}
+			req := httptest.NewRequest(method, tt.target, strings.NewReader(tt.body))
+			if method == http.MethodPost {
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			}
+			for k, v := range tt.header {
+				req.Header.Set(k, v)
+			}
+			rec := httptest.NewRecorder()
+			e.ServeHTTP(rec, req)
+			if rec.Code != tt.status {
+				t.Errorf("status: got %d, want %d", rec.Code, tt.status)
+			}
+			if got := rec.Header().Get("Content-Type"); !strings.HasPrefix(got, "text/html") {
+				t.Errorf("Content-Type: got %q, want text/html", got)
+			}
+			if got := rec.Header().Get("Content-Security-Policy"); got != web.ContentSecurityPolicy {
+				t.Errorf("Content-Security-Policy: got %q, want %q", got, web.ContentSecurityPolicy)
+			}
+			body := rec.Body.String()
+			for _, s := range tt.contains {
+				if !strings.Contains(body, s) {
+					t.Errorf("page does not contain %q", s)
+				}
+			}
+			assertNoInline(t, body)
+			golden(t, tt.name+".html", rec.Body.Bytes())
+		})
+	}
+}
+
+// assertNoInline checks what the Content-Security-Policy would block anyway,
+// so that a page never depends on it: inline scripts, styles and handlers.
+func assertNoInline(t *testing.T, body string) {
+	t.Helper()
+	for _, bad := range []string{"<script>", "<style", " style=", " onclick=", " onsubmit=", " oninput=", "javascript:"} {
+		if strings.Contains(body, bad) {
+			t.Errorf("page contains %q, which the Content-Security-Policy forbids", bad)
+		}
+	}
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./web -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+		for i := 0; i < len(gl) || i < len(wl); i++ {
+			var g, w string
+			if i < len(gl) {
+				g = gl[i]
+			}
+			if i < len(wl) {
+				w = wl[i]
+			}
+			if g != w {
+				t.Fatalf("%s differs from the golden file at line %d:\ngot  %q\nwant %q\n(run go test ./web -update if the change is intended)", path, i+1, g, w)
+			}
+		}
+	}
+}
+
+func TestOpenRedirects(t *testing.T) {
+	e := newUI(t, 0)
+	tests := []struct {
+		name, ref, want string
+	}{
+		{name: "nsid", ref: "com.atproto.server.refreshSession", want: "/lexicon/com.atproto.server.refreshSession"},
+		{name: "nsid with def", ref: "app.bsky.feed.post#replyRef", want: "/lexicon/app.bsky.feed.post?def=replyRef"},
+		{name: "at-uri", ref: "at://did:plc:6msi3pj7krzih5qxqtryxlzw/com.atproto.lexicon.schema/com.atproto.server.refreshSession", want: refreshSession},
+		{name: "spaces around", ref: "  app.bsky.feed.post ", want: "/lexicon/app.bsky.feed.post"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/lexicon?ref="+url.QueryEscape(tt.ref), nil))
+			if rec.Code != http.StatusSeeOther {
+				t.Fatalf("status: got %d, want %d", rec.Code, http.StatusSeeOther)
+			}
+			if got := rec.Header().Get("Location"); got != tt.want {
+				t.Errorf("Location: got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestBodyLimit(t *testing.T) {
+	e := newUI(t, 1024)
+	big := form("target", "output", "value", `{"accessJwt": "`+strings.Repeat("a", 2048)+`"}`)
+	for _, target := range []string{refreshSession, "/validate"} {
+		t.Run(target, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(big))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			rec := httptest.NewRecorder()
+			e.ServeHTTP(rec, req)
+			if rec.Code != http.StatusRequestEntityTooLarge {
+				t.Errorf("status: got %d, want %d", rec.Code, http.StatusRequestEntityTooLarge)
+			}
+			if body := rec.Body.String(); !strings.Contains(body, "limited to 1 KiB") {
+				t.Errorf("page does not say the limit: %s", body)
+			}
+		})
+	}
+}
