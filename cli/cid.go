@@ -1,0 +1,157 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/lexval/lexval/resolver"
+	"github.com/lexval/lexval/validator"
+)
+
+// schemaType is the $type of published lexicon documents.
+const schemaType = "com.atproto.lexicon.schema"
+
+var cidCommand = &command{
+	name:     "cid",
+	synopsis: "[--as-lexicon] FILE...",
+	summary:  "print the CID of each record",
+	detail: `Prints "<cid>  <source>" for each record: the CID (v1, dag-cbor, sha2-256) it
+has when published in a repository. A .json file holds one record; a .jsonl
+(or .ndjson) file and standard input ("-") hold one per line.
+
+A file is hashed exactly as it is. A lexicon document as kept in source trees
+(no $type) is not byte-for-byte the published schema record, which carries
+"$type": "com.atproto.lexicon.schema": --as-lexicon adds that $type when it is
+absent, giving the CID the document has once published (and the CID lexval
+reports for --lexicons directories).
+
+Exit status: 0 all hashed, 1 some value is not in the atproto data model (a
+float, say) or not JSON, 2 usage or I/O errors.`,
+	run: runCID,
+}
+
+func runCID(ctx context.Context, s *streams, cmd *command, args []string) int {
+	fs := newFlagSet(cmd.name)
+	asLexicon := fs.Bool("as-lexicon", false, `add "$type": "`+schemaType+`" when absent (the CID of a lexicon document once published)`)
+	maxValue := byteSize(defaultMaxValue)
+	fs.Var(&maxValue, "max-value", "largest record in `BYTES`")
+	files, code, ok := s.parse(cmd, fs, args)
+	if !ok {
+		return code
+	}
+	if len(files) == 0 {
+		return s.usageError(cmd, fs, errors.New("no FILE given (use - for standard input)"))
+	}
+	for _, f := range files {
+		if f != "-" {
+			if _, err := os.Stat(f); err != nil {
+				return s.fail(cmd, err)
+			}
+		}
+	}
+	h := &hasher{s: s, asLexicon: *asLexicon, limit: int64(maxValue)}
+	for _, path := range files {
+		if err := h.file(path); err != nil {
+			return s.fail(cmd, err)
+		}
+	}
+	if h.failed {
+		return exitInvalid
+	}
+	return exitOK
+}
+
+type hasher struct {
+	s         *streams
+	asLexicon bool
+	limit     int64
+	failed    bool
+}
+
+func (h *hasher) file(path string) error {
+	name := path
+	if path == "-" {
+		name = stdinName
+	}
+	if path != "-" && !isJSONL(path) {
+		data, size, err := readValueFile(path, h.s.stdin, h.limit)
+		if err != nil {
+			return err
+		}
+		return h.value(source{file: name}, data, size)
+	}
+	r := h.s.stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		r = f
+	}
+	lr := newLineReader(r, h.limit)
+	for line := 1; ; line++ {
+		data, size, err := lr.appendLine(nil)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s:%d: %w", name, line, err)
+		}
+		if size <= h.limit && len(strings.TrimSpace(string(data))) == 0 {
+			continue
+		}
+		if err := h.value(source{file: name, line: line}, data, size); err != nil {
+			return err
+		}
+	}
+}
+
+// value prints one CID; a value that has none is reported on stderr.
+func (h *hasher) value(src source, data []byte, size int64) error {
+	c, err := h.cid(src, data, size)
+	if err != nil {
+		h.failed = true
+		_, err = fmt.Fprintf(h.s.stderr, "lexval cid: %s: %v\n", src, err)
+		return err
+	}
+	_, err = fmt.Fprintf(h.s.stdout, "%s  %s\n", c, src)
+	return err
+}
+
+func (h *hasher) cid(src source, data []byte, size int64) (string, error) {
+	if size > h.limit {
+		return "", fmt.Errorf("record is %d bytes, over the limit of %d bytes (--max-value)", size, h.limit)
+	}
+	v, err := validator.DecodeJSON(data)
+	if err != nil {
+		return "", err
+	}
+	if obj, ok := v.(map[string]any); ok {
+		if _, typed := obj["$type"]; !typed {
+			switch {
+			case h.asLexicon:
+				obj["$type"] = schemaType
+			case src.line == 0 && isLexiconDocument(obj):
+				fmt.Fprintf(h.s.stderr, "lexval cid: note: %s is a lexicon document without $type, hashed as is; its CID once published is what --as-lexicon prints\n", src)
+			}
+		}
+	}
+	c, err := resolver.RecordCID(v)
+	if err != nil {
+		return "", err
+	}
+	return c.String(), nil
+}
+
+// isLexiconDocument recognises a lexicon document by its top-level fields.
+func isLexiconDocument(obj map[string]any) bool {
+	_, hasLexicon := obj["lexicon"]
+	_, hasID := obj["id"]
+	_, hasDefs := obj["defs"]
+	return hasLexicon && hasID && hasDefs
+}

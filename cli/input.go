@@ -1,0 +1,175 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/lexval/lexval/validator"
+)
+
+// stdinName is how standard input ("-") appears in sources.
+const stdinName = "stdin"
+
+// verdict is one value (or document) and what checking it found.
+type verdict struct {
+	src source
+	// data is the value's JSON; nil when it was over the size limit.
+	data []byte
+	// size is the value's length in bytes, also when over the limit.
+	size   int64
+	result validator.Result
+}
+
+// invalid is a result with one error at path.
+func invalid(path, message string) validator.Result {
+	return validator.Result{Errors: []validator.Error{{Path: path, Message: message}}}
+}
+
+// source locates a value: a file and, for JSONL, a line. Line 0 means the
+// value is the whole file.
+type source struct {
+	file string
+	line int
+}
+
+func (s source) String() string {
+	if s.line == 0 {
+		return s.file
+	}
+	return fmt.Sprintf("%s:%d", s.file, s.line)
+}
+
+// isJSONL reports whether a file holds one value per line.
+func isJSONL(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".jsonl", ".ndjson":
+		return true
+	}
+	return false
+}
+
+// collectInputs expands the command line's FILE|DIR arguments: "-" stays
+// (standard input), a directory becomes the files under it that match
+// (lexically ordered, as filepath.WalkDir walks), a file stays. Every file is
+// checked to exist before any work starts, so a typo fails fast with exit 2.
+func collectInputs(args []string, match func(name string) bool) ([]string, error) {
+	var paths []string
+	for _, arg := range args {
+		if arg == "-" {
+			paths = append(paths, arg)
+			continue
+		}
+		info, err := os.Stat(arg)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			paths = append(paths, arg)
+			continue
+		}
+		n := len(paths)
+		err = filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && match(d.Name()) {
+				paths = append(paths, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if len(paths) == n {
+			return nil, fmt.Errorf("%s: no matching files in the directory", arg)
+		}
+	}
+	return paths, nil
+}
+
+// readValueFile reads a whole file (or standard input for "-"), up to limit
+// bytes. A larger file is not an I/O error: tooLong reports its size so the
+// caller can turn it into an invalid value.
+func readValueFile(path string, stdin io.Reader, limit int64) (data []byte, size int64, err error) {
+	r := stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, 0, err
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err = io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, 0, err
+	}
+	size = int64(len(data))
+	if size > limit {
+		n, err := io.Copy(io.Discard, r)
+		if err != nil {
+			return nil, 0, err
+		}
+		return nil, size + n, nil
+	}
+	return data, size, nil
+}
+
+// lineReader reads lines of bounded length in constant memory: a line over
+// the limit is measured and skipped, never buffered whole.
+type lineReader struct {
+	br    *bufio.Reader
+	limit int64
+}
+
+func newLineReader(r io.Reader, limit int64) *lineReader {
+	return &lineReader{br: bufio.NewReaderSize(r, 64<<10), limit: limit}
+}
+
+// appendLine appends the next line, without its "\n" or "\r\n", to dst and
+// returns its length. A line longer than the limit is not appended (size >
+// limit tells the caller). err is io.EOF once no line is left.
+func (lr *lineReader) appendLine(dst []byte) (out []byte, size int64, err error) {
+	start := len(dst)
+	newline := false
+	for {
+		frag, err := lr.br.ReadSlice('\n')
+		size += int64(len(frag))
+		if size <= lr.limit+2 { // room for "\r\n"
+			dst = append(dst, frag...)
+		}
+		if err == nil {
+			newline = true
+			break
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if errors.Is(err, io.EOF) {
+			if size == 0 {
+				return dst, 0, io.EOF
+			}
+			break
+		}
+		return dst[:start], size, err
+	}
+	if newline {
+		size--
+	}
+	if size > lr.limit+1 {
+		return dst[:start], size, nil
+	}
+	if size > 0 && dst[start+int(size)-1] == '\r' {
+		size--
+	}
+	if size > lr.limit {
+		return dst[:start], size, nil
+	}
+	return dst[:start+int(size)], size, nil
+}

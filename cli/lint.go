@@ -1,0 +1,116 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/lexval/lexval/validator"
+)
+
+var lintCommand = &command{
+	name:     "lint",
+	synopsis: "[flags] FILE|DIR...",
+	summary:  "check lexicon documents (for authors)",
+	detail: `Checks lexicon documents against every authoring rule of the Lexicon
+specification. A directory stands for the .json files under it; "-" reads one
+document from standard input. References resolve against the catalog (embedded
+lexicons and --lexicons directories) plus the documents being linted, so a set
+of new lexicons that refer to one another lints together.
+
+Formats as for validate; the source is the file and the path a JSON Pointer
+into the document.
+
+Exit status: 0 all clean, 1 any problem, 2 usage, I/O or resolution errors.`,
+	env: resolverEnv,
+	run: runLint,
+}
+
+func runLint(ctx context.Context, s *streams, cmd *command, args []string) int {
+	fs := newFlagSet(cmd.name)
+	var rf resolverFlags
+	rf.register(fs)
+	format := newFormatFlag()
+	fs.Var(format, "format", "output format: text, json or github")
+	maxValue := byteSize(defaultMaxValue)
+	fs.Var(&maxValue, "max-value", "largest document in `BYTES`; a larger one is a problem")
+	files, code, ok := s.parse(cmd, fs, args)
+	if !ok {
+		return code
+	}
+	if len(files) == 0 {
+		return s.usageError(cmd, fs, errors.New("no FILE or DIR given (use - for standard input)"))
+	}
+	if err := rf.check(); err != nil {
+		return s.usageError(cmd, fs, err)
+	}
+	paths, err := collectInputs(files, func(name string) bool {
+		return strings.EqualFold(filepath.Ext(name), ".json")
+	})
+	if err != nil {
+		return s.fail(cmd, err)
+	}
+	svc, _, err := rf.open(cliLogger(s))
+	if err != nil {
+		return s.fail(cmd, err)
+	}
+
+	verdicts := make([]verdict, len(paths))
+	var docs []any
+	var docIndex []int // verdicts[docIndex[k]] is docs[k]
+	for i, path := range paths {
+		v := &verdicts[i]
+		v.src.file = path
+		if path == "-" {
+			v.src.file = stdinName
+		}
+		v.data, v.size, err = readValueFile(path, s.stdin, int64(maxValue))
+		if err != nil {
+			return s.fail(cmd, err)
+		}
+		if v.size > int64(maxValue) {
+			v.result = invalid("", fmt.Sprintf("document is %d bytes, over the limit of %d bytes (--max-value)", v.size, int64(maxValue)))
+			continue
+		}
+		doc, err := validator.DecodeJSON(v.data)
+		if err != nil {
+			v.result = invalid("", err.Error())
+			continue
+		}
+		docs = append(docs, doc)
+		docIndex = append(docIndex, i)
+	}
+	problems, err := svc.Lint(ctx, docs...)
+	if err != nil {
+		return s.fail(cmd, err)
+	}
+	if len(problems) != len(docs) {
+		return s.fail(cmd, fmt.Errorf("internal error: %d lint results for %d documents", len(problems), len(docs)))
+	}
+	for k, i := range docIndex {
+		verdicts[i].result = validator.Result{Valid: len(problems[k]) == 0, Errors: problems[k]}
+	}
+
+	out := bufio.NewWriter(s.stdout)
+	rep := newReporter(format.value, out, "document")
+	var t tally
+	for i := range verdicts {
+		t.add(verdicts[i].result)
+		if err == nil {
+			err = rep.value(&verdicts[i])
+		}
+	}
+	if err == nil {
+		err = rep.end(&t)
+	}
+	if ferr := out.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		return s.fail(cmd, err)
+	}
+	return t.exitCode()
+}

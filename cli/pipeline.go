@@ -1,0 +1,226 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	"github.com/lexval/lexval/validator"
+)
+
+// A batch is the unit handed between the reader, the workers and the writer:
+// big enough that channel hand-offs cost little per value, small enough that
+// the reorder window stays a few megabytes.
+const (
+	batchValues = 128
+	batchBytes  = 128 << 10
+)
+
+type batch struct {
+	values []verdict
+	bytes  int
+	done   chan struct{} // closed when every value is checked (or err is set)
+	err    error
+}
+
+func newBatch() *batch {
+	return &batch{values: make([]verdict, 0, batchValues), done: make(chan struct{})}
+}
+
+// checkFunc checks one decoded value. An error is fatal to the whole run
+// (resolution failure); a bad value is a Result, not an error.
+type checkFunc func(ctx context.Context, v any) (validator.Result, error)
+
+// pipeline reads values from files in order, checks them on several workers
+// and hands the verdicts to emit in input order. Memory is bounded by the
+// reorder window (a few batches per worker), whatever the input's length.
+type pipeline struct {
+	workers int
+	limit   int64 // largest value in bytes
+	check   checkFunc
+	emit    func(*verdict) error // called in input order from one goroutine
+	flush   func() error         // called before the writer waits for a batch
+}
+
+// run checks every value of paths ("-" is stdin; .jsonl/.ndjson files and
+// stdin hold one value per line, other files one value). It returns the first
+// I/O, check or emit error; values before the error have been emitted.
+func (p *pipeline) run(ctx context.Context, paths []string, stdin io.Reader) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	work := make(chan *batch, p.workers)
+	order := make(chan *batch, 2*p.workers+2)
+
+	var wg sync.WaitGroup
+	var readErr error
+	wg.Go(func() {
+		defer close(work)
+		defer close(order)
+		readErr = p.read(ctx, paths, stdin, func(b *batch) bool {
+			// order first: the writer waits on batches in the order sent.
+			select {
+			case order <- b:
+			case <-ctx.Done():
+				return false
+			}
+			select {
+			case work <- b:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		})
+	})
+	for range p.workers {
+		wg.Go(func() {
+			for b := range work {
+				if err := p.process(ctx, b); err != nil {
+					b.err = err
+					cancel(err)
+				}
+				close(b.done)
+			}
+		})
+	}
+
+	err := p.write(ctx, order, cancel)
+	if err == nil {
+		err = context.Cause(ctx)
+	}
+	cancel(nil) // release the reader and the workers if the writer stopped early
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	return readErr
+}
+
+// write emits the batches' verdicts in order.
+func (p *pipeline) write(ctx context.Context, order <-chan *batch, cancel context.CancelCauseFunc) error {
+	for b := range order {
+		select {
+		case <-b.done:
+		default:
+			// Let the output show progress while the next batch is checked.
+			if err := p.flush(); err != nil {
+				cancel(err)
+				return err
+			}
+			select {
+			case <-b.done:
+			case <-ctx.Done():
+				return context.Cause(ctx)
+			}
+		}
+		if b.err != nil {
+			return b.err
+		}
+		for i := range b.values {
+			if err := p.emit(&b.values[i]); err != nil {
+				cancel(err)
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (p *pipeline) process(ctx context.Context, b *batch) error {
+	for i := range b.values {
+		if ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
+		v := &b.values[i]
+		if v.size > p.limit {
+			v.result = invalid("", fmt.Sprintf("value is %d bytes, over the limit of %d bytes (--max-value)", v.size, p.limit))
+			continue
+		}
+		val, err := validator.DecodeJSON(v.data)
+		if err != nil {
+			v.result = invalid("", err.Error())
+			continue
+		}
+		if v.result, err = p.check(ctx, val); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// read turns paths into batches and sends them; send reports false when the
+// run is cancelled.
+func (p *pipeline) read(ctx context.Context, paths []string, stdin io.Reader, send func(*batch) bool) error {
+	b := newBatch()
+	add := func(v verdict) bool {
+		b.values = append(b.values, v)
+		b.bytes += len(v.data)
+		if len(b.values) < batchValues && b.bytes < batchBytes {
+			return true
+		}
+		full := b
+		b = newBatch()
+		return send(full)
+	}
+	err := p.readAll(ctx, paths, stdin, add)
+	if len(b.values) > 0 && ctx.Err() == nil {
+		send(b) // values read before an I/O error are still reported
+	}
+	if err == nil {
+		err = context.Cause(ctx)
+	}
+	return err
+}
+
+func (p *pipeline) readAll(ctx context.Context, paths []string, stdin io.Reader, add func(verdict) bool) error {
+	for _, path := range paths {
+		name := path
+		if path == "-" {
+			name = stdinName
+		}
+		if path != "-" && !isJSONL(path) {
+			data, size, err := readValueFile(path, stdin, p.limit)
+			if err != nil {
+				return err
+			}
+			if !add(verdict{src: source{file: name}, data: data, size: size}) {
+				return nil
+			}
+			continue
+		}
+		if err := p.readLines(ctx, path, name, stdin, add); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *pipeline) readLines(ctx context.Context, path, name string, stdin io.Reader, add func(verdict) bool) error {
+	r := stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		r = f
+	}
+	lr := newLineReader(r, p.limit)
+	for line := 1; ; line++ {
+		data, size, err := lr.appendLine(nil)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s:%d: %w", name, line, err)
+		}
+		if size <= p.limit && len(bytes.TrimSpace(data)) == 0 {
+			continue
+		}
+		if !add(verdict{src: source{file: name, line: line}, data: data, size: size}) {
+			return nil
+		}
+	}
+}

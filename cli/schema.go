@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+var schemaCommand = &command{
+	name:     "schema",
+	synopsis: "[flags] AT-URI|NSID[#def]",
+	summary:  "print a schema record, or its JSON Schema",
+	detail: `Prints the schema record the reference names (as published, pretty-printed),
+after checking its CID. With --jsonschema it prints instead the JSON Schema
+(draft 2020-12) that lexval compiles the definition and target to, with every
+lexicon it references: a self-contained document for other JSON Schema tools.`,
+	env: resolverEnv,
+	run: runSchema,
+}
+
+func runSchema(ctx context.Context, s *streams, cmd *command, args []string) int {
+	fs := newFlagSet(cmd.name)
+	var rf resolverFlags
+	rf.register(fs)
+	jsonSchema := fs.Bool("jsonschema", false, "print the compiled JSON Schema instead of the record")
+	var cf checkFlags
+	cf.register(fs, false)
+	refs, code, ok := s.parse(cmd, fs, args)
+	if !ok {
+		return code
+	}
+	if len(refs) != 1 {
+		return s.usageError(cmd, fs, errors.New("want exactly one AT-URI, NSID or NSID#def"))
+	}
+	if err := rf.check(); err != nil {
+		return s.usageError(cmd, fs, err)
+	}
+	cf.schema = refs[0]
+	req, err := cf.request()
+	if err != nil {
+		return s.usageError(cmd, fs, err)
+	}
+	svc, _, err := rf.open(cliLogger(s))
+	if err != nil {
+		return s.fail(cmd, err)
+	}
+
+	var raw json.RawMessage
+	if *jsonSchema {
+		c, err := svc.Prepare(ctx, req)
+		if err != nil {
+			return s.fail(cmd, fmt.Errorf("%s: %w", refs[0], err))
+		}
+		raw = c.JSONSchema()
+	} else {
+		rec, err := svc.Lookup(ctx, req.Schema, req.CID)
+		if err != nil {
+			return s.fail(cmd, fmt.Errorf("%s: %w", refs[0], err))
+		}
+		raw = rec.Value
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, raw, "", "  "); err != nil {
+		return s.fail(cmd, fmt.Errorf("internal error: %w", err))
+	}
+	out.WriteByte('\n')
+	if _, err := out.WriteTo(s.stdout); err != nil {
+		return s.fail(cmd, err)
+	}
+	return exitOK
+}

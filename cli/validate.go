@@ -1,0 +1,167 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/ipfs/go-cid"
+
+	"github.com/lexval/lexval/service"
+	"github.com/lexval/lexval/validator"
+)
+
+// defaultMaxValue bounds one value (a JSONL line or a .json file), like the
+// server's request body limit.
+const defaultMaxValue = 2 << 20
+
+var validateCommand = &command{
+	name:     "validate",
+	synopsis: "[flags] FILE|DIR...",
+	summary:  "check records (.json, .jsonl, - for stdin)",
+	detail: `Checks values against their schema and reports every error with its JSON
+Pointer. A .json file holds one value; a .jsonl (or .ndjson) file and standard
+input ("-") hold one value per line, blank lines skipped; a directory stands
+for the .json, .jsonl and .ndjson files under it. Without --schema each record
+is checked as the record its $type names.
+
+Formats: text (for people: what is wrong, then a summary), json (one object
+per value, in input order: {"source", "valid", "errors", "unresolved"}),
+github (GitHub Actions ::error annotations on the offending line).
+
+Exit status: 0 all valid, 1 any invalid, 2 usage, I/O, resolution or CID-pin
+errors.`,
+	env: resolverEnv,
+	run: runValidate,
+}
+
+func runValidate(ctx context.Context, s *streams, cmd *command, args []string) int {
+	fs := newFlagSet(cmd.name)
+	var rf resolverFlags
+	rf.register(fs)
+	var cf checkFlags
+	cf.register(fs, true)
+	format := newFormatFlag()
+	fs.Var(format, "format", "output format: text, json or github")
+	maxValue := byteSize(defaultMaxValue)
+	fs.Var(&maxValue, "max-value", "largest value (a line, or a .json file) in `BYTES`; a larger one is invalid")
+	files, code, ok := s.parse(cmd, fs, args)
+	if !ok {
+		return code
+	}
+	if len(files) == 0 {
+		return s.usageError(cmd, fs, errors.New("no FILE given (use - for standard input)"))
+	}
+	if err := rf.check(); err != nil {
+		return s.usageError(cmd, fs, err)
+	}
+	req, err := cf.request()
+	if err != nil {
+		return s.usageError(cmd, fs, err)
+	}
+	paths, err := collectInputs(files, func(name string) bool {
+		return isJSONL(name) || strings.EqualFold(filepath.Ext(name), ".json")
+	})
+	if err != nil {
+		return s.fail(cmd, err)
+	}
+
+	svc, _, err := rf.open(cliLogger(s))
+	if err != nil {
+		return s.fail(cmd, err)
+	}
+	var check checkFunc
+	if cf.schema == "" {
+		check = newTypeCheckers(svc, req.Options).check
+	} else {
+		c, err := svc.Prepare(ctx, req)
+		if err != nil {
+			return s.fail(cmd, fmt.Errorf("schema %s: %w", cf.schema, err))
+		}
+		check = func(_ context.Context, v any) (validator.Result, error) { return c.Validate(v), nil }
+	}
+
+	out := bufio.NewWriterSize(s.stdout, 64<<10)
+	rep := newReporter(format.value, out, "value")
+	prog := startProgress(s.stderr, "value")
+	var t tally
+	p := &pipeline{
+		workers: runtime.GOMAXPROCS(0),
+		limit:   int64(maxValue),
+		check:   check,
+		emit: func(v *verdict) error {
+			t.add(v.result)
+			prog.add(v.result.Valid)
+			return rep.value(v)
+		},
+		flush: out.Flush,
+	}
+	err = p.run(ctx, paths, s.stdin)
+	prog.finish()
+	if err == nil {
+		err = rep.end(&t)
+	}
+	if ferr := out.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			err = errors.New("interrupted")
+		}
+		return s.fail(cmd, err)
+	}
+	return t.exitCode()
+}
+
+// checkFlags name the schema values are checked against and how.
+type checkFlags struct {
+	schema, cid, target      string
+	allowUnresolved, lenient bool
+}
+
+// register defines the flags; withSchema false leaves out --schema, for
+// commands that take the schema as their argument.
+func (c *checkFlags) register(fs *flag.FlagSet, withSchema bool) {
+	if withSchema {
+		fs.StringVar(&c.schema, "schema", "", "check every value against this schema: an AT-URI, NSID or NSID#def (default: each record's $type)")
+	}
+	fs.StringVar(&c.cid, "cid", "", "require the schema record to have this CID")
+	fs.StringVar(&c.target, "target", "", "part of the definition values are checked against: record, params, input, output, message or object (default: the only one the definition has)")
+	fs.BoolVar(&c.allowUnresolved, "allow-unresolved", false, "treat references the catalog cannot supply as valid, and list them")
+	fs.BoolVar(&c.lenient, "lenient", false, "accept legacy blobs ({\"cid\", \"mimeType\"})")
+}
+
+// request parses the flags into a service request; without --schema only the
+// options matter.
+func (c *checkFlags) request() (service.Request, error) {
+	req := service.Request{
+		CID:     cid.Undef,
+		Options: validator.Options{AllowUnresolved: c.allowUnresolved, Lenient: c.lenient},
+	}
+	if c.schema == "" {
+		if c.cid != "" || c.target != "" {
+			return req, fmt.Errorf("%w: --cid and --target need --schema", errUsage)
+		}
+		return req, nil
+	}
+	var err error
+	if req.Schema, err = service.ParseSchemaRef(c.schema); err != nil {
+		return req, fmt.Errorf("%w: --schema: %w", errUsage, err)
+	}
+	if c.cid != "" {
+		if req.CID, err = cid.Decode(c.cid); err != nil {
+			return req, fmt.Errorf("%w: --cid %q: %w", errUsage, c.cid, err)
+		}
+	}
+	if c.target != "" {
+		if req.Target, err = validator.ParseTarget(c.target); err != nil {
+			return req, fmt.Errorf("%w: --target: %w", errUsage, err)
+		}
+	}
+	return req, nil
+}
