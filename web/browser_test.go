@@ -294,7 +294,7 @@ func TestBrowser(t *testing.T) {
 		ctx := s.tab(t, call(emulation.SetScriptExecutionDisabledParams{Value: true}, emulation.SetScriptExecutionDisabled))
 		do(t, ctx, chromedp.Navigate(s.base+refreshSession), chromedp.WaitVisible(chromedp.ID("value")))
 		// Proof that scripts are off: app.js would have shown the copy buttons.
-		if hidden := run(t, ctx, chromedp.AttributeValue(chromedp.CSS("button.copy"), "hidden")); !hidden.OK {
+		if hidden := run(t, ctx, chromedp.AttributeValue(chromedp.CSS("button.copy"), "hidden")); !hidden.Exists {
 			t.Fatal("copy buttons are visible, so JavaScript ran")
 		}
 		do(t, ctx,

@@ -47,10 +47,12 @@ type defChoice struct {
 	Current          bool
 }
 
-// choice is one option of a radio group or select.
+// choice is one option of a radio group or select; app.js shows Hint and
+// Placeholder when the option is picked.
 type choice struct {
-	Value, Label string
-	Checked      bool
+	Value, Label      string
+	Checked           bool
+	Hint, Placeholder string
 }
 
 type metadata struct {
@@ -62,6 +64,11 @@ type metadata struct {
 // GET|POST /lexicon/:nsid and /lexicon/:did/:nsid (Lexicon Garden's scheme).
 // A POST is the Validate Record form submitted without JavaScript.
 func (u *UI) lexicon(c echo.Context) error {
+	if strings.Contains(c.Param("did")+c.Param("nsid"), "/") {
+		// Echo lets the last parameter run to the end of the path; deeper
+		// paths are not lexicon pages.
+		return u.notFound(c)
+	}
 	did, err1 := url.PathUnescape(c.Param("did"))
 	nsid, err2 := url.PathUnescape(c.Param("nsid"))
 	if err1 != nil || err2 != nil {
@@ -171,7 +178,8 @@ func (u *UI) newLexiconPage(rec *resolver.Record, def string) (*lexiconPage, int
 		targets := doc.Targets(def)
 		chosen := defaultTarget(targets)
 		for _, t := range targets {
-			p.Targets = append(p.Targets, choice{Value: string(t), Label: targetLabel(t), Checked: t == chosen})
+			hint, placeholder := targetHint(t, nsid)
+			p.Targets = append(p.Targets, choice{Value: string(t), Label: targetLabel(t), Checked: t == chosen, Hint: hint, Placeholder: placeholder})
 		}
 		p.setHint(chosen)
 	}
@@ -180,17 +188,25 @@ func (u *UI) newLexiconPage(rec *resolver.Record, def string) (*lexiconPage, int
 
 // setHint words the help and placeholder for the chosen target.
 func (p *lexiconPage) setHint(t validator.Target) {
+	p.Hint, p.Placeholder = targetHint(t, p.NSID)
+}
+
+// targetHint says what to paste for a target, and shows its shape.
+func targetHint(t validator.Target, nsid string) (hint, placeholder string) {
+	const tail = " Every error is listed with the path of the value at fault."
 	switch t {
 	case validator.TargetRecord:
-		p.Hint = "Paste the record as JSON, with its $type. Every error is listed with the path of the value at fault."
-		p.Placeholder = `{"$type": "` + p.NSID + `", …}`
+		return "Paste the record as JSON, with its $type." + tail, `{"$type": "` + nsid + `", …}`
 	case validator.TargetParams:
-		p.Hint = "Paste the parameters as a JSON object. Every error is listed with the path of the value at fault."
-		p.Placeholder = "{…}"
-	default:
-		p.Hint = "Paste the JSON. Every error is listed with the path of the value at fault."
-		p.Placeholder = "{…}"
+		return "Paste the parameters as a JSON object of name and value." + tail, `{"limit": 50, …}`
+	case validator.TargetInput:
+		return "Paste the input (the request body) as JSON." + tail, "{…}"
+	case validator.TargetOutput:
+		return "Paste the output (the response body) as JSON." + tail, "{…}"
+	case validator.TargetMessage:
+		return "Paste one message of the stream as JSON, with its $type." + tail, `{"$type": "` + nsid + `#…", …}`
 	}
+	return "Paste the value as JSON." + tail, "{…}"
 }
 
 // checkableDefs lists the definitions a value can be checked against: main

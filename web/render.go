@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -37,6 +38,8 @@ func parsePages(a assets) (map[string]*template.Template, error) {
 		"pointer": pointerLabel,
 		"utc":     func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
 		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		// nsidParts lets long NSIDs wrap at their dots on narrow screens.
+		"nsidParts": func(nsid string) []string { return strings.Split(nsid, ".") },
 	}
 	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {

@@ -353,6 +353,13 @@
     const region = document.getElementById('result');
     if (!textarea || !region) return;
     textarea.addEventListener('input', () => clearFault(textarea));
+    const help = document.getElementById('value-help');
+    for (const radio of form.querySelectorAll('input[name="target"][type="radio"]')) {
+      radio.addEventListener('change', () => {
+        if (help && radio.dataset.hint) help.textContent = radio.dataset.hint;
+        if (radio.dataset.placeholder) textarea.placeholder = radio.dataset.placeholder;
+      });
+    }
 
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
