@@ -1,11 +1,221 @@
 package validator
 
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/bluesky-social/indigo/atproto/syntax"
+)
+
 // Lint checks a lexicon document (decoded by DecodeJSON) against every
 // authoring rule of the Lexicon specification: lexicon is 1, id is an NSID,
 // primary types only as main, min <= max, known types and formats, union refs
 // point at objects or records, every ref resolvable in cat or reported. The
 // document itself counts as part of the catalog. An empty result means clean.
 // Errors are sorted by path.
+//
+// Each Error's Path is the JSON Pointer of the offending member of the
+// document (for a missing field, the pointer it would have), and SchemaPath
+// the definition it belongs to ("com.example.post#main"), or "" for the
+// document's own fields.
+//
+// Lint works on the raw tree, not on a parsed Document, so that it can report
+// every problem of a document that does not parse. Beyond the rules the
+// specification states, it reports fields that no Lexicon type defines: each
+// type has a fixed set of fields, and a misspelt constraint ("maxLenght") is
+// otherwise silently ignored by every validator. The document's "$type"
+// ("com.atproto.lexicon.schema", carried by published schema records) is
+// allowed. cat may be nil.
 func Lint(doc any, cat *Catalog) []Error {
-	panic("TODO(validator lint)")
+	l := &linter{cat: cat, errs: []Error{}}
+	l.document(doc)
+	slices.SortStableFunc(l.errs, func(a, b Error) int {
+		if c := strings.Compare(a.Path, b.Path); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Message, b.Message)
+	})
+	return l.errs
+}
+
+// linter collects the problems of one document.
+type linter struct {
+	cat *Catalog
+	// id is the document's NSID, "" when it has none that is valid.
+	id syntax.NSID
+	// defs are the document's own definitions, raw.
+	defs map[string]any
+	// loc is the location of the definition being checked, for SchemaPath.
+	loc  string
+	errs []Error
+}
+
+func (l *linter) report(path, format string, a ...any) {
+	l.errs = append(l.errs, Error{Path: path, Message: fmt.Sprintf(format, a...), SchemaPath: l.loc})
+}
+
+// sortedNames returns the member names of m in order, so reports do not
+// depend on map iteration.
+func sortedNames(m map[string]any) []string {
+	return slices.Sorted(maps.Keys(m))
+}
+
+// member is the JSON Pointer of a member of the object at path.
+func member(path, key string) string {
+	return path + "/" + escapePointer(key)
+}
+
+// index is the JSON Pointer of an element of the array at path.
+func index(path string, i int) string {
+	return fmt.Sprintf("%s/%d", path, i)
+}
+
+// fields reports members of m that the schema kind what does not define.
+func (l *linter) fields(path string, m map[string]any, what string, allowed ...string) {
+	for _, k := range sortedNames(m) {
+		if !slices.Contains(allowed, k) {
+			l.report(member(path, k), "unknown field %q in %s", k, what)
+		}
+	}
+}
+
+func (l *linter) document(doc any) {
+	m, ok := doc.(map[string]any)
+	if !ok {
+		l.report("", "a lexicon document must be a JSON object, got %s", kindOf(doc))
+		return
+	}
+	l.fields("", m, "a lexicon document", "$type", "lexicon", "id", "description", "defs")
+
+	if v, ok := m["$type"]; ok && v != "com.atproto.lexicon.schema" {
+		l.report("/$type", "$type of a lexicon document must be com.atproto.lexicon.schema, got %s", describe(v))
+	}
+	if v, ok := m["lexicon"]; !ok {
+		l.report("/lexicon", "lexicon is required: the Lexicon language version, 1")
+	} else if n, ok := toInt64(v); !ok || n != 1 {
+		l.report("/lexicon", "lexicon must be the integer 1, got %s", describe(v))
+	}
+	if v, ok := m["id"]; !ok {
+		l.report("/id", "id is required: the NSID of the lexicon")
+	} else if s, ok := v.(string); !ok {
+		l.report("/id", "id must be a string, got %s", kindOf(v))
+	} else if nsid, err := syntax.ParseNSID(s); err != nil || !scanNSID(s) {
+		l.report("/id", "id %s is not a valid NSID", describe(v))
+	} else {
+		l.id = nsid
+	}
+	l.optString("", m, "description")
+
+	v, ok := m["defs"]
+	if !ok {
+		l.report("/defs", "defs is required: a lexicon needs at least one definition")
+		return
+	}
+	defs, ok := v.(map[string]any)
+	if !ok {
+		l.report("/defs", "defs must be an object of definitions, got %s", kindOf(v))
+		return
+	}
+	if len(defs) == 0 {
+		l.report("/defs", "defs must contain at least one definition")
+	}
+	l.defs = defs
+	for _, name := range sortedNames(defs) {
+		l.def(name, defs[name])
+	}
+}
+
+// optString reports the member key of m when present and not a string.
+func (l *linter) optString(path string, m map[string]any, key string) (string, bool) {
+	v, ok := m[key]
+	if !ok {
+		return "", false
+	}
+	s, ok := v.(string)
+	if !ok {
+		l.report(member(path, key), "%s must be a string, got %s", key, kindOf(v))
+	}
+	return s, ok
+}
+
+// optBool reports the member key of m when present and not a boolean.
+func (l *linter) optBool(path string, m map[string]any, key string) (value, present bool) {
+	v, ok := m[key]
+	if !ok {
+		return false, false
+	}
+	b, ok := v.(bool)
+	if !ok {
+		l.report(member(path, key), "%s must be a boolean, got %s", key, kindOf(v))
+	}
+	return b, ok
+}
+
+// lintInt is an optional integer member; set is false when absent or invalid.
+type lintInt struct {
+	v   int64
+	set bool
+}
+
+// optInt reads the integer member key of m, reporting a value that is not an
+// integer, or (when nonNegative) one below zero.
+func (l *linter) optInt(path string, m map[string]any, key string, nonNegative bool) lintInt {
+	v, ok := m[key]
+	if !ok {
+		return lintInt{}
+	}
+	n, ok := toInt64(v)
+	if !ok {
+		l.report(member(path, key), "%s must be an integer, got %s", key, describe(v))
+		return lintInt{}
+	}
+	if nonNegative && n < 0 {
+		l.report(member(path, key), "%s must not be negative, got %d", key, n)
+		return lintInt{}
+	}
+	return lintInt{n, true}
+}
+
+// minMax reports a minimum above its maximum, at the minimum.
+func (l *linter) minMax(path, minKey string, lo lintInt, maxKey string, hi lintInt) {
+	if lo.set && hi.set && lo.v > hi.v {
+		l.report(member(path, minKey), "%s %d is greater than %s %d", minKey, lo.v, maxKey, hi.v)
+	}
+}
+
+// listItem is a string element of an array member, with its index.
+type listItem struct {
+	i int
+	s string
+}
+
+// stringList reads the array-of-strings member key of m, reporting elements
+// that are not strings and repeated ones. It returns the string elements and
+// whether the member was present.
+func (l *linter) stringList(path string, m map[string]any, key string) ([]listItem, bool) {
+	v, ok := m[key]
+	if !ok {
+		return nil, false
+	}
+	p := member(path, key)
+	arr, ok := v.([]any)
+	if !ok {
+		l.report(p, "%s must be an array of strings, got %s", key, kindOf(v))
+		return nil, true
+	}
+	out := make([]listItem, 0, len(arr))
+	for i, e := range arr {
+		s, ok := e.(string)
+		if !ok {
+			l.report(index(p, i), "%s entries must be strings, got %s", key, kindOf(e))
+			continue
+		}
+		if slices.ContainsFunc(out, func(it listItem) bool { return it.s == s }) {
+			l.report(index(p, i), "%s lists %q more than once", key, s)
+		}
+		out = append(out, listItem{i, s})
+	}
+	return out, true
 }

@@ -1,0 +1,41 @@
+package validator_test
+
+import (
+	"fmt"
+
+	"github.com/lexval/lexval/validator"
+)
+
+func ExampleLint() {
+	doc, err := validator.DecodeJSON([]byte(`{
+	  "lexicon": 1,
+	  "id": "com.example.post",
+	  "defs": {
+	    "main": {
+	      "type": "record",
+	      "key": "tid",
+	      "record": {
+	        "type": "object",
+	        "required": ["text", "createdAt"],
+	        "properties": {
+	          "text": {"type": "string", "minLength": 10, "maxLength": 3, "maxGraphemes": 300},
+	          "lang": {"type": "string", "format": "lang"},
+	          "embed": {"type": "union", "refs": ["#image", "com.example.video"]}
+	        }
+	      }
+	    },
+	    "image": {"type": "object", "properties": {"alt": {"type": "string"}}}
+	  }
+	}`))
+	if err != nil {
+		panic(err)
+	}
+	for _, e := range validator.Lint(doc, validator.NewCatalog()) {
+		fmt.Printf("%s: %s\n", e.Path, e.Message)
+	}
+	// Output:
+	// /defs/main/record/properties/embed/refs/1: reference "com.example.video" cannot be resolved: lexicon com.example.video is not in the catalog
+	// /defs/main/record/properties/lang/format: unknown format "lang"; the Lexicon formats are at-identifier, at-uri, cid, datetime, did, handle, language, nsid, record-key, tid, uri
+	// /defs/main/record/properties/text/minLength: minLength 10 is greater than maxLength 3
+	// /defs/main/record/required/1: required names "createdAt", which is not a property
+}

@@ -1,0 +1,456 @@
+package validator
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// place is where a schema object appears; it decides which types may appear.
+type place int
+
+const (
+	placeDef        place = iota // a named, non-primary definition
+	placeField                   // an object property or array items
+	placeParam                   // a params property
+	placeParamItems              // the items of an array params property
+	placeRecord                  // the record of a record definition
+	placeBody                    // the schema of an input or output
+	placeMessage                 // the schema of a subscription message
+	placeParameters              // the parameters of a query, procedure or subscription
+	placePermission              // an entry of a permission set's permissions
+)
+
+// fieldTypes are the types that describe data (Lexicon spec, "Overview of
+// Types": concrete, container and meta types other than token).
+var fieldTypes = []string{typeBoolean, typeInteger, typeString, typeBytes, typeCIDLink, typeBlob, typeArray, typeObject, typeRef, typeUnion, typeUnknown}
+
+// knownTypes are every Lexicon type.
+var knownTypes = append(slices.Clone(fieldTypes), typeParams, typePermission, typeToken, typeRecord, typeQuery, typeProcedure, typeSubscription, typePermissionSet)
+
+// allows returns "" when a schema of type typ may appear at p, or why not.
+func (p place) allows(typ string) string {
+	switch p {
+	case placeDef:
+		// Primary and non-definition types are handled by def.
+		return ""
+	case placeField:
+		switch {
+		case slices.Contains(fieldTypes, typ):
+			return ""
+		case typ == typeToken:
+			// "Tokens ... can not be referenced via ref or union, or included as
+			// a field in an object."
+			return "a token cannot be a field type: tokens have no data representation (list it in a string's knownValues instead)"
+		}
+		return fmt.Sprintf("%s cannot appear inside a schema", withArticle(typ))
+	case placeParam, placeParamItems:
+		// Spec, "params": properties "can only include the types boolean,
+		// integer, string; or an array of one of these types". unknown is
+		// also accepted, as by @atproto/lexicon and as issue 2 specifies.
+		switch typ {
+		case typeBoolean, typeInteger, typeString, typeUnknown:
+			return ""
+		case typeArray:
+			if p == placeParam {
+				return ""
+			}
+			return "parameter arrays can only hold boolean, integer, string or unknown, not array"
+		}
+		if p == placeParamItems {
+			return fmt.Sprintf("parameter arrays can only hold boolean, integer, string or unknown, not %s", typ)
+		}
+		return fmt.Sprintf("parameters can only be boolean, integer, string, unknown or arrays of those, not %s", typ)
+	case placeRecord:
+		if typ == typeObject {
+			return ""
+		}
+		return fmt.Sprintf("the record schema must be an object, not %s", typ)
+	case placeBody:
+		// "schema definition, either an object, a ref, or a union of refs"
+		if typ == typeObject || typ == typeRef || typ == typeUnion {
+			return ""
+		}
+		return fmt.Sprintf("a body schema must be an object, a ref or a union, not %s", typ)
+	case placeMessage:
+		// "Subscription schemas ... must be a union of refs, not an object type."
+		if typ == typeUnion {
+			return ""
+		}
+		return fmt.Sprintf("a subscription message schema must be a union, not %s", typ)
+	case placeParameters:
+		if typ == typeParams {
+			return ""
+		}
+		return fmt.Sprintf("parameters must be of type params, not %s", typ)
+	case placePermission:
+		if typ == typePermission {
+			return ""
+		}
+		return fmt.Sprintf("permissions entries must be of type permission, not %s", typ)
+	}
+	return ""
+}
+
+// schemaValue checks v as a schema object appearing at p.
+func (l *linter) schemaValue(path string, v any, p place) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		l.report(path, "a schema must be an object with a type, got %s", kindOf(v))
+		return
+	}
+	l.schema(path, m, p)
+}
+
+// schema checks a schema object appearing at p.
+func (l *linter) schema(path string, m map[string]any, p place) {
+	typ, ok := l.typeOf(path, m)
+	if !ok {
+		return
+	}
+	if !slices.Contains(knownTypes, typ) {
+		l.report(member(path, "type"), "unknown type %q; the Lexicon types are %s", typ, strings.Join(knownTypes, ", "))
+		return
+	}
+	if why := p.allows(typ); why != "" {
+		l.report(member(path, "type"), "%s", why)
+		return
+	}
+	l.schemaOf(path, typ, m, p)
+}
+
+// schemaOf checks the fields of a schema object of a known, allowed type.
+func (l *linter) schemaOf(path, typ string, m map[string]any, p place) {
+	l.optString(path, m, "description")
+	what := withArticle(typ) + " schema"
+	switch typ {
+	case typeBoolean:
+		l.fields(path, m, what, "type", "description", "default", "const")
+		l.optBool(path, m, "default")
+		l.optBool(path, m, "const")
+		l.constOrDefault(path, m)
+	case typeInteger:
+		l.integer(path, m)
+	case typeString:
+		l.string(path, m)
+	case typeBytes:
+		l.fields(path, m, what, "type", "description", "minLength", "maxLength")
+		l.minMax(path, "minLength", l.optInt(path, m, "minLength", true), "maxLength", l.optInt(path, m, "maxLength", true))
+	case typeCIDLink, typeUnknown, typeToken:
+		l.fields(path, m, what, "type", "description")
+	case typeBlob:
+		l.blob(path, m)
+	case typeArray:
+		l.fields(path, m, what, "type", "description", "items", "minLength", "maxLength")
+		l.minMax(path, "minLength", l.optInt(path, m, "minLength", true), "maxLength", l.optInt(path, m, "maxLength", true))
+		items := placeField
+		if p == placeParam {
+			items = placeParamItems
+		}
+		if v, ok := m["items"]; !ok {
+			l.report(member(path, "items"), "items is required: the schema of the array's elements")
+		} else {
+			l.schemaValue(member(path, "items"), v, items)
+		}
+	case typeObject:
+		l.object(path, m)
+	case typeParams:
+		l.params(path, m)
+	case typeRef:
+		l.fields(path, m, what, "type", "description", "ref")
+		if v, ok := m["ref"]; !ok {
+			l.report(member(path, "ref"), "ref is required: the definition referenced (nsid, nsid#name or #name)")
+		} else if s, ok := v.(string); !ok {
+			l.report(member(path, "ref"), "ref must be a string, got %s", kindOf(v))
+		} else {
+			l.ref(member(path, "ref"), s, false)
+		}
+	case typeUnion:
+		l.union(path, m)
+	case typePermission:
+		l.permission(path, m)
+	}
+}
+
+// constOrDefault: "const and default are mutually exclusive" (Lexicon spec,
+// "string"; the same holds for boolean and integer, where both are defined).
+func (l *linter) constOrDefault(path string, m map[string]any) {
+	if _, c := m["const"]; c {
+		if _, d := m["default"]; d {
+			l.report(member(path, "default"), "const and default are mutually exclusive")
+		}
+	}
+}
+
+func (l *linter) integer(path string, m map[string]any) {
+	l.fields(path, m, "an integer schema", "type", "description", "minimum", "maximum", "enum", "default", "const")
+	lo := l.optInt(path, m, "minimum", false)
+	hi := l.optInt(path, m, "maximum", false)
+	l.minMax(path, "minimum", lo, "maximum", hi)
+	var enum []int64
+	hasEnum := false
+	if v, ok := m["enum"]; ok {
+		arr, ok := v.([]any)
+		if !ok {
+			l.report(member(path, "enum"), "enum must be an array of integers, got %s", kindOf(v))
+		} else {
+			hasEnum = true
+			for i, e := range arr {
+				n, ok := toInt64(e)
+				switch {
+				case !ok:
+					l.report(index(member(path, "enum"), i), "enum entries must be integers, got %s", describe(e))
+				case slices.Contains(enum, n):
+					l.report(index(member(path, "enum"), i), "enum lists %d more than once", n)
+				default:
+					if why := intProblem(n, lo, hi, nil, false); why != "" {
+						l.report(index(member(path, "enum"), i), "enum value %d %s", n, why)
+					}
+				}
+				enum = append(enum, n)
+			}
+		}
+	}
+	for _, key := range []string{"const", "default"} {
+		if v, ok := m[key]; ok {
+			if n, ok := toInt64(v); !ok {
+				l.report(member(path, key), "%s must be an integer, got %s", key, describe(v))
+			} else if why := intProblem(n, lo, hi, enum, hasEnum); why != "" {
+				l.report(member(path, key), "%s %d %s", key, n, why)
+			}
+		}
+	}
+	l.constOrDefault(path, m)
+}
+
+// intProblem says why n breaks the integer schema's own constraints.
+func intProblem(n int64, lo, hi lintInt, enum []int64, hasEnum bool) string {
+	switch {
+	case lo.set && n < lo.v:
+		return fmt.Sprintf("is less than minimum %d", lo.v)
+	case hi.set && n > hi.v:
+		return fmt.Sprintf("is greater than maximum %d", hi.v)
+	case hasEnum && !slices.Contains(enum, n):
+		return "is not one of the enum values"
+	}
+	return ""
+}
+
+// stringRules are the constraints of a string schema that a const, default
+// or enum value must meet.
+type stringRules struct {
+	format                     string // a known format, or ""
+	minLength, maxLength       lintInt
+	minGraphemes, maxGraphemes lintInt
+	enum                       []listItem
+	hasEnum                    bool
+}
+
+// problem says why s breaks the rules, or "".
+func (r *stringRules) problem(s string, checkEnum bool) string {
+	if r.format != "" {
+		if ok, _ := CheckFormat(r.format, s); !ok {
+			return "is not a valid " + FormatNoun(r.format)
+		}
+	}
+	if r.minLength.set && int64(len(s)) < r.minLength.v {
+		return fmt.Sprintf("is %d bytes, minimum %d", len(s), r.minLength.v)
+	}
+	if r.maxLength.set && int64(len(s)) > r.maxLength.v {
+		return fmt.Sprintf("is %d bytes, maximum %d", len(s), r.maxLength.v)
+	}
+	if r.minGraphemes.set || r.maxGraphemes.set {
+		g := int64(graphemeCount(s))
+		if r.minGraphemes.set && g < r.minGraphemes.v {
+			return fmt.Sprintf("is %d graphemes, minimum %d", g, r.minGraphemes.v)
+		}
+		if r.maxGraphemes.set && g > r.maxGraphemes.v {
+			return fmt.Sprintf("is %d graphemes, maximum %d", g, r.maxGraphemes.v)
+		}
+	}
+	if checkEnum && r.hasEnum && !slices.ContainsFunc(r.enum, func(it listItem) bool { return it.s == s }) {
+		return "is not one of the enum values"
+	}
+	return ""
+}
+
+func (l *linter) string(path string, m map[string]any) {
+	l.fields(path, m, "a string schema", "type", "description", "format", "minLength", "maxLength",
+		"minGraphemes", "maxGraphemes", "knownValues", "enum", "default", "const")
+	var r stringRules
+	if f, ok := l.optString(path, m, "format"); ok {
+		if _, known := FormatChecker(f); known {
+			r.format = f
+		} else {
+			l.report(member(path, "format"), "unknown format %q; the Lexicon formats are %s", f, strings.Join(formatNames, ", "))
+		}
+	}
+	r.minLength = l.optInt(path, m, "minLength", true)
+	r.maxLength = l.optInt(path, m, "maxLength", true)
+	r.minGraphemes = l.optInt(path, m, "minGraphemes", true)
+	r.maxGraphemes = l.optInt(path, m, "maxGraphemes", true)
+	l.minMax(path, "minLength", r.minLength, "maxLength", r.maxLength)
+	l.minMax(path, "minGraphemes", r.minGraphemes, "maxGraphemes", r.maxGraphemes)
+	// A grapheme is at least one byte, so more graphemes than bytes can
+	// never be met.
+	if r.minGraphemes.set && r.maxLength.set && r.minGraphemes.v > r.maxLength.v {
+		l.report(member(path, "minGraphemes"), "minGraphemes %d can never be met with maxLength %d bytes", r.minGraphemes.v, r.maxLength.v)
+	}
+
+	r.enum, r.hasEnum = l.stringList(path, m, "enum")
+	for _, it := range r.enum {
+		if why := r.problem(it.s, false); why != "" {
+			l.report(index(member(path, "enum"), it.i), "enum value %q %s", it.s, why)
+		}
+	}
+	known, _ := l.stringList(path, m, "knownValues")
+	for _, it := range known {
+		// "Tokens should always be fully-qualified references (an NSID followed
+		// by an optional fragment), not local references within a schema file."
+		if strings.HasPrefix(it.s, "#") {
+			l.report(index(member(path, "knownValues"), it.i), "known value %q is a local reference; write tokens fully qualified, e.g. %s%s", it.s, l.id, it.s)
+		}
+	}
+	for _, key := range []string{"const", "default"} {
+		if v, ok := m[key]; ok {
+			if s, ok := v.(string); !ok {
+				l.report(member(path, key), "%s must be a string, got %s", key, kindOf(v))
+			} else if why := r.problem(s, true); why != "" {
+				l.report(member(path, key), "%s %q %s", key, s, why)
+			}
+		}
+	}
+	l.constOrDefault(path, m)
+}
+
+func (l *linter) blob(path string, m map[string]any) {
+	l.fields(path, m, "a blob schema", "type", "description", "accept", "maxSize")
+	l.optInt(path, m, "maxSize", true)
+	accept, _ := l.stringList(path, m, "accept")
+	for _, it := range accept {
+		if !validAcceptPattern(it.s) {
+			l.report(index(member(path, "accept"), it.i), `accept pattern %q is not a MIME type, "type/*" or "*/*" (partial globs and a bare "*" are not supported)`, it.s)
+		}
+	}
+}
+
+// validAcceptPattern: an exact MIME type, "type/*" or "*/*" (Lexicon spec,
+// "blob": "Partial globs (text/ht*) or stand-alone wildcard (*) are not
+// supported").
+func validAcceptPattern(p string) bool {
+	if p == "*/*" {
+		return true
+	}
+	typ, sub, ok := strings.Cut(p, "/")
+	return ok && mimeToken(typ) && (sub == "*" || mimeToken(sub))
+}
+
+// mimeToken: an RFC 2045 token without '*', which a pattern uses only as a
+// whole subtype.
+func mimeToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?=*`, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func (l *linter) object(path string, m map[string]any) {
+	l.fields(path, m, "an object schema", "type", "description", "properties", "required", "nullable")
+	props := l.properties(path, m, placeField, true)
+	for _, key := range []string{"required", "nullable"} {
+		names, _ := l.stringList(path, m, key)
+		l.namesProperties(path, key, names, props)
+	}
+}
+
+func (l *linter) params(path string, m map[string]any) {
+	what := "a params schema"
+	if _, ok := m["nullable"]; ok {
+		// Spec, "params": "unlike object, there is no nullable field".
+		what = "a params schema (query parameters cannot be null)"
+	}
+	l.fields(path, m, what, "type", "description", "properties", "required")
+	props := l.properties(path, m, placeParam, false)
+	names, _ := l.stringList(path, m, "required")
+	l.namesProperties(path, "required", names, props)
+}
+
+// properties checks the properties of an object or params schema and returns
+// them (nil when absent or not an object).
+func (l *linter) properties(path string, m map[string]any, p place, required bool) map[string]any {
+	v, ok := m["properties"]
+	if !ok {
+		if required {
+			// Spec, "object": "properties (map of strings-to-objects, required)".
+			l.report(member(path, "properties"), "properties is required (it may be empty)")
+		}
+		return nil
+	}
+	props, ok := v.(map[string]any)
+	if !ok {
+		l.report(member(path, "properties"), "properties must be an object of schemas, got %s", kindOf(v))
+		return nil
+	}
+	for _, name := range sortedNames(props) {
+		pp := member(member(path, "properties"), name)
+		switch {
+		case name == "":
+			l.report(pp, "property names must not be empty")
+		case strings.HasPrefix(name, "$"):
+			// Data model spec: "Data field names starting with $ are reserved
+			// for use by the data model or protocol itself".
+			l.report(pp, "property %q: names starting with $ are reserved by the data model", name)
+		}
+		l.schemaValue(pp, props[name], p)
+	}
+	return props
+}
+
+// namesProperties reports entries of required or nullable that name no
+// property.
+func (l *linter) namesProperties(path, key string, names []listItem, props map[string]any) {
+	for _, it := range names {
+		if _, ok := props[it.s]; !ok {
+			l.report(index(member(path, key), it.i), "%s names %q, which is not a property", key, it.s)
+		}
+	}
+}
+
+func (l *linter) union(path string, m map[string]any) {
+	l.fields(path, m, "a union schema", "type", "description", "refs", "closed")
+	closed, _ := l.optBool(path, m, "closed")
+	refs, present := l.stringList(path, m, "refs")
+	if !present {
+		l.report(member(path, "refs"), "refs is required (an open union may have none)")
+		return
+	}
+	if closed && len(refs) == 0 {
+		// "An empty closed union ... is an invalid schema."
+		l.report(member(path, "refs"), "a closed union needs at least one ref")
+	}
+	var seen []string
+	for _, it := range refs {
+		target, ok := l.ref(index(member(path, "refs"), it.i), it.s, true)
+		if ok {
+			if slices.Contains(seen, target) {
+				l.report(index(member(path, "refs"), it.i), "union refs list %s more than once", target)
+			}
+			seen = append(seen, target)
+		}
+	}
+}
+
+// withArticle puts "a" or "an" before a type name: "an integer", "a string".
+func withArticle(typ string) string {
+	switch typ {
+	case typeInteger, typeArray, typeObject, typeUnknown:
+		return "an " + typ
+	}
+	return "a " + typ
+}

@@ -1,0 +1,319 @@
+package validator
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/lexval/lexval/internal/reference"
+)
+
+// readJSON decodes a file with DecodeJSON.
+func readJSON(tb testing.TB, path string) any {
+	tb.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	v, err := DecodeJSON(data)
+	if err != nil {
+		tb.Fatalf("%s: %v", path, err)
+	}
+	return v
+}
+
+// interopLexiconCase is one case of lexicon-valid.json or lexicon-invalid.json.
+type interopLexiconCase struct {
+	Name    string          `json:"name"`
+	Lexicon json.RawMessage `json:"lexicon"`
+}
+
+func readInteropLexiconCases(t *testing.T, file string) []interopLexiconCase {
+	t.Helper()
+	data, err := os.ReadFile(reference.Path(t, "atproto", "interop-tests", "lexicon", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []interopLexiconCase
+	if err := json.Unmarshal(data, &cases); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	if len(cases) == 0 {
+		t.Fatalf("%s: got no cases", file)
+	}
+	return cases
+}
+
+func decodeCase(t *testing.T, raw json.RawMessage) any {
+	t.Helper()
+	v, err := DecodeJSON(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func formatErrors(errs []Error) string {
+	var b strings.Builder
+	for _, e := range errs {
+		fmt.Fprintf(&b, "\n\t%s: %s [%s]", e.Path, e.Message, e.SchemaPath)
+	}
+	return b.String()
+}
+
+func TestLintInteropValid(t *testing.T) {
+	cat := interopCatalog(t)
+	for _, c := range readInteropLexiconCases(t, "lexicon-valid.json") {
+		t.Run(c.Name, func(t *testing.T) {
+			if errs := Lint(decodeCase(t, c.Lexicon), cat); len(errs) != 0 {
+				t.Errorf("got %d errors, want none:%s", len(errs), formatErrors(errs))
+			}
+		})
+	}
+}
+
+// interopInvalidPaths is where each lexicon-invalid.json case's problem is;
+// a case not listed here must still report something.
+var interopInvalidPaths = map[string]string{
+	"invalid lexicon field":      "/lexicon",
+	"invalid id field":           "/id",
+	"invalid NSID":               "/id",
+	"defined unknown":            "/defs/demo/type",
+	"defined ref":                "/defs/demo/type",
+	"non-main primary":           "/defs/demo/type",
+	"record missing type object": "/defs/main/record/type",
+}
+
+func TestLintInteropInvalid(t *testing.T) {
+	cat := interopCatalog(t)
+	for _, c := range readInteropLexiconCases(t, "lexicon-invalid.json") {
+		t.Run(c.Name, func(t *testing.T) {
+			errs := Lint(decodeCase(t, c.Lexicon), cat)
+			if len(errs) == 0 {
+				t.Fatal("got no errors, want at least one")
+			}
+			want, known := interopInvalidPaths[c.Name]
+			if !known {
+				t.Logf("no expected path recorded for this case; got:%s", formatErrors(errs))
+				return
+			}
+			if !slices.ContainsFunc(errs, func(e Error) bool { return e.Path == want }) {
+				t.Errorf("got no error at %s:%s", want, formatErrors(errs))
+			}
+		})
+	}
+}
+
+// knownFindings lists, per document, the findings Lint reports on official
+// reference lexicons, each a true violation of the specification. A finding
+// listed here that goes away fails the test too, so the list stays honest.
+var knownFindings = map[string][]knownFinding{
+	"example.lexicon.permissionset": {{
+		path: "/defs/main/permissions/4/lxm/0",
+		reason: `interop catalog/permission-set.json grants lxm ["*"], but the Lexicon spec ("permission", rpc) says of lxm: ` +
+			`"Wildcard (*) is not supported in Lexicon schema context"; the spec is the authority over the fixtures`,
+	}},
+}
+
+type knownFinding struct {
+	path   string
+	reason string
+}
+
+// lintFiles lints every lexicon file under dir against cat, each as a subtest,
+// comparing findings with knownFindings.
+func lintFiles(t *testing.T, dir string, cat *Catalog) int {
+	t.Helper()
+	n := 0
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
+			return err
+		}
+		n++
+		rel, _ := filepath.Rel(dir, path)
+		t.Run(rel, func(t *testing.T) {
+			doc := readJSON(t, path)
+			id, _ := doc.(map[string]any)["id"].(string)
+			errs := Lint(doc, cat)
+			known := knownFindings[id]
+			for _, e := range errs {
+				if !slices.ContainsFunc(known, func(k knownFinding) bool { return k.path == e.Path }) {
+					t.Errorf("unexpected finding %s: %s", e.Path, e.Message)
+				}
+			}
+			for _, k := range known {
+				if !slices.ContainsFunc(errs, func(e Error) bool { return e.Path == k.path }) {
+					t.Errorf("known finding at %s (%s) is no longer reported; remove it from knownFindings", k.path, k.reason)
+				}
+			}
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestLintInteropCatalog lints the interop catalog's lexicons against a
+// catalog of them and the real lexicons, which they reference
+// (procedure.json uses app.bsky.actor.defs#preferences).
+func TestLintInteropCatalog(t *testing.T) {
+	dir := reference.Path(t, "atproto", "interop-tests", "lexicon", "catalog")
+	cat := NewCatalog(append(corpusCatalog(t).Documents(), interopCatalog(t).Documents()...)...)
+	if n := lintFiles(t, dir, cat); n == 0 {
+		t.Fatalf("got no lexicons in %s", dir)
+	}
+}
+
+// TestLintCorpus lints each of the real lexicons against a catalog of all of
+// them.
+func TestLintCorpus(t *testing.T) {
+	dir := reference.Path(t, "atproto", "lexicons")
+	if n := lintFiles(t, dir, corpusCatalog(t)); n != 402 {
+		t.Errorf("linted %d lexicons, want 402", n)
+	}
+}
+
+// lintRuleCase is one case of testdata/lint/*.json (see the README there).
+type lintRuleCase struct {
+	Name    string          `json:"name"`
+	Lexicon json.RawMessage `json:"lexicon"`
+	Errors  []struct {
+		Path    string `json:"path"`
+		Message string `json:"message"`
+	} `json:"errors"`
+}
+
+const lintRulesDir = "../testdata/lint"
+
+// lintRulesCatalog holds the lexicons the rule cases reference.
+func lintRulesCatalog(t *testing.T) *Catalog {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(lintRulesDir, "catalog", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("got no catalog lexicons in %s/catalog (err %v)", lintRulesDir, err)
+	}
+	var docs []*Document
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := ParseDocument(data)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		docs = append(docs, doc)
+	}
+	cat := NewCatalog(docs...)
+	for _, f := range files {
+		if errs := Lint(readJSON(t, f), cat); len(errs) != 0 {
+			t.Fatalf("%s does not lint clean:%s", f, formatErrors(errs))
+		}
+	}
+	return cat
+}
+
+// TestLintRules runs the rule tables: every finding expected, and no other.
+func TestLintRules(t *testing.T) {
+	cat := lintRulesCatalog(t)
+	files, err := filepath.Glob(filepath.Join(lintRulesDir, "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("got no rule tables in %s (err %v)", lintRulesDir, err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".json"), func(t *testing.T) {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cases []lintRuleCase
+			if err := json.Unmarshal(data, &cases); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range cases {
+				t.Run(c.Name, func(t *testing.T) {
+					got := Lint(decodeCase(t, c.Lexicon), cat)
+					unmatched := slices.Clone(got)
+					for _, want := range c.Errors {
+						i := slices.IndexFunc(unmatched, func(e Error) bool {
+							return e.Path == want.Path && strings.Contains(e.Message, want.Message)
+						})
+						if i < 0 {
+							t.Errorf("got no error at %s containing %q; got:%s", want.Path, want.Message, formatErrors(got))
+							continue
+						}
+						unmatched = slices.Delete(unmatched, i, i+1)
+					}
+					if len(unmatched) > 0 {
+						t.Errorf("got unexpected errors:%s", formatErrors(unmatched))
+					}
+				})
+			}
+		})
+	}
+}
+
+// FuzzLint lints arbitrary JSON: no panic, pointers well formed, and the same
+// result twice.
+func FuzzLint(f *testing.F) {
+	f.Add([]byte(`{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"record","key":"tid","record":{"type":"object","properties":{"u":{"type":"union","refs":["#x","com.example.ext#obj"]}}}}}}`))
+	f.Add([]byte(`{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"permission-set","permissions":[{"type":"permission","resource":"rpc","lxm":["*"]}]}}}`))
+	f.Add([]byte(`{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"query","parameters":{"type":"params","properties":{"a":{"type":"array","items":{"type":"string","format":"did","default":"x"}}}}}}}`))
+	f.Add([]byte(`[1,{"defs":null}]`))
+	files, _ := filepath.Glob(filepath.Join(lintRulesDir, "catalog", "*.json"))
+	var docs []*Document
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+		if doc, err := ParseDocument(data); err == nil {
+			docs = append(docs, doc)
+		}
+	}
+	cat := NewCatalog(docs...)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v, err := DecodeJSON(data)
+		if err != nil {
+			return
+		}
+		errs := Lint(v, cat)
+		for _, e := range errs {
+			if e.Path != "" && e.Path[0] != '/' || e.Message == "" {
+				t.Errorf("malformed error %+v", e)
+			}
+		}
+		if again := Lint(v, cat); !slices.Equal(errs, again) {
+			t.Errorf("Lint is not deterministic:%s\nthen:%s", formatErrors(errs), formatErrors(again))
+		}
+	})
+}
+
+func BenchmarkLintCorpus(b *testing.B) {
+	dir := reference.Path(b, "atproto", "lexicons")
+	cat := corpusCatalog(b)
+	var docs []any
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".json") {
+			docs = append(docs, readJSON(b, path))
+		}
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, doc := range docs {
+			Lint(doc, cat)
+		}
+	}
+}
