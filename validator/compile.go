@@ -1,17 +1,82 @@
 package validator
 
-import "encoding/json"
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+	"golang.org/x/sync/singleflight"
+)
 
 // Compiler compiles definitions of one catalog into Schemas and caches them
 // (key: definition, its document's CID, target, options). It is safe for
 // concurrent use; compiling the same key twice at once compiles once.
 type Compiler struct {
 	catalog *Catalog
+
+	// mu guards js: a v5 Compiler is not safe for concurrent use. Compiled
+	// v5 schemas are, and validation never takes mu.
+	mu sync.Mutex
+	js *jsonschema.Compiler
+
+	group   singleflight.Group
+	units   sync.Map // unitKey → *unit
+	byURL   sync.Map // resource URL → *unit
+	schemas sync.Map // schemaKey → *Schema
+}
+
+// unit is one translated and compiled definition+target. Options only change
+// how its errors become a Result, so every Options shares one unit.
+type unit struct {
+	url    string
+	ref    DefRef
+	target Target
+	def    *Def
+	js     *jsonschema.Schema
+	doc    []byte // the JSON Schema document
+	index  map[string]*entry
+}
+
+type unitKey struct {
+	ref    DefRef
+	target Target
+}
+
+type schemaKey struct {
+	ref    DefRef
+	cid    string
+	target Target
+	opts   Options
 }
 
 // NewCompiler returns a Compiler over cat.
 func NewCompiler(cat *Catalog) *Compiler {
-	return &Compiler{catalog: cat}
+	c := &Compiler{catalog: cat, js: jsonschema.NewCompiler()}
+	c.js.Draft = jsonschema.Draft2020
+	c.js.AssertFormat = true
+	// Every resource is added before it is compiled; nothing is ever loaded
+	// from a file or the network.
+	c.js.LoadURL = func(s string) (io.ReadCloser, error) {
+		return nil, fmt.Errorf("schema %s is not part of the catalog", s)
+	}
+	for _, name := range formatNames {
+		c.js.Formats[name] = formatChecker(name)
+	}
+	c.js.RegisterExtension(keyword, extensionMeta, extension{c: c})
+	return c
+}
+
+func formatChecker(name string) func(any) bool {
+	check, _ := FormatChecker(name)
+	return func(v any) bool {
+		s, ok := v.(string)
+		return !ok || check(s) // "type" reports non-strings
+	}
 }
 
 // Catalog returns the compiler's catalog.
@@ -20,7 +85,107 @@ func (c *Compiler) Catalog() *Catalog { return c.catalog }
 // Compile returns the schema for ref and target. Errors wrap ErrNotFound,
 // ErrNoTarget or ErrInvalidLexicon.
 func (c *Compiler) Compile(ref DefRef, target Target, opts Options) (*Schema, error) {
-	panic("TODO(validator)")
+	if ref.Name == "" {
+		ref.Name = "main"
+	}
+	doc, ok := c.catalog.Document(ref.NSID)
+	cid := ""
+	if ok {
+		cid = doc.CID
+	}
+	key := schemaKey{ref: ref, cid: cid, target: target, opts: opts}
+	if s, ok := c.schemas.Load(key); ok {
+		return s.(*Schema), nil
+	}
+	u, err := c.unit(ref, target)
+	if err != nil {
+		return nil, err
+	}
+	s, _ := c.schemas.LoadOrStore(key, &Schema{ref: ref, target: target, unit: u, opts: opts, c: c})
+	return s.(*Schema), nil
+}
+
+// unit returns the compiled unit for ref and target, compiling it once.
+func (c *Compiler) unit(ref DefRef, target Target) (*unit, error) {
+	key := unitKey{ref, target}
+	if u, ok := c.units.Load(key); ok {
+		return u.(*unit), nil
+	}
+	url := "urn:lexval:" + string(ref.NSID) + ":" + ref.Name + ":" + string(target)
+	v, err, _ := c.group.Do(url, func() (any, error) {
+		if u, ok := c.units.Load(key); ok {
+			return u, nil
+		}
+		u, err := c.compileUnit(ref, target, url)
+		if err != nil {
+			return nil, err
+		}
+		c.byURL.Store(url, u)
+		c.units.Store(key, u)
+		return u, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*unit), nil
+}
+
+func (c *Compiler) compileUnit(ref DefRef, target Target, url string) (*unit, error) {
+	def, err := c.catalog.Def(ref)
+	if err != nil {
+		return nil, err
+	}
+	tr, err := translate(c.catalog, ref, def, target)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := json.Marshal(tr.doc)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrInvalidLexicon, ref, err)
+	}
+	u := &unit{url: url, ref: ref, target: target, def: def, doc: doc, index: tr.index}
+	// Register before compiling: v5 may need the index of a unit only once
+	// errors flow, but a lazily compiled union variant can be reached while
+	// this one is still being stored.
+	c.byURL.Store(url, u)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.js.AddResource(url, bytes.NewReader(doc)); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrInvalidLexicon, ref, err)
+	}
+	js, err := c.js.Compile(url)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s (%s): %w", ErrInvalidLexicon, ref, target, err)
+	}
+	u.js = js
+	return u, nil
+}
+
+// variant returns the compiled schema for an unlisted $type of an open union,
+// nil when the catalog does not know it. kind is set (and the schema nil) when
+// the $type names a definition that cannot be a union variant.
+func (c *Compiler) variant(t string) (s *jsonschema.Schema, kind string, err error) {
+	ref, err := ParseDefRef(t)
+	if err != nil {
+		return nil, "", nil // not a lexicon reference: an unknown type
+	}
+	def, err := c.catalog.Def(ref)
+	if err != nil {
+		return nil, "", nil
+	}
+	target := TargetObject
+	switch def.Type {
+	case typeRecord:
+		target = TargetRecord
+	case typeObject:
+	default:
+		return nil, def.Type, nil
+	}
+	u, err := c.unit(ref, target)
+	if err != nil {
+		return nil, "", err
+	}
+	return u.js, "", nil
 }
 
 // Schema is a compiled definition+target. It is immutable and safe for
@@ -28,6 +193,9 @@ func (c *Compiler) Compile(ref DefRef, target Target, opts Options) (*Schema, er
 type Schema struct {
 	ref    DefRef
 	target Target
+	unit   *unit
+	opts   Options
+	c      *Compiler
 }
 
 // Ref returns the definition the schema was compiled from.
@@ -36,10 +204,8 @@ func (s *Schema) Ref() DefRef { return s.ref }
 // Target returns the target the schema checks.
 func (s *Schema) Target() Target { return s.target }
 
-// Validate checks a value decoded by DecodeJSON.
-func (s *Schema) Validate(v any) Result {
-	panic("TODO(validator)")
-}
+// Options returns the options the schema was compiled with.
+func (s *Schema) Options() Options { return s.opts }
 
 // ValidateJSON decodes data and validates it; a decode failure is an error
 // wrapping ErrInvalidJSON, not a Result.
@@ -52,13 +218,12 @@ func (s *Schema) ValidateJSON(data []byte) (Result, error) {
 }
 
 // JSONSchema returns the JSON Schema (draft 2020-12) the definition compiles
-// to, with every lexicon it references, as one self-contained document.
+// to, with every definition it references, as one self-contained document.
+// Open unions name their listed variants; types a value brings that are not
+// listed are checked when met, from the catalog, and are not part of it.
 func (s *Schema) JSONSchema() json.RawMessage {
-	panic("TODO(validator)")
+	return slices.Clone(s.unit.doc)
 }
 
-// CheckRecordKey checks rkey against the record definition's key type (tid,
-// nsid, any, literal:<value>). It returns an error for a non-record schema.
-func (s *Schema) CheckRecordKey(rkey string) error {
-	panic("TODO(validator)")
-}
+// errNotRecord: CheckRecordKey on a schema that is not a record.
+var errNotRecord = errors.New("not a record schema")

@@ -1,6 +1,7 @@
 package validator
 
 import (
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -63,4 +64,41 @@ func TestParseCorpus(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestCompileCorpus compiles every target of every definition of the real
+// lexicons: a failure here is a translator bug.
+func TestCompileCorpus(t *testing.T) {
+	cat := corpusCatalog(t)
+	c := NewCompiler(cat)
+	records, total := 0, 0
+	for _, doc := range cat.Documents() {
+		names := make([]string, 0, len(doc.Defs))
+		for name := range doc.Defs {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			ref := DefRef{NSID: doc.ID, Name: name}
+			for _, target := range doc.Targets(name) {
+				t.Run(ref.String()+"/"+string(target), func(t *testing.T) {
+					s, err := c.Compile(ref, target, Options{})
+					if err != nil {
+						t.Fatalf("Compile: %v", err)
+					}
+					if !json.Valid(s.JSONSchema()) {
+						t.Errorf("JSONSchema is not valid JSON")
+					}
+				})
+				total++
+				if target == TargetRecord {
+					records++
+				}
+			}
+		}
+	}
+	if records != 26 {
+		t.Errorf("got %d record definitions, want 26", records)
+	}
+	t.Logf("compiled %d targets (%d records)", total, records)
 }

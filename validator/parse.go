@@ -539,6 +539,10 @@ func describe(v any) string {
 		return strconv.FormatBool(x)
 	case nil:
 		return "null"
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case int:
+		return strconv.Itoa(x)
 	}
 	return kindOf(v)
 }

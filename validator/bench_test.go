@@ -1,0 +1,167 @@
+package validator
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/bluesky-social/indigo/atproto/atdata"
+	"github.com/bluesky-social/indigo/atproto/lexicon"
+	"github.com/lexval/lexval/internal/reference"
+)
+
+// Benchmarks from raw JSON bytes to a verdict, beside indigo's
+// atdata.UnmarshalJSON + lexicon.ValidateRecord on the same bytes. Run:
+//
+//	go test ./validator -run '^$' -bench Validate -benchmem -count 6 -cpu 1
+
+type benchCase struct {
+	name   string
+	file   string
+	ref    DefRef
+	target Target
+	// indigoType is the record type indigo validates against; indigo has no
+	// validation of XRPC bodies, so the refreshSession output is given to it
+	// as a record of a test lexicon with the same body.
+	indigoType string
+}
+
+var benchCases = []benchCase{
+	{"post-small", "post-small.json", DefRef{NSID: "app.bsky.feed.post", Name: "main"}, TargetRecord, "app.bsky.feed.post"},
+	{"post-medium", "post-medium.json", DefRef{NSID: "app.bsky.feed.post", Name: "main"}, TargetRecord, "app.bsky.feed.post"},
+	{"post-large", "post-large.json", DefRef{NSID: "app.bsky.feed.post", Name: "main"}, TargetRecord, "app.bsky.feed.post"},
+	{"refresh-session", "refresh-session-output.json", DefRef{NSID: "com.atproto.server.refreshSession", Name: "main"}, TargetOutput, indigoRefreshType},
+}
+
+const indigoRefreshType = "bench.indigo.refreshSessionOutput"
+
+// benchCatalog is the corpus plus the refreshSession record from the
+// embedded catalog (issue 3), which replaces the corpus version.
+func benchCatalog(b *testing.B) *Catalog {
+	docs := loadDir(b, reference.Path(b, "atproto", "lexicons"))
+	data, err := os.ReadFile(filepath.Join("testdata", "bench", "refresh-session-lexicon.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	rs, err := ParseDocument(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return NewCatalog(append(docs, rs)...)
+}
+
+func indigoCatalog(b *testing.B) *lexicon.BaseCatalog {
+	cat := lexicon.NewBaseCatalog()
+	if err := cat.LoadDirectory(reference.Path(b, "atproto", "lexicons")); err != nil {
+		b.Fatal(err)
+	}
+	var sf lexicon.SchemaFile
+	err := jsonUnmarshal([]byte(`{"lexicon":1,"id":"`+indigoRefreshType+`","defs":{"main":{"type":"record","key":"any","record":
+	  {"type":"object","required":["accessJwt","refreshJwt","handle","did"],"properties":{"did":{"type":"string","format":"did"},"active":{"type":"boolean"},"didDoc":{"type":"unknown"},"handle":{"type":"string","format":"handle"},"status":{"type":"string","knownValues":["takendown","suspended","deactivated"]},"accessJwt":{"type":"string"},"refreshJwt":{"type":"string"}}}}}}`), &sf)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cat.AddSchemaFile(sf); err != nil {
+		b.Fatal(err)
+	}
+	return cat
+}
+
+func readBench(b *testing.B, file string) []byte {
+	data, err := os.ReadFile(filepath.Join("testdata", "bench", file))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
+}
+
+// withType adds a $type to an object's JSON, for indigo's record validation.
+func withType(data []byte, t string) []byte {
+	return append([]byte(`{"$type":"`+t+`",`), data[1:]...)
+}
+
+func BenchmarkValidate(b *testing.B) {
+	c := NewCompiler(benchCatalog(b))
+	icat := indigoCatalog(b)
+	for _, bc := range benchCases {
+		data := readBench(b, bc.file)
+		s, err := c.Compile(bc.ref, bc.target, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r, err := s.ValidateJSON(data); err != nil || !r.Valid {
+			b.Fatalf("%s: got %+v, %v; want valid", bc.name, r, err)
+		}
+		idata := data
+		if bc.target != TargetRecord {
+			idata = withType(data, bc.indigoType)
+		}
+		if d, err := atdata.UnmarshalJSON(idata); err != nil {
+			b.Fatalf("%s: indigo decode: %v", bc.name, err)
+		} else if err := lexicon.ValidateRecord(icat, d, bc.indigoType, 0); err != nil {
+			b.Fatalf("%s: indigo: %v", bc.name, err)
+		}
+		b.Run(bc.name+"/lexval", func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				r, err := s.ValidateJSON(data)
+				if err != nil || !r.Valid {
+					b.Fatal("invalid")
+				}
+			}
+		})
+		b.Run(bc.name+"/indigo", func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(idata)))
+			for b.Loop() {
+				d, err := atdata.UnmarshalJSON(idata)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := lexicon.ValidateRecord(icat, d, bc.indigoType, 0); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(bc.name+"/lexval-decode", func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, err := DecodeJSON(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(bc.name+"/indigo-decode", func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(idata)))
+			for b.Loop() {
+				if _, err := atdata.UnmarshalJSON(idata); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		v, _ := DecodeJSON(data)
+		b.Run(bc.name+"/lexval-validate", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if r := s.Validate(v); !r.Valid {
+					b.Fatal("invalid")
+				}
+			}
+		})
+		iv, _ := atdata.UnmarshalJSON(idata)
+		b.Run(bc.name+"/indigo-validate", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := lexicon.ValidateRecord(icat, iv, bc.indigoType, 0); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }

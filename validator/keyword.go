@@ -1,0 +1,360 @@
+package validator
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// The "lexicon" keyword: Lexicon rules JSON Schema has no keyword for.
+//
+// Its errors carry a rule name in the keyword path ("lexicon/maxGraphemes")
+// and the measured fact as the message ("320"); converting errors to Results
+// turns them into sentences with the node the index names. Nothing outside
+// this package sees these raw errors. A fact is never empty: v5 folds an
+// error with an empty message into its parent.
+
+// Rule names: the last token of a lexicon keyword error's location.
+const (
+	ruleMinLength    = "minLength"    // string (UTF-8 bytes) or bytes (raw bytes); fact: the length
+	ruleMaxLength    = "maxLength"    // idem
+	ruleMinGraphemes = "minGraphemes" // fact: the count
+	ruleMaxGraphemes = "maxGraphemes" // fact: the count
+	ruleNotBlob      = "notBlob"      // an object that is no blob; fact: ""
+	ruleLegacyBlob   = "legacyBlob"   // a legacy {cid, mimeType} blob; fact: ""
+	ruleAccept       = "accept"       // fact: the blob's MIME type
+	ruleMaxSize      = "maxSize"      // fact: the blob's size
+	ruleUnknownKind  = "unknownKind"  // an unknown that is a blob, $bytes or $link; fact: that kind
+	ruleMainSuffix   = "mainSuffix"   // $type ends in #main; fact: the $type
+	ruleNotOneOf     = "notOneOf"     // closed union, unlisted $type; fact: the $type
+	ruleVariantKind  = "variantKind"  // unlisted $type names a non-object; fact: "$type\tdeftype"
+	ruleVariantError = "variantError" // unlisted $type could not be compiled; fact: the $type and error
+	ruleNoVariant    = "noVariant"    // message without $type matching no variant
+	ruleUnresolved   = "unresolved"   // a reference the catalog lacks; fact: the ref
+)
+
+var extensionMeta = jsonschema.MustCompileString("urn:lexval:keyword-meta", `{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "properties": {"lexicon": {"type": "object", "required": ["type"], "properties": {"type": {"type": "string"}}}}
+}`)
+
+// extension compiles "lexicon" keywords of one Compiler's schemas.
+type extension struct{ c *Compiler }
+
+func (x extension) Compile(ctx jsonschema.CompilerContext, m map[string]any) (jsonschema.ExtSchema, error) {
+	lm, ok := m[keyword].(map[string]any)
+	if !ok {
+		return nil, nil
+	}
+	typ, _ := lm["type"].(string)
+	if r, ok := lm["unresolved"].(string); ok {
+		nullable, _ := lm["nullable"].(bool)
+		return &unresolvedKW{ref: r, nullable: nullable}, nil
+	}
+	switch typ {
+	case typeString:
+		k := &stringKW{
+			minLength: extInt(lm, "minLength"), maxLength: extInt(lm, "maxLength"),
+			minGraphemes: extInt(lm, "minGraphemes"), maxGraphemes: extInt(lm, "maxGraphemes"),
+		}
+		if !k.minLength.set && !k.maxLength.set && !k.minGraphemes.set && !k.maxGraphemes.set {
+			return nil, nil
+		}
+		return k, nil
+	case typeBytes:
+		k := &bytesKW{minLength: extInt(lm, "minLength"), maxLength: extInt(lm, "maxLength")}
+		if !k.minLength.set && !k.maxLength.set {
+			return nil, nil
+		}
+		return k, nil
+	case typeBlob:
+		k := &blobKW{maxSize: extInt(lm, "maxSize")}
+		if acc, ok := lm["accept"].([]any); ok {
+			for _, a := range acc {
+				s, _ := a.(string)
+				k.accept = append(k.accept, s)
+			}
+		}
+		return k, nil
+	case typeUnknown:
+		return unknownKW{}, nil
+	case typeUnion:
+		return x.union(ctx, lm)
+	}
+	// record, cid-link: described for readers, checked by standard keywords
+	// and the data-model walk.
+	return nil, nil
+}
+
+func (x extension) union(ctx jsonschema.CompilerContext, lm map[string]any) (jsonschema.ExtSchema, error) {
+	k := &unionKW{c: x.c}
+	k.closed, _ = lm["closed"].(bool)
+	k.typeOptional, _ = lm["typeOptional"].(bool)
+	refs, _ := lm["refs"].([]any)
+	variants, _ := lm["variants"].([]any)
+	if len(refs) != len(variants) {
+		return nil, fmt.Errorf("union: %d refs but %d variants", len(refs), len(variants))
+	}
+	for i, r := range refs {
+		s, _ := r.(string)
+		k.refs = append(k.refs, s)
+		// A variant the catalog lacks has no schema (null).
+		var sch *jsonschema.Schema
+		if vm, ok := variants[i].(map[string]any); ok {
+			ref, _ := vm["$ref"].(string)
+			var err error
+			// Straight to the target: compiling the {"$ref"} wrapper would
+			// cost a second walk of the value.
+			if sch, err = ctx.CompileRef(ref, keyword+"/variants/"+strconv.Itoa(i), false); err != nil {
+				return nil, err
+			}
+		}
+		k.variants = append(k.variants, sch)
+	}
+	return k, nil
+}
+
+func extInt(m map[string]any, name string) optInt {
+	v, ok := m[name]
+	if !ok {
+		return optInt{}
+	}
+	n, ok := toInt64(v)
+	return optInt{v: n, set: ok}
+}
+
+func fact(n int) string { return strconv.Itoa(n) }
+
+type stringKW struct {
+	minLength, maxLength, minGraphemes, maxGraphemes optInt
+}
+
+func (k *stringKW) Validate(ctx jsonschema.ValidationContext, v any) error {
+	s, ok := v.(string)
+	if !ok {
+		return nil
+	}
+	n := int64(len(s))
+	if k.minLength.set && n < k.minLength.v {
+		return ctx.Error(keyword+"/"+ruleMinLength, "%s", fact(len(s)))
+	}
+	if k.maxLength.set && n > k.maxLength.v {
+		return ctx.Error(keyword+"/"+ruleMaxLength, "%s", fact(len(s)))
+	}
+	// A grapheme takes at least one byte: short strings need no counting.
+	needMin := k.minGraphemes.set && k.minGraphemes.v > 0
+	needMax := k.maxGraphemes.set && n > k.maxGraphemes.v
+	if !needMin && !needMax {
+		return nil
+	}
+	g := int64(graphemeCount(s))
+	if needMin && g < k.minGraphemes.v {
+		return ctx.Error(keyword+"/"+ruleMinGraphemes, "%s", fact(int(g)))
+	}
+	if needMax && g > k.maxGraphemes.v {
+		return ctx.Error(keyword+"/"+ruleMaxGraphemes, "%s", fact(int(g)))
+	}
+	return nil
+}
+
+type bytesKW struct{ minLength, maxLength optInt }
+
+func (k *bytesKW) Validate(ctx jsonschema.ValidationContext, v any) error {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	s, ok := m["$bytes"].(string)
+	if !ok {
+		return nil
+	}
+	n, ok := base64Len(s)
+	if !ok {
+		return nil // the data-model walk reports it
+	}
+	if k.minLength.set && int64(n) < k.minLength.v {
+		return ctx.Error(keyword+"/"+ruleMinLength, "%s", fact(n))
+	}
+	if k.maxLength.set && int64(n) > k.maxLength.v {
+		return ctx.Error(keyword+"/"+ruleMaxLength, "%s", fact(n))
+	}
+	return nil
+}
+
+type blobKW struct {
+	accept  []string
+	maxSize optInt
+}
+
+func (k *blobKW) Validate(ctx jsonschema.ValidationContext, v any) error {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	if m["$type"] != "blob" {
+		if isLegacyBlob(m) {
+			// Reported as an error or dropped under Options.Lenient; the
+			// MIME type is still checked.
+			legacy := ctx.Error(keyword+"/"+ruleLegacyBlob, "legacy")
+			if mt, _ := m["mimeType"].(string); !k.accepts(mt) {
+				parent := ctx.Error(keyword, "")
+				return parent.Group(parent, legacy, ctx.Error(keyword+"/"+ruleAccept, "%s", mt))
+			}
+			return legacy
+		}
+		return ctx.Error(keyword+"/"+ruleNotBlob, "object")
+	}
+	var errs []error
+	if mt, ok := m["mimeType"].(string); ok && mt != "" && !k.accepts(mt) {
+		errs = append(errs, ctx.Error(keyword+"/"+ruleAccept, "%s", mt))
+	}
+	if size, ok := toInt64(m["size"]); ok && k.maxSize.set && size > k.maxSize.v {
+		errs = append(errs, ctx.Error(keyword+"/"+ruleMaxSize, "%d", size))
+	}
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	}
+	parent := ctx.Error(keyword, "")
+	return parent.Group(parent, errs...)
+}
+
+// accepts matches a MIME type against accept patterns: exact, "type/*", "*/*".
+func (k *blobKW) accepts(mt string) bool {
+	if k.accept == nil {
+		return true
+	}
+	for _, p := range k.accept {
+		if acceptsMIME(p, mt) {
+			return true
+		}
+	}
+	return false
+}
+
+func acceptsMIME(pattern, mt string) bool {
+	if mt == "" {
+		return false
+	}
+	if pattern == "*/*" {
+		return true
+	}
+	if prefix, ok := strings.CutSuffix(pattern, "/*"); ok {
+		typ, _, found := strings.Cut(mt, "/")
+		return found && typ == prefix
+	}
+	return pattern == mt
+}
+
+// isLegacyBlob reports the deprecated blob form: exactly {"cid", "mimeType"}
+// with string values.
+func isLegacyBlob(m map[string]any) bool {
+	if len(m) != 2 {
+		return false
+	}
+	c, ok1 := m["cid"].(string)
+	mt, ok2 := m["mimeType"].(string)
+	return ok1 && ok2 && mt != "" && validCID(c)
+}
+
+type unknownKW struct{}
+
+func (unknownKW) Validate(ctx jsonschema.ValidationContext, v any) error {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	kind := ""
+	switch {
+	case m["$type"] == "blob":
+		kind = "blob"
+	case m["$bytes"] != nil:
+		kind = "bytes"
+	case m["$link"] != nil:
+		kind = "link"
+	default:
+		return nil
+	}
+	return ctx.Error(keyword+"/"+ruleUnknownKind, "%s", kind)
+}
+
+type unresolvedKW struct {
+	ref      string
+	nullable bool
+}
+
+func (k *unresolvedKW) Validate(ctx jsonschema.ValidationContext, v any) error {
+	if v == nil && k.nullable {
+		return nil
+	}
+	return ctx.Error(keyword+"/"+ruleUnresolved, "%s", k.ref)
+}
+
+type unionKW struct {
+	c            *Compiler
+	refs         []string // $type forms
+	variants     []*jsonschema.Schema
+	closed       bool
+	typeOptional bool
+}
+
+func (k *unionKW) Validate(ctx jsonschema.ValidationContext, v any) error {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	tv, ok := m["$type"]
+	if !ok {
+		if k.typeOptional {
+			return k.untyped(ctx)
+		}
+		return nil // "required" reports it
+	}
+	t, ok := tv.(string)
+	if !ok || t == "" {
+		return nil // the data-model walk reports it
+	}
+	if strings.HasSuffix(t, "#main") {
+		return ctx.Error(keyword+"/"+ruleMainSuffix, "%s", t)
+	}
+	for i, r := range k.refs {
+		if r == t {
+			if k.variants[i] == nil {
+				return ctx.Error(keyword+"/"+ruleUnresolved, "%s", t)
+			}
+			return ctx.Validate(k.variants[i], keyword, v, "")
+		}
+	}
+	if k.closed {
+		return ctx.Error(keyword+"/"+ruleNotOneOf, "%s", t)
+	}
+	// Open union: a type the catalog knows is checked; others pass.
+	sch, kind, err := k.c.variant(t)
+	switch {
+	case err != nil:
+		return ctx.Error(keyword+"/"+ruleVariantError, "%s\t%s", t, err)
+	case kind != "":
+		return ctx.Error(keyword+"/"+ruleVariantKind, "%s\t%s", t, kind)
+	case sch == nil:
+		return nil
+	}
+	return ctx.Validate(sch, keyword, v, "")
+}
+
+// untyped checks a subscription message that omits $type: it must match one
+// of the variants.
+func (k *unionKW) untyped(ctx jsonschema.ValidationContext) error {
+	if len(k.variants) == 1 && k.variants[0] != nil {
+		return ctx.Validate(k.variants[0], keyword, nil, "")
+	}
+	for _, s := range k.variants {
+		if s != nil && ctx.Validate(s, keyword, nil, "") == nil {
+			return nil
+		}
+	}
+	return ctx.Error(keyword+"/"+ruleNoVariant, "none")
+}

@@ -1,0 +1,284 @@
+package validator
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// Validate checks a value decoded by DecodeJSON. It reports every error, with
+// the data-model problems found anywhere in the value (including inside
+// unknown fields and fields the lexicon does not declare).
+//
+// Unresolved references are judged per value: a reference the catalog cannot
+// supply matters only when the value reaches it (a field that is present, a
+// union variant whose $type the value carries). Without
+// Options.AllowUnresolved each one reached is an error; with it, each is
+// listed in Result.Unresolved and the value is otherwise checked.
+func (s *Schema) Validate(v any) Result {
+	var w dataModelWalker
+	w.value(v, nil, 0)
+	var schemaErrs []Error
+	var unresolved []Unresolved
+	if !w.unsafe {
+		// Values the walk calls unsafe (costly numbers, foreign Go types,
+		// excessive depth) are reported by the walk alone.
+		if err := s.unit.js.Validate(v); err != nil {
+			cv := converter{s: s, root: v}
+			var ve *jsonschema.ValidationError
+			if errors.As(err, &ve) {
+				cv.walk(ve)
+			} else {
+				cv.errs = append(cv.errs, Error{Message: "cannot validate: " + err.Error()})
+			}
+			schemaErrs, unresolved = cv.errs, cv.unresolved
+		}
+	}
+	errs := w.errs
+	if len(errs) == 0 {
+		errs = schemaErrs
+	} else {
+		// A malformed value is reported once, by the data model; schema
+		// errors at the same place would only repeat it.
+		bad := make(map[string]bool, len(errs))
+		for _, e := range errs {
+			bad[e.Path] = true
+		}
+		for _, e := range schemaErrs {
+			if !bad[e.Path] {
+				errs = append(errs, e)
+			}
+		}
+	}
+	r := Result{Valid: len(errs) == 0, Errors: []Error{}, Unresolved: []Unresolved{}}
+	if len(errs) > 0 {
+		r.Errors = sortErrors(errs)
+	}
+	if len(unresolved) > 0 {
+		r.Unresolved = sortUnresolved(unresolved)
+	}
+	return r
+}
+
+// converter turns v5 validation errors into Errors and Unresolved entries.
+type converter struct {
+	s          *Schema
+	root       any
+	errs       []Error
+	unresolved []Unresolved
+}
+
+func (cv *converter) walk(e *jsonschema.ValidationError) {
+	if len(e.Causes) > 0 {
+		for _, c := range e.Causes {
+			cv.walk(c)
+		}
+		return
+	}
+	cv.leaf(e)
+}
+
+func (cv *converter) leaf(e *jsonschema.ValidationError) {
+	url, frag, _ := strings.Cut(e.AbsoluteKeywordLocation, "#")
+	frag = unescapeLocation(frag)
+	path := unescapeLocation(e.InstanceLocation)
+	nodePtr, kw := splitLast(frag)
+	custom := false
+	if parent, last := splitLast(nodePtr); last == keyword && isRule(kw) {
+		nodePtr, custom = parent, true
+	}
+	var ent *entry
+	if u, ok := cv.s.c.byURL.Load(url); ok {
+		ent = u.(*unit).index[nodePtr]
+	}
+	if ent == nil {
+		// Every schema object the translation emits is indexed; reaching
+		// this is a bug, reported rather than hidden.
+		cv.add(path, "does not match the schema (rule "+kw+" at "+frag+")", "")
+		return
+	}
+	if ent.kind == entryNullBranch {
+		return
+	}
+	value, _ := lookup(cv.root, path)
+	if custom {
+		cv.rule(ent, kw, e.Message, path, value)
+		return
+	}
+	cv.keyword(ent, kw, path, value)
+}
+
+func (cv *converter) add(path, msg, schemaPath string) {
+	cv.errs = append(cv.errs, Error{Path: path, Message: msg, SchemaPath: schemaPath})
+}
+
+// keyword explains a failed standard keyword.
+func (cv *converter) keyword(ent *entry, kw, path string, value any) {
+	n := ent.n
+	switch kw {
+	case "type":
+		cv.add(path, "must be "+expected(n, ent.nullable)+", got "+got(value), ent.loc)
+	case "required":
+		m, _ := value.(map[string]any)
+		for _, name := range ent.required {
+			if _, ok := m[name]; !ok {
+				cv.add(path+"/"+escapePointer(name), "required field missing: "+name, ent.loc+"/required")
+			}
+		}
+	case "const":
+		if ent.kind == entryRecordType {
+			msg := "$type must be " + ent.nsid + ", got " + describe(value)
+			if value == ent.nsid+"#main" {
+				msg = "$type must be " + ent.nsid + " (a main definition's $type has no #main suffix), got " + describe(value)
+			}
+			cv.add(path, msg, ent.loc)
+			return
+		}
+		cv.add(path, "must be "+describe(n.constVal)+", got "+describe(value), ent.loc)
+	case "enum":
+		cv.add(path, "must be one of: "+enumList(n, ent.nullable)+"; got "+describe(value), ent.loc)
+	case "minimum":
+		cv.add(path, "must be at least "+itoa(n.minimum.v)+", got "+describe(value), ent.loc)
+	case "maximum":
+		cv.add(path, "must be at most "+itoa(n.maximum.v)+", got "+describe(value), ent.loc)
+	case "minItems":
+		cv.add(path, subject(path)+" has "+count(arrayLen(value), "item")+", minimum "+itoa(n.minLength.v), ent.loc)
+	case "maxItems":
+		cv.add(path, subject(path)+" has "+count(arrayLen(value), "item")+", maximum "+itoa(n.maxLength.v), ent.loc)
+	case "format":
+		cv.add(path, "must be a valid "+FormatNoun(n.format)+", got "+describe(value), ent.loc)
+	default:
+		cv.add(path, "does not match the schema (rule "+kw+")", ent.loc)
+	}
+}
+
+// rule explains a failed lexicon keyword rule; fact is what it measured.
+func (cv *converter) rule(ent *entry, rule, fact, path string, value any) {
+	n := ent.n
+	loc := ent.loc
+	switch rule {
+	case ruleMinLength:
+		cv.add(path, subject(path)+" is "+count(atoi(fact), "byte")+", minimum "+itoa(n.minLength.v), loc)
+	case ruleMaxLength:
+		cv.add(path, subject(path)+" is "+count(atoi(fact), "byte")+", maximum "+itoa(n.maxLength.v), loc)
+	case ruleMinGraphemes:
+		cv.add(path, subject(path)+" is "+count(atoi(fact), "grapheme")+", minimum "+itoa(n.minGraphemes.v), loc)
+	case ruleMaxGraphemes:
+		cv.add(path, subject(path)+" is "+count(atoi(fact), "grapheme")+", maximum "+itoa(n.maxGraphemes.v), loc)
+	case ruleNotBlob:
+		cv.add(path, `must be a blob: an object with "$type": "blob", ref, mimeType and size`, loc)
+	case ruleLegacyBlob:
+		if !cv.s.opts.Lenient {
+			cv.add(path, `legacy blob {"cid", "mimeType"} is not accepted (allowed in lenient mode); expected "$type": "blob" with ref, mimeType and size`, loc)
+		}
+	case ruleAccept:
+		cv.add(path, "blob type "+fact+" is not accepted (accepts: "+strings.Join(n.accept, ", ")+")", loc)
+	case ruleMaxSize:
+		cv.add(path, "blob is "+count(atoi(fact), "byte")+", maximum "+itoa(n.maxSize.v), loc)
+	case ruleUnknownKind:
+		what := map[string]string{"blob": "a blob", "bytes": "a $bytes object", "link": "a $link object"}[fact]
+		cv.add(path, "must be a data object, not "+what, loc)
+	case ruleMainSuffix:
+		cv.add(path, "$type "+fact+" must not end in #main (write "+strings.TrimSuffix(fact, "#main")+")", loc)
+	case ruleNotOneOf:
+		cv.add(path, "$type "+fact+" is not one of: "+refList(n), loc)
+	case ruleVariantKind:
+		t, kind, _ := strings.Cut(fact, "\t")
+		cv.add(path, "$type "+t+" names a "+kind+" definition, not an object or record", loc)
+	case ruleVariantError:
+		t, msg, _ := strings.Cut(fact, "\t")
+		cv.add(path, "cannot check $type "+t+": "+msg, loc)
+	case ruleNoVariant:
+		cv.add(path, "message has no $type and matches none of: "+refList(n), loc)
+	case ruleUnresolved:
+		if cv.s.opts.AllowUnresolved {
+			cv.unresolved = append(cv.unresolved, Unresolved{Ref: fact, Path: path, SchemaPath: loc})
+			return
+		}
+		cv.add(path, cv.unresolvedMessage(fact), loc)
+	default:
+		cv.add(path, "does not match the schema (rule "+rule+")", loc)
+	}
+}
+
+func (cv *converter) unresolvedMessage(ref string) string {
+	r, err := ParseDefRef(ref)
+	if err != nil {
+		return "cannot check: reference " + ref + " is invalid"
+	}
+	if _, ok := cv.s.c.catalog.Document(r.NSID); !ok {
+		return "cannot check: lexicon " + string(r.NSID) + " (referenced as " + ref + ") is not in the catalog"
+	}
+	return "cannot check: lexicon " + string(r.NSID) + " has no definition " + r.Name + " (referenced as " + ref + ")"
+}
+
+var rules = map[string]bool{
+	ruleMinLength: true, ruleMaxLength: true, ruleMinGraphemes: true, ruleMaxGraphemes: true,
+	ruleNotBlob: true, ruleLegacyBlob: true, ruleAccept: true, ruleMaxSize: true, ruleUnknownKind: true,
+	ruleMainSuffix: true, ruleNotOneOf: true, ruleVariantKind: true, ruleVariantError: true,
+	ruleNoVariant: true, ruleUnresolved: true,
+}
+
+func isRule(s string) bool { return rules[s] }
+
+// splitLast splits "/a/b/c" into "/a/b" and "c".
+func splitLast(p string) (string, string) {
+	i := strings.LastIndexByte(p, '/')
+	if i < 0 {
+		return "", p
+	}
+	return p[:i], p[i+1:]
+}
+
+// lookup resolves a JSON Pointer in a decoded value.
+func lookup(v any, ptr string) (any, bool) {
+	for ptr != "" {
+		var tok string
+		tok, ptr = nextToken(ptr)
+		tok = unescapeToken(tok)
+		switch x := v.(type) {
+		case map[string]any:
+			e, ok := x[tok]
+			if !ok {
+				return nil, false
+			}
+			v = e
+		case []any:
+			i, ok := indexToken(tok)
+			if !ok || i >= len(x) {
+				return nil, false
+			}
+			v = x[i]
+		default:
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+func unescapeToken(t string) string {
+	if !strings.Contains(t, "~") {
+		return t
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
+}
+
+func indexToken(t string) (int, bool) {
+	if t == "" || len(t) > 9 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(t); i++ {
+		if t[i] < '0' || t[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(t[i]-'0')
+	}
+	return n, true
+}
+
+func arrayLen(v any) int {
+	a, _ := v.([]any)
+	return len(a)
+}
