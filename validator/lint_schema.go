@@ -195,6 +195,9 @@ func (l *linter) integer(path string, m map[string]any) {
 			l.report(member(path, "enum"), "enum must be an array of integers, got %s", kindOf(v))
 		} else {
 			hasEnum = true
+			if len(arr) == 0 {
+				l.report(member(path, "enum"), "enum is empty: no value can match")
+			}
 			for i, e := range arr {
 				n, ok := toInt64(e)
 				switch {
@@ -298,6 +301,11 @@ func (l *linter) string(path string, m map[string]any) {
 	}
 
 	r.enum, r.hasEnum = l.stringList(path, m, "enum")
+	if ev, ok := m["enum"].([]any); ok && len(ev) == 0 {
+		// Like an empty closed union, which the spec calls invalid, an empty
+		// enum accepts no value at all.
+		l.report(member(path, "enum"), "enum is empty: no value can match")
+	}
 	for _, it := range r.enum {
 		if why := r.problem(it.s, false); why != "" {
 			l.report(index(member(path, "enum"), it.i), "enum value %q %s", it.s, why)
