@@ -7,6 +7,8 @@ import (
 	"github.com/fxamacker/cbor/v2"
 	"github.com/ipfs/go-cid"
 	"github.com/multiformats/go-multihash"
+
+	"github.com/lexval/lexval/validator"
 )
 
 // dagCBOR encodes with the DAG-CBOR (DRISL) normalisation: map keys sorted by
@@ -33,12 +35,16 @@ var dagCBOR = func() cbor.EncMode {
 //
 // Integer-valued numbers written with a fraction or exponent ("123.0", "1e2")
 // are integers; anything else with a fraction is a float and an error, as is
-// an integer outside the signed 64-bit range. Errors wrap
-// validator.ErrInvalidJSON and start with the JSON Pointer of the offending
-// value. Besides the types DecodeJSON produces, int and int64 are accepted.
+// an integer outside the signed 64-bit range. Besides the types DecodeJSON
+// produces, int and int64 are accepted. Errors are *DataModelError naming
+// the first value that cannot be encoded; RecordCID checks every data model
+// rule first and reports every problem.
 func EncodeDAGCBOR(v any) ([]byte, error) {
-	c, err := toCBOR(v, 0)
+	c, _, err := toCBOR(v, 0)
 	if err != nil {
+		if e, ok := err.(*encodeError); ok {
+			return nil, e.dataModelError()
+		}
 		return nil, err
 	}
 	b, err := dagCBOR.Marshal(c)
@@ -49,10 +55,12 @@ func EncodeDAGCBOR(v any) ([]byte, error) {
 }
 
 // RecordCID returns the CID (v1, dag-cbor, sha2-256) of v's DAG-CBOR encoding.
-// v must be a record: a JSON object within the data model.
+// v must be a record: a JSON object within the data model
+// (validator.CheckDataModel). Errors are *DataModelError listing every
+// problem.
 func RecordCID(v any) (cid.Cid, error) {
-	if _, ok := v.(map[string]any); !ok {
-		return cid.Undef, &dataModelError{msg: fmt.Sprintf("a record must be an object, not %s", kindOf(v))}
+	if errs := validator.CheckDataModel(v); len(errs) > 0 {
+		return cid.Undef, &DataModelError{Errors: errs}
 	}
 	b, err := EncodeDAGCBOR(v)
 	if err != nil {

@@ -6,10 +6,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/lexval/lexval/internal/reference"
+	"github.com/lexval/lexval/lexicons"
 	"github.com/lexval/lexval/validator"
 )
 
@@ -141,12 +144,12 @@ func TestEncodeNumbers(t *testing.T) {
 				if err == nil {
 					t.Fatalf("got CBOR %x, want an error", got)
 				}
-				var dm *dataModelError
-				if !errors.As(err, &dm) {
-					t.Fatalf("got error %T %v, want a data model error", err, err)
+				var dm *DataModelError
+				if !errors.As(err, &dm) || len(dm.Errors) != 1 {
+					t.Fatalf("got error %T %v, want a DataModelError with one error", err, err)
 				}
-				if dm.Path() != tt.errPath {
-					t.Errorf("got error path %q, want %q (%v)", dm.Path(), tt.errPath, err)
+				if dm.Errors[0].Path != tt.errPath {
+					t.Errorf("got error path %q, want %q (%v)", dm.Errors[0].Path, tt.errPath, err)
 				}
 				return
 			}
@@ -160,26 +163,32 @@ func TestEncodeNumbers(t *testing.T) {
 	}
 }
 
-func TestEncodeDataModelErrors(t *testing.T) {
+func TestRecordCIDDataModelErrors(t *testing.T) {
 	tests := []struct {
-		name, json, path string
+		name, json string
+		paths      []string // every path reported, sorted
 	}{
-		{name: "link not a CID", json: `{"a":{"$link":"bafy"}}`, path: "/a/$link"},
-		{name: "bytes not base64", json: `{"a":{"$bytes":"***"}}`, path: "/a/$bytes"},
-		{name: "bytes with a line break", json: `{"a":{"$bytes":"nFER\njvLL"}}`, path: "/a/$bytes"},
-		{name: "nested type empty", json: `{"a":[{"$type":""}]}`, path: "/a/0/$type"},
-		{name: "blob without mimeType", json: `{"b":{"$type":"blob","ref":{"$link":"bafkreiccldh766hwcnuxnf2wh6jgzepf2nlu2lvcllt63eww5p6chi4ity"},"size":1}}`, path: "/b/mimeType"},
-		{name: "blob with float size", json: `{"b":{"$type":"blob","ref":{"$link":"bafkreiccldh766hwcnuxnf2wh6jgzepf2nlu2lvcllt63eww5p6chi4ity"},"mimeType":"a/b","size":1.5}}`, path: "/b/size"},
+		{name: "top level not an object", json: `[1]`, paths: []string{""}},
+		{name: "link not a CID", json: `{"a":{"$link":"bafy"}}`, paths: []string{"/a/$link"}},
+		{name: "bytes not base64", json: `{"a":{"$bytes":"***"}}`, paths: []string{"/a/$bytes"}},
+		{name: "bytes with a line break", json: `{"a":{"$bytes":"nFER\njvLL"}}`, paths: []string{"/a/$bytes"}},
+		{name: "nested type empty", json: `{"a":[{"$type":""}]}`, paths: []string{"/a/0/$type"}},
+		{name: "blob without mimeType", json: `{"b":{"$type":"blob","ref":{"$link":"bafkreiccldh766hwcnuxnf2wh6jgzepf2nlu2lvcllt63eww5p6chi4ity"},"size":1}}`, paths: []string{"/b/mimeType"}},
+		{name: "every problem at once", json: `{"a":1.5,"b":[{"$type":7}],"c":{"$link":1}}`, paths: []string{"/a", "/b/0/$type", "/c/$link"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := RecordCID(mustDecode(t, []byte(tt.json)))
-			var dm *dataModelError
+			var dm *DataModelError
 			if !errors.As(err, &dm) {
-				t.Fatalf("got error %v, want a data model error", err)
+				t.Fatalf("got error %v, want a DataModelError", err)
 			}
-			if dm.Path() != tt.path {
-				t.Errorf("got path %q, want %q (%v)", dm.Path(), tt.path, err)
+			var got []string
+			for _, e := range dm.Errors {
+				got = append(got, e.Path)
+			}
+			if !slices.Equal(got, tt.paths) {
+				t.Errorf("got paths %q, want %q (%v)", got, tt.paths, err)
 			}
 		})
 	}
@@ -204,5 +213,22 @@ func TestEncodeDeepNesting(t *testing.T) {
 	}
 	if _, err := EncodeDAGCBOR(v); !errors.Is(err, validator.ErrInvalidJSON) {
 		t.Errorf("got error %v, want one wrapping validator.ErrInvalidJSON", err)
+	}
+}
+
+// BenchmarkRecordCID computes the CID of the embedded refreshSession record
+// (782 bytes of JSON), decoded once: data model check, encoding and hash.
+func BenchmarkRecordCID(b *testing.B) {
+	data, err := fs.ReadFile(lexicons.FS, "records/com.atproto.server.refreshSession.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	v := mustDecode(b, data)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := RecordCID(v); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

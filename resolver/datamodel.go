@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -17,43 +19,54 @@ import (
 // cidLinkTag is the CBOR tag of a CID link in DAG-CBOR.
 const cidLinkTag = 42
 
-// dataModelError is a value outside the atproto data model. The path is
-// collected while the recursion unwinds, so the happy path pays nothing for it.
-type dataModelError struct {
+// DataModelError lists the ways a value breaks the atproto data model, each
+// with the JSON Pointer of the offending value. It wraps
+// validator.ErrInvalidJSON.
+type DataModelError struct {
+	Errors []validator.Error
+}
+
+func (e *DataModelError) Error() string {
+	var b strings.Builder
+	b.WriteString(validator.ErrInvalidJSON.Error())
+	for i, v := range e.Errors {
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString("; ")
+		}
+		if v.Path != "" {
+			b.WriteString(v.Path)
+			b.WriteString(": ")
+		}
+		b.WriteString(v.Message)
+	}
+	return b.String()
+}
+
+func (e *DataModelError) Unwrap() error { return validator.ErrInvalidJSON }
+
+// encodeError is a value the encoder cannot represent. The path is collected
+// while the recursion unwinds, so the happy path pays nothing for it.
+type encodeError struct {
 	rev []string // path tokens, innermost first
 	msg string
 }
 
-func (e *dataModelError) Error() string {
-	if len(e.rev) == 0 {
-		return validator.ErrInvalidJSON.Error() + ": " + e.msg
-	}
-	var b strings.Builder
-	b.WriteString(validator.ErrInvalidJSON.Error())
-	b.WriteString(": ")
-	for i := len(e.rev) - 1; i >= 0; i-- {
-		b.WriteByte('/')
-		b.WriteString(e.rev[i])
-	}
-	b.WriteString(": ")
-	b.WriteString(e.msg)
-	return b.String()
-}
+func (e *encodeError) Error() string { return e.msg }
 
-func (e *dataModelError) Unwrap() error { return validator.ErrInvalidJSON }
-
-// Path returns the JSON Pointer (RFC 6901) of the offending value.
-func (e *dataModelError) Path() string {
+// dataModelError turns e into the exported form.
+func (e *encodeError) dataModelError() *DataModelError {
 	var b strings.Builder
 	for i := len(e.rev) - 1; i >= 0; i-- {
 		b.WriteByte('/')
 		b.WriteString(e.rev[i])
 	}
-	return b.String()
+	return &DataModelError{Errors: []validator.Error{{Path: b.String(), Message: e.msg}}}
 }
 
 func under(err error, token string) error {
-	if e, ok := err.(*dataModelError); ok {
+	if e, ok := err.(*encodeError); ok {
 		e.rev = append(e.rev, token)
 	}
 	return err
@@ -62,76 +75,89 @@ func under(err error, token string) error {
 var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
 
 func dmErrorf(format string, args ...any) error {
-	return &dataModelError{msg: fmt.Sprintf(format, args...)}
+	return &encodeError{msg: fmt.Sprintf(format, args...)}
 }
 
 // toCBOR turns a decoded JSON tree into the Go values the CBOR library encodes
-// the DAG-CBOR way (int64, []byte, cbor.Tag), checking the data model rules
-// that decide the encoding on the way.
+// the DAG-CBOR way (int64, []byte, cbor.Tag). It checks only what decides the
+// encoding; validator.CheckDataModel owns the data model's other rules.
 //
-// The checks are the ones the encoding needs plus the few that make a value
-// impossible in the data model whatever the schema ($type must be a non-empty
-// string; a blob needs a link ref, a mimeType and an integer size). Schema
-// rules belong to the validator.
-func toCBOR(v any, depth int) (any, error) {
+// Containers are copied only on the way to a value that changes, so strings
+// and unchanged subtrees are shared with v; changed reports a copy.
+func toCBOR(v any, depth int) (out any, changed bool, err error) {
 	if depth > validator.MaxDepth {
-		return nil, dmErrorf("nested deeper than %d levels", validator.MaxDepth)
+		return nil, false, dmErrorf("nested deeper than %d levels", validator.MaxDepth)
 	}
-	switch v := v.(type) {
-	case nil, bool:
-		return v, nil
+	// Unchanged values return v itself: re-boxing a string would allocate.
+	switch x := v.(type) {
+	case nil, bool, int, int64:
+		return v, false, nil
 	case string:
-		if !utf8.ValidString(v) {
-			return nil, dmErrorf("string is not valid UTF-8")
+		if !utf8.ValidString(x) {
+			return nil, false, dmErrorf("string is not valid UTF-8")
 		}
-		return v, nil
+		return v, false, nil
 	case json.Number:
-		return parseInteger(string(v))
-	case int64:
-		return v, nil
-	case int:
-		return int64(v), nil
+		i, err := parseInteger(string(x))
+		return i, true, err
 	case []any:
-		out := make([]any, len(v))
-		for i, e := range v {
-			c, err := toCBOR(e, depth+1)
+		var copied []any
+		for i, e := range x {
+			c, ch, err := toCBOR(e, depth+1)
 			if err != nil {
-				return nil, under(err, strconv.Itoa(i))
+				return nil, false, under(err, strconv.Itoa(i))
 			}
-			out[i] = c
+			if ch {
+				if copied == nil {
+					copied = slices.Clone(x)
+				}
+				copied[i] = c
+			}
 		}
-		return out, nil
+		if copied == nil {
+			return v, false, nil
+		}
+		return copied, true, nil
 	case map[string]any:
-		return mapToCBOR(v, depth)
+		c, ch, err := mapToCBOR(x, depth)
+		if err != nil || !ch {
+			return v, false, err
+		}
+		return c, true, nil
 	default:
-		return nil, dmErrorf("%T is not a data model value", v)
+		return nil, false, dmErrorf("%T is not a data model value", v)
 	}
 }
 
-func mapToCBOR(m map[string]any, depth int) (any, error) {
+func mapToCBOR(m map[string]any, depth int) (any, bool, error) {
 	if raw, ok := m["$link"]; ok {
-		return linkToCBOR(m, raw)
+		c, err := linkToCBOR(m, raw)
+		return c, true, err
 	}
 	if raw, ok := m["$bytes"]; ok {
-		return bytesToCBOR(m, raw)
+		c, err := bytesToCBOR(m, raw)
+		return c, true, err
 	}
-	if t, ok := m["$type"]; ok {
-		if err := checkType(m, t); err != nil {
-			return nil, err
-		}
-	}
-	out := make(map[string]any, len(m))
+	var copied map[string]any
 	for k, e := range m {
 		if !utf8.ValidString(k) {
-			return nil, dmErrorf("key %q is not valid UTF-8", k)
+			return nil, false, dmErrorf("key %q is not valid UTF-8", k)
 		}
-		c, err := toCBOR(e, depth+1)
+		c, ch, err := toCBOR(e, depth+1)
 		if err != nil {
-			return nil, under(err, pointerEscaper.Replace(k))
+			return nil, false, under(err, pointerEscaper.Replace(k))
 		}
-		out[k] = c
+		if ch {
+			if copied == nil {
+				copied = maps.Clone(m)
+			}
+			copied[k] = c
+		}
 	}
-	return out, nil
+	if copied == nil {
+		return m, false, nil
+	}
+	return copied, true, nil
 }
 
 func linkToCBOR(m map[string]any, raw any) (any, error) {
@@ -175,39 +201,6 @@ func decodeBase64(s string) ([]byte, error) {
 		return nil, fmt.Errorf("line breaks are not allowed")
 	}
 	return base64.RawStdEncoding.DecodeString(strings.TrimRight(s, "="))
-}
-
-func checkType(m map[string]any, t any) error {
-	s, ok := t.(string)
-	if !ok {
-		return under(dmErrorf("$type must be a string, not %s", kindOf(t)), "$type")
-	}
-	if s == "" {
-		return under(dmErrorf("$type must not be empty"), "$type")
-	}
-	if s != "blob" {
-		return nil
-	}
-	ref, ok := m["ref"].(map[string]any)
-	if !ok {
-		return under(dmErrorf("a blob needs a ref that is a $link object"), "ref")
-	}
-	if _, ok := ref["$link"]; !ok {
-		return under(dmErrorf("a blob needs a ref that is a $link object"), "ref")
-	}
-	if mt, ok := m["mimeType"].(string); !ok || mt == "" {
-		return under(dmErrorf("a blob needs a non-empty mimeType string"), "mimeType")
-	}
-	switch size := m["size"].(type) {
-	case json.Number:
-		if _, err := parseInteger(string(size)); err != nil {
-			return under(err, "size")
-		}
-	case int, int64:
-	default:
-		return under(dmErrorf("a blob needs an integer size, not %s", kindOf(m["size"])), "size")
-	}
-	return nil
 }
 
 // kindOf names a decoded value's JSON kind for messages.

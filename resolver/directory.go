@@ -1,12 +1,16 @@
 package resolver
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
 
@@ -21,9 +25,41 @@ const maxLexiconFileBytes = 4 << 20
 // directories) as a lexicon document. Each gets the CID it would have when
 // published: that of the document with "$type":"com.atproto.lexicon.schema"
 // added. Errors name the file; two files with the same id are an error.
+// Files are parsed in parallel; the result follows the walk's (lexical) order.
 func loadDirectory(dir string) ([]*Record, error) {
-	var recs []*Record
-	seen := make(map[syntax.NSID]string)
+	paths, err := lexiconFiles(dir)
+	if err != nil {
+		return nil, fmt.Errorf("lexicon directory %s: %w", dir, err)
+	}
+	recs := make([]*Record, len(paths))
+	errs := make([]error, len(paths))
+	next := atomic.Int64{}
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(paths)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(paths); i = int(next.Add(1) - 1) {
+				recs[i], errs[i] = loadLexiconFile(paths[i])
+			}
+		})
+	}
+	wg.Wait()
+
+	seen := make(map[syntax.NSID]string, len(paths))
+	for i, rec := range recs {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("lexicon directory %s: %w", dir, errs[i])
+		}
+		if prev, dup := seen[rec.NSID()]; dup {
+			return nil, fmt.Errorf("lexicon directory %s: %s and %s both define %s", dir, prev, paths[i], rec.NSID())
+		}
+		seen[rec.NSID()] = paths[i]
+	}
+	return recs, nil
+}
+
+// lexiconFiles lists the *.json files under dir, skipping hidden ones.
+func lexiconFiles(dir string) ([]string, error) {
+	var paths []string
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -34,24 +70,12 @@ func loadDirectory(dir string) ([]*Record, error) {
 			}
 			return nil
 		}
-		if d.IsDir() || !strings.HasSuffix(d.Name(), ".json") {
-			return nil
+		if !d.IsDir() && strings.HasSuffix(d.Name(), ".json") {
+			paths = append(paths, path)
 		}
-		rec, err := loadLexiconFile(path)
-		if err != nil {
-			return err
-		}
-		if prev, dup := seen[rec.NSID()]; dup {
-			return fmt.Errorf("lexicon directory %s: %s and %s both define %s", dir, prev, path, rec.NSID())
-		}
-		seen[rec.NSID()] = path
-		recs = append(recs, rec)
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("lexicon directory %s: %w", dir, err)
-	}
-	return recs, nil
+	return paths, err
 }
 
 // loadLexiconFile reads one unpublished lexicon document.
@@ -95,12 +119,15 @@ func readFileLimited(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
+	var buf bytes.Buffer
+	if info, err := f.Stat(); err == nil && info.Size() <= limit {
+		buf.Grow(int(info.Size()) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
 		return nil, err
 	}
-	if int64(len(data)) > limit {
+	if int64(buf.Len()) > limit {
 		return nil, fmt.Errorf("%s: more than the %d bytes a lexicon file may have", path, limit)
 	}
-	return data, nil
+	return buf.Bytes(), nil
 }

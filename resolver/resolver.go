@@ -59,7 +59,8 @@ type Record struct {
 	Source    Source
 	// Location is the file or URL the record was read from.
 	Location string
-	// Value is the record's JSON as stored or published.
+	// Value is the record's JSON as stored or published (for a directory
+	// document: the file as it is, without the added $type).
 	Value json.RawMessage
 	// Document is the parsed lexicon; Document.CID is CID.String().
 	Document *validator.Document
@@ -109,7 +110,8 @@ type Config struct {
 	// MaxDepth (default 8) and MaxRecords (default 64) bound transitive
 	// resolution of references.
 	MaxDepth, MaxRecords int
-	Logger               *slog.Logger
+	// Logger receives a debug line per fetch (default: discarded).
+	Logger *slog.Logger
 }
 
 // Defaults for the zero values of Config.
