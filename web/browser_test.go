@@ -284,8 +284,9 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("aria-invalid: got %q, want true", invalid.Value)
 		}
 		// The offending character is selected in the textarea.
-		if got := run(t, ctx, chromedp.Evaluate[int](`document.getElementById("value").selectionStart`)); got != strings.Index(malformed, "plc") {
-			t.Errorf("selection: got %d, want %d", got, strings.Index(malformed, "plc"))
+		sel := run(t, ctx, chromedp.Evaluate[[]int](`(e => [e.selectionStart, e.selectionEnd])(document.getElementById("value"))`))
+		if at := strings.Index(malformed, "plc"); len(sel) != 2 || sel[0] != at || sel[1] != at+3 {
+			t.Errorf("selection: got %v, want [%d %d] (the word plc)", sel, at, at+3)
 		}
 		s.screenshot(t, ctx, "08-malformed")
 	})
@@ -320,6 +321,10 @@ func TestBrowser(t *testing.T) {
 		got := texts(t, ctx, "#catalog > li:not([hidden]) .nsid")
 		if len(got) != 1 || got[0] != "com.atproto.server.refreshSession" {
 			t.Errorf("filtered catalog: got %q, want only com.atproto.server.refreshSession", got)
+		}
+		all := len(texts(t, ctx, "#catalog > li"))
+		if count := texts(t, ctx, "#filter-count"); len(count) != 1 || count[0] != fmt.Sprintf("1 of %d lexicons", all) {
+			t.Errorf("count: got %q, want %q", count, fmt.Sprintf("1 of %d lexicons", all))
 		}
 		s.screenshot(t, ctx, "10-catalog-filtered")
 	})

@@ -129,6 +129,12 @@ func TestPages(t *testing.T) {
 		{name: "lexicon-bad-json", method: "POST", target: refreshSession, body: form("target", "output", "value", malformed), status: 400, contains: []string{"Line 3, column 10", "did&#34;: plc", `aria-invalid="true"`}},
 		{name: "lexicon-empty-value", method: "POST", target: refreshSession, body: form("target", "output", "value", "  "), status: 400, contains: []string{"Nothing to validate"}},
 		{name: "lexicon-bad-target", method: "POST", target: refreshSession, body: form("target", "input", "value", validOutput), status: 400, contains: []string{"Choose what to validate"}},
+		{name: "lexicon-defs-only", target: "/lexicon/com.example.web.defs", status: 200, contains: []string{`aria-label="Definitions"`, "com.example.web.defs#label", `href="/lexicon/com.example.web.defs?def=viewer#validate"`}},
+		{name: "lexicon-def-chosen", target: "/lexicon/com.example.web.defs?def=viewer", status: 200, contains: []string{"com.example.web.defs#viewer", `aria-current="true">viewer`}},
+		{name: "lexicon-def-invalid", method: "POST", target: "/lexicon/com.example.web.defs?def=label", body: form("target", "object", "value", `{"val": 7, "neg": "no"}`), status: 200, contains: []string{"/val", "/neg"}},
+		{name: "lexicon-query", target: "/lexicon/com.example.web.getThing", status: 200, contains: []string{`name="target" value="params"`, `value="output" data-hint=`, "Parameters (query string)"}},
+		{name: "lexicon-query-params-invalid", method: "POST", target: "/lexicon/com.example.web.getThing", body: form("target", "params", "value", `{"limit": 500}`), status: 200, contains: []string{"/name", "/limit", `value="params" data-hint="Paste the parameters`}},
+		{name: "lexicon-query-output-valid", method: "POST", target: "/lexicon/com.example.web.getThing", body: form("target", "output", "value", `{"label": {"val": "ok"}}`), status: 200, contains: []string{"verdict-valid", "This output matches"}},
 		{name: "lexicon-unknown-nsid", target: "/lexicon/com.example.nope", status: 404, contains: []string{"Lexicon not found", `value="com.example.nope"`}},
 		{name: "lexicon-unknown-def", target: refreshSession + "?def=nope", status: 404, contains: []string{"No such definition"}},
 		{name: "lexicon-invalid-aturi", target: "/lexicon/not-a-did/com.atproto.server.refreshSession", status: 400, contains: []string{"Not a valid AT-URI"}},
@@ -218,6 +224,46 @@ func golden(t *testing.T, name string, got []byte) {
 				t.Fatalf("%s differs from the golden file at line %d:\ngot  %q\nwant %q\n(run go test ./web -update if the change is intended)", path, i+1, g, w)
 			}
 		}
+	}
+}
+
+// TestHandleError checks the pages for errors raised before a UI handler
+// runs, when the server's error handler hands them to the UI.
+func TestHandleError(t *testing.T) {
+	ui, err := web.New(web.Config{Service: newService(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := echo.New()
+	ui.Register(e)
+	e.GET("/api/thing", func(c echo.Context) error { return echo.ErrTeapot })
+	e.HTTPErrorHandler = func(err error, c echo.Context) {
+		if !ui.HandleError(err, c) {
+			_ = c.JSON(599, map[string]string{"error": "NotAPage"})
+		}
+	}
+	tests := []struct {
+		name, method, target string
+		status               int
+		page                 bool
+	}{
+		{name: "method not allowed on a page", method: http.MethodPut, target: "/validate", status: http.StatusMethodNotAllowed, page: true},
+		{name: "too large", method: http.MethodGet, target: "/lexicon/too-large", status: http.StatusRequestEntityTooLarge, page: true},
+		{name: "not a page", method: http.MethodGet, target: "/api/thing", status: 599},
+	}
+	e.GET("/lexicon/too-large", func(c echo.Context) error { return echo.ErrStatusRequestEntityTooLarge })
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			e.ServeHTTP(rec, httptest.NewRequest(tt.method, tt.target, nil))
+			if rec.Code != tt.status {
+				t.Errorf("status: got %d, want %d", rec.Code, tt.status)
+			}
+			isPage := strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html")
+			if isPage != tt.page {
+				t.Errorf("rendered as a page: got %v, want %v (%s)", isPage, tt.page, rec.Body)
+			}
+		})
 	}
 }
 

@@ -21,6 +21,17 @@
     return h('code', className, text);
   }
 
+  // nsidCode writes an NSID that may wrap at its dots, as the "nsid"
+  // template does.
+  function nsidCode(nsid) {
+    const c = h('code', null);
+    nsid.split('.').forEach((part, i) => {
+      if (i > 0) c.append('.', document.createElement('wbr'));
+      c.append(part);
+    });
+    return c;
+  }
+
   function plural(n, one, many) {
     return n === 1 ? '1 ' + one : n + ' ' + many;
   }
@@ -84,6 +95,7 @@
   // the first fault, or null.
   function scanJSON(s) {
     let i = 0;
+    let faultLength = 1;
     const number = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
     function Fault(message, at) {
@@ -120,7 +132,10 @@
       const word = /[A-Za-z_][A-Za-z0-9_]*/y;
       word.lastIndex = i;
       const m = word.exec(s);
-      if (m) fail("expected a value, found '" + m[0] + "' (strings need double quotes)");
+      if (m) {
+        faultLength = m[0].length;
+        fail("expected a value, found '" + m[0] + "' (strings need double quotes)");
+      }
       fail('expected a value, found ' + describe(c));
     }
     function object() {
@@ -217,7 +232,7 @@
       if (i < s.length) fail('unexpected ' + describe(s[i]) + ' after the JSON value');
       return null;
     } catch (e) {
-      if (e instanceof Fault) return { offset: e.offset, message: e.message };
+      if (e instanceof Fault) return { offset: e.offset, length: faultLength, message: e.message };
       throw e;
     }
   }
@@ -228,7 +243,7 @@
     describedBy(textarea, 'problem', true);
     textarea.focus();
     if (fault.offset >= 0) {
-      const end = Math.min(fault.offset + 1, textarea.value.length);
+      const end = Math.min(fault.offset + (fault.length || 1), textarea.value.length);
       textarea.setSelectionRange(fault.offset, Math.max(end, fault.offset));
       const lh = parseFloat(getComputedStyle(textarea).lineHeight) || 20;
       textarea.scrollTop = Math.max(0, (fault.line - 3) * lh);
@@ -287,16 +302,16 @@
     if (!data.valid) {
       kind = 'invalid';
       title = errors.length ? 'Invalid: ' + plural(errors.length, 'error', 'errors') : 'Invalid';
-      detail = ['This ' + noun + ' does not match ', code(against), '.'];
+      detail = ['This ' + noun + ' does not match ', nsidCode(against), '.'];
     } else if (unresolved.length) {
       kind = 'partial';
       title = 'Valid, with unchecked references';
-      detail = ['Everything that could be checked matches ', code(against), ', but ' +
+      detail = ['Everything that could be checked matches ', nsidCode(against), ', but ' +
         plural(unresolved.length, 'reference was', 'references were') + ' treated as valid without being checked.'];
     } else {
       kind = 'valid';
       title = 'Valid';
-      detail = ['This ' + noun + ' matches ', code(against), '.'];
+      detail = ['This ' + noun + ' matches ', nsidCode(against), '.'];
     }
     const icon = { valid: '✓', partial: '?', invalid: '✗' }[kind];
     const out = document.createDocumentFragment();
@@ -336,6 +351,11 @@
   function showIn(region, node, summary) {
     region.replaceChildren(node);
     announce(summary);
+    const verdict = region.querySelector('.verdict');
+    if (verdict) {
+      const box = verdict.getBoundingClientRect();
+      if (box.top < 0 || box.bottom > window.innerHeight) verdict.scrollIntoView({ block: 'nearest' });
+    }
   }
 
   function setBusy(form, busy) {
@@ -494,11 +514,11 @@
         if (match) shown++;
       }
       if (empty) empty.hidden = shown !== 0;
-      // Update the (live) count once typing pauses, not on every key.
+      const text = q === '' ? plural(total, 'lexicon', 'lexicons') : shown + ' of ' + plural(total, 'lexicon', 'lexicons');
+      count.textContent = text;
+      // Speak the count once typing pauses, not on every key.
       window.clearTimeout(timer);
-      timer = window.setTimeout(() => {
-        count.textContent = q === '' ? plural(total, 'lexicon', 'lexicons') : shown + ' of ' + plural(total, 'lexicon', 'lexicons') + ' match';
-      }, 250);
+      timer = window.setTimeout(() => announce(q === '' ? text : text + ' match'), 400);
     });
   }
 
