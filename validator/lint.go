@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
 )
@@ -31,13 +30,7 @@ import (
 func Lint(doc any, cat *Catalog) []Error {
 	l := &linter{cat: cat, errs: []Error{}}
 	l.document(doc)
-	slices.SortStableFunc(l.errs, func(a, b Error) int {
-		if c := strings.Compare(a.Path, b.Path); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Message, b.Message)
-	})
-	return l.errs
+	return sortErrors(l.errs)
 }
 
 // linter collects the problems of one document.

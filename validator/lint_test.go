@@ -317,3 +317,23 @@ func BenchmarkLintCorpus(b *testing.B) {
 		}
 	}
 }
+
+// TestLintOrder: errors come sorted by path, array indexes numerically.
+func TestLintOrder(t *testing.T) {
+	perms := make([]any, 12)
+	for i := range perms {
+		perms[i] = map[string]any{"type": "permission", "resource": "repo", "collection": []any{"*"}}
+	}
+	doc := map[string]any{"lexicon": json.Number("1"), "id": "com.example.perms", "defs": map[string]any{
+		"main": map[string]any{"type": "permission-set", "permissions": perms},
+	}}
+	errs := Lint(doc, nil)
+	if len(errs) != 12 {
+		t.Fatalf("got %d errors, want 12:%s", len(errs), formatErrors(errs))
+	}
+	for i, e := range errs {
+		if want := fmt.Sprintf("/defs/main/permissions/%d/collection/0", i); e.Path != want {
+			t.Errorf("error %d: got path %s, want %s", i, e.Path, want)
+		}
+	}
+}
