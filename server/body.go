@@ -109,11 +109,13 @@ func describeJSONError(body []byte, err error) string {
 	case errors.As(err, &off):
 		offset = off.Offset()
 	}
+	// The decoder's error starts with the sentinel's text; say it once.
+	reason := strings.TrimPrefix(err.Error(), validator.ErrInvalidJSON.Error()+": ")
 	if offset < 0 {
-		return err.Error()
+		return "invalid JSON: " + reason
 	}
 	line, col := lineColumn(body, offset)
-	return fmt.Sprintf("invalid JSON at line %d column %d: %v", line, col, err)
+	return fmt.Sprintf("invalid JSON at line %d column %d: %s", line, col, reason)
 }
 
 // lineColumn turns the count of bytes read before a decoder failed into the

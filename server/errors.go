@@ -97,9 +97,12 @@ func fromEchoError(he *echo.HTTPError, c echo.Context) *xrpcError {
 }
 
 // handleError is echo's HTTPErrorHandler: every error leaves in the XRPC
-// shape.
+// shape, except on the web UI's pages, which render their own.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if s.ui != nil && s.ui.HandleError(err, c) {
 		return
 	}
 	// The access log (observe) records the error with the request.

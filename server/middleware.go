@@ -27,8 +27,12 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		route := s.routeLabel(c)
 		s.metrics.observeRequest(route, req.Method, res.Status, elapsed)
 
+		// A failing upstream is worth a warning; a 500 is a bug.
 		level := slog.LevelInfo
-		if res.Status >= 500 {
+		switch {
+		case res.Status == 502 || res.Status == 504:
+			level = slog.LevelWarn
+		case res.Status >= 500:
 			level = slog.LevelError
 		}
 		if !s.cfg.Logger.Enabled(req.Context(), level) {

@@ -15,7 +15,8 @@ func (s *Server) register(ui *web.UI) {
 	e.Use(s.observe)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		DisableErrorHandler: true,
-		DisablePrintStack:   true,
+		DisableStackAll:     true, // the panicking goroutine's stack is enough
+		StackSize:           8 << 10,
 		LogErrorFunc:        s.logPanic,
 	}))
 	e.Use(secureHeaders)

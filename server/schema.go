@@ -47,7 +47,7 @@ func (s *Server) handleSchema(c echo.Context) error {
 	}
 	ref, err := service.ParseSchemaRef(raw)
 	if err != nil {
-		return badRequest("%s: %v", where, err)
+		return err
 	}
 	pin, err := cidParam(q.Get("cid"), where)
 	if err != nil {

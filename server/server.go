@@ -50,6 +50,7 @@ type Server struct {
 	echo    *echo.Echo
 	http    *http.Server
 	metrics *metrics
+	ui      *web.UI
 	// routes holds "METHOD /pattern" of every registered route, so that
 	// metrics label unmatched requests as such rather than by raw path.
 	routes map[string]bool
@@ -88,6 +89,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: web UI: %w", err)
 	}
+	s.ui = ui
 	s.register(ui)
 
 	s.http = &http.Server{

@@ -114,7 +114,7 @@ func parseRequest(body map[string]any, where string) (service.Request, error) {
 		return req, badRequest("%s: missing \"schema\" (an AT-URI, NSID or NSID#def)", where)
 	}
 	if req.Schema, err = service.ParseSchemaRef(schema); err != nil {
-		return req, badRequest("%s: %v", where, err)
+		return req, err
 	}
 	if req.CID, err = cidField(body, where); err != nil {
 		return req, err

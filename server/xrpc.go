@@ -94,7 +94,7 @@ func (s *Server) handleXRPCValidate(c echo.Context) error {
 	case string:
 		ref, err := service.ParseSchemaRef(schema)
 		if err != nil {
-			return badRequest("%s: %v", where, err)
+			return err
 		}
 		if !hasRecord {
 			return s.lintPublished(c, ref)

@@ -1,0 +1,290 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"testing"
+
+	"github.com/lexval/lexval/internal/reference"
+	"github.com/lexval/lexval/resolver"
+	"github.com/lexval/lexval/service"
+	"github.com/lexval/lexval/validator"
+)
+
+const resolveLexiconPath = "/xrpc/com.atproto.lexicon.resolveLexicon"
+
+func TestResolveLexicon(t *testing.T) {
+	s := newTestServer(t)
+	get := func(name, query string, status int) apiCase {
+		return apiCase{name: name, method: http.MethodGet, path: resolveLexiconPath + query, status: status}
+	}
+	cases := []apiCase{
+		func() apiCase {
+			c := get("embedded record", "?nsid="+refreshSession, 200)
+			c.golden = "resolve_lexicon"
+			c.check = func(t *testing.T, b map[string]any) {
+				if len(b) != 3 {
+					t.Errorf("got fields %v, want exactly uri, cid, schema", b)
+				}
+				wantField(t, b, refreshSessionURI, "uri")
+				wantField(t, b, refreshSessionCID, "cid")
+				wantField(t, b, "com.atproto.lexicon.schema", "schema", "$type")
+				wantField(t, b, refreshSession, "schema", "id")
+			}
+			return c
+		}(),
+		func() apiCase {
+			c := get("missing nsid", "", 400)
+			c.errName, c.msgContains = "InvalidRequest", []string{"nsid"}
+			return c
+		}(),
+		func() apiCase {
+			c := get("invalid nsid", "?nsid=not-an-nsid", 400)
+			c.errName, c.msgContains = "InvalidRequest", []string{"not-an-nsid"}
+			return c
+		}(),
+		func() apiCase {
+			c := get("nsid with a fragment", "?nsid=com.example.note%23tag", 400)
+			c.errName = "InvalidRequest"
+			return c
+		}(),
+		func() apiCase {
+			c := get("unknown lexicon", "?nsid=com.example.nothing", 404)
+			c.errName, c.golden = "LexiconNotFound", "resolve_lexicon_not_found"
+			return c
+		}(),
+		func() apiCase {
+			c := get("directory document has no record", "?nsid=com.example.note", 404)
+			c.errName, c.msgContains = "LexiconNotFound", []string{"local file"}
+			return c
+		}(),
+		{name: "wrong method", method: http.MethodPost, path: resolveLexiconPath, body: `{}`, status: 405, errName: "MethodNotAllowed"},
+		{name: "unknown XRPC method", method: http.MethodGet, path: "/xrpc/com.example.nothing", status: 404, errName: "MethodNotImplemented", msgContains: []string{"com.example.nothing"}},
+	}
+	runCases(t, s, cases)
+}
+
+// TestResolveLexiconMatchesItsLexicon validates the method's responses
+// against the official lexicon with lexval itself: the output against the
+// output schema, and error bodies against the XRPC error shape with names the
+// lexicon declares (or InvalidRequest, which every method may return).
+func TestResolveLexiconMatchesItsLexicon(t *testing.T) {
+	dir := reference.Path(t, "atproto", "lexicons", "com", "atproto", "lexicon")
+	res, err := resolver.New(resolver.Config{Directories: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	official := service.New(res)
+	ctx := context.Background()
+	ref, err := service.ParseSchemaRef("com.atproto.lexicon.resolveLexicon")
+	if err != nil {
+		t.Fatal(err)
+	}
+	output, err := official.Prepare(ctx, service.Request{Schema: ref, Target: validator.TargetOutput})
+	if err != nil {
+		t.Fatalf("compiling the official lexicon's output: %v", err)
+	}
+	params, err := official.Prepare(ctx, service.Request{Schema: ref, Target: validator.TargetParams})
+	if err != nil {
+		t.Fatalf("compiling the official lexicon's params: %v", err)
+	}
+	errorShape, _, err := official.PrepareDocument(ctx, mustDecode(t, xrpcErrorLexicon), "", "", validator.Options{})
+	if err != nil {
+		t.Fatalf("compiling the XRPC error shape: %v", err)
+	}
+	declared := declaredErrors(t, output.Record.Value)
+	if !slices.Contains(declared, "LexiconNotFound") {
+		t.Fatalf("got declared errors %v, want LexiconNotFound among them", declared)
+	}
+
+	s := newTestServer(t)
+	for _, tc := range []struct {
+		name, nsid string
+		status     int
+	}{
+		{name: "found", nsid: refreshSession, status: 200},
+		{name: "found lexicon schema", nsid: "com.atproto.lexicon.schema", status: 200},
+		{name: "not found", nsid: "com.example.nothing", status: 404},
+		{name: "directory document", nsid: "com.example.note", status: 404},
+		{name: "invalid nsid", nsid: "nope", status: 400},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := s.do(t, http.MethodGet, resolveLexiconPath+"?nsid="+tc.nsid, "")
+			if r.status != tc.status {
+				t.Fatalf("got %d, want %d\n%s", r.status, tc.status, r.body)
+			}
+			body := mustDecode(t, string(r.body))
+			if tc.status == 200 {
+				checkResult(t, "params", params.Validate(map[string]any{"nsid": tc.nsid}))
+				checkResult(t, "output", output.Validate(body))
+				return
+			}
+			checkResult(t, "error body", errorShape.Validate(body))
+			name, _ := body.(map[string]any)["error"].(string)
+			if name != "InvalidRequest" && !slices.Contains(declared, name) {
+				t.Errorf("got error %q, want InvalidRequest or one the lexicon declares (%v)", name, declared)
+			}
+		})
+	}
+}
+
+// xrpcErrorLexicon is the XRPC error body, written as a lexicon.
+const xrpcErrorLexicon = `{"lexicon":1,"id":"com.example.xrpc.error","defs":{"main":{"type":"object","required":["error","message"],"properties":{"error":{"type":"string","minLength":1},"message":{"type":"string"}}}}}`
+
+func mustDecode(t *testing.T, s string) any {
+	t.Helper()
+	v, err := validator.DecodeJSON([]byte(s))
+	if err != nil {
+		t.Fatalf("decoding %s: %v", s, err)
+	}
+	return v
+}
+
+func checkResult(t *testing.T, what string, r validator.Result) {
+	t.Helper()
+	if !r.Valid || len(r.Unresolved) > 0 {
+		t.Errorf("%s: got valid=%v errors=%v unresolved=%v, want valid with nothing unresolved", what, r.Valid, r.Errors, r.Unresolved)
+	}
+}
+
+// declaredErrors lists the error names of a method lexicon's main def.
+func declaredErrors(t *testing.T, record json.RawMessage) []string {
+	t.Helper()
+	var doc struct {
+		Defs struct {
+			Main struct {
+				Errors []struct{ Name string } `json:"errors"`
+			} `json:"main"`
+		} `json:"defs"`
+	}
+	if err := json.Unmarshal(record, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range doc.Defs.Main.Errors {
+		names = append(names, e.Name)
+	}
+	return names
+}
+
+// minMaxDoc compiles but breaks an authoring rule (minimum above maximum).
+const minMaxDoc = `{"lexicon":1,"id":"com.example.minmax","defs":{"main":{"type":"object","properties":{"n":{"type":"integer","minimum":5,"maximum":1}}}}}`
+
+const xrpcValidatePath = "/xrpc/com.atproto.lexicon.validate"
+
+func TestXRPCValidate(t *testing.T) {
+	s := newTestServer(t)
+	post := func(name, body string, status int) apiCase {
+		return apiCase{name: name, method: http.MethodPost, path: xrpcValidatePath, body: body, status: status}
+	}
+	bad := func(name, body string, contains ...string) apiCase {
+		c := post(name, body, 400)
+		c.errName, c.msgContains = "InvalidRequest", contains
+		return c
+	}
+	draftRecord := `{"$type":"com.example.draft","text":"hello"}`
+	cases := []apiCase{
+		func() apiCase {
+			c := post("NSID and a valid record", `{"schema":"`+refreshSession+`","record":`+validSession+`}`, 200)
+			c.golden = "xrpc_validate_valid"
+			c.check = func(t *testing.T, b map[string]any) {
+				wantField(t, b, true, "valid")
+				wantField(t, b, refreshSessionCID, "schema", "cid")
+				wantField(t, b, "output", "target")
+			}
+			return c
+		}(),
+		func() apiCase {
+			c := post("AT-URI and an invalid record", `{"schema":"`+refreshSessionURI+`","record":{"did":"plc:nope"}}`, 200)
+			c.check = func(t *testing.T, b map[string]any) {
+				wantField(t, b, false, "valid")
+				wantPaths(t, b["errors"], "/accessJwt", "/did", "/handle", "/refreshJwt")
+			}
+			return c
+		}(),
+		func() apiCase {
+			c := post("published schema without a record is linted", `{"schema":"`+refreshSessionURI+`"}`, 200)
+			c.golden = "xrpc_validate_lint_published"
+			c.check = func(t *testing.T, b map[string]any) {
+				wantField(t, b, true, "valid")
+				wantField(t, b, refreshSessionCID, "schema", "cid")
+			}
+			return c
+		}(),
+		func() apiCase {
+			c := post("document and a record", `{"schema":`+cleanDoc+`,"record":`+draftRecord+`}`, 200)
+			c.golden = "xrpc_validate_document"
+			c.check = func(t *testing.T, b map[string]any) {
+				wantField(t, b, true, "valid")
+				wantField(t, b, "com.example.draft", "schema", "nsid")
+				wantField(t, b, nil, "schema", "uri")
+				wantField(t, b, "record", "target")
+			}
+			return c
+		}(),
+		func() apiCase {
+			c := post("document and an invalid record", `{"schema":`+cleanDoc+`,"record":{"$type":"com.example.draft","text":"far too long"}}`, 200)
+			c.check = func(t *testing.T, b map[string]any) {
+				wantField(t, b, false, "valid")
+				wantPaths(t, b["errors"], "/text")
+			}
+			return c
+		}(),
+		func() apiCase {
+			c := post("document without a record is linted", `{"schema":`+brokenDoc+`}`, 200)
+			c.check = func(t *testing.T, b map[string]any) {
+				wantField(t, b, false, "valid")
+				if len(errorPaths(b["errors"])) == 0 {
+					t.Error("got no lint errors, want some")
+				}
+			}
+			return c
+		}(),
+		func() apiCase {
+			c := post("lint errors beside a valid record", `{"schema":`+minMaxDoc+`,"record":{"n":3}}`, 200)
+			c.check = func(t *testing.T, b map[string]any) {
+				wantField(t, b, false, "valid")
+				if len(errorPaths(b["schemaErrors"])) == 0 {
+					t.Error("got no schemaErrors, want the document's lint errors")
+				}
+			}
+			return c
+		}(),
+		func() apiCase {
+			c := post("allowUnresolved", `{"schema":"com.example.note","record":`+noteWithAttachment+`,"allowUnresolved":true}`, 200)
+			c.check = func(t *testing.T, b map[string]any) {
+				wantField(t, b, true, "valid")
+				wantField(t, b, "/attachment", "unresolved", 0, "path")
+			}
+			return c
+		}(),
+		func() apiCase {
+			c := post("target", `{"schema":"com.example.echo","record":{"echo":"hi"},"target":"output"}`, 200)
+			c.check = func(t *testing.T, b map[string]any) { wantField(t, b, true, "valid") }
+			return c
+		}(),
+		bad("missing schema", `{"record":{}}`, `missing "schema"`),
+		bad("schema a number", `{"schema":1}`, "got a number"),
+		bad("schema null", `{"schema":null}`, "got null"),
+		bad("schema not an NSID", `{"schema":"nope"}`, "nope"),
+		bad("unknown field", `{"schema":"`+refreshSession+`","records":[]}`, `unknown field "records"`),
+		bad("allowUnresolved not a bool", `{"schema":"`+refreshSession+`","allowUnresolved":"yes"}`, "true or false"),
+		bad("ambiguous target", `{"schema":"com.example.echo","record":{}}`, "input", "output"),
+		bad("document too broken to compile", `{"schema":{"lexicon":1},"record":{}}`),
+		bad("document not publishable", `{"schema":{"lexicon":1,"id":"com.example.float","defs":{"main":{"type":"object","properties":{}}},"x":1.5},"record":{}}`),
+		func() apiCase {
+			c := post("unknown lexicon", `{"schema":"com.example.nothing","record":{}}`, 404)
+			c.errName = "LexiconNotFound"
+			return c
+		}(),
+		func() apiCase {
+			c := post("unknown lexicon without a record", `{"schema":"com.example.nothing"}`, 404)
+			c.errName = "LexiconNotFound"
+			return c
+		}(),
+		{name: "wrong method", method: http.MethodGet, path: xrpcValidatePath, status: 405, errName: "MethodNotAllowed"},
+	}
+	runCases(t, s, cases)
+}

@@ -1,0 +1,450 @@
+package service
+
+import (
+	"context"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ipfs/go-cid"
+
+	"github.com/lexval/lexval/resolver"
+	"github.com/lexval/lexval/validator"
+)
+
+const (
+	refreshSession    = "com.atproto.server.refreshSession"
+	refreshSessionURI = "at://did:plc:6msi3pj7krzih5qxqtryxlzw/com.atproto.lexicon.schema/com.atproto.server.refreshSession"
+	refreshSessionCID = "bafyreigcy4ovht4rgredjpr53i4zgkxkvfdcmhhvhra5d3hffxwh2fhjne"
+	lexiconSchemaCID  = "bafyreigtmtzisxiuao4kcswgnbud7wmpkcnsdb6h2kenhbnaolsx7bpiq4"
+)
+
+// testLexicons are written to a temporary directory for each test.
+var testLexicons = map[string]string{
+	"com.example.note": `{"lexicon":1,"id":"com.example.note","defs":{"main":{"type":"record","key":"tid","record":{"type":"object","required":["text"],"properties":{"text":{"type":"string","maxLength":10},"tag":{"type":"ref","ref":"#tag"},"extra":{"type":"ref","ref":"com.example.missing"}}}},"tag":{"type":"object","required":["name"],"properties":{"name":{"type":"string"}}}}}`,
+	"com.example.echo": `{"lexicon":1,"id":"com.example.echo","defs":{"main":{"type":"procedure","input":{"encoding":"application/json","schema":{"type":"object","properties":{"message":{"type":"string"}}}},"output":{"encoding":"application/json","schema":{"type":"object","properties":{"echo":{"type":"string"}}}}}}}`,
+}
+
+// writeLexicons writes docs (by NSID) as files of a new directory.
+func writeLexicons(t testing.TB, docs map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for nsid, doc := range docs {
+		if err := os.WriteFile(filepath.Join(dir, nsid+".json"), []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func newTestService(t testing.TB, dirs ...string) *Service {
+	t.Helper()
+	if dirs == nil {
+		dirs = []string{writeLexicons(t, testLexicons)}
+	}
+	res, err := resolver.New(resolver.Config{Directories: dirs})
+	if err != nil {
+		t.Fatalf("resolver.New: %v", err)
+	}
+	return New(res)
+}
+
+func mustRef(t testing.TB, s string) SchemaRef {
+	t.Helper()
+	ref, err := ParseSchemaRef(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ref
+}
+
+func mustCID(t testing.TB, s string) cid.Cid {
+	t.Helper()
+	c, err := cid.Decode(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func decode(t testing.TB, s string) any {
+	t.Helper()
+	v, err := validator.DecodeJSON([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestPrepare(t *testing.T) {
+	s := newTestService(t)
+	tests := []struct {
+		name       string
+		schema     string
+		pin        string
+		target     validator.Target
+		wantTarget validator.Target
+		wantInfo   SchemaInfo
+		wantCode   Code
+		wantInMsg  []string
+	}{
+		{
+			name: "NSID, default target", schema: refreshSession, wantTarget: validator.TargetOutput,
+			wantInfo: SchemaInfo{URI: refreshSessionURI, CID: refreshSessionCID, NSID: refreshSession, Def: "main"},
+		},
+		{
+			name: "AT-URI with matching pin", schema: refreshSessionURI, pin: refreshSessionCID, wantTarget: validator.TargetOutput,
+			wantInfo: SchemaInfo{URI: refreshSessionURI, CID: refreshSessionCID, NSID: refreshSession, Def: "main"},
+		},
+		{name: "record default", schema: "com.example.note", wantTarget: validator.TargetRecord},
+		{name: "object def", schema: "com.example.note#tag", wantTarget: validator.TargetObject},
+		{name: "explicit target", schema: "com.example.echo", target: validator.TargetInput, wantTarget: validator.TargetInput},
+		{name: "ambiguous target", schema: "com.example.echo", wantCode: CodeInvalidRequest, wantInMsg: []string{"input", "output"}},
+		{name: "target not offered", schema: refreshSession, target: validator.TargetInput, wantCode: CodeInvalidRequest, wantInMsg: []string{"input", "output"}},
+		{name: "pinned CID differs", schema: refreshSession, pin: lexiconSchemaCID, wantCode: CodeCIDMismatch, wantInMsg: []string{refreshSessionCID, lexiconSchemaCID}},
+		{name: "unknown lexicon", schema: "com.example.nothing", wantCode: CodeNotFound, wantInMsg: []string{"com.example.nothing"}},
+		{name: "unknown definition", schema: "com.example.note#nothing", wantCode: CodeNotFound, wantInMsg: []string{"nothing"}},
+		{name: "unknown AT-URI", schema: "at://did:plc:6msi3pj7krzih5qxqtryxlzw/com.atproto.lexicon.schema/com.example.nothing", wantCode: CodeNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := Request{Schema: mustRef(t, tt.schema), Target: tt.target}
+			if tt.pin != "" {
+				req.CID = mustCID(t, tt.pin)
+			}
+			c, err := s.Prepare(context.Background(), req)
+			if tt.wantCode != "" {
+				if err == nil {
+					t.Fatalf("got a checker for %s, want an error with code %s", tt.schema, tt.wantCode)
+				}
+				if got := ErrorCode(err); got != tt.wantCode {
+					t.Errorf("got code %s (%v), want %s", got, err, tt.wantCode)
+				}
+				for _, w := range tt.wantInMsg {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("got message %q, want it to mention %q", err, w)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Prepare: %v", err)
+			}
+			if c.Target != tt.wantTarget {
+				t.Errorf("got target %s, want %s", c.Target, tt.wantTarget)
+			}
+			if tt.wantInfo != (SchemaInfo{}) && c.Info != tt.wantInfo {
+				t.Errorf("got info %+v, want %+v", c.Info, tt.wantInfo)
+			}
+		})
+	}
+}
+
+func TestCheckerValidates(t *testing.T) {
+	s := newTestService(t)
+	c, err := s.Prepare(context.Background(), Request{Schema: mustRef(t, refreshSession)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	valid := c.Validate(decode(t, `{"accessJwt":"a","refreshJwt":"b","handle":"alice.example.com","did":"did:plc:6msi3pj7krzih5qxqtryxlzw"}`))
+	if !valid.Valid {
+		t.Errorf("got errors %v, want a valid session", valid.Errors)
+	}
+	invalid := c.Validate(decode(t, `{"refreshJwt":"b","handle":"alice.example.com","did":"plc:nope"}`))
+	var paths []string
+	for _, e := range invalid.Errors {
+		paths = append(paths, e.Path)
+	}
+	if invalid.Valid || strings.Join(paths, " ") != "/accessJwt /did" {
+		t.Errorf("got valid=%v paths %q, want invalid at /accessJwt /did", invalid.Valid, paths)
+	}
+}
+
+func TestPrepareOptions(t *testing.T) {
+	s := newTestService(t)
+	value := decode(t, `{"$type":"com.example.note","text":"hi","extra":{}}`)
+	tests := []struct {
+		name           string
+		opts           validator.Options
+		wantValid      bool
+		wantUnresolved int
+	}{
+		{name: "unresolved is invalid by default", wantValid: false},
+		{name: "allowUnresolved lists the skipped ref", opts: validator.Options{AllowUnresolved: true}, wantValid: true, wantUnresolved: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := s.Prepare(context.Background(), Request{Schema: mustRef(t, "com.example.note"), Options: tt.opts})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := c.Validate(value)
+			if r.Valid != tt.wantValid || len(r.Unresolved) != tt.wantUnresolved {
+				t.Errorf("got valid=%v unresolved=%v errors=%v, want valid=%v with %d unresolved", r.Valid, r.Unresolved, r.Errors, tt.wantValid, tt.wantUnresolved)
+			}
+		})
+	}
+}
+
+// TestPrepareReusesCheckers checks that a repeated request is answered from
+// the checker cache, and that the cache stops growing at its bound.
+func TestPrepareReusesCheckers(t *testing.T) {
+	res, err := resolver.New(resolver.Config{Directories: []string{writeLexicons(t, testLexicons)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewWithOptions(res, Options{CheckerCacheSize: 2})
+	ctx := context.Background()
+	req := Request{Schema: mustRef(t, refreshSession)}
+	a, err := s.Prepare(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.Prepare(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != b {
+		t.Error("got two checkers for one request, want the cached one")
+	}
+	for _, r := range []string{"com.example.note", "com.example.note#tag", refreshSessionURI} {
+		if _, err := s.Prepare(ctx, Request{Schema: mustRef(t, r)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := s.numCheckers.Load(); n != 2 {
+		t.Errorf("got %d cached checkers, want the bound, 2", n)
+	}
+}
+
+// TestOverriddenEmbeddedRecord: a directory document overrides an embedded
+// lexicon for its NSID, but the embedded record's AT-URI still names the
+// published record, compiled as published.
+func TestOverriddenEmbeddedRecord(t *testing.T) {
+	override := `{"lexicon":1,"id":"com.atproto.server.refreshSession","defs":{"main":{"type":"procedure","output":{"encoding":"application/json","schema":{"type":"object","required":["only"],"properties":{"only":{"type":"string"}}}}}}}`
+	s := newTestService(t, writeLexicons(t, map[string]string{refreshSession: override}))
+	ctx := context.Background()
+	value := decode(t, `{"only":"x"}`)
+
+	byNSID, err := s.Prepare(ctx, Request{Schema: mustRef(t, refreshSession)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if byNSID.Info.CID == refreshSessionCID || byNSID.Info.URI != "" {
+		t.Errorf("by NSID: got %+v, want the directory document", byNSID.Info)
+	}
+	if r := byNSID.Validate(value); !r.Valid {
+		t.Errorf("by NSID: got errors %v, want the directory document's rules", r.Errors)
+	}
+
+	byURI, err := s.Prepare(ctx, Request{Schema: mustRef(t, refreshSessionURI)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if byURI.Info.CID != refreshSessionCID {
+		t.Errorf("by AT-URI: got CID %s, want the published %s", byURI.Info.CID, refreshSessionCID)
+	}
+	if r := byURI.Validate(value); r.Valid {
+		t.Error("by AT-URI: got valid, want the published rules (accessJwt etc. required)")
+	}
+}
+
+func TestLookup(t *testing.T) {
+	s := newTestService(t)
+	ctx := context.Background()
+	rec, err := s.Lookup(ctx, mustRef(t, refreshSession), cid.Undef)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.CID.String() != refreshSessionCID || string(rec.URI) != refreshSessionURI {
+		t.Errorf("got %s %s, want %s %s", rec.URI, rec.CID, refreshSessionURI, refreshSessionCID)
+	}
+	if _, err := s.Lookup(ctx, mustRef(t, refreshSession), mustCID(t, lexiconSchemaCID)); ErrorCode(err) != CodeCIDMismatch {
+		t.Errorf("pinned lookup: got %v, want a CID mismatch", err)
+	}
+	if _, err := s.Lookup(ctx, mustRef(t, "com.example.nothing"), cid.Undef); ErrorCode(err) != CodeNotFound {
+		t.Errorf("unknown lookup: got %v, want not found", err)
+	}
+}
+
+func TestLint(t *testing.T) {
+	s := newTestService(t)
+	ctx := context.Background()
+	clean := decode(t, `{"lexicon":1,"id":"com.example.draft","defs":{"main":{"type":"object","properties":{"note":{"type":"ref","ref":"com.example.note"}}}}}`)
+	broken := decode(t, `{"lexicon":2,"id":"com.example.broken","defs":{"main":{"type":"object","properties":{"n":{"type":"integer","minimum":5,"maximum":1}}}}}`)
+	a := decode(t, `{"lexicon":1,"id":"com.example.pair.a","defs":{"main":{"type":"object","properties":{"b":{"type":"ref","ref":"com.example.pair.b"}}}}}`)
+	b := decode(t, `{"lexicon":1,"id":"com.example.pair.b","defs":{"main":{"type":"object","properties":{"a":{"type":"ref","ref":"com.example.pair.a"}}}}}`)
+
+	tests := []struct {
+		name      string
+		docs      []any
+		wantClean []bool
+	}{
+		{name: "clean, referencing the local catalog", docs: []any{clean}, wantClean: []bool{true}},
+		{name: "broken", docs: []any{broken}, wantClean: []bool{false}},
+		{name: "a reference nobody supplies", docs: []any{a}, wantClean: []bool{false}},
+		{name: "documents supply each other", docs: []any{a, b}, wantClean: []bool{true, true}},
+		{name: "not a document", docs: []any{"lexicon", clean}, wantClean: []bool{false, true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := s.Lint(ctx, tt.docs...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tt.docs) {
+				t.Fatalf("got %d results, want %d", len(got), len(tt.docs))
+			}
+			for i, errs := range got {
+				if errs == nil {
+					t.Errorf("document %d: got nil errors, want a non-nil slice", i)
+				}
+				if clean := len(errs) == 0; clean != tt.wantClean[i] {
+					t.Errorf("document %d: got errors %v, want clean=%v", i, errs, tt.wantClean[i])
+				}
+			}
+		})
+	}
+	if _, err := s.Lint(ctx); ErrorCode(err) != CodeInvalidRequest {
+		t.Errorf("no documents: got %v, want an invalid request", err)
+	}
+}
+
+// TestPrepareDocumentCID: an unpublished document gets the CID it would have
+// once published: refreshSession without its $type gets the real one.
+func TestPrepareDocumentCID(t *testing.T) {
+	s := newTestService(t)
+	ctx := context.Background()
+	rec, err := s.Lookup(ctx, mustRef(t, refreshSession), cid.Undef)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := decode(t, string(rec.Value)).(map[string]any)
+	delete(doc, "$type")
+	before := maps.Clone(doc)
+
+	c, lint, err := s.PrepareDocument(ctx, doc, "", "", validator.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Info.CID != refreshSessionCID {
+		t.Errorf("got CID %s, want the published %s", c.Info.CID, refreshSessionCID)
+	}
+	if c.Info.URI != "" || c.Info.NSID != refreshSession || c.Info.Def != "main" || c.Target != validator.TargetOutput {
+		t.Errorf("got %+v target %s, want no URI, %s#main, output", c.Info, c.Target, refreshSession)
+	}
+	if len(lint) != 0 {
+		t.Errorf("got lint errors %v, want none", lint)
+	}
+	if _, has := doc["$type"]; has || len(doc) != len(before) {
+		t.Error("PrepareDocument changed the caller's document")
+	}
+}
+
+func TestPrepareDocument(t *testing.T) {
+	s := newTestService(t)
+	ctx := context.Background()
+	draft := `{"lexicon":1,"id":"com.example.draft","defs":{"main":{"type":"record","key":"tid","record":{"type":"object","required":["text"],"properties":{"text":{"type":"string","maxLength":5},"tag":{"type":"ref","ref":"com.example.note#tag"}}}},"side":{"type":"object","properties":{"n":{"type":"integer"}}}}}`
+	tests := []struct {
+		name       string
+		doc        string
+		def        string
+		target     validator.Target
+		value      string
+		wantValid  bool
+		wantLint   bool
+		wantCode   Code
+		wantTarget validator.Target
+	}{
+		{name: "record", doc: draft, value: `{"$type":"com.example.draft","text":"hi","tag":{"name":"x"}}`, wantValid: true, wantTarget: validator.TargetRecord},
+		{name: "record invalid", doc: draft, value: `{"$type":"com.example.draft","text":"too long","tag":{}}`, wantValid: false, wantTarget: validator.TargetRecord},
+		{name: "named def", doc: draft, def: "side", value: `{"n":1}`, wantValid: true, wantTarget: validator.TargetObject},
+		{name: "lint errors beside a usable schema", doc: `{"lexicon":1,"id":"com.example.minmax","defs":{"main":{"type":"object","properties":{"n":{"type":"integer","minimum":5,"maximum":1}}}}}`, value: `{}`, wantValid: true, wantLint: true, wantTarget: validator.TargetObject},
+		{name: "not an object", doc: `["lexicon"]`, wantCode: CodeInvalidRequest},
+		{name: "no id", doc: `{"lexicon":1,"defs":{}}`, wantCode: CodeInvalidRequest},
+		{name: "floats cannot be published", doc: `{"lexicon":1,"id":"com.example.f","x":1.5,"defs":{"main":{"type":"object","properties":{}}}}`, wantCode: CodeInvalidRequest},
+		{name: "unknown def", doc: draft, def: "nothing", wantCode: CodeInvalidRequest},
+		{name: "bad def name", doc: draft, def: "no/slash", wantCode: CodeInvalidRequest},
+		{name: "target not offered", doc: draft, target: validator.TargetOutput, wantCode: CodeInvalidRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, lint, err := s.PrepareDocument(ctx, decode(t, tt.doc), tt.def, tt.target, validator.Options{})
+			if tt.wantCode != "" {
+				if got := ErrorCode(err); got != tt.wantCode {
+					t.Fatalf("got %v (code %q), want code %s", err, got, tt.wantCode)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (len(lint) > 0) != tt.wantLint {
+				t.Errorf("got lint errors %v, want some=%v", lint, tt.wantLint)
+			}
+			if c.Target != tt.wantTarget {
+				t.Errorf("got target %s, want %s", c.Target, tt.wantTarget)
+			}
+			if r := c.Validate(decode(t, tt.value)); r.Valid != tt.wantValid {
+				t.Errorf("got valid=%v errors=%v, want valid=%v", r.Valid, r.Errors, tt.wantValid)
+			}
+		})
+	}
+}
+
+// TestConcurrentPrepare shares checkers and compilers between goroutines
+// (run it with -race).
+func TestConcurrentPrepare(t *testing.T) {
+	s := newTestService(t)
+	ctx := context.Background()
+	refs := []string{refreshSession, refreshSessionURI, "com.example.note", "com.example.note#tag"}
+	value := decode(t, `{"$type":"com.example.note","text":"hi"}`)
+	doc := decode(t, `{"lexicon":1,"id":"com.example.draft","defs":{"main":{"type":"object","properties":{"a":{"type":"string"}}}}}`)
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for i := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range 50 {
+				ref := refs[(i+j)%len(refs)]
+				c, err := s.Prepare(ctx, Request{Schema: mustRef(t, ref), Options: validator.Options{AllowUnresolved: j%2 == 0}})
+				if err != nil {
+					errs <- err
+					return
+				}
+				c.Validate(value)
+				if _, _, err := s.PrepareDocument(ctx, doc, "", "", validator.Options{}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+// BenchmarkPrepare measures Prepare of a schema already prepared once: the
+// hot path of every HTTP request.
+func BenchmarkPrepare(b *testing.B) {
+	s := newTestService(b)
+	ctx := context.Background()
+	req := Request{Schema: mustRef(b, refreshSession)}
+	if _, err := s.Prepare(ctx, req); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := s.Prepare(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
