@@ -9,8 +9,8 @@ import (
 // ref checks a reference written at path: its syntax ("#name", "nsid" or
 // "nsid#name"), that the document or the catalog defines it, and what it may
 // point at. A union's refs (inUnion) must point at object or record
-// definitions; a ref must not point at a token, nor at a query, procedure,
-// subscription or permission set, which describe endpoints, not data. It
+// definitions; a ref must not point at a token, a params or permission, nor at
+// a query, procedure, subscription or permission set, which describe no data. It
 // returns the reference in full "nsid#name" form (local references keep the
 // "#name" form when the document has no valid id) and whether it parsed.
 func (l *linter) ref(path, ref string, inUnion bool) (string, bool) {
@@ -44,7 +44,9 @@ func (l *linter) ref(path, ref string, inUnion bool) (string, bool) {
 	case !inUnion && typ == typeToken:
 		// Spec, "ref": "A ref can not point to a token type."
 		l.report(path, "a ref cannot point at a token (%s): tokens have no data representation", ref)
-	case !inUnion && isPrimaryType(typ) && typ != typeRecord:
+	case !inUnion && (isPrimaryType(typ) && typ != typeRecord || typ == typeParams || typ == typePermission):
+		// Spec, "params": "they can not be referenced by a ref or union"; the
+		// permission sub-type and the endpoint types describe no data.
 		l.report(path, "a ref cannot point at %s definition (%s): only data definitions can be referenced", withArticle(typ), ref)
 	}
 	return full, true
