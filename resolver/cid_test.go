@@ -9,7 +9,10 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/bluesky-social/indigo/atproto/atdata"
 
 	"github.com/lexval/lexval/internal/reference"
 	"github.com/lexval/lexval/lexicons"
@@ -230,5 +233,44 @@ func BenchmarkRecordCID(b *testing.B) {
 		if _, err := RecordCID(v); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestEncodeMatchesIndigo encodes every lexicon of the corpus, published
+// form, and compares the bytes with indigo's independent DAG-CBOR encoder.
+func TestEncodeMatchesIndigo(t *testing.T) {
+	dir := corpusDir(t)
+	paths, err := lexiconFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) != corpusSize {
+		t.Fatalf("got %d corpus files, want %d", len(paths), corpusSize)
+	}
+	for _, path := range paths {
+		t.Run(strings.TrimPrefix(path, dir+"/"), func(t *testing.T) {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := mustDecode(t, data).(map[string]any)
+			v["$type"] = "com.atproto.lexicon.schema"
+			got, err := EncodeDAGCBOR(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := atdata.UnmarshalJSON(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m["$type"] = "com.atproto.lexicon.schema"
+			want, err := atdata.MarshalCBOR(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("got CBOR %x, want indigo's %x", got, want)
+			}
+		})
 	}
 }
