@@ -311,6 +311,22 @@ func TestBrowser(t *testing.T) {
 		s.screenshot(t, ctx, "09-no-javascript")
 	})
 
+	t.Run("query: the chosen target goes to the API", func(t *testing.T) {
+		ctx := s.tab(t)
+		do(t, ctx,
+			chromedp.Navigate(s.base+"/lexicon/com.example.web.getThing"),
+			chromedp.WaitVisible(chromedp.CSS(`input[name="target"][value="params"]`)),
+			chromedp.Click(chromedp.CSS(`input[name="target"][value="params"]`)),
+		)
+		wantAll(t, "hint", texts(t, ctx, "#value-help"), "Paste the parameters")
+		submitValue(t, ctx, `{"limit": 500}`)
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#result .verdict-invalid")))
+		wantAll(t, "error paths", texts(t, ctx, "#result .issue-path"), "/name", "/limit")
+		wantAll(t, "meta", texts(t, ctx, "#result .result-meta"), "Checked as parameters")
+		wantAll(t, "verdict", texts(t, ctx, "#result .verdict-detail"), "These parameters do not match com.example.web.getThing")
+		s.screenshot(t, ctx, "10-query-params")
+	})
+
 	t.Run("catalog filter", func(t *testing.T) {
 		ctx := s.tab(t)
 		do(t, ctx,
@@ -326,7 +342,7 @@ func TestBrowser(t *testing.T) {
 		if count := texts(t, ctx, "#filter-count"); len(count) != 1 || count[0] != fmt.Sprintf("1 of %d lexicons", all) {
 			t.Errorf("count: got %q, want %q", count, fmt.Sprintf("1 of %d lexicons", all))
 		}
-		s.screenshot(t, ctx, "10-catalog-filtered")
+		s.screenshot(t, ctx, "11-catalog-filtered")
 	})
 
 	t.Run("draft lexicon page", func(t *testing.T) {
@@ -341,6 +357,6 @@ func TestBrowser(t *testing.T) {
 		)
 		wantAll(t, "error paths", texts(t, ctx, "#result .issue-path"), "/text")
 		wantAll(t, "lint", texts(t, ctx, "#result .verdict-title"), "No problems found")
-		s.screenshot(t, ctx, "11-draft")
+		s.screenshot(t, ctx, "12-draft")
 	})
 }

@@ -17,13 +17,15 @@ const (
 
 // resultView is a verdict as the page shows it.
 type resultView struct {
-	Kind    string
-	Title   string
-	Noun    string // what was checked: "record", "output", ...
-	Against string // "nsid" or "nsid#def"
-	CID     string
-	Target  string
-	Errors  []validator.Error
+	Kind  string
+	Title string
+	Noun  string // what was checked: "record", "output", ...
+	// PluralNoun is set for "parameters", for the grammar.
+	PluralNoun bool
+	Against    string // "nsid" or "nsid#def"
+	CID        string
+	Target     string
+	Errors     []validator.Error
 	// Unresolved lists references treated as valid without being checked.
 	Unresolved []validator.Unresolved
 }
@@ -31,6 +33,7 @@ type resultView struct {
 func newResultView(info service.SchemaInfo, target validator.Target, r validator.Result) *resultView {
 	v := &resultView{
 		Noun:       targetNoun(target),
+		PluralNoun: target == validator.TargetParams,
 		Against:    defLabel(info.NSID, info.Def),
 		CID:        info.CID,
 		Target:     string(target),

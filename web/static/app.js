@@ -296,13 +296,14 @@
     const schema = data.schema || {};
     const against = schema.nsid ? defLabel(schema.nsid, schema.def) : fallbackAgainst;
     const noun = data.target in nouns ? nouns[data.target] : data.target || 'value';
+    const these = data.target === 'params';
     let kind;
     let title;
     let detail;
     if (!data.valid) {
       kind = 'invalid';
       title = errors.length ? 'Invalid: ' + plural(errors.length, 'error', 'errors') : 'Invalid';
-      detail = ['This ' + noun + ' does not match ', nsidCode(against), '.'];
+      detail = [(these ? 'These ' + noun + ' do' : 'This ' + noun + ' does') + ' not match ', nsidCode(against), '.'];
     } else if (unresolved.length) {
       kind = 'partial';
       title = 'Valid, with unchecked references';
@@ -311,7 +312,7 @@
     } else {
       kind = 'valid';
       title = 'Valid';
-      detail = ['This ' + noun + ' matches ', nsidCode(against), '.'];
+      detail = [(these ? 'These ' + noun + ' match ' : 'This ' + noun + ' matches '), nsidCode(against), '.'];
     }
     const icon = { valid: '✓', partial: '?', invalid: '✗' }[kind];
     const out = document.createDocumentFragment();
