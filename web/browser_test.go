@@ -17,6 +17,7 @@ import (
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/server"
@@ -325,6 +326,31 @@ func TestBrowser(t *testing.T) {
 		wantAll(t, "meta", texts(t, ctx, "#result .result-meta"), "Checked as parameters")
 		wantAll(t, "verdict", texts(t, ctx, "#result .verdict-detail"), "These parameters do not match com.example.web.getThing")
 		s.screenshot(t, ctx, "10-query-params")
+	})
+
+	t.Run("keyboard only", func(t *testing.T) {
+		ctx := s.tab(t)
+		do(t, ctx,
+			chromedp.Navigate(s.base+testPost),
+			chromedp.WaitVisible(chromedp.ID("value")),
+			chromedp.SetValue(chromedp.ID("value"), postWithEmbed),
+			chromedp.Focus(chromedp.ID("value")),
+			chromedp.KeyEvent(kb.Tab),
+		)
+		active := `(e => e.id || e.name || e.textContent.trim())(document.activeElement)`
+		if got := run(t, ctx, chromedp.Evaluate[string](active)); got != "allowUnresolved" {
+			t.Fatalf("after Tab from the textarea, focus: got %q, want the allowUnresolved checkbox", got)
+		}
+		// Keyboard focus is visible.
+		if got := run(t, ctx, chromedp.Evaluate[string](`getComputedStyle(document.activeElement).outlineStyle`)); got != "solid" {
+			t.Errorf("focus outline: got %q, want solid", got)
+		}
+		do(t, ctx, chromedp.KeyEvent(" "), chromedp.KeyEvent(kb.Tab))
+		if got := run(t, ctx, chromedp.Evaluate[string](active)); got != "Validate" {
+			t.Fatalf("after the checkbox, focus: got %q, want the Validate button", got)
+		}
+		s.screenshot(t, ctx, "13-keyboard-focus")
+		do(t, ctx, chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(chromedp.CSS("#result .verdict-partial")))
 	})
 
 	t.Run("catalog filter", func(t *testing.T) {
