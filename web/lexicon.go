@@ -86,6 +86,14 @@ func (u *UI) lexicon(c echo.Context) error {
 	rec, err := u.svc.Lookup(c.Request().Context(), ref, cid.Undef)
 	if err != nil {
 		p := problemFor(err)
+		if p.Status == http.StatusNotFound {
+			p.Detail = p.Message
+			if u.svc.Network() {
+				p.Message = "lexval found no lexicon " + nsid + ", neither locally nor on the network."
+			} else {
+				p.Message = "There is no lexicon " + nsid + " in this server's catalog, and network resolution is off."
+			}
+		}
 		return u.renderPage(c, p.Status, pageError, errorPage{
 			page:    page{Title: p.Title},
 			Problem: p,
@@ -107,7 +115,8 @@ func (u *UI) badAddress(c echo.Context, shown, detail string) error {
 	} else {
 		title = "Not a valid NSID"
 	}
-	p := problem{Status: http.StatusBadRequest, Title: title, Message: detail}
+	p := problem{Status: http.StatusBadRequest, Title: title, Detail: detail,
+		Message: "The address " + c.Request().URL.Path + " does not name a lexicon: pages are /lexicon/{nsid} and /lexicon/{did}/{nsid}."}
 	return u.renderPage(c, p.Status, pageError, errorPage{
 		page:    page{Title: title},
 		Problem: p,

@@ -17,6 +17,9 @@ type problem struct {
 	Status  int
 	Title   string
 	Message string
+	// Detail is the underlying error, for those who want it, when Message
+	// is written for people.
+	Detail string
 	// Line and Column (1-based) locate a JSON syntax error; 0 when unknown.
 	Line, Column int
 	// Field is the id of the form control at fault, for aria-describedby.
