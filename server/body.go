@@ -20,7 +20,7 @@ import (
 // validator.DecodeJSON, so numbers stay exact and nesting is bounded.
 func (s *Server) readJSON(c echo.Context) (any, error) {
 	req := c.Request()
-	if ct := req.Header.Get(echo.HeaderContentType); ct != "" {
+	if ct := req.Header.Get(echo.HeaderContentType); ct != "" && ct != echo.MIMEApplicationJSON {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != echo.MIMEApplicationJSON && !strings.HasSuffix(mt, "+json")) {
 			return nil, &xrpcError{

@@ -1,6 +1,9 @@
 package server
 
 import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -8,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/lexval/lexval/resolver"
 )
 
 func TestHealth(t *testing.T) {
@@ -161,5 +166,46 @@ func TestServerTimeouts(t *testing.T) {
 	}
 	if h.WriteTimeout <= DefaultRequestTimeout {
 		t.Errorf("WriteTimeout %v leaves no time to write after a request that uses its %v", h.WriteTimeout, DefaultRequestTimeout)
+	}
+}
+
+// TestAccessLog checks the access log: one constant message per request,
+// the facts as attributes, the route pattern beside the raw path.
+func TestAccessLog(t *testing.T) {
+	var buf bytes.Buffer
+	s := newTestServer(t, func(_ *resolver.Config, c *Config) {
+		c.Logger = slog.New(slog.NewJSONHandler(&buf, nil))
+	})
+	s.do(t, http.MethodGet, "/api/v1/schema?nsid="+refreshSession, "")
+	s.do(t, http.MethodPost, "/api/v1/validate", "{")
+
+	var lines []map[string]any
+	for _, line := range bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n")) {
+		var m map[string]any
+		if err := json.Unmarshal(line, &m); err != nil {
+			t.Fatalf("log line is not JSON: %v: %s", err, line)
+		}
+		if m["msg"] == "http request" {
+			lines = append(lines, m)
+		}
+	}
+	if len(lines) != 2 {
+		t.Fatalf("got %d access log lines, want 2:\n%s", len(lines), buf.Bytes())
+	}
+	want := []map[string]any{
+		{"method": "GET", "route": "/api/v1/schema", "path": "/api/v1/schema", "status": float64(200)},
+		{"method": "POST", "route": "/api/v1/validate", "path": "/api/v1/validate", "status": float64(400)},
+	}
+	for i, w := range want {
+		for k, v := range w {
+			if lines[i][k] != v {
+				t.Errorf("line %d: got %s=%v, want %v", i, k, lines[i][k], v)
+			}
+		}
+		for _, k := range []string{"duration", "bytes", "remote"} {
+			if _, ok := lines[i][k]; !ok {
+				t.Errorf("line %d: attribute %s missing", i, k)
+			}
+		}
 	}
 }

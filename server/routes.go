@@ -30,6 +30,7 @@ func (s *Server) register(ui *web.UI) {
 	e.POST("/xrpc/com.atproto.lexicon.validate", s.handleXRPCValidate, api)
 	e.GET("/healthz", s.handleHealth, api)
 	e.GET("/readyz", s.handleReady, api)
+	// GET /metrics: Prometheus text format, from the server's own registry.
 	e.GET("/metrics", echo.WrapHandler(s.metrics.handler()), api)
 	ui.Register(e)
 
