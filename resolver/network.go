@@ -3,7 +3,6 @@ package resolver
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -68,6 +67,10 @@ func lookup[V any](ctx context.Context, n *network, c *cache[V], key string, cou
 	if count {
 		n.misses.Add(1)
 	}
+	if err := ctx.Err(); err != nil {
+		var zero V
+		return zero, classify(key, err)
+	}
 	ch := n.flight.DoChan(c.name+" "+key, func() (any, error) {
 		// A flight that ended between our cache miss and DoChan has
 		// cached its outcome: use it rather than fetch again.
@@ -86,10 +89,7 @@ func lookup[V any](ctx context.Context, n *network, c *cache[V], key string, cou
 		return v, res.Err
 	case <-ctx.Done():
 		var zero V
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return zero, fmt.Errorf("%w: %s: %w", ErrTimeout, key, ctx.Err())
-		}
-		return zero, fmt.Errorf("%w: %s: %w", ErrResolution, key, ctx.Err())
+		return zero, classify(key, ctx.Err())
 	}
 }
 

@@ -274,6 +274,8 @@ func newResolver(cfg Config, s seams) (*Resolver, error) {
 //
 // An AT-URI query is answered by the embedded record of that AT-URI when
 // there is one (even if a directory overrides its NSID), else by the network.
+// A local record that fails the pin is an error: the network is not asked
+// for another version.
 func (r *Resolver) Resolve(ctx context.Context, q Query) (*Record, error) {
 	rec, err := r.resolve(ctx, q)
 	if err != nil {
