@@ -66,15 +66,18 @@ func (n *network) get(ctx context.Context, what string, u *url.URL) ([]byte, err
 		return nil, classify(what, err)
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		// Enough of an error body to find an XRPC error name in.
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
+		n.log.Debug("fetch", "step", what, "url", u.Redacted(), "status", resp.StatusCode, "duration", time.Since(start))
+		return nil, statusError(what, u, resp.StatusCode, body)
+	}
 	body, err := readLimited(resp.Body, resp.ContentLength, n.cfg.MaxResponseBytes)
 	n.log.Debug("fetch", "step", what, "url", u.Redacted(), "status", resp.StatusCode, "bytes", len(body), "duration", time.Since(start))
 	if err != nil {
 		return nil, classify(what+": "+u.Redacted(), err)
 	}
-	if resp.StatusCode == http.StatusOK {
-		return body, nil
-	}
-	return nil, statusError(what, u, resp.StatusCode, body)
+	return body, nil
 }
 
 // readLimited reads at most limit bytes and fails, rather than truncating,

@@ -46,7 +46,8 @@ const (
 	SourceNetwork   Source = "network"
 )
 
-// Record is an authenticated schema record.
+// Record is an authenticated schema record. Records are shared between
+// callers and caches: treat every field as read-only.
 type Record struct {
 	// URI is the record's AT-URI; empty for documents loaded from a directory.
 	URI syntax.ATURI
