@@ -3,7 +3,12 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
+	"io"
+	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -198,6 +203,38 @@ func submitValue(t *testing.T, ctx context.Context, text string) {
 	)
 }
 
+// serverVerdict posts the no-JavaScript form and returns the text of the
+// result region the server renders, whitespace collapsed.
+func (s *browserSuite) serverVerdict(t *testing.T, path string, form url.Values) string {
+	t.Helper()
+	resp, err := http.PostForm(s.base+path, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(body)
+	start := strings.Index(page, `<div id="result"`)
+	end := strings.Index(page, `<section id="metadata"`)
+	if start < 0 || end < start {
+		t.Fatalf("no result region in the server's page")
+	}
+	region := page[start:end]
+	region = region[strings.Index(region, ">")+1 : strings.LastIndex(region, "</div>")]
+	text := html.UnescapeString(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(region, ""))
+	return strings.Join(strings.Fields(text), " ")
+}
+
+// browserVerdict is the text of the result region in the tab.
+func browserVerdict(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	text := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("result").innerText`))
+	return strings.Join(strings.Fields(text), " ")
+}
+
 func wantAll(t *testing.T, what string, got []string, want ...string) {
 	t.Helper()
 	joined := strings.Join(got, "\n")
@@ -246,6 +283,10 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("errors: got %q, want at least 2", got)
 		}
 		s.screenshot(t, ctx, "03-invalid")
+		// app.js renders API results as the server renders form posts.
+		if js, srv := browserVerdict(t, ctx), s.serverVerdict(t, refreshSession, url.Values{"target": {"output"}, "value": {invalidOutput}}); js != srv {
+			t.Errorf("JavaScript and server results differ:\njs:     %s\nserver: %s", js, srv)
+		}
 
 		// The same state at phone width and in dark mode.
 		do(t, ctx, chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile))
@@ -266,6 +307,9 @@ func TestBrowser(t *testing.T) {
 		wantAll(t, "verdict", texts(t, ctx, "#result .verdict-title"), "Valid, with unchecked references")
 		wantAll(t, "not checked", texts(t, ctx, "#result .issue"), "com.example.missing.video", "/embed")
 		s.screenshot(t, ctx, "06-unresolved-allowed")
+		if js, srv := browserVerdict(t, ctx), s.serverVerdict(t, testPost, url.Values{"target": {"record"}, "value": {postWithEmbed}, "allowUnresolved": {"true"}}); js != srv {
+			t.Errorf("JavaScript and server results differ:\njs:     %s\nserver: %s", js, srv)
+		}
 
 		// Off again: the same record is invalid.
 		do(t, ctx, chromedp.Click(chromedp.CSS(`input[name="allowUnresolved"]`)))
