@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
+	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/service"
 	"github.com/lexval/lexval/validator"
 )
@@ -44,7 +46,7 @@ func (t *typeCheckers) check(ctx context.Context, v any) (validator.Result, erro
 	}
 	raw, ok := obj["$type"]
 	if !ok {
-		return invalid("/$type", "required field missing: $type (it names the record's schema; or give one with --schema)"), nil
+		return invalid("/$type", "required field missing: $type (it names the record's lexicon; or check against one with --schema)"), nil
 	}
 	typ, ok := raw.(string)
 	if !ok {
@@ -96,7 +98,11 @@ func (tc *typeChecker) prepare(ctx context.Context, svc *service.Service, typ st
 			tc.result = validator.Result{Valid: true, Unresolved: []validator.Unresolved{{Ref: typ}}}
 			return
 		}
-		tc.result = invalid("/$type", fmt.Sprintf("unknown $type %s: %v (add its lexicons with --lexicons DIR, enable --network, or --allow-unresolved)", typ, err))
+		msg := fmt.Sprintf("unknown $type %s: %v", typ, err)
+		if errors.Is(err, resolver.ErrNotFound) && !svc.Network() {
+			msg = fmt.Sprintf("unknown $type %s: lexicon %s is not in the catalog (add it with --lexicons DIR, or see --network and --allow-unresolved)", typ, ref.NSID)
+		}
+		tc.result = invalid("/$type", msg)
 	case service.CodeInvalidRequest:
 		tc.result = invalid("/$type", fmt.Sprintf("$type %s: %v", typ, err))
 	default:

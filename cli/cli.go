@@ -81,16 +81,20 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 func printUsage(w io.Writer) {
-	fmt.Fprint(w, `lexval checks AT Protocol Lexicon records against their schemas.
-
-Usage:
-  lexval [serve] [flags]                serve the HTTP API and web UI (default :8080)
-`)
+	lines := [][2]string{{"[serve] [flags]", serveCommand.summary + " (default :8080)"}}
 	for _, c := range commands[1:] {
-		fmt.Fprintf(w, "  lexval %-30s %s\n", c.name+" "+c.synopsis, c.summary)
+		lines = append(lines, [2]string{c.name + " " + c.synopsis, c.summary})
 	}
-	fmt.Fprint(w, `  lexval help [COMMAND]                 show a command's flags
-
+	lines = append(lines, [2]string{"help [COMMAND]", "show a command's flags"})
+	width := 0
+	for _, l := range lines {
+		width = max(width, len(l[0]))
+	}
+	fmt.Fprint(w, "lexval checks AT Protocol Lexicon records against their schemas.\n\nUsage:\n")
+	for _, l := range lines {
+		fmt.Fprintf(w, "  lexval %-*s  %s\n", width, l[0], l[1])
+	}
+	fmt.Fprint(w, `
 Exit status: 0 all valid, 1 something invalid, 2 usage, I/O, resolution or
 CID-pin errors (with a message on stderr).
 `)

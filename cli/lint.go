@@ -34,7 +34,7 @@ func runLint(ctx context.Context, s *streams, cmd *command, args []string) int {
 	var rf resolverFlags
 	rf.register(fs)
 	format := newFormatFlag()
-	fs.Var(format, "format", "output format: text, json or github")
+	fs.Var(format, "format", "output `format`: text, json or github")
 	maxValue := byteSize(defaultMaxValue)
 	fs.Var(&maxValue, "max-value", "largest document in `BYTES`; a larger one is a problem")
 	files, code, ok := s.parse(cmd, fs, args)

@@ -24,7 +24,7 @@ var resolverEnv = []string{"lexicons", "network", "plc-url", "allow-private-addr
 func (r *resolverFlags) register(fs *flag.FlagSet) {
 	fs.Var(&r.lexicons, "lexicons", "directory of lexicon JSON files, overriding embedded lexicons of the same NSID (repeatable; the variable is a path list)")
 	fs.BoolVar(&r.network, "network", false, "resolve schemas not found locally over DNS, PLC and PDS")
-	fs.StringVar(&r.plcURL, "plc-url", "https://plc.directory", "PLC directory for did:plc (with --network)")
+	fs.StringVar(&r.plcURL, "plc-url", "https://plc.directory", "PLC directory `URL` for did:plc (with --network)")
 	fs.BoolVar(&r.allowPrivate, "allow-private-addresses", false, "let network resolution reach loopback, private and link-local addresses")
 }
 

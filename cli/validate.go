@@ -47,7 +47,7 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 	var cf checkFlags
 	cf.register(fs, true)
 	format := newFormatFlag()
-	fs.Var(format, "format", "output format: text, json or github")
+	fs.Var(format, "format", "output `format`: text, json or github")
 	maxValue := byteSize(defaultMaxValue)
 	fs.Var(&maxValue, "max-value", "largest value (a line, or a .json file) in `BYTES`; a larger one is invalid")
 	files, code, ok := s.parse(cmd, fs, args)
@@ -128,10 +128,10 @@ type checkFlags struct {
 // commands that take the schema as their argument.
 func (c *checkFlags) register(fs *flag.FlagSet, withSchema bool) {
 	if withSchema {
-		fs.StringVar(&c.schema, "schema", "", "check every value against this schema: an AT-URI, NSID or NSID#def (default: each record's $type)")
+		fs.StringVar(&c.schema, "schema", "", "check every value against the schema `REF` (an AT-URI, NSID or NSID#def) instead of each record's $type")
 	}
-	fs.StringVar(&c.cid, "cid", "", "require the schema record to have this CID")
-	fs.StringVar(&c.target, "target", "", "part of the definition values are checked against: record, params, input, output, message or object (default: the only one the definition has)")
+	fs.StringVar(&c.cid, "cid", "", "require the schema record to have this `CID`")
+	fs.StringVar(&c.target, "target", "", "check values as `TARGET` of the definition: record, params, input, output, message or object (default: the only one it has)")
 	fs.BoolVar(&c.allowUnresolved, "allow-unresolved", false, "treat references the catalog cannot supply as valid, and list them")
 	fs.BoolVar(&c.lenient, "lenient", false, "accept legacy blobs ({\"cid\", \"mimeType\"})")
 }

@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+func TestMain(m *testing.M) {
+	// The tests say which LEXVAL_* variables they want; none leak in.
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "LEXVAL_") && name != "LEXVAL_SHARED" {
+			os.Unsetenv(name)
+		}
+	}
+	os.Exit(m.Run())
+}
+
+// runCLI runs the command line and returns its exit code and output.
+func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = Run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// checkGolden compares got with testdata/golden/name, or rewrites it under
+// -update.
+func checkGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cli -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (run go test ./cli -update after checking it):\ngot:\n%s\nwant:\n%s", path, got, want)
+	}
+}
+
+const (
+	testLexicons = "testdata/lexicons"
+	// refreshSessionCID is the CID of the published refreshSession schema
+	// record, as the embedded catalog holds it.
+	refreshSessionCID = "bafyreigcy4ovht4rgredjpr53i4zgkxkvfdcmhhvhra5d3hffxwh2fhjne"
+)
+
+// cliCase is one command line: its exit code, stdout (a golden file, or
+// nothing) and what stderr must contain.
+type cliCase struct {
+	name   string
+	args   []string
+	stdin  string
+	code   int
+	golden string // stdout compared with testdata/golden/<golden>; "" = stdout is empty
+	stderr string // stderr must contain it; "" = stderr is empty
+}
+
+func runCases(t *testing.T, tests []cliCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tt.stdin, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit code: got %d, want %d (stderr: %s)", code, tt.code, stderr)
+			}
+			if tt.golden != "" {
+				checkGolden(t, tt.golden, stdout)
+			} else if stdout != "" {
+				t.Errorf("stdout: got %q, want nothing", stdout)
+			}
+			switch {
+			case tt.stderr == "" && stderr != "":
+				t.Errorf("stderr: got %q, want nothing", stderr)
+			case !strings.Contains(stderr, tt.stderr):
+				t.Errorf("stderr: got %q, want it to contain %q", stderr, tt.stderr)
+			}
+		})
+	}
+}
+
+func TestUsage(t *testing.T) {
+	runCases(t, []cliCase{
+		{name: "help", args: []string{"help"}, code: 0, golden: "help.txt"},
+		{name: "--help", args: []string{"--help"}, code: 0, golden: "help.txt"},
+		{name: "help validate", args: []string{"help", "validate"}, code: 0, golden: "help-validate.txt"},
+		{name: "validate -h", args: []string{"validate", "-h"}, code: 0, golden: "help-validate.txt"},
+		{name: "help for an unknown command", args: []string{"help", "frobnicate"}, code: 2, stderr: `unknown command "frobnicate"`},
+		{name: "unknown command", args: []string{"frobnicate"}, code: 2, stderr: "lexval: unknown command \"frobnicate\"\n\nlexval checks"},
+		{name: "unknown flag", args: []string{"validate", "--frobnicate", "x.json"}, code: 2, stderr: "lexval validate: flag provided but not defined: -frobnicate\n\nUsage: lexval validate"},
+		{name: "unknown serve flag", args: []string{"--frobnicate"}, code: 2, stderr: "lexval serve: flag provided but not defined"},
+		{name: "no files", args: []string{"validate"}, code: 2, stderr: "no FILE given"},
+		{name: "bad format", args: []string{"validate", "--format", "xml", "-"}, code: 2, stderr: `"xml" is not one of: text, json, github`},
+		{name: "cid without schema", args: []string{"validate", "--cid", refreshSessionCID, "-"}, code: 2, stderr: "--cid and --target need --schema"},
+		{name: "target without schema", args: []string{"validate", "--target", "output", "-"}, code: 2, stderr: "--cid and --target need --schema"},
+		{name: "bad target", args: []string{"validate", "--schema", "com.atproto.server.refreshSession", "--target", "body", "-"}, code: 2, stderr: `"body" is not a target`},
+		{name: "bad schema reference", args: []string{"validate", "--schema", "not an nsid", "-"}, code: 2, stderr: "--schema"},
+		{name: "bad pinned CID", args: []string{"validate", "--schema", "com.atproto.server.refreshSession", "--cid", "bafynope", "-"}, code: 2, stderr: `--cid "bafynope"`},
+		{name: "bad max-value", args: []string{"validate", "--max-value", "lots", "-"}, code: 2, stderr: `"lots" is not a positive size`},
+		{name: "bad plc-url", args: []string{"validate", "--plc-url", "ftp://plc", "-"}, code: 2, stderr: "is not an http(s) URL"},
+		{name: "missing file", args: []string{"validate", "testdata/records/nope.json"}, code: 2, stderr: "lexval validate: stat testdata/records/nope.json: no such file or directory"},
+		{name: "bad log format", args: []string{"serve", "--log-format", "xml"}, code: 2, stderr: `"xml" is not one of: text, json`},
+		{name: "serve takes no arguments", args: []string{"serve", "now"}, code: 2, stderr: `unexpected argument "now"`},
+		{name: "schema wants one reference", args: []string{"schema"}, code: 2, stderr: "want exactly one"},
+		{name: "lint wants files", args: []string{"lint"}, code: 2, stderr: "no FILE or DIR given"},
+		{name: "cid wants files", args: []string{"cid"}, code: 2, stderr: "no FILE given"},
+		{name: "version takes no arguments", args: []string{"version", "x"}, code: 2, stderr: `unexpected argument "x"`},
+	})
+}
+
+func TestEnvVariableErrors(t *testing.T) {
+	t.Setenv("LEXVAL_MAX_BODY", "huge")
+	code, _, stderr := runCLI(t, "", "serve")
+	if code != exitError {
+		t.Errorf("exit code: got %d, want %d", code, exitError)
+	}
+	if want := `LEXVAL_MAX_BODY="huge"`; !strings.Contains(stderr, want) {
+		t.Errorf("stderr: got %q, want it to name %s", stderr, want)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "", "version")
+	if code != 0 || !strings.HasPrefix(stdout, "lexval ") || stderr != "" {
+		t.Errorf("got code %d, stdout %q, stderr %q; want 0, \"lexval <version> (go...)\", nothing", code, stdout, stderr)
+	}
+}
