@@ -28,9 +28,18 @@ func runVersion(ctx context.Context, s *streams, cmd *command, args []string) in
 	return exitOK
 }
 
-// version is the main module's version; `go build` in a git checkout stamps a
-// pseudo-version from the commit, and the revision is added when it does not.
+// buildVersion, when set at link time (-ldflags "-X
+// github.com/lexval/lexval/cli.buildVersion=v1.2.3"), is the version: the
+// Docker build has no .git to stamp one from.
+var buildVersion string
+
+// version is buildVersion, else the main module's version; `go build` in a
+// git checkout stamps a pseudo-version from the commit, and the revision is
+// added when it does not.
 func version() string {
+	if buildVersion != "" {
+		return buildVersion
+	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "unknown"
