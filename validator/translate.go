@@ -267,7 +267,9 @@ func (t *translator) record(r DefRef, n *node, ptr string, nullable bool) (map[s
 		props = map[string]any{}
 		s["properties"] = props
 	}
-	nsid := string(r.NSID)
+	// A record's $type is its NSID; a record not named main (which Lint
+	// reports) can only be named in full.
+	nsid := r.String()
 	props["$type"] = map[string]any{"type": "string", "const": nsid}
 	if err := t.register(ptr+"/properties/$type", &entry{kind: entryRecordType, n: n.record, loc: n.record.loc, nsid: nsid}); err != nil {
 		return nil, err
