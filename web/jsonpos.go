@@ -9,10 +9,8 @@ import (
 )
 
 // syntaxPosition locates the first JSON syntax error in data as a 1-based
-// line and column (in characters), for the message shown beside the user's
-// text. It says nothing when data is syntactically fine: the decoder may
-// still reject it for other reasons (depth, duplicate keys), which its own
-// message explains.
+// line and column (in characters), for a decoding error that does not carry
+// its position. It says nothing when data is syntactically fine.
 func syntaxPosition(data []byte) (line, col int, ok bool) {
 	var raw json.RawMessage
 	err := json.Unmarshal(data, &raw)
@@ -26,6 +24,13 @@ func syntaxPosition(data []byte) (line, col int, ok bool) {
 	if truncated(data) {
 		off = len(data)
 	}
+	line, col = position(data, off)
+	return line, col, true
+}
+
+// position is the 1-based line and column (in characters) of byte offset off.
+func position(data []byte, off int) (line, col int) {
+	off = min(max(off, 0), len(data))
 	line, col = 1, 1
 	for i := 0; i < off; {
 		r, size := utf8.DecodeRune(data[i:])
@@ -36,7 +41,7 @@ func syntaxPosition(data []byte) (line, col int, ok bool) {
 		}
 		col++
 	}
-	return line, col, true
+	return line, col
 }
 
 // truncated reports whether data is the beginning of a JSON value.

@@ -69,10 +69,15 @@ func problemForStatus(status int) problem {
 }
 
 // jsonProblem describes text that is not JSON the data model accepts,
-// locating the fault when it is a syntax error.
+// locating the fault. Columns count characters, as app.js does, where the
+// decoder counts bytes.
 func jsonProblem(title, field string, text []byte, err error) problem {
 	p := problem{Status: http.StatusBadRequest, Title: title, Message: err.Error(), Field: field}
-	if line, col, ok := syntaxPosition(text); ok {
+	var je *validator.JSONError
+	if errors.As(err, &je) {
+		p.Message = je.Reason
+		p.Line, p.Column = position(text, je.Offset)
+	} else if line, col, ok := syntaxPosition(text); ok {
 		p.Line, p.Column = line, col
 	}
 	return p
