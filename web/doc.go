@@ -3,4 +3,13 @@
 // (the server renders the result) and, with it, through the JSON API without
 // reloading. It calls package service for everything; it holds no validation
 // logic and knows nothing of how the server listens.
+//
+// Pages: the catalog (GET /), a lexicon (GET|POST /lexicon/{did}/{nsid} and
+// /lexicon/{nsid}, Lexicon Garden's scheme) and drafts (GET|POST /validate).
+// templates/ holds one file per page on a shared layout; partials.html holds
+// the result markup, which static/app.js rebuilds for JSON API answers, so the
+// two are kept in step (the browser test compares them). Every page carries a
+// Content-Security-Policy that allows only the embedded assets, so pages have
+// no inline script, style or handler; assets are served under content-hashed
+// URLs and cached for good.
 package web
