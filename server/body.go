@@ -39,7 +39,9 @@ func (s *Server) readJSON(c echo.Context) (any, error) {
 	}
 	v, err := validator.DecodeJSON(body)
 	if err != nil {
-		return nil, badRequest("%s", describeJSONError(body, err))
+		// A *validator.JSONError says where: "invalid JSON at line 3,
+		// column 7: ...".
+		return nil, badRequest("%v", err)
 	}
 	return v, nil
 }
@@ -92,47 +94,6 @@ func tooLarge(limit int64) *xrpcError {
 		Name:    "PayloadTooLarge",
 		Message: fmt.Sprintf("the request body is larger than the limit of %d bytes", limit),
 	}
-}
-
-// describeJSONError says what is wrong with a body that does not decode,
-// with the line and column when the decoder tells where.
-func describeJSONError(body []byte, err error) string {
-	offset := int64(-1)
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	var off interface{ Offset() int64 }
-	switch {
-	case errors.As(err, &syn):
-		offset = syn.Offset
-	case errors.As(err, &typ):
-		offset = typ.Offset
-	case errors.As(err, &off):
-		offset = off.Offset()
-	}
-	// The decoder's error starts with the sentinel's text; say it once.
-	reason := strings.TrimPrefix(err.Error(), validator.ErrInvalidJSON.Error()+": ")
-	if offset < 0 {
-		return "invalid JSON: " + reason
-	}
-	line, col := lineColumn(body, offset)
-	return fmt.Sprintf("invalid JSON at line %d column %d: %s", line, col, reason)
-}
-
-// lineColumn turns the count of bytes read before a decoder failed into the
-// 1-based line and column (in characters) of the last byte read.
-func lineColumn(body []byte, offset int64) (line, col int) {
-	if offset > int64(len(body)) {
-		offset = int64(len(body))
-	}
-	at := int(offset)
-	if at > 0 {
-		at-- // the decoder read the offending byte
-	}
-	before := body[:at]
-	line = 1 + bytes.Count(before, []byte("\n"))
-	start := bytes.LastIndexByte(before, '\n') + 1
-	col = 1 + len([]rune(string(before[start:])))
-	return line, col
 }
 
 // checkFields rejects fields a request object does not define, so a typo

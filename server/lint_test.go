@@ -74,7 +74,7 @@ func TestLint(t *testing.T) {
 		{name: "no documents", method: http.MethodPost, path: path, body: `{"documents":[]}`, status: 400, errName: "InvalidRequest", msgContains: []string{"empty"}},
 		{name: "documents beside other fields", method: http.MethodPost, path: path, body: `{"documents":[],"id":"x"}`, status: 400, errName: "InvalidRequest", msgContains: []string{`unknown field "id"`}},
 		{name: "not an object", method: http.MethodPost, path: path, body: `"lexicon"`, status: 400, errName: "InvalidRequest", msgContains: []string{"got a string"}},
-		{name: "malformed JSON", method: http.MethodPost, path: path, body: `{"lexicon":1,}`, status: 400, errName: "InvalidRequest", msgContains: []string{"line 1 column 14"}},
+		{name: "malformed JSON", method: http.MethodPost, path: path, body: `{"lexicon":1,}`, status: 400, errName: "InvalidRequest", msgContains: []string{"line 1, column 14"}},
 		{name: "wrong method", method: http.MethodPut, path: path, body: cleanDoc, status: 405, errName: "MethodNotAllowed"},
 	}
 	runCases(t, s, cases)

@@ -168,7 +168,7 @@ func TestValidateErrors(t *testing.T) {
 	}
 	cases := []apiCase{
 		func() apiCase {
-			c := bad("malformed JSON", "{\n  \"schema\": \"x\",\n  \"value\": {,}\n}", "line 3 column 13")
+			c := bad("malformed JSON", "{\n  \"schema\": \"x\",\n  \"value\": {,}\n}", "line 3, column 13")
 			c.golden = "error_malformed_json"
 			return c
 		}(),
