@@ -93,7 +93,8 @@ type Config struct {
 	Directories []string
 	// Network enables resolution over DNS, PLC and PDS.
 	Network bool
-	// PLCURL is the PLC directory (default https://plc.directory).
+	// PLCURL is the PLC directory (default https://plc.directory). It is
+	// dialled under the same address rules as every other server.
 	PLCURL string
 	// AllowPrivateAddresses permits connections to loopback, private,
 	// link-local and unspecified addresses (tests; local development).
