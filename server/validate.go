@@ -58,7 +58,7 @@ func (s *Server) handleValidate(c echo.Context) error {
 	if err := checkFields(body, where, "schema", "cid", "target", "value", "values", "options"); err != nil {
 		return err
 	}
-	req, err := parseRequest(body, where)
+	req, err := s.parseRequest(body, where)
 	if err != nil {
 		return err
 	}
@@ -104,16 +104,16 @@ func (s *Server) handleValidate(c echo.Context) error {
 }
 
 // parseRequest reads schema, cid, target and options.
-func parseRequest(body map[string]any, where string) (service.Request, error) {
+func (s *Server) parseRequest(body map[string]any, where string) (service.Request, error) {
 	var req service.Request
-	schema, ok, err := stringField(body, where, "schema")
+	schemaName, ok, err := stringField(body, where, "schema")
 	if err != nil {
 		return req, err
 	}
 	if !ok {
 		return req, badRequest("%s: missing \"schema\" (an AT-URI, NSID or NSID#def)", where)
 	}
-	if req.Schema, err = service.ParseSchemaRef(schema); err != nil {
+	if req.Schema, err = s.refs.parse(schemaName); err != nil {
 		return req, err
 	}
 	if req.CID, err = cidField(body, where); err != nil {

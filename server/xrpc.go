@@ -92,7 +92,7 @@ func (s *Server) handleXRPCValidate(c echo.Context) error {
 
 	switch schema := body["schema"].(type) {
 	case string:
-		ref, err := service.ParseSchemaRef(schema)
+		ref, err := s.refs.parse(schema)
 		if err != nil {
 			return err
 		}
