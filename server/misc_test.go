@@ -170,11 +170,12 @@ func TestServerTimeouts(t *testing.T) {
 }
 
 // TestAccessLog checks the access log: one constant message per request,
-// the facts as attributes, the route pattern beside the raw path.
+// the facts as attributes, the route pattern beside the raw path, and a
+// level by outcome.
 func TestAccessLog(t *testing.T) {
 	var buf bytes.Buffer
 	s := newTestServer(t, func(_ *resolver.Config, c *Config) {
-		c.Logger = slog.New(slog.NewJSONHandler(&buf, nil))
+		c.Logger = slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	})
 	s.do(t, http.MethodGet, "/api/v1/schema?nsid="+refreshSession, "")
 	s.do(t, http.MethodPost, "/api/v1/validate", "{")
@@ -193,8 +194,8 @@ func TestAccessLog(t *testing.T) {
 		t.Fatalf("got %d access log lines, want 2:\n%s", len(lines), buf.Bytes())
 	}
 	want := []map[string]any{
-		{"method": "GET", "route": "/api/v1/schema", "path": "/api/v1/schema", "status": float64(200)},
-		{"method": "POST", "route": "/api/v1/validate", "path": "/api/v1/validate", "status": float64(400)},
+		{"level": "DEBUG", "method": "GET", "route": "/api/v1/schema", "path": "/api/v1/schema", "status": float64(200)},
+		{"level": "INFO", "method": "POST", "route": "/api/v1/validate", "path": "/api/v1/validate", "status": float64(400)},
 	}
 	for i, w := range want {
 		for k, v := range w {
