@@ -1,0 +1,126 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/lexval/lexval/resolver"
+	"github.com/lexval/lexval/validator"
+)
+
+const remoteDID = "did:plc:remoteremoteremoteremote"
+
+// remoteDocs are published by remoteDID for the authority remote.example.com.
+var remoteDocs = map[string]string{
+	"com.example.remote.post": `{"lexicon":1,"id":"com.example.remote.post","defs":{"main":{"type":"record","key":"tid","record":{"type":"object","required":["label"],"properties":{"label":{"type":"ref","ref":"com.example.remote.defs#label"},"extra":{"type":"ref","ref":"com.example.remote.gone"}}}}}}`,
+	"com.example.remote.defs": `{"lexicon":1,"id":"com.example.remote.defs","defs":{"label":{"type":"object","required":["val"],"properties":{"val":{"type":"string","maxLength":5}}}}}`,
+}
+
+type txtMap map[string][]string
+
+func (m txtMap) LookupTXT(ctx context.Context, name string) ([]string, error) {
+	if txt, ok := m[name]; ok {
+		return txt, nil
+	}
+	return nil, &net.DNSError{Err: "no such host", Name: name, IsNotFound: true}
+}
+
+// newNetworkService is a Service whose resolver reaches a fake PLC directory
+// and PDS on httptest servers through a fake DNS.
+func newNetworkService(t *testing.T) *Service {
+	t.Helper()
+	records := map[string][]byte{}
+	for nsid, doc := range remoteDocs {
+		value := strings.Replace(doc, `{`, `{"$type":"com.atproto.lexicon.schema",`, 1)
+		c, err := resolver.RecordCID(decode(t, value))
+		if err != nil {
+			t.Fatal(err)
+		}
+		records[nsid], _ = json.Marshal(map[string]any{
+			"uri": "at://" + remoteDID + "/com.atproto.lexicon.schema/" + nsid, "cid": c.String(), "value": json.RawMessage(value),
+		})
+	}
+	pds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		body, ok := records[r.URL.Query().Get("rkey")]
+		if !ok {
+			w.WriteHeader(http.StatusBadRequest)
+			w.Write([]byte(`{"error":"RecordNotFound"}`))
+			return
+		}
+		w.Write(body)
+	}))
+	t.Cleanup(pds.Close)
+	plc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"id": remoteDID, "service": []any{map[string]any{
+			"id": "#atproto_pds", "type": "AtprotoPersonalDataServer", "serviceEndpoint": pds.URL,
+		}}})
+	}))
+	t.Cleanup(plc.Close)
+	res, err := resolver.New(resolver.Config{
+		Network:               true,
+		PLCURL:                plc.URL,
+		DNS:                   txtMap{"_lexicon.remote.example.com": {"did=" + remoteDID}},
+		AllowPrivateAddresses: true, // httptest listens on loopback
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(res)
+}
+
+func TestPrepareNetwork(t *testing.T) {
+	s := newNetworkService(t)
+	ctx := context.Background()
+	req := Request{Schema: mustRef(t, "com.example.remote.post")}
+	c, err := s.Prepare(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "at://" + remoteDID + "/com.atproto.lexicon.schema/com.example.remote.post"; c.Info.URI != want {
+		t.Errorf("got URI %s, want %s", c.Info.URI, want)
+	}
+	if _, ok := c.Missing["com.example.remote.gone"]; !ok || len(c.Missing) != 1 {
+		t.Errorf("got missing %v, want com.example.remote.gone only", c.Missing)
+	}
+	tests := []struct {
+		name, value string
+		opts        validator.Options
+		wantValid   bool
+		wantPaths   string
+	}{
+		{name: "valid, with the referenced lexicon", value: `{"$type":"com.example.remote.post","label":{"val":"ok"}}`, wantValid: true},
+		{name: "the referenced lexicon's rules apply", value: `{"$type":"com.example.remote.post","label":{"val":"too long"}}`, wantPaths: "/label/val"},
+		{name: "missing lexicon is unresolved", value: `{"$type":"com.example.remote.post","label":{"val":"ok"},"extra":{}}`, opts: validator.Options{AllowUnresolved: true}, wantValid: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := s.Prepare(ctx, Request{Schema: req.Schema, Options: tt.opts})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := c.Validate(decode(t, tt.value))
+			var paths []string
+			for _, e := range r.Errors {
+				paths = append(paths, e.Path)
+			}
+			if r.Valid != tt.wantValid || strings.Join(paths, " ") != tt.wantPaths {
+				t.Errorf("got valid=%v errors=%v, want valid=%v at %q", r.Valid, r.Errors, tt.wantValid, tt.wantPaths)
+			}
+		})
+	}
+	// Every Prepare above shares one closure, so one compiler (and its cache).
+	if n := s.compilers.len(); n != 1 {
+		t.Errorf("got %d compilers for one closure, want 1", n)
+	}
+	// Network checkers are not kept: the records behind them expire.
+	if n := s.numCheckers.Load(); n != 0 {
+		t.Errorf("got %d cached network checkers, want 0", n)
+	}
+}
