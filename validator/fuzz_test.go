@@ -1,0 +1,192 @@
+package validator
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// fuzzBase is a second lexicon every fuzzed document can reference.
+const fuzzBase = `{"lexicon": 1, "id": "com.example.base", "defs": {
+  "main": {"type": "object", "required": ["a"], "properties": {"a": {"type": "integer", "maximum": 5}, "b": {"type": "blob", "accept": ["image/*"]}}},
+  "rec": {"type": "record", "key": "any", "record": {"type": "object", "properties": {"u": {"type": "union", "refs": ["com.example.base", "#obj"]}}}},
+  "obj": {"type": "object", "nullable": ["s"], "properties": {"s": {"type": "string", "maxGraphemes": 3}, "k": {"type": "unknown"}}}}}`
+
+var fuzzSeeds = []struct{ doc, value string }{
+	{`{"lexicon": 1, "id": "com.example.f", "defs": {"main": {"type": "record", "key": "tid", "record": {"type": "object", "required": ["t"], "properties": {"t": {"type": "string", "maxLength": 4}, "r": {"type": "ref", "ref": "com.example.base"}}}}}}`,
+		`{"$type": "com.example.f", "t": "hello", "r": {"a": 9}}`},
+	{`{"lexicon": 1, "id": "com.example.f", "defs": {"main": {"type": "object", "properties": {"u": {"type": "union", "refs": ["com.example.base#obj", "com.example.nope"], "closed": true}, "x": {"type": "array", "items": {"type": "bytes", "maxLength": 2}}}}}}`,
+		`{"u": {"$type": "com.example.base#obj", "s": "abcd"}, "x": [{"$bytes": "AAAA"}, 1.5]}`},
+	{`{"lexicon": 1, "id": "com.example.f", "defs": {"main": {"type": "query", "parameters": {"type": "params", "properties": {"n": {"type": "integer"}}}, "output": {"encoding": "application/json", "schema": {"type": "ref", "ref": "#o"}}}, "o": {"type": "object", "nullable": ["c"], "properties": {"c": {"type": "cid-link"}, "d": {"type": "string", "format": "did", "enum": ["did:plc:a"]}}}}}`,
+		`{"c": null, "d": "did:plc:b", "n": "1"}`},
+	{`{"lexicon": 1, "id": "com.example.f", "defs": {"main": {"type": "subscription", "message": {"schema": {"type": "union", "refs": ["#m", "com.example.base#rec"]}}}, "m": {"type": "object", "properties": {"seq": {"type": "integer", "const": 3}}}}}`,
+		`{"seq": 4, "$type": "com.example.base#rec"}`},
+	{`{"lexicon": 1, "id": "com.example.f", "defs": {"main": {"type": "object", "properties": {"self": {"type": "ref", "ref": "#main"}, "b": {"type": "boolean", "const": true}}}}}`,
+		`{"self": {"self": {"b": false, "self": {"$link": "x"}}}}`},
+}
+
+// FuzzCompileValidate compiles every target of an arbitrary lexicon document
+// and validates an arbitrary value against each: nothing may panic, and
+// results must be consistent (Valid iff no errors, sorted, deterministic,
+// paths that point into the value).
+func FuzzCompileValidate(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add([]byte(s.doc), []byte(s.value))
+	}
+	base, err := ParseDocument([]byte(fuzzBase))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, docJSON, valueJSON []byte) {
+		doc, err := ParseDocument(docJSON)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidLexicon) {
+				t.Fatalf("ParseDocument error does not wrap ErrInvalidLexicon: %v", err)
+			}
+			return
+		}
+		_ = doc.References()
+		value, decodeErr := DecodeJSON(valueJSON)
+		if decodeErr != nil && !errors.Is(decodeErr, ErrInvalidJSON) {
+			t.Fatalf("DecodeJSON error does not wrap ErrInvalidJSON: %v", decodeErr)
+		}
+		cat := NewCatalog(base, doc)
+		c := NewCompiler(cat)
+		names := make([]string, 0, len(doc.Defs))
+		for name := range doc.Defs {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			ref := DefRef{NSID: doc.ID, Name: name}
+			if _, err := cat.DefaultTarget(ref); err != nil && !errors.Is(err, ErrNoTarget) && !errors.Is(err, ErrAmbiguousTarget) {
+				t.Fatalf("DefaultTarget(%s): %v", ref, err)
+			}
+			for _, target := range doc.Targets(name) {
+				for _, opts := range []Options{{}, {AllowUnresolved: true, Lenient: true}} {
+					s, err := c.Compile(ref, target, opts)
+					if err != nil {
+						if !errors.Is(err, ErrInvalidLexicon) && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrNoTarget) {
+							t.Fatalf("Compile(%s, %s): unexpected error kind: %v", ref, target, err)
+						}
+						continue
+					}
+					if !json.Valid(s.JSONSchema()) {
+						t.Fatalf("Compile(%s, %s): JSONSchema is not JSON", ref, target)
+					}
+					if target == TargetRecord {
+						_ = s.CheckRecordKey("3jzfcijpj2z2a")
+					}
+					if decodeErr != nil {
+						continue
+					}
+					r := s.Validate(value)
+					checkResult(t, value, r)
+					if again := s.Validate(value); !reflect.DeepEqual(r, again) {
+						t.Fatalf("Validate is not deterministic:\n%+v\n%+v", r, again)
+					}
+				}
+			}
+		}
+		if decodeErr == nil {
+			for _, e := range CheckDataModel(value) {
+				if !validPointer(value, e.Path, true) {
+					t.Fatalf("CheckDataModel path %q does not point into the value", e.Path)
+				}
+			}
+		}
+	})
+}
+
+func checkResult(t *testing.T, value any, r Result) {
+	t.Helper()
+	if r.Valid != (len(r.Errors) == 0) {
+		t.Fatalf("Valid=%v with %d errors", r.Valid, len(r.Errors))
+	}
+	if !slices.IsSortedFunc(r.Errors, func(a, b Error) int {
+		if c := comparePaths(a.Path, b.Path); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Message, b.Message)
+	}) {
+		t.Fatalf("errors not sorted: %+v", r.Errors)
+	}
+	for _, e := range r.Errors {
+		if e.Message == "" {
+			t.Fatalf("empty message at %q", e.Path)
+		}
+		if strings.Contains(e.Message, "does not match the schema") {
+			t.Fatalf("unexplained error at %q: %s", e.Path, e.Message)
+		}
+		if !validPointer(value, e.Path, true) {
+			t.Fatalf("error path %q does not point into the value (%s)", e.Path, e.Message)
+		}
+	}
+	for _, u := range r.Unresolved {
+		if !validPointer(value, u.Path, false) {
+			t.Fatalf("unresolved path %q does not point into the value", u.Path)
+		}
+	}
+}
+
+// validPointer reports whether ptr resolves in v; with parentOK, a pointer
+// to a missing field of an existing object also counts (required fields).
+func validPointer(v any, ptr string, parentOK bool) bool {
+	if _, ok := lookup(v, ptr); ok {
+		return true
+	}
+	if !parentOK || ptr == "" {
+		return false
+	}
+	parent, _ := splitLast(ptr)
+	p, ok := lookup(v, parent)
+	_, isObject := p.(map[string]any)
+	return ok && isObject
+}
+
+// FuzzDecodeJSON compares DecodeJSON with encoding/json: where DecodeJSON
+// accepts, encoding/json must decode the same tree; where only encoding/json
+// accepts, the input must break one of the rules DecodeJSON adds.
+func FuzzDecodeJSON(f *testing.F) {
+	for _, s := range []string{`{"a":[1,2.5,"x\u00e9",true,null,{}]}`, `"\ud83d\ude00"`, `{"a":1,"a":2}`, "[\"\xff\"]", `1e999`, `-0`, `{"":{"":[]}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := DecodeJSON(data)
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		var want any
+		stdErr := dec.Decode(&want)
+		if stdErr == nil {
+			if _, tokErr := dec.Token(); tokErr != io.EOF {
+				stdErr = errors.New("trailing data")
+			}
+		}
+		switch {
+		case err == nil && stdErr != nil:
+			t.Fatalf("DecodeJSON accepts what encoding/json refuses (%v): %q", stdErr, data)
+		case err == nil:
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("trees differ for %q:\n got %#v\nwant %#v", data, got, want)
+			}
+		case stdErr == nil:
+			var je *JSONError
+			if !errors.As(err, &je) {
+				t.Fatalf("error is not a *JSONError: %v", err)
+			}
+			strict := !utf8.Valid(data) || strings.Contains(je.Reason, "duplicate key") ||
+				strings.Contains(je.Reason, "surrogate") || strings.Contains(je.Reason, "nested deeper") ||
+				strings.Contains(je.Reason, "invalid UTF-8")
+			if !strict {
+				t.Fatalf("DecodeJSON refuses what encoding/json accepts, for no rule of its own: %v: %q", err, data)
+			}
+		}
+	})
+}
