@@ -23,7 +23,12 @@ func (e *xrpcError) Error() string { return e.Name + ": " + e.Message }
 
 // badRequest is a 400 InvalidRequest saying what is wrong.
 func badRequest(format string, args ...any) *xrpcError {
-	return &xrpcError{Status: http.StatusBadRequest, Name: string(service.CodeInvalidRequest), Message: fmt.Sprintf(format, args...)}
+	return codeError(service.CodeInvalidRequest, fmt.Sprintf(format, args...))
+}
+
+// codeError is the response for a service code.
+func codeError(code service.Code, message string) *xrpcError {
+	return &xrpcError{Status: codeStatus[code], Name: string(code), Message: message}
 }
 
 // codeStatus is the one place where service codes become HTTP statuses.
@@ -45,7 +50,7 @@ var statusName = map[int]string{
 	http.StatusUnsupportedMediaType:  "UnsupportedMediaType",
 	http.StatusServiceUnavailable:    "ServiceUnavailable",
 	http.StatusGatewayTimeout:        "UpstreamTimeout",
-	http.StatusInternalServerError:   "InternalServerError",
+	http.StatusInternalServerError:   string(service.CodeInternal),
 }
 
 // toXRPCError classifies any error a handler or echo returns.
@@ -60,9 +65,10 @@ func toXRPCError(err error, c echo.Context) *xrpcError {
 	}
 	code := service.ErrorCode(err)
 	if code == service.CodeInternal {
-		return &xrpcError{Status: http.StatusInternalServerError, Name: string(code), Message: "internal error"}
+		// A bug: the details go to the log (observe), not to the client.
+		return codeError(code, "internal error")
 	}
-	return &xrpcError{Status: codeStatus[code], Name: string(code), Message: err.Error()}
+	return codeError(code, err.Error())
 }
 
 func fromEchoError(he *echo.HTTPError, c echo.Context) *xrpcError {

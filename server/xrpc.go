@@ -38,11 +38,7 @@ func (s *Server) handleResolveLexicon(c echo.Context) error {
 	if rec.URI == "" {
 		// The method answers with a published record; a document read from
 		// a directory has none (and no AT-URI to give).
-		return &xrpcError{
-			Status:  http.StatusNotFound,
-			Name:    string(service.CodeNotFound),
-			Message: fmt.Sprintf("lexicon %s is loaded from a local file and has no published schema record", nsid),
-		}
+		return codeError(service.CodeNotFound, fmt.Sprintf("lexicon %s is loaded from a local file and has no published schema record", nsid))
 	}
 	return c.JSON(http.StatusOK, resolveLexiconOutput{URI: string(rec.URI), CID: rec.CID.String(), Schema: rec.Value})
 }
