@@ -65,19 +65,7 @@ func (s *Server) readBody(c echo.Context) ([]byte, error) {
 	if req.ContentLength > limit {
 		return nil, tooLarge(limit)
 	}
-	r := http.MaxBytesReader(c.Response(), req.Body, limit)
-	var (
-		body []byte
-		err  error
-	)
-	if n := req.ContentLength; n >= 0 {
-		// One allocation of the announced size; a body longer than
-		// announced is cut off by net/http itself.
-		body = make([]byte, n)
-		_, err = io.ReadFull(r, body)
-	} else {
-		body, err = io.ReadAll(r)
-	}
+	body, err := readAll(http.MaxBytesReader(c.Response(), req.Body, limit), req.ContentLength)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -86,6 +74,33 @@ func (s *Server) readBody(c echo.Context) ([]byte, error) {
 		return nil, badRequest("reading the request body: %v", err)
 	}
 	return body, nil
+}
+
+// maxInitialBody caps the buffer allocated on the strength of a declared
+// Content-Length, so that a client announcing megabytes and sending nothing
+// does not get them allocated.
+const maxInitialBody = 64 << 10
+
+// readAll is io.ReadAll with a size hint: a body of the announced length
+// takes one allocation.
+func readAll(r io.Reader, hint int64) ([]byte, error) {
+	if hint < 0 || hint > maxInitialBody {
+		hint = maxInitialBody
+	}
+	b := make([]byte, 0, hint+1) // +1: room to read EOF without growing
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 func tooLarge(limit int64) *xrpcError {
