@@ -8,6 +8,9 @@ import (
 	"github.com/lexval/lexval/validator"
 )
 
+// maxDocuments bounds "documents", for the reason maxBatch bounds values.
+const maxDocuments = 1000
+
 // lintResponse answers one document.
 type lintResponse struct {
 	Valid  bool              `json:"valid"`
@@ -75,6 +78,9 @@ func lintDocuments(body map[string]any) (docs []any, batch bool, err error) {
 	}
 	if len(docs) == 0 {
 		return nil, false, badRequest("lint request: \"documents\" is empty")
+	}
+	if len(docs) > maxDocuments {
+		return nil, false, badRequest("lint request: %d documents, more than the %d a request may carry", len(docs), maxDocuments)
 	}
 	return docs, true, nil
 }

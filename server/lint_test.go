@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -72,6 +73,7 @@ func TestLint(t *testing.T) {
 		}(),
 		{name: "documents not an array", method: http.MethodPost, path: path, body: `{"documents":{}}`, status: 400, errName: "InvalidRequest", msgContains: []string{`"documents" must be an array`}},
 		{name: "no documents", method: http.MethodPost, path: path, body: `{"documents":[]}`, status: 400, errName: "InvalidRequest", msgContains: []string{"empty"}},
+		{name: "too many documents", method: http.MethodPost, path: path, body: `{"documents":[` + strings.Repeat(`{},`, maxDocuments) + `{}]}`, status: 400, errName: "InvalidRequest", msgContains: []string{"more than"}},
 		{name: "documents beside other fields", method: http.MethodPost, path: path, body: `{"documents":[],"id":"x"}`, status: 400, errName: "InvalidRequest", msgContains: []string{`unknown field "id"`}},
 		{name: "not an object", method: http.MethodPost, path: path, body: `"lexicon"`, status: 400, errName: "InvalidRequest", msgContains: []string{"got a string"}},
 		{name: "malformed JSON", method: http.MethodPost, path: path, body: `{"lexicon":1,}`, status: 400, errName: "InvalidRequest", msgContains: []string{"line 1, column 14"}},

@@ -10,6 +10,11 @@ import (
 	"github.com/lexval/lexval/validator"
 )
 
+// maxBatch bounds "values": the response lists every error of every value,
+// so without a bound a 2 MiB body of "{}"s could ask for a response a
+// hundred times larger.
+const maxBatch = 10000
+
 // validateResponse answers a single value.
 type validateResponse struct {
 	Valid      bool                   `json:"valid"`
@@ -75,6 +80,9 @@ func (s *Server) handleValidate(c echo.Context) error {
 		var ok bool
 		if values, ok = rawValues.([]any); !ok {
 			return badRequest("%s: field \"values\" must be an array, got %s", where, jsonKind(rawValues))
+		}
+		if len(values) > maxBatch {
+			return badRequest("%s: %d values, more than the %d a request may carry: split the batch", where, len(values), maxBatch)
 		}
 	}
 

@@ -161,7 +161,7 @@ const noteWithAttachment = `{"$type":"com.example.note","text":"hi","createdAt":
 // TestValidateErrors covers every way a validate request fails, each with its
 // status and XRPC error.
 func TestValidateErrors(t *testing.T) {
-	s := newTestServer(t, func(_ *resolver.Config, c *Config) { c.MaxBody = 4 << 10 })
+	s := newTestServer(t, func(_ *resolver.Config, c *Config) { c.MaxBody = 64 << 10 })
 	const path = "/api/v1/validate"
 	bad := func(name, body string, contains ...string) apiCase {
 		return apiCase{name: name, method: http.MethodPost, path: path, body: body, status: 400, errName: "InvalidRequest", msgContains: contains}
@@ -184,6 +184,7 @@ func TestValidateErrors(t *testing.T) {
 		bad("missing value", `{"schema":"`+refreshSession+`"}`, `missing "value"`),
 		bad("value and values", `{"schema":"`+refreshSession+`","value":{},"values":[]}`, "not both"),
 		bad("values not an array", `{"schema":"`+refreshSession+`","values":{}}`, `"values" must be an array`),
+		bad("batch too large", `{"schema":"`+refreshSession+`","values":[`+strings.Repeat(`1,`, maxBatch)+`1]}`, "split the batch"),
 		bad("unknown field", validateBody(refreshSession, `{}`, `"option":{}`), `unknown field "option"`),
 		bad("options not an object", validateBody(refreshSession, `{}`, `"options":true`), `"options" must be an object`),
 		bad("unknown option", validateBody(refreshSession, `{}`, `"options":{"strict":true}`), `unknown field "strict"`),
@@ -204,8 +205,8 @@ func TestValidateErrors(t *testing.T) {
 		},
 		{
 			name: "body over the limit", method: http.MethodPost, path: path,
-			body:   validateBody(refreshSession, `"`+strings.Repeat("x", 5<<10)+`"`),
-			status: 413, errName: "PayloadTooLarge", msgContains: []string{"4096 bytes"}, golden: "error_too_large",
+			body:   validateBody(refreshSession, `"`+strings.Repeat("x", 65<<10)+`"`),
+			status: 413, errName: "PayloadTooLarge", msgContains: []string{"65536 bytes"}, golden: "error_too_large",
 		},
 		{
 			name: "unknown schema", method: http.MethodPost, path: path, body: validateBody("com.example.nothing", `{}`),
