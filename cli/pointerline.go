@@ -7,66 +7,97 @@ import (
 	"strings"
 )
 
-// pointerLine returns the 1-based line in data (one JSON document) where the
-// value at the JSON Pointer ptr starts, so annotations land on the offending
-// line. When ptr goes deeper than the document (a missing required field),
-// it is the line of the deepest value that exists; when data is not JSON,
-// line 1.
-func pointerLine(data []byte, ptr string) int {
-	return 1 + bytes.Count(data[:pointerOffset(data, ptr)], []byte{'\n'})
+// pointerLines returns, for each JSON Pointer in ptrs, the 1-based line in
+// data (one JSON document) where the value it names starts, so annotations
+// land on the offending line. A pointer deeper than the document (a missing
+// required field) gets the line of its deepest existing ancestor; when data
+// is not JSON, what could be read counts. One pass over data answers every
+// pointer, so a value with many errors costs no more than one with a few.
+func pointerLines(data []byte, ptrs []string) []int {
+	// Record the offset of every prefix of a wanted pointer: the pointers'
+	// own values, and the ancestors that stand in for missing ones.
+	offsets := make(map[string]int)
+	for _, p := range ptrs {
+		for q := p; ; q = parentPointer(q) {
+			offsets[q] = -1
+			if q == "" {
+				break
+			}
+		}
+	}
+	w := &pointerWalker{dec: json.NewDecoder(bytes.NewReader(data)), data: data, offsets: offsets}
+	w.dec.UseNumber()
+	w.value("", skipSpace(data, 0))
+
+	lines := make([]int, len(ptrs))
+	for i, p := range ptrs {
+		off := 0
+		for q := p; ; q = parentPointer(q) {
+			if o := offsets[q]; o >= 0 {
+				off = o
+				break
+			}
+			if q == "" {
+				break
+			}
+		}
+		lines[i] = 1 + bytes.Count(data[:off], []byte{'\n'})
+	}
+	return lines
 }
 
-// pointerUnescaper undoes RFC 6901 escaping; ~1 first, as the RFC requires.
-var pointerUnescaper = strings.NewReplacer("~1", "/", "~0", "~")
+// parentPointer drops the last reference token: "/a/b" → "/a", "/a" → "".
+func parentPointer(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[:i]
+	}
+	return ""
+}
 
-func pointerOffset(data []byte, ptr string) int {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	best := skipSpace(data, 0)
-	if ptr == "" || ptr[0] != '/' {
-		return best
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
+type pointerWalker struct {
+	dec     *json.Decoder
+	data    []byte
+	offsets map[string]int // wanted pointers (and ancestors) → offset, -1 until seen
+}
+
+// value reads the value at path, which starts at offset start. It returns
+// false when the document ends early or is not JSON.
+func (w *pointerWalker) value(path string, start int) bool {
+	if _, wanted := w.offsets[path]; !wanted {
+		// Nothing below is wanted either: every prefix of a wanted pointer is.
+		return skipValue(w.dec) == nil
 	}
-	for _, seg := range strings.Split(ptr[1:], "/") {
-		seg = pointerUnescaper.Replace(seg)
-		tok, err := dec.Token()
-		if err != nil {
-			return best
-		}
-		found := false
-		switch tok {
-		case json.Delim('{'):
-			for dec.More() {
-				key, err := dec.Token()
-				if err != nil {
-					return best
-				}
-				if key == seg {
-					best, found = skipSpace(data, int(dec.InputOffset())), true
-					break
-				}
-				if skipValue(dec) != nil {
-					return best
-				}
-			}
-		case json.Delim('['):
-			want, err := strconv.Atoi(seg)
+	w.offsets[path] = start
+	tok, err := w.dec.Token()
+	if err != nil {
+		return false
+	}
+	switch tok {
+	case json.Delim('{'):
+		for w.dec.More() {
+			key, err := w.dec.Token()
 			if err != nil {
-				return best
+				return false
 			}
-			for i := 0; dec.More(); i++ {
-				if i == want {
-					best, found = skipSpace(data, int(dec.InputOffset())), true
-					break
-				}
-				if skipValue(dec) != nil {
-					return best
-				}
+			child := path + "/" + pointerEscaper.Replace(key.(string))
+			if !w.value(child, skipSpace(w.data, int(w.dec.InputOffset()))) {
+				return false
 			}
 		}
-		if !found {
-			return best
+	case json.Delim('['):
+		for i := 0; w.dec.More(); i++ {
+			child := path + "/" + strconv.Itoa(i)
+			if !w.value(child, skipSpace(w.data, int(w.dec.InputOffset()))) {
+				return false
+			}
 		}
+	default:
+		return true
 	}
-	return best
+	_, err = w.dec.Token() // the closing delimiter
+	return err == nil
 }
 
 // skipSpace returns the offset of the next value's first byte at or after
@@ -80,7 +111,7 @@ func skipSpace(data []byte, off int) int {
 			return off
 		}
 	}
-	return min(off, len(data))
+	return len(data)
 }
 
 // skipValue consumes one whole value from dec.

@@ -1,8 +1,13 @@
 package cli
 
-import "testing"
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
 
-func TestPointerLine(t *testing.T) {
+func TestPointerLines(t *testing.T) {
 	doc := []byte(`{
   "text": "hi",
   "a/b": 1,
@@ -31,18 +36,28 @@ func TestPointerLine(t *testing.T) {
 		{name: "missing top-level field", ptr: "/createdAt", want: 1},
 		{name: "index out of range: the array", ptr: "/langs/5", want: 5},
 		{name: "deeper than a scalar", ptr: "/text/0", want: 2},
-		{name: "not a pointer", ptr: "text", want: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := pointerLine(doc, tt.ptr); got != tt.want {
-				t.Errorf("pointerLine(%q): got %d, want %d", tt.ptr, got, tt.want)
+			if got := pointerLines(doc, []string{tt.ptr}); got[0] != tt.want {
+				t.Errorf("pointerLines(%q): got %d, want %d", tt.ptr, got[0], tt.want)
 			}
 		})
 	}
+	t.Run("all at once", func(t *testing.T) {
+		var ptrs []string
+		var want []int
+		for _, tt := range tests {
+			ptrs = append(ptrs, tt.ptr)
+			want = append(want, tt.want)
+		}
+		if got := pointerLines(doc, ptrs); !slices.Equal(got, want) {
+			t.Errorf("got %v, want %v", got, want)
+		}
+	})
 }
 
-func TestPointerLineBrokenJSON(t *testing.T) {
+func TestPointerLinesBrokenJSON(t *testing.T) {
 	doc := []byte("\n\n{\"a\": [1, 2,")
 	tests := []struct {
 		name string
@@ -54,9 +69,30 @@ func TestPointerLineBrokenJSON(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := pointerLine(doc, tt.ptr); got != tt.want {
-				t.Errorf("pointerLine(%q): got %d, want %d", tt.ptr, got, tt.want)
+			if got := pointerLines(doc, []string{tt.ptr}); got[0] != tt.want {
+				t.Errorf("pointerLines(%q): got %d, want %d", tt.ptr, got[0], tt.want)
 			}
 		})
+	}
+}
+
+// BenchmarkPointerLinesManyErrors: a document with an error on each of its
+// 10,000 array items is one pass, not 10,000.
+func BenchmarkPointerLinesManyErrors(b *testing.B) {
+	var doc strings.Builder
+	doc.WriteString("{\"items\": [\n")
+	ptrs := make([]string, 10_000)
+	for i := range ptrs {
+		if i > 0 {
+			doc.WriteString(",\n")
+		}
+		fmt.Fprintf(&doc, "  {\"n\": %d}", i)
+		ptrs[i] = fmt.Sprintf("/items/%d/n", i)
+	}
+	doc.WriteString("\n]}")
+	data := []byte(doc.String())
+	b.ReportAllocs()
+	for b.Loop() {
+		pointerLines(data, ptrs)
 	}
 }

@@ -102,7 +102,15 @@ func (r *textReporter) value(v *verdict) error {
 	for _, u := range res.Unresolved {
 		r.entry(u.Path, unresolvedMessage(u))
 	}
-	return nil
+	return writerErr(r.w)
+}
+
+// writerErr returns w's sticky write error, so that a closed stdout stops a
+// long run instead of checking values nobody will see. (An empty Write
+// reports the error that an earlier write met, and writes nothing.)
+func writerErr(w *bufio.Writer) error {
+	_, err := w.Write(nil)
+	return err
 }
 
 func (r *textReporter) entry(path, message string) {
@@ -163,21 +171,39 @@ type githubReporter struct {
 }
 
 func (r *githubReporter) value(v *verdict) error {
-	for _, e := range v.result.Errors {
-		r.annotate("error", v, e.Path, e.Message)
+	res := &v.result
+	if len(res.Errors) == 0 && len(res.Unresolved) == 0 {
+		return nil
 	}
-	for _, u := range v.result.Unresolved {
-		r.annotate("warning", v, u.Path, unresolvedMessage(u))
+	var lines []int
+	if v.src.line == 0 && v.data != nil {
+		// A whole-file value: find each path's line in the file.
+		paths := make([]string, 0, len(res.Errors)+len(res.Unresolved))
+		for _, e := range res.Errors {
+			paths = append(paths, e.Path)
+		}
+		for _, u := range res.Unresolved {
+			paths = append(paths, u.Path)
+		}
+		lines = pointerLines(v.data, paths)
 	}
-	return nil
+	lineOf := func(i int) int {
+		if lines == nil {
+			return v.src.line
+		}
+		return lines[i]
+	}
+	for i, e := range res.Errors {
+		r.annotate("error", v.src.file, lineOf(i), e.Path, e.Message)
+	}
+	for i, u := range res.Unresolved {
+		r.annotate("warning", v.src.file, lineOf(len(res.Errors)+i), u.Path, unresolvedMessage(u))
+	}
+	return writerErr(r.w)
 }
 
-func (r *githubReporter) annotate(level string, v *verdict, path, message string) {
-	line := v.src.line
-	if line == 0 && v.data != nil {
-		line = pointerLine(v.data, path)
-	}
-	r.w.WriteString("::" + level + " file=" + githubProperty(v.src.file))
+func (r *githubReporter) annotate(level, file string, line int, path, message string) {
+	r.w.WriteString("::" + level + " file=" + githubProperty(file))
 	if line > 0 {
 		r.w.WriteString(",line=" + strconv.Itoa(line))
 	}
