@@ -19,6 +19,7 @@ const (
 type progress struct {
 	w               io.Writer
 	noun            string
+	delay, interval time.Duration
 	values, invalid atomic.Int64
 	stop, done      chan struct{}
 }
@@ -27,11 +28,17 @@ func startProgress(w io.Writer, noun string) *progress {
 	if !isTerminal(w) {
 		return nil
 	}
-	p := &progress{w: w, noun: noun, stop: make(chan struct{}), done: make(chan struct{})}
+	return newProgress(w, noun, progressDelay, progressInterval)
+}
+
+func newProgress(w io.Writer, noun string, delay, interval time.Duration) *progress {
+	p := &progress{w: w, noun: noun, delay: delay, interval: interval, stop: make(chan struct{}), done: make(chan struct{})}
 	go p.loop()
 	return p
 }
 
+// isTerminal reports whether w is a character device: a terminal, or
+// /dev/null, where the progress line costs nothing either.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
@@ -55,11 +62,11 @@ func (p *progress) loop() {
 	defer close(p.done)
 	start := time.Now()
 	select {
-	case <-time.After(progressDelay):
+	case <-time.After(p.delay):
 	case <-p.stop:
 		return
 	}
-	tick := time.NewTicker(progressInterval)
+	tick := time.NewTicker(p.interval)
 	defer tick.Stop()
 	for {
 		n := p.values.Load()
