@@ -1,4 +1,16 @@
-// Package cli is the lexval command: serve (the default), validate, lint, cid
-// and schema. Exit codes: 0 all valid, 1 something invalid, 2 usage, I/O,
-// resolution or CID-pin errors (with a message on stderr).
+// Package cli is the lexval command: serve (the default), validate, lint,
+// cid, schema, healthcheck and version. Exit codes: 0 all valid, 1 something
+// invalid, 2 usage, I/O, resolution or CID-pin errors (with a message on
+// stderr).
+//
+// It is a front end like the server: it parses flags, LEXVAL_* variables and
+// files, calls package service (and package server for serve), and turns
+// verdicts into text, JSON lines or GitHub annotations and service failures
+// into exit codes. It holds no validation logic and knows nothing of HTTP
+// beyond starting the server and probing /healthz.
+//
+// validate streams: a reader splits files into bounded lines, workers (one
+// per GOMAXPROCS) decode and check batches of values, and the writer emits
+// verdicts in input order from a bounded window, so memory does not grow
+// with the input.
 package cli
