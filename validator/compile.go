@@ -38,7 +38,8 @@ type unit struct {
 	target Target
 	def    *Def
 	js     *jsonschema.Schema
-	doc    []byte // the JSON Schema document
+	fast   *fastNode // nil when the schema uses what the fast path does not cover
+	doc    []byte    // the JSON Schema document
 	index  map[string]*entry
 }
 
@@ -158,6 +159,9 @@ func (c *Compiler) compileUnit(ref DefRef, target Target, url string) (*unit, er
 		return nil, fmt.Errorf("%w: %s (%s): %w", ErrInvalidLexicon, ref, target, err)
 	}
 	u.js = js
+	if fast, ok := buildFast(js); ok {
+		u.fast = fast
+	}
 	return u, nil
 }
 
@@ -165,6 +169,15 @@ func (c *Compiler) compileUnit(ref DefRef, target Target, url string) (*unit, er
 // nil when the catalog does not know it. kind is set (and the schema nil) when
 // the $type names a definition that cannot be a union variant.
 func (c *Compiler) variant(t string) (s *jsonschema.Schema, kind string, err error) {
+	u, kind, err := c.variantUnit(t)
+	if u == nil {
+		return nil, kind, err
+	}
+	return u.js, "", nil
+}
+
+// variantUnit is variant's compiled unit.
+func (c *Compiler) variantUnit(t string) (u *unit, kind string, err error) {
 	ref, err := ParseDefRef(t)
 	if err != nil {
 		return nil, "", nil // not a lexicon reference: an unknown type
@@ -181,11 +194,11 @@ func (c *Compiler) variant(t string) (s *jsonschema.Schema, kind string, err err
 	default:
 		return nil, def.Type, nil
 	}
-	u, err := c.unit(ref, target)
+	u, err = c.unit(ref, target)
 	if err != nil {
 		return nil, "", err
 	}
-	return u.js, "", nil
+	return u, "", nil
 }
 
 // Schema is a compiled definition+target. It is immutable and safe for

@@ -17,65 +17,83 @@ import (
 // when present, is a non-empty string. It reports every problem at any depth,
 // sorted by path; nil means valid.
 func CheckDataModel(v any) []Error {
-	var w dataModelWalker
+	w := dataModelWalker{collect: true}
 	if _, ok := v.(map[string]any); !ok {
-		w.fail(nil, "", "the top level must be an object, got "+kindOf(v))
+		w.fail("", "the top level must be an object, got "+kindOf(v))
 	}
-	w.value(v, nil, 0)
+	w.value(v, 0)
 	if len(w.errs) == 0 {
 		return nil
 	}
 	return sortErrors(w.errs)
 }
 
-// pathStep is one step of the path to the value being checked, kept on the
-// stack so that walking a valid value allocates nothing.
+// pathStep is one step of the path to the value being checked: a key, or an
+// index when key is empty and index >= 0.
 type pathStep struct {
-	parent *pathStep
-	key    string
-	index  int // -1 for object keys
+	key   string
+	index int // -1 for object keys
 }
 
-// pointer renders the JSON Pointer of step (plus an optional last token).
-func (p *pathStep) pointer(last string) string {
-	var tokens []string
-	if last != "" {
-		tokens = append(tokens, escapePointer(last))
-	}
-	for s := p; s != nil; s = s.parent {
-		if s.index >= 0 {
-			tokens = append(tokens, strconv.Itoa(s.index))
-		} else {
-			tokens = append(tokens, escapePointer(s.key))
-		}
-	}
-	var b strings.Builder
-	for i := len(tokens) - 1; i >= 0; i-- {
-		b.WriteByte('/')
-		b.WriteString(tokens[i])
-	}
-	return b.String()
-}
-
+// dataModelWalker walks a value in one of two modes. Collecting, it records
+// every problem with its path; not collecting, it only notes that there is a
+// problem (bad) and allocates nothing, which is all a valid value needs.
 type dataModelWalker struct {
-	errs []Error
+	collect bool
+	bad     bool
+	errs    []Error
 	// unsafe marks values the schema validator must not see: numbers whose
 	// evaluation would be costly (huge exponents or digit strings), Go types
 	// outside the data model, nesting beyond MaxDepth.
 	unsafe bool
+	// path to the value being checked; rendered only for errors.
+	path []pathStep
 }
 
-func (w *dataModelWalker) fail(p *pathStep, last, msg string) {
-	w.errs = append(w.errs, Error{Path: p.pointer(last), Message: msg})
+func (w *dataModelWalker) push(s pathStep) {
+	if w.collect {
+		w.path = append(w.path, s)
+	}
+}
+
+func (w *dataModelWalker) pop() {
+	if w.collect {
+		w.path = w.path[:len(w.path)-1]
+	}
+}
+
+// fail records an error at the current path, plus an optional last token.
+func (w *dataModelWalker) fail(last, msg string) {
+	w.bad = true
+	if !w.collect {
+		return
+	}
+	var b strings.Builder
+	for _, s := range w.path {
+		b.WriteByte('/')
+		if s.index >= 0 {
+			b.WriteString(strconv.Itoa(s.index))
+		} else {
+			b.WriteString(escapePointer(s.key))
+		}
+	}
+	if last != "" {
+		b.WriteByte('/')
+		b.WriteString(escapePointer(last))
+	}
+	w.errs = append(w.errs, Error{Path: b.String(), Message: msg})
 }
 
 // maxNumberText bounds the JSON number text handed to the schema validator,
 // which evaluates numbers as big.Rat.
 const maxNumberText = 1000
 
-func (w *dataModelWalker) value(v any, p *pathStep, depth int) {
+func (w *dataModelWalker) value(v any, depth int) {
+	if w.bad && !w.collect {
+		return
+	}
 	if depth > MaxDepth {
-		w.fail(p, "", "nested deeper than "+strconv.Itoa(MaxDepth)+" levels")
+		w.fail("", "nested deeper than "+strconv.Itoa(MaxDepth)+" levels")
 		w.unsafe = true
 		return
 	}
@@ -83,134 +101,143 @@ func (w *dataModelWalker) value(v any, p *pathStep, depth int) {
 	case nil, bool:
 	case string:
 		if !utf8.ValidString(x) {
-			w.fail(p, "", "string is not valid UTF-8")
+			w.fail("", "string is not valid UTF-8")
 		}
 	case json.Number:
 		_, class := classifyNumber(string(x))
-		switch class {
-		case numberFraction:
-			w.fail(p, "", "must be an integer, got "+describe(x))
-		case numberOutOfRange:
-			w.fail(p, "", "integer out of range (64-bit signed), got "+describe(x))
-		case numberMalformed:
-			w.fail(p, "", "not a JSON number: "+strconv.Quote(string(x)))
+		// The schema validator evaluates numbers as big.Rat: text this long
+		// or exponents this large never reach it. Every unsafe value is also
+		// an error, so an unsafe value is never reported valid.
+		huge := len(x) > maxNumberText || hugeExponent(string(x))
+		if huge || class == numberMalformed {
 			w.unsafe = true
 		}
-		if len(x) > maxNumberText || hugeExponent(string(x)) {
-			w.unsafe = true
+		switch {
+		case class == numberMalformed:
+			w.fail("", "not a JSON number: "+strconv.Quote(string(x)))
+		case class == numberFraction:
+			w.fail("", "must be an integer, got "+describe(x))
+		case class == numberOutOfRange:
+			w.fail("", "integer out of range (64-bit signed), got "+describe(x))
+		case huge:
+			w.fail("", "number has more than "+strconv.Itoa(maxNumberText)+" characters or an exponent of more than "+strconv.Itoa(maxExponentDigits)+" digits; write it as a plain integer")
 		}
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			w.fail(p, "", "not a JSON number")
+			w.fail("", "not a JSON number")
 			w.unsafe = true
 		} else if x != math.Trunc(x) {
-			w.fail(p, "", "must be an integer, got "+strconv.FormatFloat(x, 'g', -1, 64))
+			w.fail("", "must be an integer, got "+strconv.FormatFloat(x, 'g', -1, 64))
 		} else if x < -(1<<63) || x >= 1<<63 {
-			w.fail(p, "", "integer out of range (64-bit signed), got "+strconv.FormatFloat(x, 'g', -1, 64))
+			w.fail("", "integer out of range (64-bit signed), got "+strconv.FormatFloat(x, 'g', -1, 64))
 		}
 	case int, int8, int16, int32, int64, uint8, uint16, uint32:
 	case []any:
 		for i, e := range x {
-			w.value(e, &pathStep{parent: p, index: i}, depth+1)
+			w.push(pathStep{index: i})
+			w.value(e, depth+1)
+			w.pop()
 		}
 	case map[string]any:
-		w.object(x, p, depth)
+		w.object(x, depth)
 	default:
-		w.fail(p, "", "not a data model value")
+		w.fail("", "not a data model value")
 		w.unsafe = true
 	}
 }
 
-func (w *dataModelWalker) object(m map[string]any, p *pathStep, depth int) {
+func (w *dataModelWalker) object(m map[string]any, depth int) {
 	if _, ok := m["$bytes"]; ok {
-		w.bytesObject(m, p)
+		w.bytesObject(m)
 		return
 	}
 	if _, ok := m["$link"]; ok {
-		w.linkObject(m, p)
+		w.linkObject(m)
 		return
 	}
 	if t, ok := m["$type"]; ok {
 		s, isString := t.(string)
 		switch {
 		case !isString || s == "":
-			w.fail(p, "$type", "$type must be a non-empty string, got "+describe(t))
+			w.fail("$type", "$type must be a non-empty string, got "+describe(t))
 		case s == "blob":
-			w.blob(m, p)
+			w.blob(m)
 		}
 	}
 	for k, e := range m {
 		if !utf8.ValidString(k) {
-			w.fail(p, "", "field name is not valid UTF-8")
+			w.fail("", "field name is not valid UTF-8")
 		}
-		w.value(e, &pathStep{parent: p, key: k, index: -1}, depth+1)
+		w.push(pathStep{key: k, index: -1})
+		w.value(e, depth+1)
+		w.pop()
 	}
 }
 
-func (w *dataModelWalker) bytesObject(m map[string]any, p *pathStep) {
-	w.onlyField(m, "$bytes", p)
+func (w *dataModelWalker) bytesObject(m map[string]any) {
+	w.onlyField(m, "$bytes")
 	s, ok := m["$bytes"].(string)
 	if !ok {
-		w.fail(p, "$bytes", "$bytes must be a base64 string, got "+kindOf(m["$bytes"]))
+		w.fail("$bytes", "$bytes must be a base64 string, got "+kindOf(m["$bytes"]))
 		return
 	}
 	if _, ok := base64Len(s); !ok {
-		w.fail(p, "$bytes", "$bytes is not valid base64")
+		w.fail("$bytes", "$bytes is not valid base64")
 	}
 }
 
-func (w *dataModelWalker) linkObject(m map[string]any, p *pathStep) {
-	w.onlyField(m, "$link", p)
-	w.link(m["$link"], p, "$link")
+func (w *dataModelWalker) linkObject(m map[string]any) {
+	w.onlyField(m, "$link")
+	w.link(m["$link"], "$link")
 }
 
 // link checks the CID string of a $link.
-func (w *dataModelWalker) link(v any, p *pathStep, last string) {
+func (w *dataModelWalker) link(v any, last string) {
 	s, ok := v.(string)
 	if !ok {
-		w.fail(p, last, "$link must be a CID string, got "+kindOf(v))
+		w.fail(last, "$link must be a CID string, got "+kindOf(v))
 		return
 	}
 	if !validCID(s) {
-		w.fail(p, last, "$link is not a valid CID: "+describe(s))
+		w.fail(last, "$link is not a valid CID: "+describe(s))
 	}
 }
 
 // onlyField reports fields beside a $bytes or $link.
-func (w *dataModelWalker) onlyField(m map[string]any, field string, p *pathStep) {
+func (w *dataModelWalker) onlyField(m map[string]any, field string) {
 	if len(m) == 1 {
 		return
 	}
 	for _, k := range sortedKeys(m) {
 		if k != field {
-			w.fail(p, k, "a "+field+" object has no other fields, got "+strconv.Quote(k))
+			w.fail(k, "a "+field+" object has no other fields, got "+strconv.Quote(k))
 		}
 	}
 }
 
 // blob checks the fields of a {"$type": "blob"} object. Unknown $-fields are
 // tolerated, as the data model asks; other extra fields are not.
-func (w *dataModelWalker) blob(m map[string]any, p *pathStep) {
+func (w *dataModelWalker) blob(m map[string]any) {
 	ref, ok := m["ref"]
 	if !ok {
-		w.fail(p, "ref", "blob field missing: ref")
+		w.fail("ref", "blob field missing: ref")
 	} else if rm, isMap := ref.(map[string]any); !isMap {
-		w.fail(p, "ref", "blob ref must be a $link object, got "+kindOf(ref))
+		w.fail("ref", "blob ref must be a $link object, got "+kindOf(ref))
 	} else if _, hasLink := rm["$link"]; !hasLink {
-		w.fail(p, "ref", "blob ref must be a $link object")
+		w.fail("ref", "blob ref must be a $link object")
 	}
 	// A well-formed ref's $link is checked when the walk reaches it.
 	mt, ok := m["mimeType"]
 	if !ok {
-		w.fail(p, "mimeType", "blob field missing: mimeType")
+		w.fail("mimeType", "blob field missing: mimeType")
 	} else if s, isString := mt.(string); !isString || s == "" {
-		w.fail(p, "mimeType", "blob mimeType must be a non-empty string, got "+describe(mt))
+		w.fail("mimeType", "blob mimeType must be a non-empty string, got "+describe(mt))
 	}
 	size, ok := m["size"]
 	if !ok {
-		w.fail(p, "size", "blob field missing: size")
+		w.fail("size", "blob field missing: size")
 	} else if n, isInt := toInt64(size); !isInt || n < 0 {
-		w.fail(p, "size", "blob size must be a non-negative integer, got "+describe(size))
+		w.fail("size", "blob size must be a non-negative integer, got "+describe(size))
 	}
 	if len(m) > 4 {
 		for _, k := range sortedKeys(m) {
@@ -218,7 +245,7 @@ func (w *dataModelWalker) blob(m map[string]any, p *pathStep) {
 			case "$type", "ref", "mimeType", "size":
 			default:
 				if !strings.HasPrefix(k, "$") {
-					w.fail(p, k, "a blob has no field "+strconv.Quote(k))
+					w.fail(k, "a blob has no field "+strconv.Quote(k))
 				}
 			}
 		}

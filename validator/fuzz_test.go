@@ -89,6 +89,7 @@ func FuzzCompileValidate(f *testing.F) {
 					}
 					r := s.Validate(value)
 					checkResult(t, value, r)
+					checkFastAgrees(t, s, value)
 					if again := s.Validate(value); !reflect.DeepEqual(r, again) {
 						t.Fatalf("Validate is not deterministic:\n%+v\n%+v", r, again)
 					}

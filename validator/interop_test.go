@@ -42,6 +42,7 @@ func TestInteropRecordData(t *testing.T) {
 				name, _ := tc["name"].(string)
 				t.Run(name, func(t *testing.T) {
 					r := s.Validate(tc["data"])
+					checkFastAgrees(t, s, tc["data"])
 					if r.Valid != file.valid {
 						t.Errorf("case %d: got valid=%v, want %v; errors: %v", i, r.Valid, file.valid, r.Errors)
 					}

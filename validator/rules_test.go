@@ -125,6 +125,7 @@ func runRuleCase(t *testing.T, c *Compiler, tc ruleCase) {
 		}
 	}
 	r := s.Validate(v)
+	checkFastAgrees(t, s, v)
 	if r.Valid != tc.valid {
 		t.Errorf("got valid=%v, want %v", r.Valid, tc.valid)
 	}

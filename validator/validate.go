@@ -17,8 +17,23 @@ import (
 // Options.AllowUnresolved each one reached is an error; with it, each is
 // listed in Result.Unresolved and the value is otherwise checked.
 func (s *Schema) Validate(v any) Result {
-	var w dataModelWalker
-	w.value(v, nil, 0)
+	var quick dataModelWalker
+	quick.value(v, 0)
+	if !quick.bad && s.fastValid(v) {
+		return Result{Valid: true, Errors: []Error{}, Unresolved: []Unresolved{}}
+	}
+	w := dataModelWalker{collect: true}
+	w.value(v, 0)
+	return s.report(v, &w)
+}
+
+// fastValid is the allocation-free check of a valid value (see fast.go).
+func (s *Schema) fastValid(v any) bool {
+	return s.unit.fast != nil && s.unit.fast.valid(v)
+}
+
+// report runs v5 and explains every error; w has walked v already.
+func (s *Schema) report(v any, w *dataModelWalker) Result {
 	var schemaErrs []Error
 	var unresolved []Unresolved
 	if !w.unsafe {

@@ -1,0 +1,449 @@
+package validator
+
+import (
+	"encoding/json"
+	"math/big"
+	"sort"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// The fast path: a second evaluator of the schemas v5 compiled, for the
+// common case of a valid value.
+//
+// v5 allocates on every (schema, value) pair it visits: closures, a scope
+// entry, a map of the object's property names, strings for locations, a
+// big.Rat per integer. A valid 5 KB post costs some 2,600 allocations. Yet
+// only an invalid value needs what those buy: locations and causes. So each
+// compiled v5 schema is turned, once, into a tree of fastNodes that answers
+// one question, "is this value valid?", without allocating. A yes is the
+// result; a no (or a schema the fast path does not cover) hands the value to
+// v5, which finds and explains every error. Both evaluators read the same
+// compiled schema, and the rule tables, the corpus and FuzzCompileValidate
+// check that they agree.
+
+// fastNode mirrors one compiled *jsonschema.Schema, for the keywords the
+// translation emits.
+type fastNode struct {
+	types    typeSet
+	constant []any // v5's Constant: one element when set
+	enum     []any
+	format   func(string) bool
+
+	required []string
+	props    []fastProp // sorted by name
+
+	items              *fastNode
+	minItems, maxItems int // -1 when absent
+
+	minimum, maximum       int64
+	hasMinimum, hasMaximum bool
+
+	ref   *fastNode
+	anyOf []*fastNode
+	ext   fastKeyword
+}
+
+type fastProp struct {
+	name string
+	node *fastNode
+}
+
+// fastKeyword is a lexicon keyword's own fast check.
+type fastKeyword interface {
+	valid(v any) bool
+}
+
+type typeSet uint8
+
+const (
+	typeNull typeSet = 1 << iota
+	typeBool
+	typeInt
+	typeNum
+	typeStr
+	typeArr
+	typeObj
+)
+
+// buildFast converts a compiled schema tree. ok is false when it uses a
+// keyword the fast path does not evaluate; such a unit always goes to v5.
+func buildFast(s *jsonschema.Schema) (*fastNode, bool) {
+	b := fastBuilder{nodes: map[*jsonschema.Schema]*fastNode{}, ok: true}
+	n := b.node(s)
+	return n, b.ok
+}
+
+type fastBuilder struct {
+	nodes map[*jsonschema.Schema]*fastNode
+	ok    bool
+}
+
+func (b *fastBuilder) node(s *jsonschema.Schema) *fastNode {
+	if n, ok := b.nodes[s]; ok {
+		return n
+	}
+	n := &fastNode{minItems: s.MinItems, maxItems: s.MaxItems}
+	b.nodes[s] = n
+	if s.Always != nil || s.Not != nil || len(s.AllOf) > 0 || len(s.OneOf) > 0 || s.If != nil ||
+		s.RecursiveRef != nil || s.DynamicRef != nil || s.MinProperties >= 0 || s.MaxProperties >= 0 ||
+		s.PropertyNames != nil || len(s.PatternProperties) > 0 || s.AdditionalProperties != nil ||
+		len(s.Dependencies) > 0 || len(s.DependentRequired) > 0 || len(s.DependentSchemas) > 0 ||
+		s.UnevaluatedProperties != nil || s.UniqueItems || s.Items != nil || s.AdditionalItems != nil ||
+		len(s.PrefixItems) > 0 || s.Contains != nil || s.UnevaluatedItems != nil || s.MinLength >= 0 ||
+		s.MaxLength >= 0 || s.Pattern != nil || s.ContentEncoding != "" || s.ContentMediaType != "" ||
+		s.ExclusiveMinimum != nil || s.ExclusiveMaximum != nil || s.MultipleOf != nil {
+		return b.unsupported(n)
+	}
+	for _, t := range s.Types {
+		switch t {
+		case "null":
+			n.types |= typeNull
+		case "boolean":
+			n.types |= typeBool
+		case "integer":
+			n.types |= typeInt
+		case "number":
+			n.types |= typeNum
+		case "string":
+			n.types |= typeStr
+		case "array":
+			n.types |= typeArr
+		case "object":
+			n.types |= typeObj
+		default:
+			return b.unsupported(n)
+		}
+	}
+	n.constant, n.enum = s.Constant, s.Enum
+	if s.Format != "" {
+		check, ok := FormatChecker(s.Format)
+		if !ok {
+			return b.unsupported(n)
+		}
+		n.format = check
+	}
+	n.required = s.Required
+	for name := range s.Properties {
+		n.props = append(n.props, fastProp{name: name})
+	}
+	sort.Slice(n.props, func(i, j int) bool { return n.props[i].name < n.props[j].name })
+	for i := range n.props {
+		n.props[i].node = b.node(s.Properties[n.props[i].name])
+	}
+	if s.Items2020 != nil {
+		n.items = b.node(s.Items2020)
+	}
+	var ok bool
+	if n.minimum, n.hasMinimum, ok = ratBound(s.Minimum); !ok {
+		return b.unsupported(n)
+	}
+	if n.maximum, n.hasMaximum, ok = ratBound(s.Maximum); !ok {
+		return b.unsupported(n)
+	}
+	if s.Ref != nil {
+		n.ref = b.node(s.Ref)
+	}
+	for _, a := range s.AnyOf {
+		n.anyOf = append(n.anyOf, b.node(a))
+	}
+	for name, ext := range s.Extensions {
+		if name != keyword || n.ext != nil {
+			return b.unsupported(n)
+		}
+		switch k := ext.(type) {
+		case *stringKW, *bytesKW, *blobKW, unknownKW, *unresolvedKW:
+			n.ext = k.(fastKeyword)
+		case *unionKW:
+			u := &fastUnion{k: k, variants: make([]*fastNode, len(k.variants))}
+			for i, vs := range k.variants {
+				if vs != nil {
+					u.variants[i] = b.node(vs)
+				}
+			}
+			n.ext = u
+		default:
+			return b.unsupported(n)
+		}
+	}
+	return n
+}
+
+func (b *fastBuilder) unsupported(n *fastNode) *fastNode {
+	b.ok = false
+	return n
+}
+
+// ratBound converts a v5 numeric bound; only integer bounds within int64 are
+// supported (the translation emits no others).
+func ratBound(r *big.Rat) (v int64, set, ok bool) {
+	if r == nil {
+		return 0, false, true
+	}
+	if !r.IsInt() || !r.Num().IsInt64() {
+		return 0, false, false
+	}
+	return r.Num().Int64(), true, true
+}
+
+// valid reports whether v satisfies n. It mirrors v5's evaluation of the same
+// keywords; where it cannot be sure it answers false and v5 decides.
+func (n *fastNode) valid(v any) bool {
+	if n.types != 0 && !n.types.has(v) {
+		return false
+	}
+	if len(n.constant) > 0 && !sameValue(v, n.constant[0]) {
+		return false
+	}
+	if len(n.enum) > 0 {
+		found := false
+		for _, e := range n.enum {
+			if sameValue(v, e) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	switch x := v.(type) {
+	case string:
+		if n.format != nil && !n.format(x) {
+			return false
+		}
+	case map[string]any:
+		for _, r := range n.required {
+			if _, ok := x[r]; !ok {
+				return false
+			}
+		}
+		if len(x) < len(n.props) {
+			for k, pv := range x {
+				if p := n.prop(k); p != nil && !p.valid(pv) {
+					return false
+				}
+			}
+		} else {
+			for _, p := range n.props {
+				if pv, ok := x[p.name]; ok && !p.node.valid(pv) {
+					return false
+				}
+			}
+		}
+	case []any:
+		if n.minItems >= 0 && len(x) < n.minItems || n.maxItems >= 0 && len(x) > n.maxItems {
+			return false
+		}
+		if n.items != nil {
+			for _, e := range x {
+				if !n.items.valid(e) {
+					return false
+				}
+			}
+		}
+	case json.Number:
+		if n.hasMinimum || n.hasMaximum {
+			i, class := classifyNumber(string(x))
+			if class != numberInteger || n.hasMinimum && i < n.minimum || n.hasMaximum && i > n.maximum {
+				return false
+			}
+		}
+	case nil, bool:
+	default:
+		return false // only DecodeJSON's types are judged here
+	}
+	if n.ref != nil && !n.ref.valid(v) {
+		return false
+	}
+	if len(n.anyOf) > 0 {
+		matched := false
+		for _, a := range n.anyOf {
+			if a.valid(v) {
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			return false
+		}
+	}
+	return n.ext == nil || n.ext.valid(v)
+}
+
+// prop finds a property's node by binary search.
+func (n *fastNode) prop(name string) *fastNode {
+	lo, hi := 0, len(n.props)
+	for lo < hi {
+		m := (lo + hi) / 2
+		switch c := strings.Compare(n.props[m].name, name); {
+		case c == 0:
+			return n.props[m].node
+		case c < 0:
+			lo = m + 1
+		default:
+			hi = m
+		}
+	}
+	return nil
+}
+
+func (t typeSet) has(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return t&typeNull != 0
+	case bool:
+		return t&typeBool != 0
+	case string:
+		return t&typeStr != 0
+	case []any:
+		return t&typeArr != 0
+	case map[string]any:
+		return t&typeObj != 0
+	case json.Number:
+		if t&typeNum != 0 {
+			return true
+		}
+		_, class := classifyNumber(string(x))
+		return t&typeInt != 0 && class == numberInteger
+	}
+	return false
+}
+
+// sameValue compares a value with a schema constant (strings, booleans,
+// null, integers as json.Number); anything else is left to v5.
+func sameValue(v, c any) bool {
+	switch cx := c.(type) {
+	case string:
+		s, ok := v.(string)
+		return ok && s == cx
+	case bool:
+		b, ok := v.(bool)
+		return ok && b == cx
+	case nil:
+		return v == nil
+	case json.Number:
+		vn, ok := v.(json.Number)
+		if !ok {
+			return false
+		}
+		a, ca := classifyNumber(string(vn))
+		b, cb := classifyNumber(string(cx))
+		return ca == numberInteger && cb == numberInteger && a == b
+	}
+	return false
+}
+
+func (k *stringKW) valid(v any) bool {
+	s, ok := v.(string)
+	if !ok {
+		return true
+	}
+	n := int64(len(s))
+	if k.minLength.set && n < k.minLength.v || k.maxLength.set && n > k.maxLength.v {
+		return false
+	}
+	needMin := k.minGraphemes.set && k.minGraphemes.v > 0
+	needMax := k.maxGraphemes.set && n > k.maxGraphemes.v
+	if !needMin && !needMax {
+		return true
+	}
+	g := int64(graphemeCount(s))
+	return !(needMin && g < k.minGraphemes.v) && !(needMax && g > k.maxGraphemes.v)
+}
+
+func (k *bytesKW) valid(v any) bool {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return true
+	}
+	s, ok := m["$bytes"].(string)
+	if !ok {
+		return true
+	}
+	n, ok := base64Len(s)
+	if !ok {
+		return false
+	}
+	return !(k.minLength.set && int64(n) < k.minLength.v) && !(k.maxLength.set && int64(n) > k.maxLength.v)
+}
+
+func (k *blobKW) valid(v any) bool {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return true
+	}
+	if m["$type"] != "blob" {
+		return false // not a blob, or a legacy one: v5 explains, Options decide
+	}
+	if mt, ok := m["mimeType"].(string); ok && mt != "" && !k.accepts(mt) {
+		return false
+	}
+	if size, ok := toInt64(m["size"]); ok && k.maxSize.set && size > k.maxSize.v {
+		return false
+	}
+	return true
+}
+
+func (unknownKW) valid(v any) bool {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return true
+	}
+	return m["$type"] != "blob" && m["$bytes"] == nil && m["$link"] == nil
+}
+
+// valid is false for a reached unresolved reference: v5 reports it as an
+// error or an unchecked reference, as the Options say.
+func (k *unresolvedKW) valid(v any) bool { return v == nil && k.nullable }
+
+// fastUnion is a union keyword with fast nodes for its variants.
+type fastUnion struct {
+	k        *unionKW
+	variants []*fastNode
+}
+
+func (u *fastUnion) valid(v any) bool {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return true
+	}
+	tv, ok := m["$type"]
+	if !ok {
+		if !u.k.typeOptional {
+			return true
+		}
+		for _, n := range u.variants {
+			if n != nil && n.valid(v) {
+				return true
+			}
+		}
+		return false
+	}
+	t, ok := tv.(string)
+	if !ok || t == "" {
+		return true
+	}
+	if strings.HasSuffix(t, "#main") {
+		return false
+	}
+	for i, r := range u.k.refs {
+		if r == t {
+			return u.variants[i] != nil && u.variants[i].valid(v)
+		}
+	}
+	if u.k.closed {
+		return false
+	}
+	unit, kind, err := u.k.c.variantUnit(t)
+	switch {
+	case err != nil || kind != "":
+		return false
+	case unit == nil:
+		return true
+	case unit.fast == nil:
+		return false
+	}
+	return unit.fast.valid(v)
+}

@@ -1,0 +1,67 @@
+package validator
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// checkFastAgrees holds the fast path to v5 on one value: the fast path may
+// never accept what v5 refuses, and should accept what v5 accepts outright
+// (else it is dead weight). Lenient schemas may send valid legacy blobs to
+// v5, and unresolved references always go there.
+func checkFastAgrees(t *testing.T, s *Schema, v any) {
+	t.Helper()
+	w := dataModelWalker{collect: true}
+	w.value(v, 0)
+	if len(w.errs) > 0 || w.unsafe {
+		return
+	}
+	fast := s.fastValid(v)
+	slow := s.report(v, &w)
+	switch {
+	case fast && (!slow.Valid || len(slow.Unresolved) > 0):
+		t.Errorf("fast path accepts what v5 refuses: %+v", slow)
+	case !fast && slow.Valid && len(slow.Unresolved) == 0 && !s.opts.Lenient:
+		t.Errorf("fast path refuses a value v5 accepts")
+	}
+}
+
+// TestFastPathCovers: every unit of the corpus gets a fast path, and the
+// benchmark records take it.
+func TestFastPathCovers(t *testing.T) {
+	cat := corpusCatalog(t)
+	c := NewCompiler(cat)
+	for _, doc := range cat.Documents() {
+		for name := range doc.Defs {
+			ref := DefRef{NSID: doc.ID, Name: name}
+			for _, target := range doc.Targets(name) {
+				s, err := c.Compile(ref, target, Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if s.unit.fast == nil {
+					t.Errorf("%s/%s: no fast path", ref, target)
+				}
+			}
+		}
+	}
+	post, err := c.Compile(DefRef{NSID: "app.bsky.feed.post", Name: "main"}, TargetRecord, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range []string{"post-small.json", "post-medium.json", "post-large.json"} {
+		data, err := os.ReadFile(filepath.Join("testdata", "bench", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := DecodeJSON(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !post.fastValid(v) {
+			t.Errorf("%s: the fast path refuses a valid post", file)
+		}
+		checkFastAgrees(t, post, v)
+	}
+}
