@@ -3,14 +3,42 @@
 // with its JSON Pointer, a message in Lexicon terms and the lexicon location
 // that made the rule.
 //
-// Lexicon rules that JSON Schema lacks (UTF-8 byte lengths, graphemes, atproto
-// string formats, unions keyed by $type, blobs, bytes, cid-links) become custom
-// formats and keywords registered on each compiler, never globally.
-//
 // The package knows nothing of HTTP and nothing of where lexicons come from: it
 // receives documents (from the resolver, or a directory) and gathers them in an
 // immutable Catalog. A Compiler turns a definition of the catalog and a Target
 // into an immutable Schema that many goroutines may use at once.
+//
+// # Compiling
+//
+// Each definition+target becomes one JSON Schema (draft 2020-12) document,
+// which Schema.JSONSchema returns. Standard keywords carry what JSON Schema can
+// say (type, properties, required, items, minItems/maxItems, minimum/maximum,
+// enum, const, format); one custom keyword, "lexicon", holds the rest in
+// Lexicon terms: UTF-8 byte lengths, graphemes, bytes, blobs, unknown, unions
+// keyed by $type, references the catalog lacks. Formats and the keyword are
+// registered on each compiler, never globally, and the translator refuses
+// format names Lexicon does not define (v5 would ignore them). A definition
+// used once is inlined where it is used; shared or recursive ones and union
+// variants live in $defs. Lexicon defects met while compiling (an unknown
+// format, a ref to a token or a query, an empty closed union, a parameter that
+// is an object) fail the compile with ErrInvalidLexicon; Lint reports every
+// authoring rule.
+//
+// # Validating
+//
+// A value goes through three steps. The data-model walk checks the whole value
+// whatever the lexicon says (no floats, 64-bit integers, well-formed $bytes,
+// $link and blob objects, $type a non-empty string), inside unknown and
+// undeclared fields too. A fast path then evaluates the compiled v5 schemas
+// without allocating and accepts a valid value; anything else goes to v5,
+// which finds every error, and each v5 error is explained from the lexicon
+// node it belongs to. Errors are sorted by path, then message.
+//
+// Open unions check an unlisted $type against the catalog when it knows it
+// (compiled on first use) and accept types it does not know; closed unions
+// refuse unlisted types. A reference the catalog cannot supply is judged per
+// value: it matters only when the value reaches it, and is then an error, or,
+// with Options.AllowUnresolved, an entry in Result.Unresolved.
 //
 // Specification: https://atproto.com/specs/lexicon and https://atproto.com/specs/data-model
 package validator

@@ -7,7 +7,8 @@ type node struct {
 	typ string
 	// loc is the lexicon location of the node, e.g.
 	// "app.bsky.feed.post#main/properties/text" (see Error.SchemaPath).
-	loc string
+	loc         string
+	description string
 
 	// boolean, integer, string
 	constVal   any // bool, int64 or string; nil when absent

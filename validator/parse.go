@@ -39,7 +39,7 @@ func (p *parser) def(name string, v any) (*Def, error) {
 		return nil, err
 	}
 	d := &Def{Name: name, Type: typ, Description: desc}
-	n := &node{typ: typ, loc: loc}
+	n := &node{typ: typ, loc: loc, description: desc}
 	switch typ {
 	case typeRecord:
 		if n.key, err = reqString(m, "key", loc); err != nil {
@@ -169,6 +169,9 @@ func (p *parser) params(v any, loc string) (*node, error) {
 func (p *parser) schema(m map[string]any, loc, typ string) (*node, error) {
 	n := &node{typ: typ, loc: loc}
 	var err error
+	if n.description, err = optString(m, "description", loc); err != nil {
+		return nil, err
+	}
 	switch typ {
 	case typeBoolean:
 		for _, f := range []struct {

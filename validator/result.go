@@ -17,7 +17,11 @@ type Error struct {
 	// "text is 320 graphemes, maximum 300".
 	Message string `json:"message"`
 	// SchemaPath is the lexicon location of the rule, e.g.
-	// "app.bsky.feed.post#main/properties/text".
+	// "app.bsky.feed.post#main/properties/text": the definition, then the
+	// path inside it, with a record's "record" and a body's "schema" left
+	// out ("nsid#main/output/properties/did"); "/required" for a missing
+	// field. It is empty for data-model rules (no floats, well-formed $bytes,
+	// $link and blobs, $type a non-empty string), which hold everywhere.
 	SchemaPath string `json:"schemaPath"`
 }
 

@@ -275,6 +275,9 @@ func (t *translator) record(r DefRef, n *node, ptr string, nullable bool) (map[s
 		return nil, err
 	}
 	s[keyword] = map[string]any{"type": typeRecord, "key": n.key}
+	if _, ok := s["description"]; !ok && n.description != "" {
+		s["description"] = n.description
+	}
 	return s, nil
 }
 
@@ -381,10 +384,24 @@ func (t *translator) schema(n *node, ptr string, nullable, typeOptional bool) (m
 	default:
 		return nil, fmt.Errorf("%w: %s: type %s cannot describe a value", ErrInvalidLexicon, n.loc, n.typ)
 	}
-	if lex != nil {
+	// The keyword is left out where the JSON type already says the Lexicon
+	// type and there is no rule to add.
+	if lex != nil && (len(lex) > 1 || !jsonTyped(n.typ)) {
 		s[keyword] = lex
 	}
+	if n.description != "" {
+		s["description"] = n.description
+	}
 	return s, nil
+}
+
+// jsonTyped reports Lexicon types that JSON Schema's "type" names exactly.
+func jsonTyped(t string) bool {
+	switch t {
+	case typeBoolean, typeInteger, typeString, typeArray:
+		return true
+	}
+	return false
 }
 
 func (t *translator) constEnum(s map[string]any, n *node, nullable bool) {

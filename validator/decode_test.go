@@ -1,0 +1,100 @@
+package validator
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestDecodeJSON(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want any
+	}{
+		{"object", `{"a": 1, "b": [true, false, null], "c": "x"}`, map[string]any{"a": json.Number("1"), "b": []any{true, false, nil}, "c": "x"}},
+		{"2^53+1 stays exact", `9007199254740993`, json.Number("9007199254740993")},
+		{"beyond int64 kept as text", `-18446744073709551616`, json.Number("-18446744073709551616")},
+		{"float kept as text", `1.50e+3`, json.Number("1.50e+3")},
+		{"escapes", `"\"\\\/\b\f\n\r\t\u00e9"`, "\"\\/\b\f\n\r\té"},
+		{"surrogate pair", `"\ud83d\ude00"`, "😀"},
+		{"raw UTF-8", `"日本語 🇩🇪"`, "日本語 🇩🇪"},
+		{"NUL escape", `"a\u0000b"`, "a\x00b"},
+		{"empty containers", `{"a":{},"b":[]}`, map[string]any{"a": map[string]any{}, "b": []any{}}},
+		{"surrounding whitespace", " \t\r\n[1]\n ", []any{json.Number("1")}},
+		{"depth 128", strings.Repeat("[", 128) + strings.Repeat("]", 128), nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := DecodeJSON([]byte(tc.in))
+			if err != nil {
+				t.Fatalf("got error %v", err)
+			}
+			if tc.want != nil && !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got %#v, want %#v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestDecodeJSONErrors(t *testing.T) {
+	tests := []struct {
+		name         string
+		in           string
+		line, column int
+		reason       string
+	}{
+		{"empty", ``, 1, 1, "unexpected end of input"},
+		{"invalid UTF-8", "{\"a\": \"x\xffy\"}", 1, 9, "invalid UTF-8 in string"},
+		{"invalid UTF-8 in a key", "{\"\xc3\": 1}", 1, 3, "invalid UTF-8 in string"},
+		{"lone high surrogate", `["\ud800"]`, 1, 3, "lone surrogate in \\u escape"},
+		{"lone low surrogate", `["\udc00"]`, 1, 3, "lone surrogate in \\u escape"},
+		{"high surrogate then non-surrogate", `["\ud800\u0041"]`, 1, 3, "lone surrogate in \\u escape"},
+		{"duplicate key", "{\"a\": 1,\n \"a\": 2}", 2, 2, `duplicate key "a"`},
+		{"duplicate key in a large object", `{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k3":0}`, 1, 72, `duplicate key "k3"`},
+		{"trailing data", `{} {}`, 1, 4, "data after the JSON value"},
+		{"trailing comma", `[1,]`, 1, 4, "unexpected character ']'"},
+		{"too deep", strings.Repeat("[", 129) + strings.Repeat("]", 129), 1, 129, "nested deeper than 128 levels"},
+		{"leading zero", `01`, 1, 2, "data after the JSON value"},
+		{"NaN", `NaN`, 1, 1, "unexpected character 'N'"},
+		{"bare dot", `1.`, 1, 3, "invalid number (digits expected after '.')"},
+		{"raw control character", "\"a\tb\"", 1, 3, "control character in string (must be escaped)"},
+		{"bad escape", `"\x"`, 1, 2, `invalid escape "\\x"`},
+		{"short unicode escape", `"\u12"`, 1, 2, "invalid \\u escape"},
+		{"unterminated string", `"abc`, 1, 5, "unterminated string"},
+		{"single quotes", `{'a': 1}`, 1, 2, "expected a string key"},
+		{"missing colon", `{"a" 1}`, 1, 6, "expected ':' after key"},
+		{"bad literal", `tru`, 1, 1, "invalid literal (expected true)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := DecodeJSON([]byte(tc.in))
+			if !errors.Is(err, ErrInvalidJSON) {
+				t.Fatalf("got %v, want an error wrapping ErrInvalidJSON", err)
+			}
+			var je *JSONError
+			if !errors.As(err, &je) {
+				t.Fatalf("got %T, want *JSONError", err)
+			}
+			if je.Line != tc.line || je.Column != tc.column || je.Reason != tc.reason {
+				t.Errorf("got line %d, column %d, %q; want line %d, column %d, %q", je.Line, je.Column, je.Reason, tc.line, tc.column, tc.reason)
+			}
+		})
+	}
+}
+
+// TestDecodeJSONSharesInput documents that strings without escapes are slices
+// of one copy of the input: the caller's buffer may be reused at once.
+func TestDecodeJSONSharesInput(t *testing.T) {
+	data := []byte(`{"text":"hello"}`)
+	v, err := DecodeJSON(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy(data, strings.Repeat("x", len(data)))
+	if got := v.(map[string]any)["text"]; got != "hello" {
+		t.Errorf("got %q after reusing the input buffer, want %q", got, "hello")
+	}
+}

@@ -1,0 +1,121 @@
+package validator
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// TestJSONSchemaSelfContained gives Schema.JSONSchema to a plain JSON Schema
+// compiler (no lexicon keyword, no lexicon formats, nothing loadable): it
+// must compile on its own and still tell a valid post from one missing its
+// text.
+func TestJSONSchemaSelfContained(t *testing.T) {
+	c := NewCompiler(corpusCatalog(t))
+	s, err := c.Compile(DefRef{NSID: "app.bsky.feed.post", Name: "main"}, TargetRecord, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := jsonschema.NewCompiler()
+	plain.LoadURL = func(u string) (io.ReadCloser, error) { return nil, errors.New("external reference " + u) }
+	if err := plain.AddResource("urn:test:post", bytes.NewReader(s.JSONSchema())); err != nil {
+		t.Fatal(err)
+	}
+	js, err := plain.Compile("urn:test:post")
+	if err != nil {
+		t.Fatalf("a plain compiler cannot compile JSONSchema(): %v", err)
+	}
+	data, err := os.ReadFile(filepath.Join("testdata", "bench", "post-medium.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := DecodeJSON(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := js.Validate(v); err != nil {
+		t.Errorf("plain validation of a valid post: %v", err)
+	}
+	delete(v.(map[string]any), "text")
+	if err := js.Validate(v); err == nil {
+		t.Error("plain validation accepts a post without text")
+	}
+}
+
+// TestJSONSchemaGolden pins the translation of small definitions; refresh
+// with go test -run TestJSONSchemaGolden -update.
+func TestJSONSchemaGolden(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "bench", "refresh-session-lexicon.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := ParseDocument(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed := mustParse(t, `{"lexicon": 1, "id": "com.example.feed", "defs": {
+	  "main": {"type": "record", "key": "tid", "record": {"type": "object", "required": ["text"], "nullable": ["note"], "properties": {
+	    "text": {"type": "string", "maxLength": 300, "maxGraphemes": 30},
+	    "note": {"type": "ref", "ref": "#strongRef"},
+	    "a": {"type": "ref", "ref": "#strongRef"},
+	    "b": {"type": "ref", "ref": "#strongRef"},
+	    "embed": {"type": "union", "refs": ["#strongRef", "com.example.missing"]},
+	    "langs": {"type": "array", "maxLength": 3, "items": {"type": "string", "format": "language"}},
+	    "kind": {"type": "string", "enum": ["a", "b"]},
+	    "n": {"type": "integer", "minimum": 0, "maximum": 9},
+	    "data": {"type": "bytes", "maxLength": 8},
+	    "image": {"type": "blob", "accept": ["image/*"], "maxSize": 1000},
+	    "link": {"type": "cid-link"},
+	    "extra": {"type": "unknown"}}}},
+	  "strongRef": {"type": "object", "required": ["uri"], "properties": {"uri": {"type": "string", "format": "at-uri"}}}}}`)
+	c := NewCompiler(NewCatalog(rs, feed))
+	for _, tc := range []struct {
+		name   string
+		ref    DefRef
+		target Target
+	}{
+		{"refresh-session-output", DefRef{NSID: "com.atproto.server.refreshSession", Name: "main"}, TargetOutput},
+		{"feed-record", DefRef{NSID: "com.example.feed", Name: "main"}, TargetRecord},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := c.Compile(tc.ref, tc.target, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			if err := json.Indent(&got, s.JSONSchema(), "", "  "); err != nil {
+				t.Fatal(err)
+			}
+			got.WriteByte('\n')
+			path := filepath.Join("testdata", "jsonschema", tc.name+".golden.json")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if got.String() != string(want) {
+				t.Errorf("JSONSchema differs from %s (run with -update after checking):\n%s", path, got.String())
+			}
+			if strings.Contains(got.String(), "urn:lexval") {
+				t.Error("the document names an internal resource URL")
+			}
+		})
+	}
+}
