@@ -4,4 +4,12 @@
 // and authenticates the schema, keeps compiled schemas, and classifies every
 // failure with a Code that front ends map to their own terms (HTTP status,
 // exit code, page message). It knows nothing of HTTP.
+//
+// Compile once, validate many: one validator.Compiler over the local catalog
+// (embedded records and directories, fixed at start-up) lives as long as the
+// Service, and a Checker prepared from a local record is kept, so naming the
+// same schema again costs a map lookup. Schemas resolved over the network
+// are compiled with their references' closure by compilers kept in a bounded
+// LRU keyed by the closure's NSID@CID set; their Checkers are not kept,
+// because the records behind them expire from the resolver's cache.
 package service
