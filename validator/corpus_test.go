@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/lexval/lexval/internal/reference"
@@ -45,6 +46,20 @@ func corpusCatalog(tb testing.TB) *Catalog {
 	return NewCatalog(loadDir(tb, reference.Path(tb, "atproto", "lexicons"))...)
 }
 
+var corpus struct {
+	once sync.Once
+	c    *Compiler
+}
+
+// corpusCompiler is one Compiler over the corpus, shared by the tests that
+// compile it (compiling all of it takes seconds).
+func corpusCompiler(tb testing.TB) *Compiler {
+	tb.Helper()
+	reference.Dir(tb)
+	corpus.once.Do(func() { corpus.c = NewCompiler(corpusCatalog(tb)) })
+	return corpus.c
+}
+
 // interopCatalog is the catalog of the interop fixtures' lexicons.
 func interopCatalog(tb testing.TB) *Catalog {
 	tb.Helper()
@@ -69,8 +84,8 @@ func TestParseCorpus(t *testing.T) {
 // TestCompileCorpus compiles every target of every definition of the real
 // lexicons: a failure here is a translator bug.
 func TestCompileCorpus(t *testing.T) {
-	cat := corpusCatalog(t)
-	c := NewCompiler(cat)
+	c := corpusCompiler(t)
+	cat := c.Catalog()
 	records, total := 0, 0
 	for _, doc := range cat.Documents() {
 		names := make([]string, 0, len(doc.Defs))
@@ -88,6 +103,9 @@ func TestCompileCorpus(t *testing.T) {
 					}
 					if !json.Valid(s.JSONSchema()) {
 						t.Errorf("JSONSchema is not valid JSON")
+					}
+					if s.unit.fast == nil {
+						t.Errorf("no fast path")
 					}
 				})
 				total++

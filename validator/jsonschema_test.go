@@ -21,7 +21,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // must compile on its own and still tell a valid post from one missing its
 // text.
 func TestJSONSchemaSelfContained(t *testing.T) {
-	c := NewCompiler(corpusCatalog(t))
+	c := corpusCompiler(t)
 	s, err := c.Compile(DefRef{NSID: "app.bsky.feed.post", Name: "main"}, TargetRecord, Options{})
 	if err != nil {
 		t.Fatal(err)
