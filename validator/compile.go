@@ -145,10 +145,6 @@ func (c *Compiler) compileUnit(ref DefRef, target Target, url string) (*unit, er
 		return nil, fmt.Errorf("%w: %s: %w", ErrInvalidLexicon, ref, err)
 	}
 	u := &unit{url: url, ref: ref, target: target, def: def, doc: doc, index: tr.index}
-	// Register before compiling: v5 may need the index of a unit only once
-	// errors flow, but a lazily compiled union variant can be reached while
-	// this one is still being stored.
-	c.byURL.Store(url, u)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if err := c.js.AddResource(url, bytes.NewReader(doc)); err != nil {

@@ -76,14 +76,19 @@ func translate(cat *Catalog, ref DefRef, def *Def, target Target) (*translation,
 		emitted: map[DefRef]bool{},
 		index:   map[string]*entry{},
 	}
-	if err := t.count(body, map[DefRef]bool{}); err != nil {
+	seen := map[DefRef]bool{}
+	isDef := target == TargetRecord || target == TargetObject
+	if isDef {
+		// The definition itself is used once, at the root.
+		seen[ref] = true
+		t.counts[ref]++
+	}
+	if err := t.count(body, seen); err != nil {
 		return nil, err
 	}
 	var root map[string]any
-	switch target {
-	case TargetRecord, TargetObject:
-		// The definition itself counts as used once, at the root.
-		t.counts[ref]++
+	switch {
+	case isDef:
 		root, err = t.refTarget(ref, "", false, ref.String())
 	default:
 		root, err = t.schema(body, "", false, target == TargetMessage)
