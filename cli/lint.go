@@ -95,21 +95,16 @@ func runLint(ctx context.Context, s *streams, cmd *command, args []string) int {
 	}
 
 	out := bufio.NewWriter(s.stdout)
-	rep := newReporter(format.value, out, "document")
+	f := newFormatter(format.value)
 	var t tally
+	var buf []byte
 	for i := range verdicts {
 		t.add(verdicts[i].result)
-		if err == nil {
-			err = rep.value(&verdicts[i])
-		}
+		buf = f.format(buf[:0], &verdicts[i])
+		out.Write(buf) // a write error sticks, and Flush reports it
 	}
-	if err == nil {
-		err = rep.end(&t)
-	}
-	if ferr := out.Flush(); err == nil {
-		err = ferr
-	}
-	if err != nil {
+	out.WriteString(f.summary(&t, "document"))
+	if err := out.Flush(); err != nil {
 		return s.fail(cmd, err)
 	}
 	return t.exitCode()

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -22,6 +23,7 @@ const (
 type batch struct {
 	values []verdict
 	bytes  int
+	out    []byte        // the values' output, rendered by the worker
 	done   chan struct{} // closed when every value is checked (or err is set)
 	err    error
 }
@@ -34,15 +36,17 @@ func newBatch() *batch {
 // (resolution failure); a bad value is a Result, not an error.
 type checkFunc func(ctx context.Context, v any) (validator.Result, error)
 
-// pipeline reads values from files in order, checks them on several workers
-// and hands the verdicts to emit in input order. Memory is bounded by the
-// reorder window (a few batches per worker), whatever the input's length.
+// pipeline reads values from files in order, checks and renders them on
+// several workers, and writes their output in input order. Memory is bounded
+// by the reorder window (a few batches per worker), whatever the input's
+// length.
 type pipeline struct {
 	workers int
 	limit   int64 // largest value in bytes
 	check   checkFunc
-	emit    func(*verdict) error // called in input order from one goroutine
-	flush   func() error         // called before the writer waits for a batch
+	format  func(dst []byte, v *verdict) []byte // on the workers
+	count   func(*verdict)                      // in input order, on the writer
+	out     *bufio.Writer
 }
 
 // run checks every value of paths ("-" is stdin; .jsonl/.ndjson files and
@@ -98,14 +102,14 @@ func (p *pipeline) run(ctx context.Context, paths []string, stdin io.Reader) err
 	return readErr
 }
 
-// write emits the batches' verdicts in order.
+// write counts the batches' verdicts and writes their output, in order.
 func (p *pipeline) write(ctx context.Context, order <-chan *batch, cancel context.CancelCauseFunc) error {
 	for b := range order {
 		select {
 		case <-b.done:
 		default:
 			// Let the output show progress while the next batch is checked.
-			if err := p.flush(); err != nil {
+			if err := p.out.Flush(); err != nil {
 				cancel(err)
 				return err
 			}
@@ -119,10 +123,11 @@ func (p *pipeline) write(ctx context.Context, order <-chan *batch, cancel contex
 			return b.err
 		}
 		for i := range b.values {
-			if err := p.emit(&b.values[i]); err != nil {
-				cancel(err)
-				return err
-			}
+			p.count(&b.values[i])
+		}
+		if _, err := p.out.Write(b.out); err != nil {
+			cancel(err)
+			return err
 		}
 	}
 	return nil
@@ -134,20 +139,27 @@ func (p *pipeline) process(ctx context.Context, b *batch) error {
 			return context.Cause(ctx)
 		}
 		v := &b.values[i]
-		if v.size > p.limit {
-			v.result = invalid("", fmt.Sprintf("value is %d bytes, over the limit of %d bytes (--max-value)", v.size, p.limit))
-			continue
-		}
-		val, err := validator.DecodeJSON(v.data)
-		if err != nil {
-			v.result = invalid("", err.Error())
-			continue
-		}
-		if v.result, err = p.check(ctx, val); err != nil {
+		if err := p.checkValue(ctx, v); err != nil {
 			return err
 		}
+		b.out = p.format(b.out, v)
+		v.data = nil // rendered: the writer needs only the verdict
 	}
 	return nil
+}
+
+func (p *pipeline) checkValue(ctx context.Context, v *verdict) error {
+	if v.size > p.limit {
+		v.result = invalid("", fmt.Sprintf("value is %d bytes, over the limit of %d bytes (--max-value)", v.size, p.limit))
+		return nil
+	}
+	val, err := validator.DecodeJSON(v.data)
+	if err != nil {
+		v.result = invalid("", err.Error())
+		return nil
+	}
+	v.result, err = p.check(ctx, val)
+	return err
 }
 
 // read turns paths into batches and sends them; send reports false when the

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -49,23 +50,26 @@ func TestPipelineKeepsInputOrder(t *testing.T) {
 	const n = 5000
 	for _, workers := range []int{1, 3, 8} {
 		t.Run(fmt.Sprintf("%d workers", workers), func(t *testing.T) {
-			var got []string
+			var counted []string
+			var out strings.Builder
 			p := &pipeline{workers: workers, limit: 1 << 10, check: jitteryCheck,
-				emit: func(v *verdict) error {
-					got = append(got, fmt.Sprintf("%s %v", v.src, v.result.Valid))
-					return nil
+				format: func(dst []byte, v *verdict) []byte {
+					return fmt.Appendf(dst, "%s %v\n", v.src, v.result.Valid)
 				},
-				flush: func() error { return nil }}
+				count: func(v *verdict) { counted = append(counted, fmt.Sprintf("%s %v", v.src, v.result.Valid)) },
+				out:   bufio.NewWriter(&out)}
 			if err := p.run(context.Background(), []string{"-"}, strings.NewReader(numberLines(n))); err != nil {
 				t.Fatal(err)
 			}
-			if len(got) != n {
-				t.Fatalf("got %d verdicts, want %d", len(got), n)
+			p.out.Flush()
+			written := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+			if len(counted) != n || len(written) != n {
+				t.Fatalf("got %d verdicts counted and %d written, want %d", len(counted), len(written), n)
 			}
-			for i, g := range got {
+			for i := range n {
 				want := fmt.Sprintf("stdin:%d %v", i+1, (i+1)%10 != 7)
-				if g != want {
-					t.Fatalf("verdict %d: got %q, want %q", i, g, want)
+				if counted[i] != want || written[i] != want {
+					t.Fatalf("verdict %d: got %q counted and %q written, want %q", i, counted[i], written[i], want)
 				}
 			}
 		})
@@ -86,17 +90,31 @@ func (f *failingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// failingWriter fails after n bytes.
+type failingWriter struct {
+	n   int
+	err error
+}
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if len(p) > w.n {
+		return 0, w.err
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
 func TestPipelineErrors(t *testing.T) {
 	errFatal := errors.New("upstream down")
 	errRead := errors.New("disk on fire")
 	errWrite := errors.New("stdout closed")
 	tests := []struct {
-		name    string
-		input   io.Reader
-		check   checkFunc
-		emitErr error // returned by emit for the 100th value
-		want    error
-		// wantAll: every value before the failure point is emitted, in order
+		name     string
+		input    io.Reader
+		check    checkFunc
+		writeErr error // the output fails after 1,000 bytes
+		want     error
+		// wantPrefix: at least this many values, in order, before the error
 		wantPrefix int
 	}{
 		{
@@ -118,28 +136,29 @@ func TestPipelineErrors(t *testing.T) {
 			wantPrefix: 1000,
 		},
 		{
-			name:    "emit error",
-			input:   strings.NewReader(numberLines(3000)),
-			check:   numberCheck,
-			emitErr: errWrite,
-			want:    errWrite,
+			name:     "write error",
+			input:    strings.NewReader(numberLines(3000)),
+			check:    numberCheck,
+			writeErr: errWrite,
+			want:     errWrite,
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			emitted := 0
+			var out io.Writer = io.Discard
+			if tt.writeErr != nil {
+				out = &failingWriter{n: 1000, err: tt.writeErr}
+			}
 			p := &pipeline{workers: 4, limit: 1 << 10, check: tt.check,
-				emit: func(v *verdict) error {
+				format: func(dst []byte, v *verdict) []byte { return fmt.Appendf(dst, "%s\n", v.src) },
+				count: func(v *verdict) {
 					emitted++
 					if v.src.line != emitted {
-						t.Fatalf("got %s as verdict %d: out of order", v.src, emitted)
+						t.Errorf("got %s as verdict %d: out of order", v.src, emitted)
 					}
-					if tt.emitErr != nil && emitted == 100 {
-						return tt.emitErr
-					}
-					return nil
 				},
-				flush: func() error { return nil }}
+				out: bufio.NewWriterSize(out, 16)}
 			done := make(chan error)
 			go func() { done <- p.run(context.Background(), []string{"-"}, tt.input) }()
 			select {
@@ -162,8 +181,9 @@ func TestPipelineCancel(t *testing.T) {
 	defer pw.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &pipeline{workers: 2, limit: 1 << 10, check: numberCheck,
-		emit:  func(v *verdict) error { return nil },
-		flush: func() error { return nil }}
+		format: func(dst []byte, v *verdict) []byte { return dst },
+		count:  func(v *verdict) {},
+		out:    bufio.NewWriter(io.Discard)}
 	done := make(chan error)
 	go func() { done <- p.run(ctx, []string{"-"}, pr) }()
 	fmt.Fprint(pw, numberLines(100)) // the reader now waits for more input
@@ -247,16 +267,20 @@ func TestPipelineStreamsInBoundedMemory(t *testing.T) {
 	base := heapInuse()
 	sampler := sampleHeap(5 * time.Millisecond)
 	next := 1
+	var outOfOrder error
 	p := &pipeline{workers: runtime.GOMAXPROCS(0), limit: 1 << 10, check: numberCheck,
-		emit: func(v *verdict) error {
-			if v.src.line != next {
-				return fmt.Errorf("got %s, want line %d: out of order", v.src, next)
+		format: func(dst []byte, v *verdict) []byte { return fmt.Appendf(dst, "%s\n", v.src) },
+		count: func(v *verdict) {
+			if v.src.line != next && outOfOrder == nil {
+				outOfOrder = fmt.Errorf("got %s, want line %d: out of order", v.src, next)
 			}
 			next++
-			return nil
 		},
-		flush: func() error { return nil }}
+		out: bufio.NewWriter(io.Discard)}
 	err := p.run(context.Background(), []string{"-"}, pr)
+	if err == nil {
+		err = outOfOrder
+	}
 	peak := sampler.done()
 	if err != nil {
 		t.Fatal(err)

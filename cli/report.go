@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -58,84 +57,68 @@ func plural(n int, noun string) string {
 	return noun + "s"
 }
 
-// reporter writes verdicts in one output format.
-type reporter interface {
-	value(v *verdict) error
-	// end is called once, after the last value.
-	end(t *tally) error
+// formatter renders verdicts in one output format. format runs on the
+// workers, many at once, so a formatter keeps no state; the writer only
+// copies the bytes out in input order.
+type formatter interface {
+	// format appends v's output (nothing for a value that needs no
+	// attention, in the text and github formats) to dst.
+	format(dst []byte, v *verdict) []byte
+	// summary is the last line after every value, "" for none.
+	summary(t *tally, noun string) string
 }
 
-func newReporter(format string, w *bufio.Writer, noun string) reporter {
-	switch format {
+func newFormatter(name string) formatter {
+	switch name {
 	case formatJSON:
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		return &jsonReporter{enc: enc}
+		return jsonFormat{}
 	case formatGitHub:
-		return &githubReporter{w: w, noun: noun}
+		return githubFormat{}
 	}
-	return &textReporter{w: w, noun: noun}
+	return textFormat{}
 }
 
-// textReporter is for people: only what needs attention, then a summary.
+// textFormat is for people: only what needs attention, then a summary.
 //
 //	posts.jsonl:3: invalid
 //	  /text: text is 320 graphemes, maximum 300
-type textReporter struct {
-	w    *bufio.Writer
-	noun string
-}
+type textFormat struct{}
 
-func (r *textReporter) value(v *verdict) error {
+func (textFormat) format(dst []byte, v *verdict) []byte {
 	res := &v.result
 	switch {
 	case !res.Valid:
-		fmt.Fprintf(r.w, "%s: invalid\n", v.src)
+		dst = append(append(dst, v.src.String()...), ": invalid\n"...)
 	case len(res.Unresolved) > 0:
-		fmt.Fprintf(r.w, "%s: valid, with unchecked references\n", v.src)
+		dst = append(append(dst, v.src.String()...), ": valid, with unchecked references\n"...)
 	default:
-		return nil
+		return dst
 	}
 	for _, e := range res.Errors {
-		r.entry(e.Path, e.Message)
+		dst = textEntry(dst, e.Path, e.Message)
 	}
 	for _, u := range res.Unresolved {
-		r.entry(u.Path, unresolvedMessage(u))
+		dst = textEntry(dst, u.Path, unresolvedMessage(u))
 	}
-	return writerErr(r.w)
+	return dst
 }
 
-// writerErr returns w's sticky write error, so that a closed stdout stops a
-// long run instead of checking values nobody will see. (An empty Write
-// reports the error that an earlier write met, and writes nothing.)
-func writerErr(w *bufio.Writer) error {
-	_, err := w.Write(nil)
-	return err
-}
-
-func (r *textReporter) entry(path, message string) {
-	r.w.WriteString("  ")
+func textEntry(dst []byte, path, message string) []byte {
+	dst = append(dst, "  "...)
 	if path != "" {
-		r.w.WriteString(path)
-		r.w.WriteString(": ")
+		dst = append(append(dst, path...), ": "...)
 	}
-	r.w.WriteString(message)
-	r.w.WriteByte('\n')
+	return append(append(dst, message...), '\n')
 }
 
-func (r *textReporter) end(t *tally) error {
-	_, err := fmt.Fprintln(r.w, t.summary(r.noun))
-	return err
-}
+func (textFormat) summary(t *tally, noun string) string { return t.summary(noun) + "\n" }
 
 func unresolvedMessage(u validator.Unresolved) string {
 	return "not checked: unresolved reference " + u.Ref
 }
 
-// jsonReporter writes one JSON object per value, in input order.
-type jsonReporter struct {
-	enc *json.Encoder
-}
+// jsonFormat writes one JSON object per value, in input order.
+type jsonFormat struct{}
 
 type jsonVerdict struct {
 	Source     string                 `json:"source"`
@@ -144,7 +127,7 @@ type jsonVerdict struct {
 	Unresolved []validator.Unresolved `json:"unresolved"`
 }
 
-func (r *jsonReporter) value(v *verdict) error {
+func (jsonFormat) format(dst []byte, v *verdict) []byte {
 	out := jsonVerdict{
 		Source:     v.src.String(),
 		Valid:      v.result.Valid,
@@ -157,23 +140,24 @@ func (r *jsonReporter) value(v *verdict) error {
 	if out.Unresolved == nil {
 		out.Unresolved = []validator.Unresolved{}
 	}
-	return r.enc.Encode(out)
+	b, err := json.Marshal(out)
+	if err != nil {
+		panic("cli: verdict not marshalable: " + err.Error()) // strings, bools and slices of them
+	}
+	return append(append(dst, b...), '\n')
 }
 
-func (r *jsonReporter) end(*tally) error { return nil }
+func (jsonFormat) summary(*tally, string) string { return "" }
 
-// githubReporter writes GitHub Actions workflow commands: an error
-// annotation per error, a warning per unchecked reference, on the line of the
-// offending value.
-type githubReporter struct {
-	w    *bufio.Writer
-	noun string
-}
+// githubFormat writes GitHub Actions workflow commands: an error annotation
+// per error, a warning per unchecked reference, on the line of the offending
+// value.
+type githubFormat struct{}
 
-func (r *githubReporter) value(v *verdict) error {
+func (githubFormat) format(dst []byte, v *verdict) []byte {
 	res := &v.result
 	if len(res.Errors) == 0 && len(res.Unresolved) == 0 {
-		return nil
+		return dst
 	}
 	var lines []int
 	if v.src.line == 0 && v.data != nil {
@@ -194,30 +178,28 @@ func (r *githubReporter) value(v *verdict) error {
 		return lines[i]
 	}
 	for i, e := range res.Errors {
-		r.annotate("error", v.src.file, lineOf(i), e.Path, e.Message)
+		dst = annotation(dst, "error", v.src.file, lineOf(i), e.Path, e.Message)
 	}
 	for i, u := range res.Unresolved {
-		r.annotate("warning", v.src.file, lineOf(len(res.Errors)+i), u.Path, unresolvedMessage(u))
+		dst = annotation(dst, "warning", v.src.file, lineOf(len(res.Errors)+i), u.Path, unresolvedMessage(u))
 	}
-	return writerErr(r.w)
+	return dst
 }
 
-func (r *githubReporter) annotate(level, file string, line int, path, message string) {
-	r.w.WriteString("::" + level + " file=" + githubProperty(file))
+func annotation(dst []byte, level, file string, line int, path, message string) []byte {
+	dst = append(dst, "::"+level+" file="+githubProperty(file)...)
 	if line > 0 {
-		r.w.WriteString(",line=" + strconv.Itoa(line))
+		dst = strconv.AppendInt(append(dst, ",line="...), int64(line), 10)
 	}
-	r.w.WriteString("::")
+	dst = append(dst, "::"...)
 	if path != "" {
 		message = path + ": " + message
 	}
-	r.w.WriteString(githubData(message))
-	r.w.WriteByte('\n')
+	return append(append(dst, githubData(message)...), '\n')
 }
 
-func (r *githubReporter) end(t *tally) error {
-	_, err := fmt.Fprintln(r.w, "lexval: "+t.summary(r.noun))
-	return err
+func (githubFormat) summary(t *tally, noun string) string {
+	return "lexval: " + t.summary(noun) + "\n"
 }
 
 // Escaping of workflow commands, as GitHub's runner (and @actions/core)

@@ -87,24 +87,24 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 	}
 
 	out := bufio.NewWriterSize(s.stdout, 64<<10)
-	rep := newReporter(format.value, out, "value")
+	f := newFormatter(format.value)
 	prog := startProgress(s.stderr, "value")
 	var t tally
 	p := &pipeline{
 		workers: runtime.GOMAXPROCS(0),
 		limit:   int64(maxValue),
 		check:   check,
-		emit: func(v *verdict) error {
+		format:  f.format,
+		count: func(v *verdict) {
 			t.add(v.result)
 			prog.add(v.result.Valid)
-			return rep.value(v)
 		},
-		flush: out.Flush,
+		out: out,
 	}
 	err = p.run(ctx, paths, s.stdin)
 	prog.finish()
 	if err == nil {
-		err = rep.end(&t)
+		_, err = out.WriteString(f.summary(&t, "value"))
 	}
 	if ferr := out.Flush(); err == nil {
 		err = ferr
