@@ -130,8 +130,8 @@ func (d *jsonDecoder) object(depth int) (any, error) {
 		return nil, d.fail("nested deeper than " + strconv.Itoa(MaxDepth) + " levels")
 	}
 	d.i++ // {
+	// On error the decoder is dropped, so only success restores the stack.
 	base := len(d.members)
-	defer func() { d.members = d.members[:base] }()
 	d.skipSpace()
 	if d.i < len(d.s) && d.s[d.i] == '}' {
 		d.i++
@@ -176,6 +176,8 @@ func (d *jsonDecoder) object(depth int) (any, error) {
 			if len(m) != len(ms) {
 				return nil, d.duplicate(ms)
 			}
+			clear(ms) // drop references for the collector
+			d.members = d.members[:base]
 			return m, nil
 		default:
 			return nil, d.fail("expected ',' or '}' in object")
@@ -202,7 +204,6 @@ func (d *jsonDecoder) array(depth int) (any, error) {
 	}
 	d.i++ // [
 	base := len(d.items)
-	defer func() { d.items = d.items[:base] }()
 	d.skipSpace()
 	if d.i < len(d.s) && d.s[d.i] == ']' {
 		d.i++
@@ -227,6 +228,8 @@ func (d *jsonDecoder) array(depth int) (any, error) {
 			d.i++
 			out := make([]any, len(d.items)-base)
 			copy(out, d.items[base:])
+			clear(d.items[base:])
+			d.items = d.items[:base]
 			return out, nil
 		default:
 			return nil, d.fail("expected ',' or ']' in array")
@@ -241,6 +244,10 @@ func (d *jsonDecoder) str() (string, error) {
 	start := d.i
 	for d.i < len(d.s) {
 		c := d.s[d.i]
+		if c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\' {
+			d.i++
+			continue
+		}
 		switch {
 		case c == '"':
 			s := d.s[start:d.i]
