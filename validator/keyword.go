@@ -22,8 +22,8 @@ const (
 	ruleMaxLength    = "maxLength"    // idem
 	ruleMinGraphemes = "minGraphemes" // fact: the count
 	ruleMaxGraphemes = "maxGraphemes" // fact: the count
-	ruleNotBlob      = "notBlob"      // an object that is no blob; fact: ""
-	ruleLegacyBlob   = "legacyBlob"   // a legacy {cid, mimeType} blob; fact: ""
+	ruleNotBlob      = "notBlob"      // an object that is no blob; fact: "object"
+	ruleLegacyBlob   = "legacyBlob"   // a legacy {cid, mimeType} blob; fact: "legacy"
 	ruleAccept       = "accept"       // fact: the blob's MIME type
 	ruleMaxSize      = "maxSize"      // fact: the blob's size
 	ruleUnknownKind  = "unknownKind"  // an unknown that is a blob, $bytes or $link; fact: that kind
@@ -31,7 +31,7 @@ const (
 	ruleNotOneOf     = "notOneOf"     // closed union, unlisted $type; fact: the $type
 	ruleVariantKind  = "variantKind"  // unlisted $type names a non-object; fact: "$type\tdeftype"
 	ruleVariantError = "variantError" // unlisted $type could not be compiled; fact: the $type and error
-	ruleNoVariant    = "noVariant"    // message without $type matching no variant
+	ruleNoVariant    = "noVariant"    // message without $type matching no variant; fact: "none"
 	ruleUnresolved   = "unresolved"   // a reference the catalog lacks; fact: the ref
 )
 
@@ -70,6 +70,7 @@ func (x extension) Compile(ctx jsonschema.CompilerContext, m map[string]any) (js
 		}
 		return k, nil
 	case typeBlob:
+		// An empty accept list accepts everything, as in indigo.
 		k := &blobKW{maxSize: extInt(lm, "maxSize")}
 		if acc, ok := lm["accept"].([]any); ok {
 			for _, a := range acc {
@@ -136,27 +137,40 @@ func (k *stringKW) Validate(ctx jsonschema.ValidationContext, v any) error {
 	if !ok {
 		return nil
 	}
+	var errs []error
 	n := int64(len(s))
 	if k.minLength.set && n < k.minLength.v {
-		return ctx.Error(keyword+"/"+ruleMinLength, "%s", fact(len(s)))
+		errs = append(errs, ctx.Error(keyword+"/"+ruleMinLength, "%s", fact(len(s))))
 	}
 	if k.maxLength.set && n > k.maxLength.v {
-		return ctx.Error(keyword+"/"+ruleMaxLength, "%s", fact(len(s)))
+		errs = append(errs, ctx.Error(keyword+"/"+ruleMaxLength, "%s", fact(len(s))))
 	}
 	// A grapheme takes at least one byte: short strings need no counting.
 	needMin := k.minGraphemes.set && k.minGraphemes.v > 0
 	needMax := k.maxGraphemes.set && n > k.maxGraphemes.v
-	if !needMin && !needMax {
+	if needMin || needMax {
+		g := int64(graphemeCount(s))
+		if needMin && g < k.minGraphemes.v {
+			errs = append(errs, ctx.Error(keyword+"/"+ruleMinGraphemes, "%s", fact(int(g))))
+		}
+		if needMax && g > k.maxGraphemes.v {
+			errs = append(errs, ctx.Error(keyword+"/"+ruleMaxGraphemes, "%s", fact(int(g))))
+		}
+	}
+	return group(ctx, errs)
+}
+
+// group returns no error, the one error, or several under one parent (whose
+// empty message makes v5 fold it away).
+func group(ctx jsonschema.ValidationContext, errs []error) error {
+	switch len(errs) {
+	case 0:
 		return nil
+	case 1:
+		return errs[0]
 	}
-	g := int64(graphemeCount(s))
-	if needMin && g < k.minGraphemes.v {
-		return ctx.Error(keyword+"/"+ruleMinGraphemes, "%s", fact(int(g)))
-	}
-	if needMax && g > k.maxGraphemes.v {
-		return ctx.Error(keyword+"/"+ruleMaxGraphemes, "%s", fact(int(g)))
-	}
-	return nil
+	parent := ctx.Error(keyword, "")
+	return parent.Group(parent, errs...)
 }
 
 type bytesKW struct{ minLength, maxLength optInt }
@@ -213,14 +227,7 @@ func (k *blobKW) Validate(ctx jsonschema.ValidationContext, v any) error {
 	if size, ok := toInt64(m["size"]); ok && k.maxSize.set && size > k.maxSize.v {
 		errs = append(errs, ctx.Error(keyword+"/"+ruleMaxSize, "%d", size))
 	}
-	switch len(errs) {
-	case 0:
-		return nil
-	case 1:
-		return errs[0]
-	}
-	parent := ctx.Error(keyword, "")
-	return parent.Group(parent, errs...)
+	return group(ctx, errs)
 }
 
 // accepts matches a MIME type against accept patterns: exact, "type/*", "*/*".
