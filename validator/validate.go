@@ -50,18 +50,19 @@ func (s *Schema) report(v any, w *dataModelWalker) Result {
 			schemaErrs, unresolved = cv.errs, cv.unresolved
 		}
 	}
-	errs := w.errs
+	errs := schemaErrs
 	if len(errs) == 0 {
-		errs = schemaErrs
-	} else {
-		// A malformed value is reported once, by the data model; schema
-		// errors at the same place would only repeat it.
-		bad := make(map[string]bool, len(errs))
+		errs = w.errs
+	} else if len(w.errs) > 0 {
+		// One problem, one message: where the lexicon has something to say
+		// about a value ("must be a string, got 1.5"), the data model's
+		// general rule ("must be an integer") would only confuse.
+		said := make(map[string]bool, len(errs))
 		for _, e := range errs {
-			bad[e.Path] = true
+			said[e.Path] = true
 		}
-		for _, e := range schemaErrs {
-			if !bad[e.Path] {
+		for _, e := range w.errs {
+			if !said[e.Path] {
 				errs = append(errs, e)
 			}
 		}
@@ -131,6 +132,14 @@ func (cv *converter) add(path, msg, schemaPath string) {
 // keyword explains a failed standard keyword.
 func (cv *converter) keyword(ent *entry, kw, path string, value any) {
 	n := ent.n
+	if ent.kind == entryRecordType && (kw == "type" || kw == "const") {
+		msg := "$type must be " + ent.nsid + ", got " + describe(value)
+		if value == ent.nsid+"#main" {
+			msg = "$type must be " + ent.nsid + " (a main definition's $type has no #main suffix), got " + describe(value)
+		}
+		cv.add(path, msg, ent.loc)
+		return
+	}
 	switch kw {
 	case "type":
 		cv.add(path, "must be "+expected(n, ent.nullable)+", got "+got(value), ent.loc)
@@ -142,14 +151,6 @@ func (cv *converter) keyword(ent *entry, kw, path string, value any) {
 			}
 		}
 	case "const":
-		if ent.kind == entryRecordType {
-			msg := "$type must be " + ent.nsid + ", got " + describe(value)
-			if value == ent.nsid+"#main" {
-				msg = "$type must be " + ent.nsid + " (a main definition's $type has no #main suffix), got " + describe(value)
-			}
-			cv.add(path, msg, ent.loc)
-			return
-		}
 		cv.add(path, "must be "+describe(n.constVal)+", got "+describe(value), ent.loc)
 	case "enum":
 		cv.add(path, "must be one of: "+enumList(n, ent.nullable)+"; got "+describe(value), ent.loc)
