@@ -116,6 +116,9 @@ func TestUsage(t *testing.T) {
 		{name: "schema wants one reference", args: []string{"schema"}, code: 2, stderr: "want exactly one"},
 		{name: "lint wants files", args: []string{"lint"}, code: 2, stderr: "no FILE or DIR given"},
 		{name: "cid wants files", args: []string{"cid"}, code: 2, stderr: "no FILE given"},
+		{name: "serve with a missing lexicon directory", args: []string{"serve", "--addr", "127.0.0.1:0", "--lexicons", "testdata/nope"}, code: 2, stderr: "msg=\"cannot start\""},
+		{name: "validate with a missing lexicon directory", args: []string{"validate", "--lexicons", "testdata/nope", "-"}, code: 2, stderr: "lexval validate: loading lexicons: "},
+		{name: "validate with a broken lexicon directory", args: []string{"validate", "--lexicons", "testdata/lint/broken", "-"}, code: 2, stderr: "lexval validate: loading lexicons: "},
 		{name: "version takes no arguments", args: []string{"version", "x"}, code: 2, stderr: `unexpected argument "x"`},
 	})
 }
