@@ -72,7 +72,7 @@ func ExampleOptions_allowUnresolved() {
 	}
 	// Output:
 	// allowUnresolved: false valid: false
-	//   error /embed: cannot check: lexicon com.example.elsewhere (referenced as com.example.elsewhere#embed) is not in the catalog
+	//   error /embed: cannot check com.example.elsewhere#embed: lexicon com.example.elsewhere is not in the catalog, referenced at com.example.post#main/properties/embed
 	// allowUnresolved: true valid: true
 	//   unchecked /embed: com.example.elsewhere#embed (referenced at com.example.post#main/properties/embed)
 }

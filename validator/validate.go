@@ -212,21 +212,27 @@ func (cv *converter) rule(ent *entry, rule, fact, path string, value any) {
 			cv.unresolved = append(cv.unresolved, Unresolved{Ref: fact, Path: path, SchemaPath: loc})
 			return
 		}
-		cv.add(path, cv.unresolvedMessage(fact), loc)
+		cv.add(path, cv.unresolvedMessage(fact, loc), loc)
 	default:
 		cv.add(path, "does not match the schema (rule "+rule+")", loc)
 	}
 }
 
-func (cv *converter) unresolvedMessage(ref string) string {
+// unresolvedMessage names the missing reference, what is missing, and where
+// the lexicon refers to it.
+func (cv *converter) unresolvedMessage(ref, at string) string {
+	where := ""
+	if at != "" {
+		where = ", referenced at " + at
+	}
 	r, err := ParseDefRef(ref)
 	if err != nil {
-		return "cannot check: reference " + ref + " is invalid"
+		return "cannot check: reference " + ref + " is invalid" + where
 	}
 	if _, ok := cv.s.c.catalog.Document(r.NSID); !ok {
-		return "cannot check: lexicon " + string(r.NSID) + " (referenced as " + ref + ") is not in the catalog"
+		return "cannot check " + ref + ": lexicon " + string(r.NSID) + " is not in the catalog" + where
 	}
-	return "cannot check: lexicon " + string(r.NSID) + " has no definition " + r.Name + " (referenced as " + ref + ")"
+	return "cannot check " + ref + ": lexicon " + string(r.NSID) + " has no definition " + r.Name + where
 }
 
 var rules = map[string]bool{
