@@ -147,6 +147,26 @@ func (w *dataModelWalker) value(v any, depth int) {
 }
 
 func (w *dataModelWalker) object(m map[string]any, depth int) {
+	// One pass over the fields; the $-fields that make an object special
+	// are looked up only in objects that have one.
+	special := false
+	for k, e := range m {
+		if len(k) > 0 && k[0] == '$' {
+			special = true
+			if k == "$bytes" || k == "$link" || k == "$type" {
+				continue // checked below, with their object
+			}
+		}
+		if !utf8.ValidString(k) {
+			w.fail("", "field name is not valid UTF-8")
+		}
+		w.push(pathStep{key: k, index: -1})
+		w.value(e, depth+1)
+		w.pop()
+	}
+	if !special {
+		return
+	}
 	if _, ok := m["$bytes"]; ok {
 		w.bytesObject(m)
 		return
@@ -160,17 +180,11 @@ func (w *dataModelWalker) object(m map[string]any, depth int) {
 		switch {
 		case !isString || s == "":
 			w.fail("$type", "$type must be a non-empty string, got "+describe(t))
+		case !utf8.ValidString(s):
+			w.fail("$type", "string is not valid UTF-8")
 		case s == "blob":
 			w.blob(m)
 		}
-	}
-	for k, e := range m {
-		if !utf8.ValidString(k) {
-			w.fail("", "field name is not valid UTF-8")
-		}
-		w.push(pathStep{key: k, index: -1})
-		w.value(e, depth+1)
-		w.pop()
 	}
 }
 
