@@ -74,7 +74,7 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 		"max_body", int64(maxBody))
 
 	<-ctx.Done()
-	logger.Info("shutting down", "timeout", shutdownTimeout)
+	logger.Info("shutting down", "timeout", shutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
