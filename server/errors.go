@@ -28,17 +28,26 @@ func badRequest(format string, args ...any) *xrpcError {
 
 // codeError is the response for a service code.
 func codeError(code service.Code, message string) *xrpcError {
-	return &xrpcError{Status: codeStatus[code], Name: string(code), Message: message}
+	return &xrpcError{Status: StatusFor(code), Name: string(code), Message: message}
 }
 
-// codeStatus is the one place where service codes become HTTP statuses.
-var codeStatus = map[service.Code]int{
-	service.CodeInvalidRequest:  http.StatusBadRequest,
-	service.CodeNotFound:        http.StatusNotFound,
-	service.CodeCIDMismatch:     http.StatusConflict,
-	service.CodeUpstreamFailure: http.StatusBadGateway,
-	service.CodeUpstreamTimeout: http.StatusGatewayTimeout,
-	service.CodeInternal:        http.StatusInternalServerError,
+// StatusFor is the HTTP status of a service code: the one place where codes
+// become statuses, for the API and, through web.Config.Status, for the web
+// UI's pages. A code it does not know is a 500.
+func StatusFor(code service.Code) int {
+	switch code {
+	case service.CodeInvalidRequest:
+		return http.StatusBadRequest
+	case service.CodeNotFound:
+		return http.StatusNotFound
+	case service.CodeCIDMismatch:
+		return http.StatusConflict
+	case service.CodeUpstreamFailure:
+		return http.StatusBadGateway
+	case service.CodeUpstreamTimeout:
+		return http.StatusGatewayTimeout
+	}
+	return http.StatusInternalServerError
 }
 
 // statusName names the errors echo itself raises (routing, limits).

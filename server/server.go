@@ -86,7 +86,7 @@ func New(cfg Config) (*Server, error) {
 	e.HTTPErrorHandler = s.handleError
 	s.echo = e
 
-	ui, err := web.New(web.Config{Service: cfg.Service, MaxBody: cfg.MaxBody, Logger: cfg.Logger})
+	ui, err := web.New(web.Config{Service: cfg.Service, Status: StatusFor, MaxBody: cfg.MaxBody, Logger: cfg.Logger})
 	if err != nil {
 		return nil, fmt.Errorf("server: web UI: %w", err)
 	}

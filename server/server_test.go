@@ -195,3 +195,26 @@ func (w testLogWriter) Write(p []byte) (int, error) {
 	w.tb.Log(strings.TrimSuffix(string(p), "\n"))
 	return len(p), nil
 }
+
+func TestStatusFor(t *testing.T) {
+	tests := []struct {
+		name string
+		code service.Code
+		want int
+	}{
+		{name: "invalid request", code: service.CodeInvalidRequest, want: http.StatusBadRequest},
+		{name: "not found", code: service.CodeNotFound, want: http.StatusNotFound},
+		{name: "CID mismatch", code: service.CodeCIDMismatch, want: http.StatusConflict},
+		{name: "upstream failure", code: service.CodeUpstreamFailure, want: http.StatusBadGateway},
+		{name: "upstream timeout", code: service.CodeUpstreamTimeout, want: http.StatusGatewayTimeout},
+		{name: "internal", code: service.CodeInternal, want: http.StatusInternalServerError},
+		{name: "unknown", code: service.Code("Unheard"), want: http.StatusInternalServerError},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := StatusFor(tt.code); got != tt.want {
+				t.Errorf("StatusFor(%q): got %d, want %d", tt.code, got, tt.want)
+			}
+		})
+	}
+}

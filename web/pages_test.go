@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/lexval/lexval/resolver"
+	"github.com/lexval/lexval/server"
 	"github.com/lexval/lexval/service"
 	"github.com/lexval/lexval/web"
 )
@@ -38,13 +39,34 @@ func newService(t *testing.T) *service.Service {
 
 func newUI(t *testing.T, maxBody int64) *echo.Echo {
 	t.Helper()
-	ui, err := web.New(web.Config{Service: newService(t), MaxBody: maxBody})
+	ui, err := web.New(web.Config{Service: newService(t), Status: server.StatusFor, MaxBody: maxBody})
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
 	e := echo.New()
 	ui.Register(e)
 	return e
+}
+
+// TestNewRequires checks that New names the field a caller left out.
+func TestNewRequires(t *testing.T) {
+	svc := newService(t)
+	tests := []struct {
+		name string
+		cfg  web.Config
+		want string
+	}{
+		{name: "service", cfg: web.Config{Status: server.StatusFor}, want: "no service"},
+		{name: "status", cfg: web.Config{Service: svc}, want: "no Status"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := web.New(tt.cfg)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got error %v, want one saying %q", err, tt.want)
+			}
+		})
+	}
 }
 
 func form(kv ...string) string {
@@ -231,7 +253,7 @@ func golden(t *testing.T, name string, got []byte) {
 // TestHandleError checks the pages for errors raised before a UI handler
 // runs, when the server's error handler hands them to the UI.
 func TestHandleError(t *testing.T) {
-	ui, err := web.New(web.Config{Service: newService(t)})
+	ui, err := web.New(web.Config{Service: newService(t), Status: server.StatusFor})
 	if err != nil {
 		t.Fatal(err)
 	}

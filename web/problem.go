@@ -26,23 +26,24 @@ type problem struct {
 	Field string
 }
 
-// problemFor classifies an error from package service. The web pages map
-// service codes to statuses here, as the server does for its API.
-func problemFor(err error) problem {
-	p := problem{Message: err.Error()}
-	switch service.ErrorCode(err) {
+// problemFor classifies an error from package service: the status is the
+// server's (Config.Status), the words are the page's.
+func (u *UI) problemFor(err error) problem {
+	code := service.ErrorCode(err)
+	p := problem{Status: u.cfg.Status(code), Message: err.Error()}
+	switch code {
 	case service.CodeInvalidRequest:
-		p.Status, p.Title = http.StatusBadRequest, "Invalid request"
+		p.Title = "Invalid request"
 	case service.CodeNotFound:
-		p.Status, p.Title = http.StatusNotFound, "Lexicon not found"
+		p.Title = "Lexicon not found"
 	case service.CodeCIDMismatch:
-		p.Status, p.Title = http.StatusConflict, "The schema record does not match its CID"
+		p.Title = "The schema record does not match its CID"
 	case service.CodeUpstreamFailure:
-		p.Status, p.Title = http.StatusBadGateway, "The lexicon could not be fetched"
+		p.Title = "The lexicon could not be fetched"
 	case service.CodeUpstreamTimeout:
-		p.Status, p.Title = http.StatusGatewayTimeout, "Fetching the lexicon timed out"
+		p.Title = "Fetching the lexicon timed out"
 	default:
-		p.Status, p.Title = http.StatusInternalServerError, "Something went wrong in lexval"
+		p.Title = "Something went wrong in lexval"
 		p.Message = "The error has been logged. Please try again, or report it if it persists."
 	}
 	return p

@@ -23,6 +23,10 @@ const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 // Config configures the UI.
 type Config struct {
 	Service *service.Service
+	// Status is the HTTP status of a service code (required). The server
+	// passes its own mapping (server.StatusFor), so that a page and the API
+	// answer the same failure with the same status; the UI only words it.
+	Status func(service.Code) int
 	// MaxBody bounds form submissions in bytes (default 2 MiB).
 	MaxBody int64
 	Logger  *slog.Logger
@@ -41,6 +45,9 @@ type UI struct {
 func New(cfg Config) (*UI, error) {
 	if cfg.Service == nil {
 		return nil, errors.New("web: config has no service")
+	}
+	if cfg.Status == nil {
+		return nil, errors.New("web: config has no Status (the server's mapping of service codes to HTTP statuses)")
 	}
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = DefaultMaxBody
