@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"strings"
 
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/validator"
@@ -55,7 +53,7 @@ func runCID(ctx context.Context, s *streams, cmd *command, args []string) int {
 	}
 	h := &hasher{s: s, asLexicon: *asLexicon, limit: int64(maxValue)}
 	for _, path := range files {
-		if err := h.file(path); err != nil {
+		if err := readValues(path, s.stdin, h.limit, h.value); err != nil {
 			return s.fail(cmd, err)
 		}
 	}
@@ -72,62 +70,23 @@ type hasher struct {
 	failed    bool
 }
 
-func (h *hasher) file(path string) error {
-	name := path
-	if path == "-" {
-		name = stdinName
-	}
-	if path != "-" && !isJSONL(path) {
-		data, size, err := readValueFile(path, h.s.stdin, h.limit)
-		if err != nil {
-			return err
-		}
-		return h.value(source{file: name}, data, size)
-	}
-	r := h.s.stdin
-	if path != "-" {
-		f, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		r = f
-	}
-	lr := newLineReader(r, h.limit)
-	for line := 1; ; line++ {
-		data, size, err := lr.appendLine(nil)
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("%s:%d: %w", name, line, err)
-		}
-		if size <= h.limit && len(strings.TrimSpace(string(data))) == 0 {
-			continue
-		}
-		if err := h.value(source{file: name, line: line}, data, size); err != nil {
-			return err
-		}
-	}
-}
-
 // value prints one CID; a value that has none is reported on stderr.
-func (h *hasher) value(src source, data []byte, size int64) error {
-	c, err := h.cid(src, data, size)
+func (h *hasher) value(v verdict) error {
+	c, err := h.cid(v)
 	if err != nil {
 		h.failed = true
-		_, err = fmt.Fprintf(h.s.stderr, "lexval cid: %s: %v\n", src, err)
+		_, err = fmt.Fprintf(h.s.stderr, "lexval cid: %s: %v\n", v.src, err)
 		return err
 	}
-	_, err = fmt.Fprintf(h.s.stdout, "%s  %s\n", c, src)
+	_, err = fmt.Fprintf(h.s.stdout, "%s  %s\n", c, v.src)
 	return err
 }
 
-func (h *hasher) cid(src source, data []byte, size int64) (string, error) {
-	if size > h.limit {
-		return "", fmt.Errorf("record is %d bytes, over the limit of %d bytes (--max-value)", size, h.limit)
+func (h *hasher) cid(in verdict) (string, error) {
+	if in.size > h.limit {
+		return "", fmt.Errorf("record is %d bytes, over the limit of %d bytes (--max-value)", in.size, h.limit)
 	}
-	v, err := validator.DecodeJSON(data)
+	v, err := validator.DecodeJSON(in.data)
 	if err != nil {
 		return "", err
 	}
@@ -136,8 +95,8 @@ func (h *hasher) cid(src source, data []byte, size int64) (string, error) {
 			switch {
 			case h.asLexicon:
 				obj["$type"] = schemaType
-			case src.line == 0 && isLexiconDocument(obj):
-				fmt.Fprintf(h.s.stderr, "lexval cid: note: %s is a lexicon document without $type, hashed as is; its CID once published is what --as-lexicon prints\n", src)
+			case in.src.line == 0 && isLexiconDocument(obj):
+				fmt.Fprintf(h.s.stderr, "lexval cid: note: %s is a lexicon document without $type, hashed as is; its CID once published is what --as-lexicon prints\n", in.src)
 			}
 		}
 	}

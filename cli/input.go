@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -91,6 +92,49 @@ func collectInputs(args []string, match func(name string) bool) ([]string, error
 		}
 	}
 	return paths, nil
+}
+
+// readValues hands each value of path ("-" is standard input) to emit: the
+// whole file, or one value per line for .jsonl/.ndjson files and standard
+// input, blank lines skipped. A value over limit comes with its size and no
+// data. An error from emit stops the reading and is returned as is.
+func readValues(path string, stdin io.Reader, limit int64, emit func(verdict) error) error {
+	name := path
+	if path == "-" {
+		name = stdinName
+	}
+	if path != "-" && !isJSONL(path) {
+		data, size, err := readValueFile(path, stdin, limit)
+		if err != nil {
+			return err
+		}
+		return emit(verdict{src: source{file: name}, data: data, size: size})
+	}
+	r := stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		r = f
+	}
+	lr := newLineReader(r, limit)
+	for line := 1; ; line++ {
+		data, size, err := lr.appendLine(nil)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s:%d: %w", name, line, err)
+		}
+		if size <= limit && len(bytes.TrimSpace(data)) == 0 {
+			continue
+		}
+		if err := emit(verdict{src: source{file: name, line: line}, data: data, size: size}); err != nil {
+			return err
+		}
+	}
 }
 
 // readValueFile reads a whole file (or standard input for "-"), up to limit

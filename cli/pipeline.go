@@ -2,11 +2,9 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 
 	"github.com/lexval/lexval/validator"
@@ -166,17 +164,25 @@ func (p *pipeline) checkValue(ctx context.Context, v *verdict) error {
 // run is cancelled.
 func (p *pipeline) read(ctx context.Context, paths []string, stdin io.Reader, send func(*batch) bool) error {
 	b := newBatch()
-	add := func(v verdict) bool {
+	add := func(v verdict) error {
 		b.values = append(b.values, v)
 		b.bytes += len(v.data)
 		if len(b.values) < batchValues && b.bytes < batchBytes {
-			return true
+			return nil
 		}
 		full := b
 		b = newBatch()
-		return send(full)
+		if !send(full) {
+			return context.Cause(ctx)
+		}
+		return nil
 	}
-	err := p.readAll(ctx, paths, stdin, add)
+	var err error
+	for _, path := range paths {
+		if err = readValues(path, stdin, p.limit, add); err != nil {
+			break
+		}
+	}
 	if len(b.values) > 0 && ctx.Err() == nil {
 		send(b) // values read before an I/O error are still reported
 	}
@@ -184,55 +190,4 @@ func (p *pipeline) read(ctx context.Context, paths []string, stdin io.Reader, se
 		err = context.Cause(ctx)
 	}
 	return err
-}
-
-func (p *pipeline) readAll(ctx context.Context, paths []string, stdin io.Reader, add func(verdict) bool) error {
-	for _, path := range paths {
-		name := path
-		if path == "-" {
-			name = stdinName
-		}
-		if path != "-" && !isJSONL(path) {
-			data, size, err := readValueFile(path, stdin, p.limit)
-			if err != nil {
-				return err
-			}
-			if !add(verdict{src: source{file: name}, data: data, size: size}) {
-				return nil
-			}
-			continue
-		}
-		if err := p.readLines(ctx, path, name, stdin, add); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (p *pipeline) readLines(ctx context.Context, path, name string, stdin io.Reader, add func(verdict) bool) error {
-	r := stdin
-	if path != "-" {
-		f, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		r = f
-	}
-	lr := newLineReader(r, p.limit)
-	for line := 1; ; line++ {
-		data, size, err := lr.appendLine(nil)
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("%s:%d: %w", name, line, err)
-		}
-		if size <= p.limit && len(bytes.TrimSpace(data)) == 0 {
-			continue
-		}
-		if !add(verdict{src: source{file: name, line: line}, data: data, size: size}) {
-			return nil
-		}
-	}
 }
