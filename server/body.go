@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/lexval/lexval/service"
 	"github.com/lexval/lexval/validator"
 )
 
@@ -54,7 +54,7 @@ func (s *Server) readObject(c echo.Context) (map[string]any, error) {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, badRequest("the request body must be a JSON object, got %s", jsonKind(v))
+		return nil, badRequest("the request body must be a JSON object, got %s", service.JSONKind(v))
 	}
 	return m, nil
 }
@@ -142,7 +142,7 @@ func stringField(m map[string]any, where, name string) (s string, ok bool, err e
 	}
 	s, isString := v.(string)
 	if !isString {
-		return "", false, badRequest("%s: field %q must be a string, got %s", where, name, jsonKind(v))
+		return "", false, badRequest("%s: field %q must be a string, got %s", where, name, service.JSONKind(v))
 	}
 	return s, true, nil
 }
@@ -155,26 +155,7 @@ func boolField(m map[string]any, where, name string) (bool, error) {
 	}
 	b, isBool := v.(bool)
 	if !isBool {
-		return false, badRequest("%s: field %q must be true or false, got %s", where, name, jsonKind(v))
+		return false, badRequest("%s: field %q must be true or false, got %s", where, name, service.JSONKind(v))
 	}
 	return b, nil
-}
-
-// jsonKind names the JSON type of a decoded value.
-func jsonKind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case map[string]any:
-		return "an object"
-	case []any:
-		return "an array"
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
-	case json.Number, float64:
-		return "a number"
-	}
-	return fmt.Sprintf("%T", v)
 }

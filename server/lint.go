@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/lexval/lexval/service"
 	"github.com/lexval/lexval/validator"
 )
 
@@ -74,7 +75,7 @@ func lintDocuments(body map[string]any) (docs []any, batch bool, err error) {
 	}
 	docs, ok = raw.([]any)
 	if !ok {
-		return nil, false, badRequest("lint request: field \"documents\" must be an array of lexicon documents, got %s", jsonKind(raw))
+		return nil, false, badRequest("lint request: field \"documents\" must be an array of lexicon documents, got %s", service.JSONKind(raw))
 	}
 	if len(docs) == 0 {
 		return nil, false, badRequest("lint request: \"documents\" is empty")

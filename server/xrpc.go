@@ -133,7 +133,7 @@ func (s *Server) handleXRPCValidate(c echo.Context) error {
 			return badRequest("%s: missing \"schema\" (a lexicon document, AT-URI or NSID)", where)
 		}
 	}
-	return badRequest("%s: field \"schema\" must be a lexicon document (object) or an AT-URI or NSID (string), got %s", where, jsonKind(body["schema"]))
+	return badRequest("%s: field \"schema\" must be a lexicon document (object) or an AT-URI or NSID (string), got %s", where, service.JSONKind(body["schema"]))
 }
 
 // lintPublished lints the document of a resolved schema record.

@@ -51,7 +51,7 @@ func (s *Service) Lint(ctx context.Context, docs ...any) ([][]validator.Error, e
 func (s *Service) PrepareDocument(ctx context.Context, doc any, def string, target validator.Target, opts validator.Options) (*Checker, []validator.Error, error) {
 	m, ok := doc.(map[string]any)
 	if !ok {
-		return nil, nil, fmt.Errorf("%w: a lexicon document is a JSON object, got %s", ErrInvalidRequest, jsonKind(doc))
+		return nil, nil, fmt.Errorf("%w: a lexicon document is a JSON object, got %s", ErrInvalidRequest, JSONKind(doc))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
@@ -107,23 +107,4 @@ func (s *Service) catalogWith(docs []*validator.Document) *validator.Catalog {
 	all = append(all, s.localDocs...)
 	all = append(all, docs...)
 	return validator.NewCatalog(all...)
-}
-
-// jsonKind names the JSON type of a value decoded by validator.DecodeJSON.
-func jsonKind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case map[string]any:
-		return "an object"
-	case []any:
-		return "an array"
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
-	case json.Number:
-		return "a number"
-	}
-	return fmt.Sprintf("%T", v)
 }
