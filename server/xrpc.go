@@ -86,6 +86,12 @@ func (s *Server) handleXRPCValidate(c echo.Context) error {
 	record, hasRecord := body["record"]
 	ctx := c.Request().Context()
 
+	var (
+		checker *service.Checker
+		// lint holds the errors of a schema given as a document: a record
+		// is not valid against a schema that is not.
+		lint []validator.Error
+	)
 	switch schema := body["schema"].(type) {
 	case string:
 		ref, err := s.refs.parse(schema)
@@ -95,51 +101,34 @@ func (s *Server) handleXRPCValidate(c echo.Context) error {
 		if !hasRecord {
 			return s.lintPublished(c, ref)
 		}
-		checker, err := s.cfg.Service.Prepare(ctx, service.Request{Schema: ref, Target: target, Options: opts})
-		if err != nil {
+		if checker, err = s.cfg.Service.Prepare(ctx, service.Request{Schema: ref, Target: target, Options: opts}); err != nil {
 			return err
 		}
-		r := newResultJSON(checker.Validate(record))
-		s.metrics.observeResult(r)
-		info := checker.Info
-		return c.JSON(http.StatusOK, xrpcValidateResponse{
-			Valid: r.Valid, Errors: r.Errors, Unresolved: r.Unresolved, Schema: &info, Target: checker.Target,
-		})
-
 	case map[string]any:
 		if !hasRecord {
-			results, err := s.cfg.Service.Lint(ctx, schema)
-			if err != nil {
-				return err
-			}
-			return c.JSON(http.StatusOK, xrpcValidateResponse{
-				Valid: len(results[0]) == 0, Errors: results[0], Unresolved: []validator.Unresolved{},
-			})
+			return s.answerLint(c, schema, nil)
 		}
-		checker, lint, err := s.cfg.Service.PrepareDocument(ctx, schema, "", target, opts)
-		if err != nil {
+		if checker, lint, err = s.cfg.Service.PrepareDocument(ctx, schema, "", target, opts); err != nil {
 			return err
 		}
-		r := newResultJSON(checker.Validate(record))
-		s.metrics.observeResult(r)
-		info := checker.Info
-		return c.JSON(http.StatusOK, xrpcValidateResponse{
-			Valid: r.Valid && len(lint) == 0, Errors: r.Errors, Unresolved: r.Unresolved,
-			SchemaErrors: lint, Schema: &info, Target: checker.Target,
-		})
-
-	case nil:
+	default:
 		if _, present := body["schema"]; !present {
 			return badRequest("%s: missing \"schema\" (a lexicon document, AT-URI or NSID)", where)
 		}
+		return badRequest("%s: field \"schema\" must be a lexicon document (object) or an AT-URI or NSID (string), got %s", where, service.JSONKind(body["schema"]))
 	}
-	return badRequest("%s: field \"schema\" must be a lexicon document (object) or an AT-URI or NSID (string), got %s", where, service.JSONKind(body["schema"]))
+	r := newResultJSON(checker.Validate(record))
+	s.metrics.observeResult(r)
+	info := checker.Info
+	return c.JSON(http.StatusOK, xrpcValidateResponse{
+		Valid: r.Valid && len(lint) == 0, Errors: r.Errors, Unresolved: r.Unresolved,
+		SchemaErrors: lint, Schema: &info, Target: checker.Target,
+	})
 }
 
 // lintPublished lints the document of a resolved schema record.
 func (s *Server) lintPublished(c echo.Context, ref service.SchemaRef) error {
-	ctx := c.Request().Context()
-	rec, err := s.cfg.Service.Lookup(ctx, ref, cid.Undef)
+	rec, err := s.cfg.Service.Lookup(c.Request().Context(), ref, cid.Undef)
 	if err != nil {
 		return err
 	}
@@ -147,12 +136,18 @@ func (s *Server) lintPublished(c echo.Context, ref service.SchemaRef) error {
 	if err != nil {
 		return fmt.Errorf("schema %s: stored record: %w", ref, err)
 	}
-	results, err := s.cfg.Service.Lint(ctx, doc)
+	info := service.SchemaInfo{URI: string(rec.URI), CID: rec.CID.String(), NSID: string(rec.NSID()), Def: ref.Def.Name}
+	return s.answerLint(c, doc, &info)
+}
+
+// answerLint answers a request without a record with the schema's lint
+// errors.
+func (s *Server) answerLint(c echo.Context, doc any, info *service.SchemaInfo) error {
+	results, err := s.cfg.Service.Lint(c.Request().Context(), doc)
 	if err != nil {
 		return err
 	}
-	info := service.SchemaInfo{URI: string(rec.URI), CID: rec.CID.String(), NSID: string(rec.NSID()), Def: ref.Def.Name}
 	return c.JSON(http.StatusOK, xrpcValidateResponse{
-		Valid: len(results[0]) == 0, Errors: results[0], Unresolved: []validator.Unresolved{}, Schema: &info,
+		Valid: len(results[0]) == 0, Errors: results[0], Unresolved: []validator.Unresolved{}, Schema: info,
 	})
 }
