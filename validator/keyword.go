@@ -258,14 +258,14 @@ func acceptsMIME(pattern, mt string) bool {
 }
 
 // isLegacyBlob reports the deprecated blob form: exactly {"cid", "mimeType"}
-// with string values.
+// with string values, the cid a blessed CID as in any link (link.go).
 func isLegacyBlob(m map[string]any) bool {
 	if len(m) != 2 {
 		return false
 	}
 	c, ok1 := m["cid"].(string)
 	mt, ok2 := m["mimeType"].(string)
-	return ok1 && ok2 && mt != "" && validCID(c)
+	return ok1 && ok2 && mt != "" && blessedCID(c)
 }
 
 type unknownKW struct{}
