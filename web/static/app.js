@@ -359,12 +359,36 @@
     }
   }
 
+  function showProblem(region, title, message, fault) {
+    showIn(region, problemView(title, fault || null, message), title);
+  }
+
+  // showFailure shows an answer that is not a verdict: the server's message,
+  // or its status line, under a title for the status.
+  function showFailure(region, resp, message, fallbackTitle) {
+    const title = statusTitles[resp.status] || (resp.status >= 500 ? 'Something went wrong in lexval' : fallbackTitle);
+    showProblem(region, title, message || 'The server answered ' + resp.status + ' ' + resp.statusText + '.');
+  }
+
   function setBusy(form, busy) {
     const button = form.querySelector('button[type="submit"]');
     const note = form.querySelector('[data-busy]');
     if (button) button.disabled = busy;
     if (note) note.hidden = !busy;
     form.setAttribute('aria-busy', busy ? 'true' : 'false');
+  }
+
+  // submitting runs send with the form marked busy; a request that never
+  // reaches the server is shown as such.
+  async function submitting(form, region, send) {
+    setBusy(form, true);
+    try {
+      await send();
+    } catch (err) {
+      showProblem(region, 'Could not reach lexval', 'The request failed: ' + err.message + '. Check your connection and try again.');
+    } finally {
+      setBusy(form, false);
+    }
   }
 
   // ---- the Validate Record form: POST /api/v1/validate --------------------
@@ -386,7 +410,7 @@
       event.preventDefault();
       const text = textarea.value;
       if (text.trim() === '') {
-        showIn(region, problemView('Nothing to validate', null, 'Paste a JSON value into the box above, then press Validate.'), 'Nothing to validate');
+        showProblem(region, 'Nothing to validate', 'Paste a JSON value into the box above, then press Validate.');
         markJSONFault(textarea, { offset: -1 });
         return;
       }
@@ -408,8 +432,7 @@
       if (target) body += ',"target":' + JSON.stringify(target);
       body += ',"options":{"allowUnresolved":' + allow + '},"value":' + text + '}';
 
-      setBusy(form, true);
-      try {
+      await submitting(form, region, async () => {
         const resp = await fetch(form.dataset.api, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
@@ -425,15 +448,9 @@
           const view = resultView(data, form.dataset.against);
           showIn(region, view.node, view.summary);
         } else {
-          const title = statusTitles[resp.status] || (resp.status >= 500 ? 'Something went wrong in lexval' : 'Could not validate');
-          const message = (data && data.message) || 'The server answered ' + resp.status + ' ' + resp.statusText + '.';
-          showIn(region, problemView(title, null, message), title);
+          showFailure(region, resp, data && data.message, 'Could not validate');
         }
-      } catch (err) {
-        showIn(region, problemView('Could not reach lexval', null, 'The request failed: ' + err.message + '. Check your connection and try again.'), 'Could not reach lexval');
-      } finally {
-        setBusy(form, false);
-      }
+      });
     });
   }
 
@@ -454,19 +471,18 @@
         clearFault(a.el);
         if (a.el.value.trim() === '') {
           if (a.optional) continue;
-          showIn(region, problemView('Nothing to check', null, 'Paste a lexicon document into the first box.'), 'Nothing to check');
+          showProblem(region, 'Nothing to check', 'Paste a lexicon document into the first box.');
           markJSONFault(a.el, { offset: -1 });
           return;
         }
         const fault = checkJSON(a.el.value);
         if (fault) {
-          showIn(region, problemView(a.title, fault, fault.message), a.title);
+          showProblem(region, a.title, fault.message, fault);
           markJSONFault(a.el, fault);
           return;
         }
       }
-      setBusy(form, true);
-      try {
+      await submitting(form, region, async () => {
         const resp = await fetch(form.getAttribute('action').split('#')[0], {
           method: 'POST',
           headers: { 'X-Lexval-Fragment': '1', Accept: 'text/html' },
@@ -479,20 +495,15 @@
           const title = tpl.content.querySelector('.verdict-title');
           showIn(region, tpl.content, title ? title.textContent.trim() : 'Checked');
         } else {
-          let message = 'The server answered ' + resp.status + ' ' + resp.statusText + '.';
+          let message = null;
           try {
-            message = (await resp.json()).message || message;
+            message = (await resp.json()).message;
           } catch (e) {
-            // keep the status line
+            // the status line will do
           }
-          const title = statusTitles[resp.status] || 'Could not check';
-          showIn(region, problemView(title, null, message), title);
+          showFailure(region, resp, message, 'Could not check');
         }
-      } catch (err) {
-        showIn(region, problemView('Could not reach lexval', null, 'The request failed: ' + err.message + '. Check your connection and try again.'), 'Could not reach lexval');
-      } finally {
-        setBusy(form, false);
-      }
+      });
     });
   }
 
