@@ -243,6 +243,12 @@ func (k *blobKW) accepts(mt string) bool {
 	return false
 }
 
+// acceptsMIME matches a blob's MIME type against one accept pattern. Both are
+// compared as media types: type and subtype without regard to case, and
+// parameters left out ("The type, subtype, and parameter names are not case
+// sensitive", RFC 2045 §5.1), so "image/png; charset=x" and "Image/PNG" are
+// an image/png to "image/png" as they are to "image/*". "*/*" accepts any
+// MIME type, even one that does not parse.
 func acceptsMIME(pattern, mt string) bool {
 	if mt == "" {
 		return false
@@ -250,11 +256,26 @@ func acceptsMIME(pattern, mt string) bool {
 	if pattern == "*/*" {
 		return true
 	}
-	if prefix, ok := strings.CutSuffix(pattern, "/*"); ok {
-		typ, _, found := strings.Cut(mt, "/")
-		return found && typ == prefix
+	typ, sub, ok := mediaType(mt)
+	if !ok {
+		return false
 	}
-	return pattern == mt
+	ptyp, psub, ok := mediaType(pattern)
+	if !ok || !strings.EqualFold(ptyp, typ) {
+		return false
+	}
+	return psub == "*" || strings.EqualFold(psub, sub)
+}
+
+// mediaType splits "type/subtype; parameters" into type and subtype; ok is
+// false unless both are present.
+func mediaType(s string) (typ, sub string, ok bool) {
+	s, _, _ = strings.Cut(s, ";")
+	typ, sub, ok = strings.Cut(strings.TrimSpace(s), "/")
+	if !ok || typ == "" || sub == "" || strings.Contains(sub, "/") {
+		return "", "", false
+	}
+	return typ, sub, true
 }
 
 // isLegacyBlob reports the deprecated blob form: exactly {"cid", "mimeType"}
