@@ -81,10 +81,14 @@ func (u *UI) Register(e *echo.Echo) {
 	e.GET("/validate", u.draft, h)
 	e.POST("/validate", u.draft, h)
 	e.GET("/static/:name", u.static)
-	for _, prefix := range []string{"/lexicon/*", "/validate/*", "/static/*"} {
-		e.RouteNotFound(prefix, u.notFound, h)
+	for _, prefix := range pathPrefixes {
+		e.RouteNotFound(prefix+"*", u.notFound, h)
 	}
 }
+
+// pathPrefixes are the paths under which everything is the UI's: unknown
+// ones get the UI's 404 page, and its errors are rendered as pages.
+var pathPrefixes = []string{"/lexicon/", "/validate/", "/static/"}
 
 // HandleError renders err as a page when the request is for one of the UI's
 // paths, and reports whether it did. A server's HTTPErrorHandler calls it
@@ -114,7 +118,7 @@ func ownsPath(p string) bool {
 	if p == "/" || p == "/lexicon" || p == "/validate" {
 		return true
 	}
-	for _, prefix := range []string{"/lexicon/", "/validate/", "/static/"} {
+	for _, prefix := range pathPrefixes {
 		if strings.HasPrefix(p, prefix) {
 			return true
 		}
