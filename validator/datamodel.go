@@ -250,10 +250,18 @@ func (w *dataModelWalker) blob(m map[string]any) {
 	} else if s, isString := mt.(string); !isString || s == "" {
 		w.fail("mimeType", "blob mimeType must be a non-empty string, got "+describe(mt))
 	}
+	// The data model says size is "positive, non-zero", the blob spec that
+	// "The empty blob (zero bytes) is generally valid, though it may be
+	// disallowed by individual Lexicons/applications"; indigo accepts 0 too.
+	// A size of 0 is valid, a negative one is not.
 	size, ok := m["size"]
-	if !ok {
+	switch n, isInt := toInt64(size); {
+	case !ok:
 		w.fail("size", "blob field missing: size")
-	} else if n, isInt := toInt64(size); !isInt || n < 0 {
+	case !isInt && isNumber(size):
+		// A fraction or an integer beyond 64 bits: the walk of the number
+		// itself says so, once.
+	case !isInt || n < 0:
 		w.fail("size", "blob size must be a non-negative integer, got "+describe(size))
 	}
 	if len(m) > 4 {
@@ -267,6 +275,15 @@ func (w *dataModelWalker) blob(m map[string]any) {
 			}
 		}
 	}
+}
+
+// isNumber reports a decoded JSON number (or a Go float), whatever its value.
+func isNumber(v any) bool {
+	switch v.(type) {
+	case json.Number, float64:
+		return true
+	}
+	return false
 }
 
 // hugeExponent reports number text with an exponent beyond what a data-model
