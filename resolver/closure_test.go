@@ -25,6 +25,20 @@ func publishChain(n *testNet) {
 	n.publish(testDID, d, lexiconValue(d, a))
 }
 
+// closureOf resolves nsid and returns its closure.
+func closureOf(t *testing.T, r *Resolver, nsid syntax.NSID) ([]*Record, map[syntax.NSID]error) {
+	t.Helper()
+	root, err := r.Resolve(t.Context(), Query{NSID: nsid})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, missing, err := r.Closure(t.Context(), root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs, missing
+}
+
 func TestClosure(t *testing.T) {
 	tests := []struct {
 		name        string
@@ -72,14 +86,7 @@ func TestClosure(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			root, err := r.Resolve(t.Context(), Query{NSID: "com.example.a.one"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			recs, missing, err := r.Closure(t.Context(), root)
-			if err != nil {
-				t.Fatal(err)
-			}
+			recs, missing := closureOf(t, r, "com.example.a.one")
 			var got []syntax.NSID
 			for _, rec := range recs {
 				got = append(got, rec.NSID())
@@ -111,14 +118,7 @@ func TestClosureOffline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root, err := r.Resolve(t.Context(), Query{NSID: "com.example.a.one"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, missing, err := r.Closure(t.Context(), root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs, missing := closureOf(t, r, "com.example.a.one")
 	if len(recs) != 2 || recs[1].NSID() != "com.example.b.two" {
 		t.Errorf("got %d records, want a.one and b.two", len(recs))
 	}

@@ -110,6 +110,17 @@ func newTestNet(t *testing.T) *testNet {
 	return n
 }
 
+// holdRecords makes the PDS answer record requests only once release is
+// closed, so that callers can be lined up behind one fetch.
+func (n *testNet) holdRecords() (release chan struct{}) {
+	release = make(chan struct{})
+	n.pdsHandler = func(w http.ResponseWriter, r *http.Request) {
+		<-release
+		n.serveRecord(w, r)
+	}
+	return release
+}
+
 func (n *testNet) serveRecord(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if r.URL.Path != "/xrpc/com.atproto.repo.getRecord" || q.Get("collection") != schemaCol {

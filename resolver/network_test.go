@@ -663,11 +663,7 @@ func TestCache(t *testing.T) {
 func TestConcurrentLookupsShareOneFetch(t *testing.T) {
 	n := newTestNet(t)
 	want := n.publish(testDID, testNSID, lexiconValue(testNSID))
-	release := make(chan struct{})
-	n.pdsHandler = func(w http.ResponseWriter, r *http.Request) {
-		<-release
-		n.serveRecord(w, r)
-	}
+	release := n.holdRecords()
 	r := n.resolver(n.config(), seams{})
 
 	const callers = 8
@@ -703,11 +699,7 @@ func TestConcurrentLookupsShareOneFetch(t *testing.T) {
 func TestLeavingCallerDoesNotFailOthers(t *testing.T) {
 	n := newTestNet(t)
 	want := n.publish(testDID, testNSID, lexiconValue(testNSID))
-	release := make(chan struct{})
-	n.pdsHandler = func(w http.ResponseWriter, r *http.Request) {
-		<-release
-		n.serveRecord(w, r)
-	}
+	release := n.holdRecords()
 	r := n.resolver(n.config(), seams{})
 	q := Query{URI: schemaURI(testDID, testNSID)}
 
