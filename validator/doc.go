@@ -35,8 +35,9 @@
 // node it belongs to. Errors are sorted by path, then message.
 //
 // Open unions check an unlisted $type against the catalog when it knows it
-// (compiled on first use) and accept types it does not know; closed unions
-// refuse unlisted types. A reference the catalog cannot supply is judged per
+// (compiled on first use) and accept types it does not know, provided the
+// $type names a definition (an NSID, optionally with #name): only such a type
+// can be listed by a later revision. Closed unions refuse unlisted types. A reference the catalog cannot supply is judged per
 // value: it matters only when the value reaches it, and is then an error, or,
 // with Options.AllowUnresolved, an entry in Result.Unresolved.
 //

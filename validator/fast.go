@@ -433,7 +433,7 @@ func (u *fastUnion) valid(v any) bool {
 			return u.variants[i] != nil && u.variants[i].valid(v)
 		}
 	}
-	if u.k.closed {
+	if u.k.closed || !validTypeRef(t) {
 		return false
 	}
 	unit, kind, err := u.k.c.variantUnit(t)

@@ -29,6 +29,7 @@ const (
 	ruleUnknownKind  = "unknownKind"  // an unknown that is a blob, $bytes or $link; fact: that kind
 	ruleMainSuffix   = "mainSuffix"   // $type ends in #main; fact: the $type
 	ruleNotOneOf     = "notOneOf"     // closed union, unlisted $type; fact: the $type
+	ruleNotTypeRef   = "notTypeRef"   // unlisted $type of an open union is no NSID[#name]; fact: the $type
 	ruleVariantKind  = "variantKind"  // unlisted $type names a non-object; fact: "$type\tdeftype"
 	ruleVariantError = "variantError" // unlisted $type could not be compiled; fact: the $type and error
 	ruleNoVariant    = "noVariant"    // message without $type matching no variant; fact: "none"
@@ -360,6 +361,9 @@ func (k *unionKW) Validate(ctx jsonschema.ValidationContext, v any) error {
 	if k.closed {
 		return ctx.Error(keyword+"/"+ruleNotOneOf, "%s", t)
 	}
+	if !validTypeRef(t) {
+		return ctx.Error(keyword+"/"+ruleNotTypeRef, "%s", t)
+	}
 	// Open union: a type the catalog knows is checked; others pass.
 	sch, kind, err := k.c.variant(t)
 	switch {
@@ -371,6 +375,17 @@ func (k *unionKW) Validate(ctx jsonschema.ValidationContext, v any) error {
 		return nil
 	}
 	return ctx.Validate(sch, keyword, v, "")
+}
+
+// validTypeRef reports whether t has the form of a $type that names a
+// definition: an NSID, optionally followed by "#" and a definition name. An
+// open union accepts types it does not list because a later revision of the
+// lexicon may list them ("future revisions of the schema could add more types
+// to the list of refs"); refs are definitions, so a $type of any other form
+// ("#quote", "blob", "not a type") can never become a variant.
+func validTypeRef(t string) bool {
+	nsid, name, hasName := strings.Cut(t, "#")
+	return scanNSID(nsid) && (!hasName || validDefName(name))
 }
 
 // untyped checks a subscription message that omits $type: it must match one

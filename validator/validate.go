@@ -199,6 +199,8 @@ func (cv *converter) rule(ent *entry, rule, fact, path string, value any) {
 		cv.add(path, "$type "+fact+" must not end in #main (write "+strings.TrimSuffix(fact, "#main")+")", loc)
 	case ruleNotOneOf:
 		cv.add(path, "$type "+fact+" is not one of: "+refList(n), loc)
+	case ruleNotTypeRef:
+		cv.add(path, "$type "+describe(fact)+" does not name a definition: write an NSID, with #name for a definition other than main (e.g. com.example.thing#view)", loc)
 	case ruleVariantKind:
 		t, kind, _ := strings.Cut(fact, "\t")
 		cv.add(path, "$type "+t+" names a "+kind+" definition, not an object or record", loc)
@@ -238,7 +240,7 @@ func (cv *converter) unresolvedMessage(ref, at string) string {
 var rules = map[string]bool{
 	ruleMinLength: true, ruleMaxLength: true, ruleMinGraphemes: true, ruleMaxGraphemes: true,
 	ruleNotBlob: true, ruleLegacyBlob: true, ruleAccept: true, ruleMaxSize: true, ruleUnknownKind: true,
-	ruleMainSuffix: true, ruleNotOneOf: true, ruleVariantKind: true, ruleVariantError: true,
+	ruleMainSuffix: true, ruleNotOneOf: true, ruleNotTypeRef: true, ruleVariantKind: true, ruleVariantError: true,
 	ruleNoVariant: true, ruleUnresolved: true,
 }
 
