@@ -8,6 +8,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/lexval/lexval/server"
 )
 
 // Exit codes.
@@ -81,7 +83,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 func printUsage(w io.Writer) {
-	lines := [][2]string{{"[serve] [flags]", serveCommand.summary + " (default :8080)"}}
+	lines := [][2]string{{"[serve] [flags]", serveCommand.summary + " (default " + server.DefaultAddr + ")"}}
 	for _, c := range commands[1:] {
 		lines = append(lines, [2]string{c.name + " " + c.synopsis, c.summary})
 	}

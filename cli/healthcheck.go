@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/lexval/lexval/server"
 )
 
 // healthcheckTimeout bounds the probe; container runtimes have their own
@@ -27,7 +29,7 @@ this.`,
 
 func runHealthcheck(ctx context.Context, s *streams, cmd *command, args []string) int {
 	fs := newFlagSet(cmd.name)
-	addr := fs.String("addr", ":8080", "`address` the server listens on")
+	addr := fs.String("addr", server.DefaultAddr, "`address` the server listens on")
 	rest, code, ok := s.parse(cmd, fs, args)
 	if !ok {
 		return code

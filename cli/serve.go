@@ -27,10 +27,10 @@ catalog; SIGINT or SIGTERM shut it down gracefully.`,
 
 func runServe(ctx context.Context, s *streams, cmd *command, args []string) int {
 	fs := newFlagSet(cmd.name)
-	addr := fs.String("addr", ":8080", "`address` to listen on")
+	addr := fs.String("addr", server.DefaultAddr, "`address` to listen on")
 	var rf resolverFlags
 	rf.register(fs)
-	maxBody := byteSize(2 << 20)
+	maxBody := byteSize(server.DefaultMaxBody)
 	fs.Var(&maxBody, "max-body", "largest request body in `BYTES` (2097152, 2MiB, 512KiB, ...)")
 	logFormat := newChoice("text", "text", "json")
 	fs.Var(logFormat, "log-format", "log `format`: text or json")
