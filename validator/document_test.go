@@ -3,6 +3,7 @@ package validator
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
@@ -150,5 +151,35 @@ func TestCatalogDef(t *testing.T) {
 	docs := cat.Documents()
 	if len(docs) != 1 || docs[0].ID != "com.example.thing" {
 		t.Errorf("Documents: got %v", docs)
+	}
+}
+
+// TestCompileBodyWithoutSchema: a body declared by its encoding alone is no
+// target, and the error says that it exists but has no schema, rather than
+// that it is missing.
+func TestCompileBodyWithoutSchema(t *testing.T) {
+	c := NewCompiler(NewCatalog(mustParse(t, exampleDoc)))
+	tests := []struct {
+		def    string
+		target Target
+		want   string
+	}{
+		{"com.example.thing#blobOut", TargetInput, "has no input schema: its input is described only by its encoding (*/*)"},
+		{"com.example.thing#paramsOnly", TargetOutput, "has no output; it offers: params"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.def+"/"+string(tc.target), func(t *testing.T) {
+			ref, err := ParseDefRef(tc.def)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.Compile(ref, tc.target, Options{})
+			if !errors.Is(err, ErrNoTarget) {
+				t.Fatalf("got %v, want an error wrapping ErrNoTarget", err)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %q, want it to say %q", err, tc.want)
+			}
+		})
 	}
 }

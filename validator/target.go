@@ -14,9 +14,11 @@ const (
 	TargetRecord Target = "record"
 	// TargetParams is the parameters of a query, procedure or subscription.
 	TargetParams Target = "params"
-	// TargetInput is the JSON input body of a procedure.
+	// TargetInput is the JSON input body of a procedure. A body declared by
+	// its encoding alone (no schema) is no target: nothing constrains it.
 	TargetInput Target = "input"
-	// TargetOutput is the JSON output body of a query or procedure.
+	// TargetOutput is the JSON output body of a query or procedure; as with
+	// input, only one with a schema.
 	TargetOutput Target = "output"
 	// TargetMessage is a message of a subscription.
 	TargetMessage Target = "message"

@@ -134,6 +134,11 @@ func targetBody(ref DefRef, def *Def, target Target) (*node, error) {
 	if b != nil && b.schema != nil {
 		return b.schema, nil
 	}
+	if b != nil {
+		// "schema is optional even for JSON responses": a body declared by
+		// its encoding alone sets no rule a value could break.
+		return nil, fmt.Errorf("%w: %s (type %s) has no %s schema: its %s is described only by its encoding (%s), so there is nothing to validate", ErrNoTarget, ref, def.Type, target, target, b.encoding)
+	}
 	return nil, fmt.Errorf("%w: %s (type %s) has no %s; it offers: %s", ErrNoTarget, ref, def.Type, target, joinTargets(def.targets()))
 }
 
