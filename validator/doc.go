@@ -37,9 +37,18 @@
 // Open unions check an unlisted $type against the catalog when it knows it
 // (compiled on first use) and accept types it does not know, provided the
 // $type names a definition (an NSID, optionally with #name): only such a type
-// can be listed by a later revision. Closed unions refuse unlisted types. A reference the catalog cannot supply is judged per
-// value: it matters only when the value reaches it, and is then an error, or,
-// with Options.AllowUnresolved, an entry in Result.Unresolved.
+// can be listed by a later revision. Closed unions refuse unlisted types.
+//
+// $type is compared with a definition only where it discriminates: a
+// record's $type is its NSID, a union variant's names the variant. An object
+// reached by a plain ref may carry a $type too; the spec says it "should not
+// be included" there and that unexpected fields "should be ignored", so it is
+// not compared with the ref (it must still be a non-empty string, as
+// everywhere).
+//
+// A reference the catalog cannot supply is judged per value: it matters only
+// when the value reaches it, and is then an error, or, with
+// Options.AllowUnresolved, an entry in Result.Unresolved.
 //
 // Specification: https://atproto.com/specs/lexicon and https://atproto.com/specs/data-model
 package validator
