@@ -42,6 +42,11 @@ func (e *JSONError) Unwrap() error { return ErrInvalidJSON }
 // out of that copy, so a decoded value keeps the whole input alive.
 func DecodeJSON(data []byte) (any, error) {
 	d := jsonDecoder{s: string(data)}
+	if len(d.s) >= 3 && d.s[:3] == "\xef\xbb\xbf" {
+		// RFC 8259 §8.1 lets a parser ignore a byte order mark; we refuse it
+		// by name rather than as an unexpected 0xef.
+		return nil, d.fail("byte order mark (U+FEFF) before the JSON text; save the file as UTF-8 without BOM")
+	}
 	d.skipSpace()
 	v, err := d.value(0)
 	if err != nil {
@@ -383,6 +388,9 @@ func (d *jsonDecoder) number() (any, error) {
 	switch {
 	case d.i < len(d.s) && d.s[d.i] == '0':
 		d.i++
+		if d.i < len(d.s) && d.s[d.i] >= '0' && d.s[d.i] <= '9' {
+			return nil, d.fail("invalid number (leading zero)")
+		}
 	case d.i < len(d.s) && d.s[d.i] >= '1' && d.s[d.i] <= '9':
 		d.digits()
 	default:
