@@ -112,6 +112,7 @@ func TestUsage(t *testing.T) {
 		{name: "bad plc-url", args: []string{"validate", "--plc-url", "ftp://plc", "-"}, code: 2, stderr: "is not an http(s) URL"},
 		{name: "missing file", args: []string{"validate", "testdata/records/nope.json"}, code: 2, stderr: "lexval validate: stat testdata/records/nope.json: no such file or directory"},
 		{name: "bad log format", args: []string{"serve", "--log-format", "xml"}, code: 2, stderr: `"xml" is not one of: text, json`},
+		{name: "bad log level", args: []string{"serve", "--log-level", "verbose"}, code: 2, stderr: `"verbose" is not one of: debug, info, warn, error`},
 		{name: "serve takes no arguments", args: []string{"serve", "now"}, code: 2, stderr: `unexpected argument "now"`},
 		{name: "schema wants one reference", args: []string{"schema"}, code: 2, stderr: "want exactly one"},
 		{name: "lint wants files", args: []string{"lint"}, code: 2, stderr: "no FILE or DIR given"},

@@ -101,9 +101,19 @@ func TestHealthcheck(t *testing.T) {
 	})
 }
 
-// TestServe runs `lexval serve` on a free port, reads the address from its
-// JSON log, checks /healthz and a validation, and stops it as SIGTERM would.
-func TestServe(t *testing.T) {
+// serving is `lexval serve` running in the test with --log-format json.
+type serving struct {
+	addr    string
+	started map[string]any // the "listening" log line
+	logs    <-chan map[string]any
+	done    <-chan int
+	stop    context.CancelFunc
+}
+
+// startServe runs `lexval serve --addr 127.0.0.1:0 --log-format json args...`
+// and waits for its "listening" line.
+func startServe(t *testing.T, args ...string) *serving {
+	t.Helper()
 	pr, pw := io.Pipe()
 	logs := make(chan map[string]any, 16)
 	go func() {
@@ -117,33 +127,63 @@ func TestServe(t *testing.T) {
 		close(logs)
 	}()
 	ctx, stop := context.WithCancel(context.Background())
-	defer stop()
-	done := make(chan int)
+	t.Cleanup(stop)
+	done := make(chan int, 1)
+	args = append([]string{"serve", "--addr", "127.0.0.1:0", "--log-format", "json"}, args...)
 	go func() {
-		done <- Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--log-format", "json", "--lexicons", testLexicons}, strings.NewReader(""), io.Discard, pw)
+		done <- Run(ctx, args, strings.NewReader(""), io.Discard, pw)
 		pw.Close()
 	}()
 
-	var started map[string]any
-	for started == nil {
+	for {
 		select {
 		case m, ok := <-logs:
 			if !ok {
 				t.Fatalf("serve exited with %d before listening", <-done)
 			}
 			if m["msg"] == "listening" {
-				started = m
+				addr, _ := m["addr"].(string)
+				return &serving{addr: addr, started: m, logs: logs, done: done, stop: stop}
 			}
 		case <-time.After(30 * time.Second):
 			t.Fatal("serve did not log \"listening\"")
 		}
 	}
-	addr, _ := started["addr"].(string)
+}
+
+// shutdown stops the server as SIGTERM would and returns the log lines
+// written after "listening".
+func (s *serving) shutdown(t *testing.T) []map[string]any {
+	t.Helper()
+	s.stop()
+	select {
+	case code := <-s.done:
+		if code != 0 {
+			t.Errorf("exit code after shutdown: got %d, want 0", code)
+		}
+	case <-time.After(shutdownTimeout + 5*time.Second):
+		t.Fatal("serve did not stop after its context ended")
+	}
+	var lines []map[string]any
+	for m := range s.logs {
+		lines = append(lines, m)
+	}
+	return lines
+}
+
+// TestServe runs `lexval serve` on a free port, reads the address from its
+// JSON log, checks /healthz and a validation, and stops it as SIGTERM would.
+func TestServe(t *testing.T) {
+	srv := startServe(t, "--lexicons", testLexicons)
+	started := srv.started
 	if started["network"] != false || started["lexicons"].(float64) < 4 {
 		t.Errorf("start log: got %v, want network false and at least the 2 embedded + 2 test lexicons", started)
 	}
+	if dirs, _ := started["directories"].([]any); len(dirs) != 1 || dirs[0] != testLexicons {
+		t.Errorf("start log: got directories %v, want [%s]", started["directories"], testLexicons)
+	}
 
-	resp, err := http.Get("http://" + addr + "/healthz")
+	resp, err := http.Get("http://" + srv.addr + "/healthz")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +192,7 @@ func TestServe(t *testing.T) {
 		t.Errorf("/healthz: got %s, want 200", resp.Status)
 	}
 	body := `{"schema":"com.example.cli.post","value":{"$type":"com.example.cli.post","text":"hi","createdAt":"2024-01-02T03:04:05Z"}}`
-	resp, err = http.Post("http://"+addr+"/api/v1/validate", "application/json", strings.NewReader(body))
+	resp, err = http.Post("http://"+srv.addr+"/api/v1/validate", "application/json", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,23 +205,53 @@ func TestServe(t *testing.T) {
 		t.Errorf("POST /api/v1/validate: got %s, valid=%v, err %v; want 200 and valid", resp.Status, verdict.Valid, err)
 	}
 
-	stop()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("exit code after shutdown: got %d, want 0", code)
-		}
-	case <-time.After(shutdownTimeout + 5*time.Second):
-		t.Fatal("serve did not stop after its context ended")
-	}
 	var msgs []string
-	for m := range logs {
+	for _, m := range srv.shutdown(t) {
 		if msg := m["msg"].(string); msg != "http request" { // the server's access log
 			msgs = append(msgs, msg)
 		}
 	}
 	if strings.Join(msgs, ",") != "shutting down,stopped" {
 		t.Errorf("log after listening: got %q, want shutting down, stopped", msgs)
+	}
+}
+
+// TestServeLogLevel checks --log-level and LEXVAL_LOG_LEVEL by the access
+// log line of a successful request, which is logged at debug.
+func TestServeLogLevel(t *testing.T) {
+	tests := []struct {
+		name       string
+		env        string
+		args       []string
+		wantAccess bool
+	}{
+		{name: "default is info", wantAccess: false},
+		{name: "debug flag", args: []string{"--log-level", "debug"}, wantAccess: true},
+		{name: "debug variable", env: "debug", wantAccess: true},
+		{name: "flag wins over the variable", env: "debug", args: []string{"--log-level", "info"}, wantAccess: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("LEXVAL_LOG_LEVEL", tt.env)
+			srv := startServe(t, tt.args...)
+			if dirs, ok := srv.started["directories"].([]any); !ok || len(dirs) != 0 {
+				t.Errorf("start log without --lexicons: got directories %#v, want []", srv.started["directories"])
+			}
+			resp, err := http.Get("http://" + srv.addr + "/healthz")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			got := false
+			for _, m := range srv.shutdown(t) {
+				if m["msg"] == "http request" && m["route"] == "/healthz" {
+					got = true
+				}
+			}
+			if got != tt.wantAccess {
+				t.Errorf("access log line for GET /healthz: got %v, want %v", got, tt.wantAccess)
+			}
+		})
 	}
 }
 

@@ -21,7 +21,7 @@ var serveCommand = &command{
 	detail: `Serves the JSON API (/api/v1), the XRPC methods (/xrpc), the web UI, /healthz,
 /readyz and /metrics. With no flags it serves on :8080 with the embedded
 catalog; SIGINT or SIGTERM shut it down gracefully.`,
-	env: append([]string{"addr", "max-body", "log-format"}, resolverEnv...),
+	env: append([]string{"addr", "max-body", "log-format", "log-level"}, resolverEnv...),
 	run: runServe,
 }
 
@@ -34,6 +34,8 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 	fs.Var(&maxBody, "max-body", "largest request body in `BYTES` (2097152, 2MiB, 512KiB, ...)")
 	logFormat := newChoice("text", "text", "json")
 	fs.Var(logFormat, "log-format", "log `format`: text or json")
+	logLevel := newChoice("info", "debug", "info", "warn", "error")
+	fs.Var(logLevel, "log-level", "least severe `level` logged: debug (every request), info, warn or error")
 	rest, code, ok := s.parse(cmd, fs, args)
 	if !ok {
 		return code
@@ -44,11 +46,11 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 	if err := rf.check(); err != nil {
 		return s.usageError(cmd, fs, err)
 	}
-	logger := newLogger(s.stderr, logFormat.value)
+	logger := newLogger(s.stderr, logFormat.value, logLevels[logLevel.value])
 
 	svc, res, err := rf.open(logger)
 	if err != nil {
-		logger.Error("cannot start", "err", err)
+		logger.Error("cannot start", "error", err)
 		return exitError
 	}
 	srv, err := server.New(server.Config{
@@ -59,17 +61,19 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 		Logger:   logger,
 	})
 	if err != nil {
-		logger.Error("cannot start", "err", err)
+		logger.Error("cannot start", "error", err)
 		return exitError
 	}
 	if err := srv.Open(); err != nil {
-		logger.Error("cannot listen", "addr", *addr, "err", err)
+		logger.Error("cannot listen", "addr", *addr, "error", err)
 		return exitError
 	}
+	// An empty list, not null, when no directory is given.
+	directories := append([]string{}, rf.lexicons.values...)
 	logger.Info("listening",
 		"addr", srv.Addr().String(),
 		"lexicons", len(svc.Catalog()),
-		"directories", rf.lexicons.values,
+		"directories", directories,
 		"network", svc.Network(),
 		"max_body", int64(maxBody))
 
@@ -78,16 +82,26 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		logger.Error("shutdown incomplete", "err", err)
+		logger.Error("shutdown incomplete", "error", err)
 		return exitError
 	}
 	logger.Info("stopped")
 	return exitOK
 }
 
-func newLogger(w io.Writer, format string) *slog.Logger {
+// logLevels are the values of --log-level.
+var logLevels = map[string]slog.Level{
+	"debug": slog.LevelDebug,
+	"info":  slog.LevelInfo,
+	"warn":  slog.LevelWarn,
+	"error": slog.LevelError,
+}
+
+// newLogger logs to w in format ("text" or "json") from level up.
+func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
+	opts := slog.HandlerOptions{Level: level}
 	if format == "json" {
-		return slog.New(slog.NewJSONHandler(w, nil))
+		return slog.New(slog.NewJSONHandler(w, &opts))
 	}
-	return slog.New(slog.NewTextHandler(w, nil))
+	return slog.New(slog.NewTextHandler(w, &opts))
 }

@@ -123,7 +123,6 @@ func (s *Server) Open() error {
 		return fmt.Errorf("server: listen: %w", err)
 	}
 	s.listener = ln
-	s.cfg.Logger.Debug("listening", slog.String("addr", ln.Addr().String()))
 	go func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.cfg.Logger.Error("serve failed", slog.String("error", err.Error()))
