@@ -98,7 +98,7 @@ func (u *UI) checkDraft(c echo.Context, p *draftPage) (int, string) {
 	if strings.TrimSpace(p.Record) == "" {
 		errs, err := u.svc.Lint(ctx, doc)
 		if err != nil {
-			return fail(u.problemFor(err)), rawTarget
+			return fail(u.problemFor(c, err)), rawTarget
 		}
 		if len(errs) > 0 {
 			lint.Errors = errs[0]
@@ -124,7 +124,7 @@ func (u *UI) checkDraft(c echo.Context, p *draftPage) (int, string) {
 			lint.Errors = errs[0]
 		}
 		p.Lint = lint
-		pr := u.problemFor(err)
+		pr := u.problemFor(c, err)
 		pr.Title = "The record was not checked"
 		return fail(pr), rawTarget
 	}

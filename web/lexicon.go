@@ -85,7 +85,7 @@ func (u *UI) lexicon(c echo.Context) error {
 	}
 	rec, err := u.svc.Lookup(c.Request().Context(), ref, cid.Undef)
 	if err != nil {
-		p := u.problemFor(err)
+		p := u.problemFor(c, err)
 		if p.Status == http.StatusNotFound {
 			p.Detail = p.Message
 			if u.svc.Network() {
@@ -310,11 +310,7 @@ func (u *UI) checkSubmission(c echo.Context, p *lexiconPage, ref service.SchemaR
 		Options: validator.Options{AllowUnresolved: p.AllowUnresolved},
 	})
 	if err != nil {
-		pr := u.problemFor(err)
-		if pr.Status >= 500 {
-			u.log.Error("prepare schema", "schema", p.APISchema, "error", err)
-		}
-		return fail(pr)
+		return fail(u.problemFor(c, err))
 	}
 	p.Result = newResultView(chk.Info, chk.Target, chk.Validate(v))
 	return http.StatusOK

@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"flag"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -287,6 +289,33 @@ func TestHandleError(t *testing.T) {
 				t.Errorf("rendered as a page: got %v, want %v (%s)", isPage, tt.page, rec.Body)
 			}
 		})
+	}
+}
+
+// TestServiceFailureIsLogged: a page that tells the reader lexval failed
+// has logged why, since the handler renders the page rather than returning
+// the error to the server's access log.
+func TestServiceFailureIsLogged(t *testing.T) {
+	var logs bytes.Buffer
+	ui, err := web.New(web.Config{Service: newService(t), Status: server.StatusFor, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := echo.New()
+	ui.Register(e)
+	// A request abandoned by its client: linting the draft stops, as a
+	// timeout would.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequest(http.MethodPost, "/validate", strings.NewReader(form("lexicon", draftDoc))).WithContext(ctx)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, req)
+	if rec.Code != http.StatusGatewayTimeout {
+		t.Fatalf("status: got %d, want %d", rec.Code, http.StatusGatewayTimeout)
+	}
+	if got := logs.String(); !strings.Contains(got, `msg="web page failed" path=/validate error="context canceled"`) {
+		t.Errorf("log: got %q, want the failure with its path and cause", got)
 	}
 }
 

@@ -27,10 +27,15 @@ type problem struct {
 }
 
 // problemFor classifies an error from package service: the status is the
-// server's (Config.Status), the words are the page's.
-func (u *UI) problemFor(err error) problem {
+// server's (Config.Status), the words are the page's. A failure on lexval's
+// side is logged here, as the page tells the reader it is: the handler goes
+// on to render the page, so the access log sees no error.
+func (u *UI) problemFor(c echo.Context, err error) problem {
 	code := service.ErrorCode(err)
 	p := problem{Status: u.cfg.Status(code), Message: err.Error()}
+	if p.Status >= 500 {
+		u.log.Error("web page failed", "path", c.Request().URL.Path, "error", err)
+	}
 	switch code {
 	case service.CodeInvalidRequest:
 		p.Title = "Invalid request"
