@@ -16,6 +16,19 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
+// compilePlain compiles a JSON Schema document the way any draft 2020-12
+// tool would: checked against the meta-schema, without the lexicon keyword or
+// formats, and with nothing loadable from outside the document.
+func compilePlain(doc []byte) (*jsonschema.Schema, error) {
+	plain := jsonschema.NewCompiler()
+	plain.Draft = jsonschema.Draft2020
+	plain.LoadURL = func(u string) (io.ReadCloser, error) { return nil, errors.New("external reference " + u) }
+	if err := plain.AddResource("urn:test:schema", bytes.NewReader(doc)); err != nil {
+		return nil, err
+	}
+	return plain.Compile("urn:test:schema")
+}
+
 // TestJSONSchemaSelfContained gives Schema.JSONSchema to a plain JSON Schema
 // compiler (no lexicon keyword, no lexicon formats, nothing loadable): it
 // must compile on its own and still tell a valid post from one missing its
@@ -26,12 +39,7 @@ func TestJSONSchemaSelfContained(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain := jsonschema.NewCompiler()
-	plain.LoadURL = func(u string) (io.ReadCloser, error) { return nil, errors.New("external reference " + u) }
-	if err := plain.AddResource("urn:test:post", bytes.NewReader(s.JSONSchema())); err != nil {
-		t.Fatal(err)
-	}
-	js, err := plain.Compile("urn:test:post")
+	js, err := compilePlain(s.JSONSchema())
 	if err != nil {
 		t.Fatalf("a plain compiler cannot compile JSONSchema(): %v", err)
 	}

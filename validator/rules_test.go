@@ -118,6 +118,9 @@ func runRuleCase(t *testing.T, c *Compiler, tc ruleCase) {
 	if err != nil {
 		t.Fatalf("Compile: %v", err)
 	}
+	if _, err := compilePlain(s.JSONSchema()); err != nil {
+		t.Errorf("JSONSchema is no self-contained draft 2020-12 schema: %v", err)
+	}
 	v := tc.value
 	for _, f := range tc.fills {
 		if v, err = setAt(v, f.path, strings.Repeat(f.repeat, f.count)); err != nil {
