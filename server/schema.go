@@ -6,11 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ipfs/go-cid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/lexval/lexval/service"
-	"github.com/lexval/lexval/validator"
 )
 
 // schemaResponse describes a schema record.
@@ -49,7 +47,7 @@ func (s *Server) handleSchema(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pin, err := cidParam(q.Get("cid"), where)
+	pin, err := parseCID(q.Get("cid"), where)
 	if err != nil {
 		return err
 	}
@@ -60,7 +58,7 @@ func (s *Server) handleSchema(c echo.Context) error {
 			return badRequest("%s: target applies only with format=jsonschema", where)
 		}
 	case "jsonschema":
-		target, err := targetParam(q.Get("target"), where)
+		target, err := parseTarget(q.Get("target"), where)
 		if err != nil {
 			return err
 		}
@@ -88,18 +86,4 @@ func (s *Server) handleSchema(c echo.Context) error {
 		resp.IndexedAt = rec.IndexedAt.UTC().Format(time.RFC3339)
 	}
 	return c.JSON(http.StatusOK, resp)
-}
-
-func cidParam(s, where string) (cid.Cid, error) {
-	if s == "" {
-		return cid.Undef, nil
-	}
-	return parseCID(s, where)
-}
-
-func targetParam(s, where string) (validator.Target, error) {
-	if s == "" {
-		return "", nil
-	}
-	return parseTarget(s, where)
 }

@@ -150,15 +150,19 @@ func (s *Server) parseRequest(body map[string]any, where string) (service.Reques
 }
 
 func cidField(m map[string]any, where string) (cid.Cid, error) {
-	// An empty pin, as a form template may send, pins nothing.
-	s, ok, err := stringField(m, where, "cid")
-	if err != nil || !ok || s == "" {
+	s, _, err := stringField(m, where, "cid")
+	if err != nil {
 		return cid.Undef, err
 	}
 	return parseCID(s, where)
 }
 
+// parseCID parses a pinned CID. An empty one, as a form template may send,
+// pins nothing.
 func parseCID(s, where string) (cid.Cid, error) {
+	if s == "" {
+		return cid.Undef, nil
+	}
 	c, err := cid.Decode(s)
 	if err != nil {
 		return cid.Undef, badRequest("%s: invalid CID %q: %v", where, s, err)
@@ -167,15 +171,19 @@ func parseCID(s, where string) (cid.Cid, error) {
 }
 
 func targetField(m map[string]any, where string) (validator.Target, error) {
-	// An empty target means the default, as an absent one does.
-	s, ok, err := stringField(m, where, "target")
-	if err != nil || !ok || s == "" {
+	s, _, err := stringField(m, where, "target")
+	if err != nil {
 		return "", err
 	}
 	return parseTarget(s, where)
 }
 
+// parseTarget parses a target. An empty one means the default, as an absent
+// one does.
 func parseTarget(s, where string) (validator.Target, error) {
+	if s == "" {
+		return "", nil
+	}
 	t, err := validator.ParseTarget(s)
 	if err != nil {
 		return "", badRequest("%s: %v", where, err)
