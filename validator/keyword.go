@@ -71,9 +71,12 @@ func (x extension) Compile(ctx jsonschema.CompilerContext, m map[string]any) (js
 		}
 		return k, nil
 	case typeBlob:
-		// An empty accept list accepts everything, as in indigo.
+		// accept is a "list of acceptable MIME types": absent, any type is
+		// acceptable; empty, none is (indigo treats an empty list as absent;
+		// Lint reports it).
 		k := &blobKW{maxSize: extInt(lm, "maxSize")}
 		if acc, ok := lm["accept"].([]any); ok {
+			k.accept = make([]string, 0, len(acc))
 			for _, a := range acc {
 				s, _ := a.(string)
 				k.accept = append(k.accept, s)
@@ -232,6 +235,7 @@ func (k *blobKW) Validate(ctx jsonschema.ValidationContext, v any) error {
 }
 
 // accepts matches a MIME type against accept patterns: exact, "type/*", "*/*".
+// A nil list (no accept in the lexicon) accepts every type, an empty one none.
 func (k *blobKW) accepts(mt string) bool {
 	if k.accept == nil {
 		return true

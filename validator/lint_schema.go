@@ -335,6 +335,11 @@ func (l *linter) blob(path string, m map[string]any) {
 	l.fields(path, m, "a blob schema", "type", "description", "accept", "maxSize")
 	l.optInt(path, m, "maxSize", true)
 	accept, _ := l.stringList(path, m, "accept")
+	if av, ok := m["accept"].([]any); ok && len(av) == 0 {
+		// "list of acceptable MIME types": an empty list accepts no blob at
+		// all ("*/*" accepts any; leaving accept out sets no limit).
+		l.report(member(path, "accept"), `accept is empty: no blob can match (use "*/*", or leave accept out, to accept any type)`)
+	}
 	for _, it := range accept {
 		if !validAcceptPattern(it.s) {
 			l.report(index(member(path, "accept"), it.i), `accept pattern %q is not a MIME type, "type/*" or "*/*" (partial globs and a bare "*" are not supported)`, it.s)

@@ -189,7 +189,11 @@ func (cv *converter) rule(ent *entry, rule, fact, path string, value any) {
 			cv.add(path, `legacy blob {"cid", "mimeType"} is not accepted (allowed in lenient mode); expected "$type": "blob" with ref, mimeType and size`, loc)
 		}
 	case ruleAccept:
-		cv.add(path, "blob type "+fact+" is not accepted (accepts: "+strings.Join(n.accept, ", ")+")", loc)
+		accepts := strings.Join(n.accept, ", ")
+		if len(n.accept) == 0 {
+			accepts = "none: the lexicon's accept list is empty"
+		}
+		cv.add(path, "blob type "+fact+" is not accepted (accepts: "+accepts+")", loc)
 	case ruleMaxSize:
 		cv.add(path, "blob is "+count(atoi(fact), "byte")+", maximum "+itoa(n.maxSize.v), loc)
 	case ruleUnknownKind:
