@@ -153,7 +153,7 @@ func (b *fastBuilder) node(s *jsonschema.Schema) *fastNode {
 			return b.unsupported(n)
 		}
 		switch k := ext.(type) {
-		case *stringKW, *bytesKW, *blobKW, unknownKW, *unresolvedKW:
+		case *stringKW, *bytesKW, *blobKW, unknownKW, *unresolvedKW, noValueKW:
 			n.ext = k.(fastKeyword)
 		case *unionKW:
 			u := &fastUnion{k: k, variants: make([]*fastNode, len(k.variants))}
@@ -393,6 +393,8 @@ func (unknownKW) valid(v any) bool {
 	}
 	return m["$type"] != "blob" && m["$bytes"] == nil && m["$link"] == nil
 }
+
+func (noValueKW) valid(v any) bool { return v == nil }
 
 // valid is false for a reached unresolved reference: v5 reports it as an
 // error or an unchecked reference, as the Options say.

@@ -34,6 +34,7 @@ const (
 	ruleVariantError = "variantError" // unlisted $type could not be compiled; fact: the $type and error
 	ruleNoVariant    = "noVariant"    // message without $type matching no variant; fact: "none"
 	ruleUnresolved   = "unresolved"   // a reference the catalog lacks; fact: the ref
+	ruleNoValue      = "noValue"      // an empty enum, or a const outside the enum; fact: "none"
 )
 
 var extensionMeta = jsonschema.MustCompileString("urn:lexval:keyword-meta", `{
@@ -53,6 +54,11 @@ func (x extension) Compile(ctx jsonschema.CompilerContext, m map[string]any) (js
 	if r, ok := lm["unresolved"].(string); ok {
 		nullable, _ := lm["nullable"].(bool)
 		return &unresolvedKW{ref: r, nullable: nullable}, nil
+	}
+	if none, _ := lm["noValue"].(bool); none {
+		// Nothing but an allowed null (which the standard keywords let
+		// through) can be valid here: no other rule needs checking.
+		return noValueKW{}, nil
 	}
 	switch typ {
 	case typeString:
@@ -313,6 +319,17 @@ func (unknownKW) Validate(ctx jsonschema.ValidationContext, v any) error {
 		return nil
 	}
 	return ctx.Error(keyword+"/"+ruleUnknownKind, "%s", kind)
+}
+
+// noValueKW refuses every value but null: the node's enum is empty, or its
+// const is not one of the enum values.
+type noValueKW struct{}
+
+func (noValueKW) Validate(ctx jsonschema.ValidationContext, v any) error {
+	if v == nil {
+		return nil // "type" refuses null where it is not allowed
+	}
+	return ctx.Error(keyword+"/"+ruleNoValue, "none")
 }
 
 type unresolvedKW struct {

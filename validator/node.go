@@ -69,6 +69,38 @@ type optInt struct {
 	set bool
 }
 
+// enumHas reports whether v (a bool, int64 or string constant) is one of the
+// node's enum values.
+func (n *node) enumHas(v any) bool {
+	switch x := v.(type) {
+	case int64:
+		for _, e := range n.intEnum {
+			if e == x {
+				return true
+			}
+		}
+	case string:
+		for _, e := range n.strEnum {
+			if e == x {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// allowsNoValue reports a const or enum that no value can meet: an empty
+// enum, or a const that is not one of the enum values.
+func (n *node) allowsNoValue() bool {
+	if !n.hasEnum {
+		return false
+	}
+	if n.constVal != nil {
+		return !n.enumHas(n.constVal)
+	}
+	return len(n.intEnum) == 0 && len(n.strEnum) == 0
+}
+
 // isNullable reports whether the object n allows null for property name.
 func (n *node) isNullable(name string) bool {
 	for _, s := range n.nullable {

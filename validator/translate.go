@@ -315,7 +315,7 @@ func (t *translator) schema(n *node, ptr string, nullable, typeOptional bool) (m
 	switch n.typ {
 	case typeBoolean:
 		typ("boolean")
-		t.constEnum(s, n, nullable)
+		t.constEnum(s, lex, n, nullable)
 	case typeInteger:
 		typ("integer")
 		if n.minimum.set {
@@ -324,7 +324,7 @@ func (t *translator) schema(n *node, ptr string, nullable, typeOptional bool) (m
 		if n.maximum.set {
 			s["maximum"] = n.maximum.v
 		}
-		t.constEnum(s, n, nullable)
+		t.constEnum(s, lex, n, nullable)
 	case typeString:
 		typ("string")
 		if n.format != "" {
@@ -333,7 +333,7 @@ func (t *translator) schema(n *node, ptr string, nullable, typeOptional bool) (m
 			}
 			s["format"] = n.format
 		}
-		t.constEnum(s, n, nullable)
+		t.constEnum(s, lex, n, nullable)
 		setOpt(lex, "minLength", n.minLength)
 		setOpt(lex, "maxLength", n.maxLength)
 		setOpt(lex, "minGraphemes", n.minGraphemes)
@@ -414,15 +414,22 @@ func jsonTyped(t string) bool {
 	return false
 }
 
-func (t *translator) constEnum(s map[string]any, n *node, nullable bool) {
+// constEnum emits const and enum. Both are closed sets ("a closed set of
+// allowed values", "a fixed (constant) value"), so a node with both allows
+// their intersection, and an empty enum allows nothing. v5 (like the fast
+// path) skips an empty enum, so a node that allows no value also gets the
+// lexicon keyword's "noValue", which refuses everything but an allowed null.
+func (t *translator) constEnum(s, lex map[string]any, n *node, nullable bool) {
 	var enum []any
 	switch {
-	case n.constVal != nil:
+	case n.constVal != nil && (!n.hasEnum || n.enumHas(n.constVal)):
 		if !nullable {
 			s["const"] = n.constVal
 			return
 		}
 		enum = []any{n.constVal}
+	case n.constVal != nil:
+		enum = []any{} // the const is not one of the enum values
 	case n.hasEnum && n.typ == typeInteger:
 		enum = make([]any, len(n.intEnum))
 		for i, v := range n.intEnum {
@@ -432,6 +439,9 @@ func (t *translator) constEnum(s map[string]any, n *node, nullable bool) {
 		enum = toAnySlice(n.strEnum)
 	default:
 		return
+	}
+	if n.allowsNoValue() {
+		lex["noValue"] = true
 	}
 	if nullable {
 		enum = append(enum, nil)

@@ -153,6 +153,9 @@ func (cv *converter) keyword(ent *entry, kw, path string, value any) {
 	case "const":
 		cv.add(path, "must be "+describe(n.constVal)+", got "+describe(value), ent.loc)
 	case "enum":
+		if n.allowsNoValue() {
+			return // the lexicon keyword's noValue says why nothing fits
+		}
 		cv.add(path, "must be one of: "+enumList(n, ent.nullable)+"; got "+describe(value), ent.loc)
 	case "minimum":
 		cv.add(path, "must be at least "+itoa(n.minimum.v)+", got "+describe(value), ent.loc)
@@ -213,6 +216,12 @@ func (cv *converter) rule(ent *entry, rule, fact, path string, value any) {
 		cv.add(path, "cannot check $type "+t+": "+msg, loc)
 	case ruleNoVariant:
 		cv.add(path, "message has no $type and matches none of: "+refList(n), loc)
+	case ruleNoValue:
+		why := "its enum is empty"
+		if n.constVal != nil {
+			why = "its const " + describe(n.constVal) + " is not one of its enum values"
+		}
+		cv.add(path, "no value is allowed here: "+why+" (a defect of the lexicon)", loc)
 	case ruleUnresolved:
 		if cv.s.opts.AllowUnresolved {
 			cv.unresolved = append(cv.unresolved, Unresolved{Ref: fact, Path: path, SchemaPath: loc})
@@ -245,7 +254,7 @@ var rules = map[string]bool{
 	ruleMinLength: true, ruleMaxLength: true, ruleMinGraphemes: true, ruleMaxGraphemes: true,
 	ruleNotBlob: true, ruleLegacyBlob: true, ruleAccept: true, ruleMaxSize: true, ruleUnknownKind: true,
 	ruleMainSuffix: true, ruleNotOneOf: true, ruleNotTypeRef: true, ruleVariantKind: true, ruleVariantError: true,
-	ruleNoVariant: true, ruleUnresolved: true,
+	ruleNoVariant: true, ruleUnresolved: true, ruleNoValue: true,
 }
 
 func isRule(s string) bool { return rules[s] }
