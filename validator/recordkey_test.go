@@ -2,6 +2,7 @@ package validator
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -15,6 +16,10 @@ func TestCheckRecordKey(t *testing.T) {
 		{"tid", "self", false},
 		{"nsid", "com.example.thing", true},
 		{"nsid", "thing", false},
+		// nsid_syntax_valid.txt line 4: an authority of 283 characters (the
+		// nsid format accepts it; indigo's ParseNSID does not).
+		{"nsid", "com" + strings.Repeat(".middle", 40) + ".foo", true},
+		{"tid", "kjzfcijpj2z2a", false},
 		{"any", "self", true},
 		{"any", "a:b~c_d.e-f", true},
 		{"any", ".", false},
