@@ -89,5 +89,10 @@ func (c *Catalog) DefaultTarget(ref DefRef) (Target, error) {
 	default:
 		return TargetObject, nil
 	}
+	if len(ts) == 1 {
+		// Only parameters: a value given without a target is more likely a
+		// body than parameters, so the choice is left to the caller.
+		return "", fmt.Errorf("%w: %s (type %s) has no body to check by default; its only target is %s: name it", ErrAmbiguousTarget, ref, def.Type, ts[0])
+	}
 	return "", fmt.Errorf("%w: %s (type %s) has targets %s; choose one", ErrAmbiguousTarget, ref, def.Type, joinTargets(ts))
 }

@@ -183,3 +183,17 @@ func TestCompileBodyWithoutSchema(t *testing.T) {
 		})
 	}
 }
+
+// TestDefaultTargetParamsOnly: a query with parameters and no body has no
+// default target, and the error names the one target it has rather than
+// calling a single choice ambiguous among several.
+func TestDefaultTargetParamsOnly(t *testing.T) {
+	cat := NewCatalog(mustParse(t, exampleDoc))
+	_, err := cat.DefaultTarget(DefRef{NSID: "com.example.thing", Name: "paramsOnly"})
+	if !errors.Is(err, ErrAmbiguousTarget) {
+		t.Fatalf("got %v, want an error wrapping ErrAmbiguousTarget", err)
+	}
+	if want := "its only target is params: name it"; !strings.Contains(err.Error(), want) {
+		t.Errorf("got %q, want it to say %q", err, want)
+	}
+}
