@@ -3,6 +3,7 @@ package validator
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -270,7 +271,9 @@ func (t *translator) record(r DefRef, n *node, ptr string, nullable bool) (map[s
 		return nil, err
 	}
 	e := t.index[ptr]
-	e.required = append([]string{"$type"}, e.required...)
+	if !slices.Contains(e.required, "$type") {
+		e.required = append([]string{"$type"}, e.required...)
+	}
 	s["required"] = toAnySlice(e.required)
 	props, _ := s["properties"].(map[string]any)
 	if props == nil {
@@ -451,8 +454,10 @@ func (t *translator) constEnum(s, lex map[string]any, n *node, nullable bool) {
 
 func (t *translator) object(s map[string]any, e *entry, n *node, ptr string) error {
 	if len(n.required) > 0 {
-		e.required = n.required
-		s["required"] = toAnySlice(n.required)
+		// JSON Schema wants the names of "required" unique; Lexicon does
+		// not, and a name listed twice is required once.
+		e.required = unique(n.required)
+		s["required"] = toAnySlice(e.required)
 	}
 	props := make(map[string]any, len(n.propNames))
 	for _, name := range n.propNames {
@@ -543,6 +548,23 @@ func setOpt(m map[string]any, name string, o optInt) {
 	if o.set {
 		m[name] = o.v
 	}
+}
+
+// unique returns ss without repeated names, in first-seen order; ss itself
+// when nothing repeats.
+func unique(ss []string) []string {
+	for i, s := range ss {
+		if slices.Contains(ss[:i], s) {
+			out := slices.Clone(ss[:i])
+			for _, s := range ss[i+1:] {
+				if !slices.Contains(out, s) {
+					out = append(out, s)
+				}
+			}
+			return out
+		}
+	}
+	return ss
 }
 
 func toAnySlice(ss []string) []any {
