@@ -19,9 +19,12 @@ type Error struct {
 	// SchemaPath is the lexicon location of the rule, e.g.
 	// "app.bsky.feed.post#main/properties/text": the definition, then the
 	// path inside it, with a record's "record" and a body's "schema" left
-	// out ("nsid#main/output/properties/did"); "/required" for a missing
-	// field. It is empty for data-model rules (no floats, well-formed $bytes,
-	// $link and blobs, $type a non-empty string), which hold everywhere.
+	// out ("nsid#main/output/properties/did"); "/required" for a field
+	// missing from the lexicon's required list, but the node itself for a
+	// $type, $bytes or $link that its type requires (a record, a union
+	// variant, bytes, a link). It is empty for data-model rules (no floats,
+	// well-formed $bytes, $link and blobs, $type a non-empty string), which
+	// hold everywhere.
 	SchemaPath string `json:"schemaPath"`
 }
 

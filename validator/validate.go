@@ -146,9 +146,18 @@ func (cv *converter) keyword(ent *entry, kw, path string, value any) {
 	case "required":
 		m, _ := value.(map[string]any)
 		for _, name := range ent.required {
-			if _, ok := m[name]; !ok {
-				cv.add(path+"/"+escapePointer(name), "required field missing: "+name, ent.loc+"/required")
+			if _, ok := m[name]; ok {
+				continue
 			}
+			// A name from the lexicon's own required list is that list's
+			// rule; the rest (the $type of a record or a union variant, the
+			// $bytes or $link of bytes and links) are the type's, and the
+			// lexicon location is the node itself.
+			loc := ent.loc
+			if n.isRequired(name) {
+				loc += "/required"
+			}
+			cv.add(path+"/"+escapePointer(name), "required field missing: "+name, loc)
 		}
 	case "const":
 		cv.add(path, "must be "+describe(n.constVal)+", got "+describe(value), ent.loc)
