@@ -49,6 +49,20 @@ func got(v any) string {
 	return kindOf(v)
 }
 
+// objectKind names what an object is when it lacks the field want ($bytes
+// or $link): a blob, a $bytes or $link object, or a plain object.
+func objectKind(m map[string]any, want string) string {
+	switch {
+	case m["$type"] == "blob":
+		return "a blob"
+	case m["$bytes"] != nil:
+		return "a $bytes object"
+	case m["$link"] != nil:
+		return "a $link object"
+	}
+	return "an object without " + want
+}
+
 const maxListed = 12
 
 func enumList(n *node, nullable bool) string {

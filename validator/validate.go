@@ -145,6 +145,13 @@ func (cv *converter) keyword(ent *entry, kw, path string, value any) {
 		cv.add(path, "must be "+expected(n, ent.nullable)+", got "+got(value), ent.loc)
 	case "required":
 		m, _ := value.(map[string]any)
+		if n.typ == typeBytes || n.typ == typeCIDLink {
+			// An object without $bytes or $link is another kind of value,
+			// often a blob where a link belongs: say what it is rather than
+			// ask for a field beside the ones it has.
+			cv.add(path, "must be "+expected(n, ent.nullable)+", got "+objectKind(m, ent.required[0]), ent.loc)
+			return
+		}
 		for _, name := range ent.required {
 			if _, ok := m[name]; ok {
 				continue
