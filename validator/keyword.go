@@ -410,15 +410,26 @@ func validTypeRef(t string) bool {
 }
 
 // untyped checks a subscription message that omits $type: it must match one
-// of the variants.
+// of the variants. When it matches none the catalog has, a variant the
+// catalog lacks might be the one: each such variant is an unresolved
+// reference the value reaches (an error, or under Options.AllowUnresolved
+// an unchecked reference), as it would be with its $type given.
 func (k *unionKW) untyped(ctx jsonschema.ValidationContext) error {
 	if len(k.variants) == 1 && k.variants[0] != nil {
 		return ctx.Validate(k.variants[0], keyword, nil, "")
 	}
-	for _, s := range k.variants {
-		if s != nil && ctx.Validate(s, keyword, nil, "") == nil {
+	var missing []error
+	for i, s := range k.variants {
+		if s == nil {
+			missing = append(missing, ctx.Error(keyword+"/"+ruleUnresolved, "%s", k.refs[i]))
+			continue
+		}
+		if ctx.Validate(s, keyword, nil, "") == nil {
 			return nil
 		}
+	}
+	if len(missing) > 0 {
+		return group(ctx, missing)
 	}
 	return ctx.Error(keyword+"/"+ruleNoVariant, "none")
 }
