@@ -21,8 +21,8 @@
 // used once is inlined where it is used; shared or recursive ones and union
 // variants live in $defs. Lexicon defects met while compiling (an unknown
 // format, a ref to a token or a query, an empty closed union, a parameter that
-// is an object) fail the compile with ErrInvalidLexicon; Lint reports every
-// authoring rule.
+// is an object, a subscription message that is no union) fail the compile
+// with ErrInvalidLexicon; Lint reports every authoring rule.
 //
 // # Validating
 //

@@ -133,6 +133,11 @@ func targetBody(ref DefRef, def *Def, target Target) (*node, error) {
 		return nil, fmt.Errorf("%w: %q", ErrNoTarget, target)
 	}
 	if b != nil && b.schema != nil {
+		if target == TargetMessage && b.schema.typ != typeUnion {
+			// Only a union tells messages apart by $type (which the top
+			// level of a message may omit).
+			return nil, fmt.Errorf("%w: %s: a subscription message schema must be a union of refs, not %s", ErrInvalidLexicon, b.schema.loc, withArticle(b.schema.typ))
+		}
 		return b.schema, nil
 	}
 	if b != nil {
