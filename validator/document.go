@@ -145,8 +145,10 @@ func (d *Def) targets() []Target {
 			ts = append(ts, TargetMessage)
 		}
 		return ts
-	case typePermissionSet, typePermission, typeToken:
-		// Tokens have no data representation; permission sets describe scopes.
+	case typePermissionSet, typePermission, typeToken, typeParams:
+		// Tokens have no data representation; permission sets describe
+		// scopes; params only exist as an endpoint's parameters, which
+		// that endpoint's params target checks.
 		return nil
 	}
 	return []Target{TargetObject}

@@ -84,7 +84,8 @@ const exampleDoc = `{
     "paramsOnly": {"type": "query", "parameters": {"type": "params", "properties": {}}},
     "nothing": {"type": "query"},
     "sub": {"type": "subscription", "message": {"schema": {"type": "union", "refs": ["#view"]}}},
-    "perms": {"type": "permission-set", "permissions": []}
+    "perms": {"type": "permission-set", "permissions": []},
+    "namedParams": {"type": "params", "properties": {"n": {"type": "integer"}}}
   }
 }`
 
@@ -111,6 +112,9 @@ func TestDocumentAccessors(t *testing.T) {
 		{"com.example.thing#nothing", nil, "", ErrNoTarget},
 		{"com.example.thing#sub", []Target{TargetMessage}, TargetMessage, nil},
 		{"com.example.thing#perms", nil, "", ErrNoTarget},
+		// "params can not be declared as a top-level named type": such a
+		// definition (parsed, and reported by Lint) describes no data.
+		{"com.example.thing#namedParams", nil, "", ErrNoTarget},
 		{"com.example.thing#missing", nil, "", ErrNotFound},
 		{"com.example.absent", nil, "", ErrNotFound},
 	}
@@ -166,6 +170,8 @@ func TestCompileBodyWithoutSchema(t *testing.T) {
 	}{
 		{"com.example.thing#blobOut", TargetInput, "has no input schema: its input is described only by its encoding (*/*)"},
 		{"com.example.thing#paramsOnly", TargetOutput, "has no output; it offers: params"},
+		{"com.example.thing#namedParams", TargetObject, "com.example.thing#namedParams (type params) has no object: it has nothing to validate"},
+		{"com.example.thing#tok", TargetObject, "com.example.thing#tok (type token) has no object: it has nothing to validate"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.def+"/"+string(tc.target), func(t *testing.T) {

@@ -145,7 +145,11 @@ func targetBody(ref DefRef, def *Def, target Target) (*node, error) {
 		// its encoding alone sets no rule a value could break.
 		return nil, fmt.Errorf("%w: %s (type %s) has no %s schema: its %s is described only by its encoding (%s), so there is nothing to validate", ErrNoTarget, ref, def.Type, target, target, b.encoding)
 	}
-	return nil, fmt.Errorf("%w: %s (type %s) has no %s; it offers: %s", ErrNoTarget, ref, def.Type, target, joinTargets(def.targets()))
+	offers := def.targets()
+	if len(offers) == 0 {
+		return nil, fmt.Errorf("%w: %s (type %s) has no %s: it has nothing to validate", ErrNoTarget, ref, def.Type, target)
+	}
+	return nil, fmt.Errorf("%w: %s (type %s) has no %s; it offers: %s", ErrNoTarget, ref, def.Type, target, joinTargets(offers))
 }
 
 // count counts, for every definition the body reaches, how many places refer
