@@ -83,31 +83,48 @@ type converter struct {
 	root       any
 	errs       []Error
 	unresolved []Unresolved
+	// nullAllowed is the instance path of a nullable use that goes through
+	// anyOf (a recursive one: see refTarget) while its causes are walked;
+	// its definition's entry cannot say that null is allowed there.
+	nullAllowed    string
+	hasNullAllowed bool
 }
 
 func (cv *converter) walk(e *jsonschema.ValidationError) {
-	if len(e.Causes) > 0 {
-		for _, c := range e.Causes {
-			cv.walk(c)
-		}
+	if len(e.Causes) == 0 {
+		cv.leaf(e)
 		return
 	}
-	cv.leaf(e)
+	saved, savedHas := cv.nullAllowed, cv.hasNullAllowed
+	for _, c := range e.Causes {
+		if ent, _, _, _ := cv.locate(c); ent != nil && ent.kind == entryNullBranch {
+			cv.nullAllowed, cv.hasNullAllowed = unescapeLocation(e.InstanceLocation), true
+		}
+	}
+	for _, c := range e.Causes {
+		cv.walk(c)
+	}
+	cv.nullAllowed, cv.hasNullAllowed = saved, savedHas
 }
 
-func (cv *converter) leaf(e *jsonschema.ValidationError) {
+// locate finds the translated schema object of an error (nil if none), the
+// failed keyword or lexicon rule, and whether it is a rule.
+func (cv *converter) locate(e *jsonschema.ValidationError) (ent *entry, frag, kw string, custom bool) {
 	url, frag, _ := strings.Cut(e.AbsoluteKeywordLocation, "#")
 	frag = unescapeLocation(frag)
-	path := unescapeLocation(e.InstanceLocation)
 	nodePtr, kw := splitLast(frag)
-	custom := false
 	if parent, last := splitLast(nodePtr); last == keyword && isRule(kw) {
 		nodePtr, custom = parent, true
 	}
-	var ent *entry
 	if u, ok := cv.s.c.byURL.Load(url); ok {
 		ent = u.(*unit).index[nodePtr]
 	}
+	return ent, frag, kw, custom
+}
+
+func (cv *converter) leaf(e *jsonschema.ValidationError) {
+	ent, frag, kw, custom := cv.locate(e)
+	path := unescapeLocation(e.InstanceLocation)
 	if ent == nil {
 		// Every schema object the translation emits is indexed; reaching
 		// this is a bug, reported rather than hidden.
@@ -142,7 +159,8 @@ func (cv *converter) keyword(ent *entry, kw, path string, value any) {
 	}
 	switch kw {
 	case "type":
-		cv.add(path, "must be "+expected(n, ent.nullable)+", got "+got(value), ent.loc)
+		nullable := ent.nullable || cv.hasNullAllowed && cv.nullAllowed == path
+		cv.add(path, "must be "+expected(n, nullable)+", got "+got(value), ent.loc)
 	case "required":
 		m, _ := value.(map[string]any)
 		if n.typ == typeBytes || n.typ == typeCIDLink {
