@@ -310,14 +310,11 @@ func (l *linter) string(path string, m map[string]any) {
 		if why := r.problem(it.s, false); why != "" {
 			l.report(index(member(path, "enum"), it.i), "enum value %q %s", it.s, why)
 		}
+		l.localToken(index(member(path, "enum"), it.i), "enum value", it.s)
 	}
 	known, _ := l.stringList(path, m, "knownValues")
 	for _, it := range known {
-		// "Tokens should always be fully-qualified references (an NSID followed
-		// by an optional fragment), not local references within a schema file."
-		if strings.HasPrefix(it.s, "#") {
-			l.report(index(member(path, "knownValues"), it.i), "known value %q is a local reference; write tokens fully qualified, e.g. %s%s", it.s, l.id, it.s)
-		}
+		l.localToken(index(member(path, "knownValues"), it.i), "known value", it.s)
 	}
 	for _, key := range []string{"const", "default"} {
 		if v, ok := m[key]; ok {
@@ -329,6 +326,17 @@ func (l *linter) string(path string, m map[string]any) {
 		}
 	}
 	l.constOrDefault(path, m)
+}
+
+// localToken reports a string value written as a local reference. Spec,
+// "token": token references "might appear ... as strings in the knownValues
+// or enum fields of a string definition. Tokens should always be
+// fully-qualified references (an NSID followed by an optional fragment), not
+// local references within a schema file."
+func (l *linter) localToken(path, what, s string) {
+	if strings.HasPrefix(s, "#") {
+		l.report(path, "%s %q is a local reference; write tokens fully qualified, e.g. %s%s", what, s, l.id, s)
+	}
 }
 
 func (l *linter) blob(path string, m map[string]any) {
