@@ -166,7 +166,7 @@ func linkToCBOR(m map[string]any, raw any) (any, error) {
 	}
 	s, ok := raw.(string)
 	if !ok {
-		return nil, under(dmErrorf("$link must be a CID string, not %s", kindOf(raw)), "$link")
+		return nil, under(dmErrorf("$link must be a CID string, not %s", validator.KindOf(raw)), "$link")
 	}
 	c, err := cid.Decode(s)
 	if err != nil {
@@ -185,7 +185,7 @@ func bytesToCBOR(m map[string]any, raw any) (any, error) {
 	}
 	s, ok := raw.(string)
 	if !ok {
-		return nil, under(dmErrorf("$bytes must be a base64 string, not %s", kindOf(raw)), "$bytes")
+		return nil, under(dmErrorf("$bytes must be a base64 string, not %s", validator.KindOf(raw)), "$bytes")
 	}
 	b, err := decodeBase64(s)
 	if err != nil {
@@ -201,24 +201,4 @@ func decodeBase64(s string) ([]byte, error) {
 		return nil, fmt.Errorf("line breaks are not allowed")
 	}
 	return base64.RawStdEncoding.DecodeString(strings.TrimRight(s, "="))
-}
-
-// kindOf names a decoded value's JSON kind for messages.
-func kindOf(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "a boolean"
-	case string:
-		return "a string"
-	case json.Number, int, int64:
-		return "a number"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	default:
-		return fmt.Sprintf("%T", v)
-	}
 }

@@ -90,7 +90,7 @@ func loadLexiconFile(path string) (*Record, error) {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("%s: %w: a lexicon document is a JSON object, not %s", path, ErrInvalidRecord, kindOf(v))
+		return nil, fmt.Errorf("%s: %w: a lexicon document is a JSON object, not %s", path, ErrInvalidRecord, validator.KindOf(v))
 	}
 	if t, ok := m["$type"]; ok && t != string(schemaCollection) {
 		return nil, fmt.Errorf("%s: %w: $type is %s, want %q or none", path, ErrInvalidRecord, describeValue(t), schemaCollection)

@@ -54,5 +54,5 @@ func describeValue(v any) string {
 	if s, ok := v.(string); ok {
 		return fmt.Sprintf("%q", s)
 	}
-	return kindOf(v)
+	return validator.KindOf(v)
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/lexval/lexval/service"
 	"github.com/lexval/lexval/validator"
 )
 
@@ -54,7 +53,7 @@ func (s *Server) readObject(c echo.Context) (map[string]any, error) {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, badRequest("the request body must be a JSON object, got %s", service.JSONKind(v))
+		return nil, badRequest("the request body must be a JSON object, got %s", validator.KindOf(v))
 	}
 	return m, nil
 }
@@ -142,7 +141,7 @@ func stringField(m map[string]any, where, name string) (s string, ok bool, err e
 	}
 	s, isString := v.(string)
 	if !isString {
-		return "", false, badRequest("%s: field %q must be a string, got %s", where, name, service.JSONKind(v))
+		return "", false, badRequest("%s: field %q must be a string, got %s", where, name, validator.KindOf(v))
 	}
 	return s, true, nil
 }
@@ -155,7 +154,7 @@ func boolField(m map[string]any, where, name string) (bool, error) {
 	}
 	b, isBool := v.(bool)
 	if !isBool {
-		return false, badRequest("%s: field %q must be true or false, got %s", where, name, service.JSONKind(v))
+		return false, badRequest("%s: field %q must be true or false, got %s", where, name, validator.KindOf(v))
 	}
 	return b, nil
 }

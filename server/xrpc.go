@@ -115,7 +115,7 @@ func (s *Server) handleXRPCValidate(c echo.Context) error {
 		if _, present := body["schema"]; !present {
 			return badRequest("%s: missing \"schema\" (a lexicon document, AT-URI or NSID)", where)
 		}
-		return badRequest("%s: field \"schema\" must be a lexicon document (object) or an AT-URI or NSID (string), got %s", where, service.JSONKind(body["schema"]))
+		return badRequest("%s: field \"schema\" must be a lexicon document (object) or an AT-URI or NSID (string), got %s", where, validator.KindOf(body["schema"]))
 	}
 	r := newResultJSON(checker.Validate(record))
 	s.metrics.observeResult(r)

@@ -266,7 +266,7 @@ func TestXRPCValidate(t *testing.T) {
 			return c
 		}(),
 		bad("missing schema", `{"record":{}}`, `missing "schema"`),
-		bad("schema a number", `{"schema":1}`, "got a number"),
+		bad("schema a number", `{"schema":1}`, "got an integer"),
 		bad("schema null", `{"schema":null}`, "got null"),
 		bad("schema not an NSID", `{"schema":"nope"}`, "nope"),
 		bad("unknown field", `{"schema":"`+refreshSession+`","records":[]}`, `unknown field "records"`),

@@ -51,7 +51,7 @@ func (s *Service) Lint(ctx context.Context, docs ...any) ([][]validator.Error, e
 func (s *Service) PrepareDocument(ctx context.Context, doc any, def string, target validator.Target, opts validator.Options) (*Checker, []validator.Error, error) {
 	m, ok := doc.(map[string]any)
 	if !ok {
-		return nil, nil, fmt.Errorf("%w: a lexicon document is a JSON object, got %s", ErrInvalidRequest, JSONKind(doc))
+		return nil, nil, fmt.Errorf("%w: a lexicon document is a JSON object, got %s", ErrInvalidRequest, validator.KindOf(doc))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err

@@ -17,7 +17,7 @@ import (
 func CheckDataModel(v any) []Error {
 	w := dataModelWalker{collect: true}
 	if _, ok := v.(map[string]any); !ok {
-		w.fail("", "the top level must be an object, got "+kindOf(v))
+		w.fail("", "the top level must be an object, got "+KindOf(v))
 	}
 	w.value(v, 0)
 	if len(w.errs) == 0 {
@@ -190,7 +190,7 @@ func (w *dataModelWalker) bytesObject(m map[string]any) {
 	w.onlyField(m, "$bytes")
 	s, ok := m["$bytes"].(string)
 	if !ok {
-		w.fail("$bytes", "$bytes must be a base64 string, got "+kindOf(m["$bytes"]))
+		w.fail("$bytes", "$bytes must be a base64 string, got "+KindOf(m["$bytes"]))
 		return
 	}
 	if _, ok := base64Len(s); !ok {
@@ -207,7 +207,7 @@ func (w *dataModelWalker) linkObject(m map[string]any) {
 func (w *dataModelWalker) link(v any, last string) {
 	s, ok := v.(string)
 	if !ok {
-		w.fail(last, "$link must be a CID string, got "+kindOf(v))
+		w.fail(last, "$link must be a CID string, got "+KindOf(v))
 		return
 	}
 	if blessedCID(s) {
@@ -239,7 +239,7 @@ func (w *dataModelWalker) blob(m map[string]any) {
 	if !ok {
 		w.fail("ref", "blob field missing: ref")
 	} else if rm, isMap := ref.(map[string]any); !isMap {
-		w.fail("ref", "blob ref must be a $link object, got "+kindOf(ref))
+		w.fail("ref", "blob ref must be a $link object, got "+KindOf(ref))
 	} else if _, hasLink := rm["$link"]; !hasLink {
 		w.fail("ref", "blob ref must be a $link object")
 	}

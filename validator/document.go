@@ -42,7 +42,7 @@ func ParseDocument(data []byte) (*Document, error) {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("%w: document must be a JSON object, got %s", ErrInvalidLexicon, kindOf(v))
+		return nil, fmt.Errorf("%w: document must be a JSON object, got %s", ErrInvalidLexicon, KindOf(v))
 	}
 	return NewDocument(m)
 }
@@ -63,7 +63,7 @@ func NewDocument(v map[string]any) (*Document, error) {
 	}
 	idStr, ok := iv.(string)
 	if !ok {
-		return nil, fmt.Errorf("%w: id must be a string, got %s", ErrInvalidLexicon, kindOf(iv))
+		return nil, fmt.Errorf("%w: id must be a string, got %s", ErrInvalidLexicon, KindOf(iv))
 	}
 	id, err := syntax.ParseNSID(idStr)
 	if err != nil {
@@ -79,7 +79,7 @@ func NewDocument(v map[string]any) (*Document, error) {
 	}
 	defs, ok := dv.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("%w: %s: defs must be an object, got %s", ErrInvalidLexicon, id, kindOf(dv))
+		return nil, fmt.Errorf("%w: %s: defs must be an object, got %s", ErrInvalidLexicon, id, KindOf(dv))
 	}
 	names := make([]string, 0, len(defs))
 	for name := range defs {

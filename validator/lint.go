@@ -77,7 +77,7 @@ func (l *linter) fields(path string, m map[string]any, what string, allowed ...s
 func (l *linter) document(doc any) {
 	m, ok := doc.(map[string]any)
 	if !ok {
-		l.report("", "a lexicon document must be a JSON object, got %s", kindOf(doc))
+		l.report("", "a lexicon document must be a JSON object, got %s", KindOf(doc))
 		return
 	}
 	l.fields("", m, "a lexicon document", "$type", "lexicon", "id", "description", "defs")
@@ -93,7 +93,7 @@ func (l *linter) document(doc any) {
 	if v, ok := m["id"]; !ok {
 		l.report("/id", "id is required: the NSID of the lexicon")
 	} else if s, ok := v.(string); !ok {
-		l.report("/id", "id must be a string, got %s", kindOf(v))
+		l.report("/id", "id must be a string, got %s", KindOf(v))
 	} else if nsid, err := syntax.ParseNSID(s); err != nil || !scanNSID(s) {
 		l.report("/id", "id %s is not a valid NSID", describe(v))
 	} else {
@@ -108,7 +108,7 @@ func (l *linter) document(doc any) {
 	}
 	defs, ok := v.(map[string]any)
 	if !ok {
-		l.report("/defs", "defs must be an object of definitions, got %s", kindOf(v))
+		l.report("/defs", "defs must be an object of definitions, got %s", KindOf(v))
 		return
 	}
 	if len(defs) == 0 {
@@ -128,7 +128,7 @@ func (l *linter) optString(path string, m map[string]any, key string) (string, b
 	}
 	s, ok := v.(string)
 	if !ok {
-		l.report(member(path, key), "%s must be a string, got %s", key, kindOf(v))
+		l.report(member(path, key), "%s must be a string, got %s", key, KindOf(v))
 	}
 	return s, ok
 }
@@ -141,7 +141,7 @@ func (l *linter) optBool(path string, m map[string]any, key string) (value, pres
 	}
 	b, ok := v.(bool)
 	if !ok {
-		l.report(member(path, key), "%s must be a boolean, got %s", key, kindOf(v))
+		l.report(member(path, key), "%s must be a boolean, got %s", key, KindOf(v))
 	}
 	return b, ok
 }
@@ -195,14 +195,14 @@ func (l *linter) stringList(path string, m map[string]any, key string) ([]listIt
 	p := member(path, key)
 	arr, ok := v.([]any)
 	if !ok {
-		l.report(p, "%s must be an array of strings, got %s", key, kindOf(v))
+		l.report(p, "%s must be an array of strings, got %s", key, KindOf(v))
 		return nil, true
 	}
 	out := make([]listItem, 0, len(arr))
 	for i, e := range arr {
 		s, ok := e.(string)
 		if !ok {
-			l.report(index(p, i), "%s entries must be strings, got %s", key, kindOf(e))
+			l.report(index(p, i), "%s entries must be strings, got %s", key, KindOf(e))
 			continue
 		}
 		if slices.ContainsFunc(out, func(it listItem) bool { return it.s == s }) {

@@ -19,7 +19,7 @@ func (l *linter) def(name string, v any) {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		l.report(path, "definition %s must be an object, got %s", name, kindOf(v))
+		l.report(path, "definition %s must be an object, got %s", name, KindOf(v))
 		return
 	}
 	typ, ok := l.typeOf(path, m)
@@ -56,7 +56,7 @@ func (l *linter) typeOf(path string, m map[string]any) (string, bool) {
 	}
 	s, ok := v.(string)
 	if !ok {
-		l.report(member(path, "type"), "type must be a string, got %s", kindOf(v))
+		l.report(member(path, "type"), "type must be a string, got %s", KindOf(v))
 		return "", false
 	}
 	return s, true
@@ -127,7 +127,7 @@ func validRecordKeyType(s string) bool {
 func (l *linter) body(path string, v any) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		l.report(path, "must be an object with encoding and an optional schema, got %s", kindOf(v))
+		l.report(path, "must be an object with encoding and an optional schema, got %s", KindOf(v))
 		return
 	}
 	l.fields(path, m, "a body", "description", "encoding", "schema")
@@ -159,7 +159,7 @@ func validEncoding(s string) bool {
 func (l *linter) message(path string, v any) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		l.report(path, "must be an object with a union schema, got %s", kindOf(v))
+		l.report(path, "must be an object with a union schema, got %s", KindOf(v))
 		return
 	}
 	l.fields(path, m, "a subscription message", "description", "schema")
@@ -176,7 +176,7 @@ func (l *linter) message(path string, v any) {
 func (l *linter) errorList(path string, v any) {
 	arr, ok := v.([]any)
 	if !ok {
-		l.report(path, "errors must be an array of {name, description} objects, got %s", kindOf(v))
+		l.report(path, "errors must be an array of {name, description} objects, got %s", KindOf(v))
 		return
 	}
 	var seen []string
@@ -184,7 +184,7 @@ func (l *linter) errorList(path string, v any) {
 		p := index(path, i)
 		m, ok := e.(map[string]any)
 		if !ok {
-			l.report(p, "errors entries must be objects with a name, got %s", kindOf(e))
+			l.report(p, "errors entries must be objects with a name, got %s", KindOf(e))
 			continue
 		}
 		l.fields(p, m, "an error", "name", "description")
@@ -197,7 +197,7 @@ func (l *linter) errorList(path string, v any) {
 		name, ok := nv.(string)
 		switch {
 		case !ok:
-			l.report(member(p, "name"), "name must be a string, got %s", kindOf(nv))
+			l.report(member(p, "name"), "name must be a string, got %s", KindOf(nv))
 		case name == "" || strings.ContainsFunc(name, unicode.IsSpace):
 			l.report(member(p, "name"), "error name %q must be non-empty with no whitespace", name)
 		case slices.Contains(seen, name):

@@ -21,7 +21,7 @@ func (l *linter) permissionSet(path string, m map[string]any) {
 	}
 	arr, ok := v.([]any)
 	if !ok {
-		l.report(member(path, "permissions"), "permissions must be an array of permission objects, got %s", kindOf(v))
+		l.report(member(path, "permissions"), "permissions must be an array of permission objects, got %s", KindOf(v))
 		return
 	}
 	for i, e := range arr {
@@ -39,7 +39,7 @@ func (l *linter) langMap(path string, m map[string]any, key string) {
 	p := member(path, key)
 	mm, ok := v.(map[string]any)
 	if !ok {
-		l.report(p, "%s must be an object mapping language tags to strings, got %s", key, kindOf(v))
+		l.report(p, "%s must be an object mapping language tags to strings, got %s", key, KindOf(v))
 		return
 	}
 	for _, lang := range sortedNames(mm) {
@@ -47,7 +47,7 @@ func (l *linter) langMap(path string, m map[string]any, key string) {
 			l.report(member(p, lang), "%s key %q is not a valid language tag", key, lang)
 		}
 		if _, ok := mm[lang].(string); !ok {
-			l.report(member(p, lang), "%s values must be strings, got %s", key, kindOf(mm[lang]))
+			l.report(member(p, lang), "%s values must be strings, got %s", key, KindOf(mm[lang]))
 		}
 	}
 }
@@ -64,7 +64,7 @@ func (l *linter) permission(path string, m map[string]any) {
 	}
 	resource, ok := rv.(string)
 	if !ok {
-		l.report(member(path, "resource"), "resource must be a string, got %s", kindOf(rv))
+		l.report(member(path, "resource"), "resource must be a string, got %s", KindOf(rv))
 		return
 	}
 	switch resource {

@@ -96,7 +96,7 @@ func (p place) allows(typ string) string {
 func (l *linter) schemaValue(path string, v any, p place) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		l.report(path, "a schema must be an object with a type, got %s", kindOf(v))
+		l.report(path, "a schema must be an object with a type, got %s", KindOf(v))
 		return
 	}
 	l.schema(path, m, p)
@@ -161,7 +161,7 @@ func (l *linter) schemaOf(path, typ string, m map[string]any, p place) {
 		if v, ok := m["ref"]; !ok {
 			l.report(member(path, "ref"), "ref is required: the definition referenced (nsid, nsid#name or #name)")
 		} else if s, ok := v.(string); !ok {
-			l.report(member(path, "ref"), "ref must be a string, got %s", kindOf(v))
+			l.report(member(path, "ref"), "ref must be a string, got %s", KindOf(v))
 		} else {
 			l.ref(member(path, "ref"), s, false)
 		}
@@ -192,7 +192,7 @@ func (l *linter) integer(path string, m map[string]any) {
 	if v, ok := m["enum"]; ok {
 		arr, ok := v.([]any)
 		if !ok {
-			l.report(member(path, "enum"), "enum must be an array of integers, got %s", kindOf(v))
+			l.report(member(path, "enum"), "enum must be an array of integers, got %s", KindOf(v))
 		} else {
 			hasEnum = true
 			if len(arr) == 0 {
@@ -319,7 +319,7 @@ func (l *linter) string(path string, m map[string]any) {
 	for _, key := range []string{"const", "default"} {
 		if v, ok := m[key]; ok {
 			if s, ok := v.(string); !ok {
-				l.report(member(path, key), "%s must be a string, got %s", key, kindOf(v))
+				l.report(member(path, key), "%s must be a string, got %s", key, KindOf(v))
 			} else if why := r.problem(s, true); why != "" {
 				l.report(member(path, key), "%s %q %s", key, s, why)
 			}
@@ -415,7 +415,7 @@ func (l *linter) properties(path string, m map[string]any, p place, required boo
 	}
 	props, ok := v.(map[string]any)
 	if !ok {
-		l.report(member(path, "properties"), "properties must be an object of schemas, got %s", kindOf(v))
+		l.report(member(path, "properties"), "properties must be an object of schemas, got %s", KindOf(v))
 		return nil
 	}
 	for _, name := range sortedNames(props) {

@@ -46,7 +46,7 @@ func got(v any) string {
 	case json.Number, bool, nil:
 		return describe(x)
 	}
-	return kindOf(v)
+	return KindOf(v)
 }
 
 // objectKind names what an object is when it lacks the field want ($bytes

@@ -28,7 +28,7 @@ func (p *parser) def(name string, v any) (*Def, error) {
 	loc := string(p.nsid) + "#" + name
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, parseError(loc, "definition must be an object, got %s", kindOf(v))
+		return nil, parseError(loc, "definition must be an object, got %s", KindOf(v))
 	}
 	typ, err := typeOf(m, loc)
 	if err != nil {
@@ -100,7 +100,7 @@ func (p *parser) def(name string, v any) (*Def, error) {
 func (p *parser) body(v any, loc string, isMessage bool) (*body, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, parseError(loc, "must be an object, got %s", kindOf(v))
+		return nil, parseError(loc, "must be an object, got %s", KindOf(v))
 	}
 	b := &body{}
 	var err error
@@ -131,7 +131,7 @@ func (p *parser) field(v any, loc, sub string) (*node, error) {
 		if sub != "" {
 			loc += "/" + sub
 		}
-		return nil, parseError(loc, "schema must be an object, got %s", kindOf(v))
+		return nil, parseError(loc, "schema must be an object, got %s", KindOf(v))
 	}
 	if sub != "" && sub != "record" {
 		loc += "/" + sub
@@ -153,7 +153,7 @@ func (p *parser) field(v any, loc, sub string) (*node, error) {
 func (p *parser) params(v any, loc string) (*node, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, parseError(loc, "parameters must be an object, got %s", kindOf(v))
+		return nil, parseError(loc, "parameters must be an object, got %s", KindOf(v))
 	}
 	typ, err := typeOf(m, loc)
 	if err != nil {
@@ -181,7 +181,7 @@ func (p *parser) schema(m map[string]any, loc, typ string) (*node, error) {
 			if fv, ok := m[f.name]; ok {
 				b, ok := fv.(bool)
 				if !ok {
-					return nil, parseError(loc, "%s must be a boolean, got %s", f.name, kindOf(fv))
+					return nil, parseError(loc, "%s must be a boolean, got %s", f.name, KindOf(fv))
 				}
 				*f.dst = b
 			}
@@ -208,14 +208,14 @@ func (p *parser) schema(m map[string]any, loc, typ string) (*node, error) {
 		if ev, ok := m["enum"]; ok {
 			arr, ok := ev.([]any)
 			if !ok {
-				return nil, parseError(loc, "enum must be an array of integers, got %s", kindOf(ev))
+				return nil, parseError(loc, "enum must be an array of integers, got %s", KindOf(ev))
 			}
 			n.hasEnum = true
 			n.intEnum = make([]int64, len(arr))
 			for i, e := range arr {
 				x, ok := toInt64(e)
 				if !ok {
-					return nil, parseError(loc, "enum/%d must be an integer, got %s", i, kindOf(e))
+					return nil, parseError(loc, "enum/%d must be an integer, got %s", i, KindOf(e))
 				}
 				n.intEnum[i] = x
 			}
@@ -239,7 +239,7 @@ func (p *parser) schema(m map[string]any, loc, typ string) (*node, error) {
 			if fv, ok := m[f.name]; ok {
 				s, ok := fv.(string)
 				if !ok {
-					return nil, parseError(loc, "%s must be a string, got %s", f.name, kindOf(fv))
+					return nil, parseError(loc, "%s must be a string, got %s", f.name, KindOf(fv))
 				}
 				*f.dst = s
 			}
@@ -301,13 +301,13 @@ func (p *parser) schema(m map[string]any, loc, typ string) (*node, error) {
 		}
 		arr, ok := rv.([]any)
 		if !ok {
-			return nil, parseError(loc, "refs must be an array of strings, got %s", kindOf(rv))
+			return nil, parseError(loc, "refs must be an array of strings, got %s", KindOf(rv))
 		}
 		n.refs = make([]DefRef, len(arr))
 		for i, e := range arr {
 			s, ok := e.(string)
 			if !ok {
-				return nil, parseError(loc, "refs/%d must be a string, got %s", i, kindOf(e))
+				return nil, parseError(loc, "refs/%d must be a string, got %s", i, KindOf(e))
 			}
 			if n.refs[i], err = p.parseRef(s, fmt.Sprintf("%s/refs/%d", loc, i)); err != nil {
 				return nil, err
@@ -316,7 +316,7 @@ func (p *parser) schema(m map[string]any, loc, typ string) (*node, error) {
 		if cv, ok := m["closed"]; ok {
 			b, ok := cv.(bool)
 			if !ok {
-				return nil, parseError(loc, "closed must be a boolean, got %s", kindOf(cv))
+				return nil, parseError(loc, "closed must be a boolean, got %s", KindOf(cv))
 			}
 			n.closed = b
 		}
@@ -343,7 +343,7 @@ func (p *parser) properties(n *node, m map[string]any) error {
 	}
 	pm, ok := pv.(map[string]any)
 	if !ok {
-		return parseError(loc, "properties must be an object, got %s", kindOf(pv))
+		return parseError(loc, "properties must be an object, got %s", KindOf(pv))
 	}
 	n.properties = make(map[string]*node, len(pm))
 	n.propNames = make([]string, 0, len(pm))
@@ -386,7 +386,7 @@ func typeOf(m map[string]any, loc string) (string, error) {
 	}
 	t, ok := tv.(string)
 	if !ok {
-		return "", parseError(loc, "type must be a string, got %s", kindOf(tv))
+		return "", parseError(loc, "type must be a string, got %s", KindOf(tv))
 	}
 	switch t {
 	case typeBoolean, typeInteger, typeString, typeBytes, typeCIDLink, typeBlob, typeArray, typeObject,
@@ -404,7 +404,7 @@ func optString(m map[string]any, name, loc string) (string, error) {
 	}
 	s, ok := v.(string)
 	if !ok {
-		return "", parseError(loc, "%s must be a string, got %s", name, kindOf(v))
+		return "", parseError(loc, "%s must be a string, got %s", name, KindOf(v))
 	}
 	return s, nil
 }
@@ -423,13 +423,13 @@ func optStrings(m map[string]any, name, loc string) ([]string, error) {
 	}
 	arr, ok := v.([]any)
 	if !ok {
-		return nil, parseError(loc, "%s must be an array of strings, got %s", name, kindOf(v))
+		return nil, parseError(loc, "%s must be an array of strings, got %s", name, KindOf(v))
 	}
 	out := make([]string, len(arr))
 	for i, e := range arr {
 		s, ok := e.(string)
 		if !ok {
-			return nil, parseError(loc, "%s/%d must be a string, got %s", name, i, kindOf(e))
+			return nil, parseError(loc, "%s/%d must be a string, got %s", name, i, KindOf(e))
 		}
 		out[i] = s
 	}
@@ -443,7 +443,7 @@ func optInteger(m map[string]any, name, loc string) (optInt, error) {
 	}
 	x, ok := toInt64(v)
 	if !ok {
-		return optInt{}, parseError(loc, "%s must be an integer, got %s", name, kindOf(v))
+		return optInt{}, parseError(loc, "%s must be an integer, got %s", name, KindOf(v))
 	}
 	return optInt{v: x, set: true}, nil
 }
@@ -493,35 +493,6 @@ func escapePointer(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
-// kindOf names the data-model kind of a decoded value for messages.
-func kindOf(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "boolean"
-	case string:
-		return "string"
-	case json.Number:
-		if _, ok := numberToInt64(string(x)); ok {
-			return "integer"
-		}
-		return "number " + string(x)
-	case float64:
-		if x == math.Trunc(x) {
-			return "integer"
-		}
-		return "number " + strconv.FormatFloat(x, 'g', -1, 64)
-	case int, int64:
-		return "integer"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "object"
-	}
-	return fmt.Sprintf("%T", v)
-}
-
 // describe shows a decoded value briefly in messages: strings quoted and
 // shortened, numbers as written, containers by kind.
 func describe(v any) string {
@@ -547,5 +518,5 @@ func describe(v any) string {
 	case int:
 		return strconv.Itoa(x)
 	}
-	return kindOf(v)
+	return KindOf(v)
 }

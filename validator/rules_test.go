@@ -195,7 +195,7 @@ func setAt(v any, path string, x any) (any, error) {
 		c[i] = child
 		return c, nil
 	}
-	return nil, errors.New("cannot descend into " + kindOf(v))
+	return nil, errors.New("cannot descend into " + KindOf(v))
 }
 
 // readRuleFile reads a rule file strictly: unknown fields are mistakes.

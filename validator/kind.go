@@ -1,0 +1,56 @@
+package validator
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+)
+
+// KindOf names the kind of a value decoded by DecodeJSON, article included,
+// for messages such as "must be an object, got an array": "null", "a
+// boolean", "a string", "an integer", "an array", "an object". Numbers are
+// named as the data model sees them, which has 64-bit integers and no
+// floats: "an integer" (123, 123.0, 1e2), "an integer beyond 64 bits", "a
+// float" (1.5). Every package words the kind of a value with it, so that
+// messages about a value of the wrong kind read the same everywhere. A value
+// DecodeJSON does not produce is named by its Go type.
+func KindOf(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case string:
+		return "a string"
+	case json.Number:
+		_, class := classifyNumber(string(x))
+		return numberKind(class)
+	case float64:
+		switch {
+		case x != math.Trunc(x) || math.IsInf(x, 0):
+			return numberKind(numberFraction)
+		case x < -(1<<63) || x >= 1<<63:
+			return numberKind(numberOutOfRange)
+		}
+		return numberKind(numberInteger)
+	case int, int8, int16, int32, int64, uint8, uint16, uint32:
+		return "an integer"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func numberKind(class numberClass) string {
+	switch class {
+	case numberInteger:
+		return "an integer"
+	case numberOutOfRange:
+		return "an integer beyond 64 bits"
+	case numberFraction:
+		return "a float"
+	}
+	return "a number"
+}
