@@ -98,14 +98,15 @@ func (tc *typeChecker) prepare(ctx context.Context, svc *service.Service, typ st
 			tc.result = validator.Result{Valid: true, Unresolved: []validator.Unresolved{{Ref: typ}}}
 			return
 		}
-		msg := fmt.Sprintf("unknown $type %s: %v", typ, err)
+		msg := fmt.Sprintf("unknown $type: %v", err)
 		if errors.Is(err, resolver.ErrNotFound) && !svc.Network() {
 			msg = fmt.Sprintf("unknown $type %s: lexicon %s is not in the catalog (add it with --lexicons DIR, or see --network and --allow-unresolved)", typ, ref.NSID)
 		}
 		tc.result = invalid("/$type", msg)
 	case service.CodeInvalidRequest:
-		tc.result = invalid("/$type", fmt.Sprintf("$type %s: %v", typ, err))
+		// The service's error names the schema, hence the $type.
+		tc.result = invalid("/$type", err.Error())
 	default:
-		tc.err = fmt.Errorf("$type %s: %w", typ, err)
+		tc.err = fmt.Errorf("$type: %w", err)
 	}
 }

@@ -81,7 +81,7 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 	} else {
 		c, err := svc.Prepare(ctx, req)
 		if err != nil {
-			return s.fail(cmd, fmt.Errorf("schema %s: %w", cf.schema, err))
+			return s.fail(cmd, err) // the service names the schema
 		}
 		check = func(_ context.Context, v any) (validator.Result, error) { return c.Validate(v), nil }
 	}
