@@ -36,14 +36,14 @@ func scanLanguage(s string) bool {
 		return true
 	}
 	t := subtags{s: s}
-	sub, ok := t.next()
+	sub, _ := t.next() // there is always a first subtag, perhaps empty
 	if sub == "x" || sub == "X" {
 		return t.privateUse()
 	}
 	if len(sub) < 2 || len(sub) > 3 || !lowerAlpha(sub) {
 		return false
 	}
-	sub, ok = t.next()
+	sub, ok := t.next()
 	for n := 0; ok && n < 3 && len(sub) == 3 && alphaSubtag(sub); n++ { // extlang
 		sub, ok = t.next()
 	}
