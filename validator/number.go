@@ -145,9 +145,3 @@ func mulAdd(m *uint64, d uint64) bool {
 	*m = *m*10 + d
 	return true
 }
-
-// integralNumber returns the value of JSON number text that denotes an int64.
-func integralNumber(s string) (int64, bool) {
-	v, c := classifyNumber(s)
-	return v, c == numberInteger
-}

@@ -458,11 +458,14 @@ func optCount(m map[string]any, name, loc string) (optInt, error) {
 }
 
 // toInt64 accepts the integer forms a decoded document may hold: json.Number
-// from DecodeJSON, float64 from encoding/json defaults, Go integers.
+// from DecodeJSON (judged by classifyNumber, as the data-model walk and
+// KindOf judge it, so "1e2" is 100), float64 from encoding/json defaults, Go
+// integers.
 func toInt64(v any) (int64, bool) {
 	switch x := v.(type) {
 	case json.Number:
-		return numberToInt64(string(x))
+		i, class := classifyNumber(string(x))
+		return i, class == numberInteger
 	case float64:
 		if x != math.Trunc(x) || x < -(1<<63) || x >= 1<<63 {
 			return 0, false
@@ -474,15 +477,6 @@ func toInt64(v any) (int64, bool) {
 		return x, true
 	}
 	return 0, false
-}
-
-// numberToInt64 converts JSON number text to an int64 when it denotes an
-// integer in range; "123.0" and "1e2" denote integers.
-func numberToInt64(s string) (int64, bool) {
-	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return i, true
-	}
-	return integralNumber(s)
 }
 
 // escapePointer escapes one JSON Pointer token (RFC 6901).
