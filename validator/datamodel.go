@@ -323,12 +323,3 @@ func base64Len(s string) (int, bool) {
 	}
 	return n * 3 / 4, true
 }
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sortStrings(keys)
-	return keys
-}

@@ -2,7 +2,6 @@ package validator
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
@@ -49,12 +48,6 @@ func (l *linter) report(path, format string, a ...any) {
 	l.errs = append(l.errs, Error{Path: path, Message: fmt.Sprintf(format, a...), SchemaPath: l.loc})
 }
 
-// sortedNames returns the member names of m in order, so reports do not
-// depend on map iteration.
-func sortedNames(m map[string]any) []string {
-	return slices.Sorted(maps.Keys(m))
-}
-
 // member is the JSON Pointer of a member of the object at path.
 func member(path, key string) string {
 	return path + "/" + escapePointer(key)
@@ -67,7 +60,7 @@ func index(path string, i int) string {
 
 // fields reports members of m that the schema kind what does not define.
 func (l *linter) fields(path string, m map[string]any, what string, allowed ...string) {
-	for _, k := range sortedNames(m) {
+	for _, k := range sortedKeys(m) {
 		if !slices.Contains(allowed, k) {
 			l.report(member(path, k), "unknown field %q in %s", k, what)
 		}
@@ -115,7 +108,7 @@ func (l *linter) document(doc any) {
 		l.report("/defs", "defs must contain at least one definition")
 	}
 	l.defs = defs
-	for _, name := range sortedNames(defs) {
+	for _, name := range sortedKeys(defs) {
 		l.def(name, defs[name])
 	}
 }

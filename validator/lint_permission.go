@@ -42,7 +42,7 @@ func (l *linter) langMap(path string, m map[string]any, key string) {
 		l.report(p, "%s must be an object mapping language tags to strings, got %s", key, KindOf(v))
 		return
 	}
-	for _, lang := range sortedNames(mm) {
+	for _, lang := range sortedKeys(mm) {
 		if !scanLanguage(lang) {
 			l.report(member(p, lang), "%s key %q is not a valid language tag", key, lang)
 		}

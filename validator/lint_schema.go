@@ -418,7 +418,7 @@ func (l *linter) properties(path string, m map[string]any, p place, required boo
 		l.report(member(path, "properties"), "properties must be an object of schemas, got %s", KindOf(v))
 		return nil
 	}
-	for _, name := range sortedNames(props) {
+	for _, name := range sortedKeys(props) {
 		pp := member(member(path, "properties"), name)
 		switch {
 		case name == "":

@@ -2,6 +2,7 @@ package validator
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -64,4 +65,8 @@ func sortUnresolved(us []Unresolved) []Unresolved {
 	return slices.Compact(us)
 }
 
-func sortStrings(s []string) { slices.Sort(s) }
+// sortedKeys returns the keys of m in order, so that reports do not depend on
+// map iteration.
+func sortedKeys(m map[string]any) []string {
+	return slices.Sorted(maps.Keys(m))
+}
