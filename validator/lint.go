@@ -139,33 +139,28 @@ func (l *linter) optBool(path string, m map[string]any, key string) (value, pres
 	return b, ok
 }
 
-// lintInt is an optional integer member; set is false when absent or invalid.
-type lintInt struct {
-	v   int64
-	set bool
-}
-
 // optInt reads the integer member key of m, reporting a value that is not an
-// integer, or (when nonNegative) one below zero.
-func (l *linter) optInt(path string, m map[string]any, key string, nonNegative bool) lintInt {
+// integer, or (when nonNegative) one below zero; it is unset when absent or
+// reported.
+func (l *linter) optInt(path string, m map[string]any, key string, nonNegative bool) optInt {
 	v, ok := m[key]
 	if !ok {
-		return lintInt{}
+		return optInt{}
 	}
 	n, ok := toInt64(v)
 	if !ok {
 		l.report(member(path, key), "%s must be an integer, got %s", key, describe(v))
-		return lintInt{}
+		return optInt{}
 	}
 	if nonNegative && n < 0 {
 		l.report(member(path, key), "%s must not be negative, got %d", key, n)
-		return lintInt{}
+		return optInt{}
 	}
-	return lintInt{n, true}
+	return optInt{n, true}
 }
 
 // minMax reports a minimum above its maximum, at the minimum.
-func (l *linter) minMax(path, minKey string, lo lintInt, maxKey string, hi lintInt) {
+func (l *linter) minMax(path, minKey string, lo optInt, maxKey string, hi optInt) {
 	if lo.set && hi.set && lo.v > hi.v {
 		l.report(member(path, minKey), "%s %d is greater than %s %d", minKey, lo.v, maxKey, hi.v)
 	}

@@ -227,7 +227,7 @@ func (l *linter) integer(path string, m map[string]any) {
 }
 
 // intProblem says why n breaks the integer schema's own constraints.
-func intProblem(n int64, lo, hi lintInt, enum []int64, hasEnum bool) string {
+func intProblem(n int64, lo, hi optInt, enum []int64, hasEnum bool) string {
 	switch {
 	case lo.set && n < lo.v:
 		return fmt.Sprintf("is less than minimum %d", lo.v)
@@ -243,8 +243,8 @@ func intProblem(n int64, lo, hi lintInt, enum []int64, hasEnum bool) string {
 // or enum value must meet.
 type stringRules struct {
 	format                     string // a known format, or ""
-	minLength, maxLength       lintInt
-	minGraphemes, maxGraphemes lintInt
+	minLength, maxLength       optInt
+	minGraphemes, maxGraphemes optInt
 	enum                       []listItem
 	hasEnum                    bool
 }
