@@ -182,13 +182,12 @@ func (c *Compiler) variantUnit(t string) (u *unit, kind string, err error) {
 	if err != nil {
 		return nil, "", nil
 	}
-	target := TargetObject
-	switch def.Type {
-	case typeRecord:
-		target = TargetRecord
-	case typeObject:
-	default:
+	if !isVariantType(def.Type) {
 		return nil, def.Type, nil
+	}
+	target := TargetObject
+	if def.Type == typeRecord {
+		target = TargetRecord
 	}
 	u, err = c.unit(ref, target)
 	if err != nil {

@@ -145,7 +145,8 @@ func (d *Def) targets() []Target {
 			ts = append(ts, TargetMessage)
 		}
 		return ts
-	case typePermissionSet, typePermission, typeToken, typeParams:
+	}
+	if !hasDataForm(d.Type) {
 		// Tokens have no data representation; permission sets describe
 		// scopes; params only exist as an endpoint's parameters, which
 		// that endpoint's params target checks.

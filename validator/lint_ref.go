@@ -37,14 +37,14 @@ func (l *linter) ref(path, ref string, inUnion bool) (string, bool) {
 		return full, true
 	}
 	switch {
-	case inUnion && typ != typeObject && typ != typeRecord:
+	case inUnion && !isVariantType(typ):
 		// Spec, "union": "The schema definitions pointed to by a union must
 		// have type object or record."
 		l.report(path, "union refs must point at object or record definitions; %s is %s", ref, withArticle(typ))
 	case !inUnion && typ == typeToken:
 		// Spec, "ref": "A ref can not point to a token type."
 		l.report(path, "a ref cannot point at a token (%s): tokens have no data representation", ref)
-	case !inUnion && (isPrimaryType(typ) && typ != typeRecord || typ == typeParams || typ == typePermission):
+	case !inUnion && !hasDataForm(typ):
 		// Spec, "params": "they can not be referenced by a ref or union"; the
 		// permission sub-type and the endpoint types describe no data.
 		l.report(path, "a ref cannot point at %s definition (%s): only data definitions can be referenced", withArticle(typ), ref)

@@ -46,18 +46,11 @@ func (p place) allows(typ string) string {
 		return fmt.Sprintf("%s cannot appear inside a schema", withArticle(typ))
 	case placeParam, placeParamItems:
 		// Spec, "params": properties "can only include the types boolean,
-		// integer, string; or an array of one of these types". unknown is
-		// also accepted, as by @atproto/lexicon and as issue 2 specifies.
-		switch typ {
-		case typeBoolean, typeInteger, typeString, typeUnknown:
+		// integer, string; or an array of one of these types".
+		switch {
+		case isParamType(typ), typ == typeArray && p == placeParam:
 			return ""
-		case typeArray:
-			if p == placeParam {
-				return ""
-			}
-			return "parameter arrays can only hold boolean, integer, string or unknown, not array"
-		}
-		if p == placeParamItems {
+		case p == placeParamItems:
 			return fmt.Sprintf("parameter arrays can only hold boolean, integer, string or unknown, not %s", typ)
 		}
 		return fmt.Sprintf("parameters can only be boolean, integer, string, unknown or arrays of those, not %s", typ)

@@ -144,10 +144,41 @@ const (
 	typePermissionSet = "permission-set"
 )
 
+// What each type may be, asked by the parser, the translator and Lint alike,
+// so that compiling and linting cannot disagree.
+
 // isPrimaryType reports whether t may only appear as a definition (ideally main).
 func isPrimaryType(t string) bool {
 	switch t {
 	case typeRecord, typeQuery, typeProcedure, typeSubscription, typePermissionSet:
+		return true
+	}
+	return false
+}
+
+// hasDataForm reports whether a definition of type t describes a value, so
+// that a ref may name it and a value may be checked against it. Endpoints,
+// permission sets, permissions, params and tokens describe none.
+func hasDataForm(t string) bool {
+	switch t {
+	case typeQuery, typeProcedure, typeSubscription, typePermissionSet, typePermission, typeParams, typeToken:
+		return false
+	}
+	return true
+}
+
+// isVariantType reports whether a union may list a definition of type t: "The
+// schema definitions pointed to by a union must have type object or record."
+func isVariantType(t string) bool {
+	return t == typeObject || t == typeRecord
+}
+
+// isParamType reports whether a query parameter, or an element of an array
+// parameter, may have type t. The spec names boolean, integer and string;
+// unknown is also accepted, as by @atproto/lexicon and as issue 2 specifies.
+func isParamType(t string) bool {
+	switch t {
+	case typeBoolean, typeInteger, typeString, typeUnknown:
 		return true
 	}
 	return false

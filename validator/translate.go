@@ -114,9 +114,8 @@ func targetBody(ref DefRef, def *Def, target Target) (*node, error) {
 			return n, nil
 		}
 	case TargetObject:
-		switch def.Type {
-		case typeRecord, typeQuery, typeProcedure, typeSubscription, typePermissionSet, typePermission, typeToken, typeParams:
-		default:
+		// A record is checked as TargetRecord.
+		if def.Type != typeRecord && hasDataForm(def.Type) {
 			return n, nil
 		}
 	case TargetParams:
@@ -261,13 +260,13 @@ func (t *translator) defsRef(r DefRef, def *Def) (string, error) {
 // defBody translates a definition used as data: a record's body (with its
 // $type), or the definition's own schema.
 func (t *translator) defBody(r DefRef, def *Def, ptr string, nullable bool) (map[string]any, error) {
-	switch def.Type {
-	case typeRecord:
+	switch {
+	case def.Type == typeRecord:
 		return t.record(r, def.node, ptr, nullable)
-	case typeQuery, typeProcedure, typeSubscription, typePermissionSet, typePermission, typeParams:
-		return nil, fmt.Errorf("%w: %s is a %s definition, which has no data form", ErrInvalidLexicon, r, def.Type)
-	case typeToken:
+	case def.Type == typeToken:
 		return nil, fmt.Errorf("%w: %s is a token, which has no data form", ErrInvalidLexicon, r)
+	case !hasDataForm(def.Type):
+		return nil, fmt.Errorf("%w: %s is a %s definition, which has no data form", ErrInvalidLexicon, r, def.Type)
 	}
 	return t.schema(def.node, ptr, nullable, false)
 }
@@ -340,7 +339,7 @@ func (t *translator) schema(n *node, ptr string, nullable, typeOptional bool) (m
 	case typeString:
 		typ("string")
 		if n.format != "" {
-			if _, ok := CheckFormat(n.format, ""); !ok {
+			if _, ok := FormatChecker(n.format); !ok {
 				return nil, fmt.Errorf("%w: %s: unknown string format %q", ErrInvalidLexicon, n.loc, n.format)
 			}
 			s["format"] = n.format
@@ -492,8 +491,7 @@ func checkParam(n *node) error {
 	if t == typeArray {
 		t = n.items.typ
 	}
-	switch t {
-	case typeBoolean, typeInteger, typeString, typeUnknown:
+	if isParamType(t) {
 		return nil
 	}
 	return fmt.Errorf("%w: %s: a parameter must be a boolean, integer, string, unknown or an array of those, got %s", ErrInvalidLexicon, n.loc, n.typ)
@@ -515,7 +513,7 @@ func (t *translator) union(lex map[string]any, n *node, typeOptional bool) error
 			unresolved = append(unresolved, r.String())
 			continue
 		}
-		if def.Type != typeObject && def.Type != typeRecord {
+		if !isVariantType(def.Type) {
 			return fmt.Errorf("%w: %s: union variant %s is a %s, not an object or record", ErrInvalidLexicon, n.loc, r, def.Type)
 		}
 		ref, err := t.defsRef(r, def)
