@@ -41,19 +41,31 @@ func (c *Catalog) Documents() []*Document {
 
 // Def returns the referenced definition, or an error wrapping ErrNotFound.
 func (c *Catalog) Def(ref DefRef) (*Def, error) {
-	doc, ok := c.docs[ref.NSID]
-	if !ok {
+	if def, ok := c.def(ref); ok {
+		return def, nil
+	}
+	if _, ok := c.docs[ref.NSID]; !ok {
 		return nil, fmt.Errorf("%w: lexicon %s is not in the catalog", ErrNotFound, ref.NSID)
 	}
-	name := ref.Name
-	if name == "" {
-		name = "main"
-	}
-	def, ok := doc.Defs[name]
+	return nil, fmt.Errorf("%w: lexicon %s has no definition %q", ErrNotFound, ref.NSID, defName(ref))
+}
+
+// def is Def without the error, for lookups that a miss does not fail.
+func (c *Catalog) def(ref DefRef) (*Def, bool) {
+	doc, ok := c.docs[ref.NSID]
 	if !ok {
-		return nil, fmt.Errorf("%w: lexicon %s has no definition %q", ErrNotFound, ref.NSID, name)
+		return nil, false
 	}
-	return def, nil
+	def, ok := doc.Defs[defName(ref)]
+	return def, ok
+}
+
+// defName is ref's definition name, main when it has none.
+func defName(ref DefRef) string {
+	if ref.Name == "" {
+		return "main"
+	}
+	return ref.Name
 }
 
 // DefaultTarget picks the target when the caller gave none: record for a

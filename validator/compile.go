@@ -161,25 +161,14 @@ func (c *Compiler) compileUnit(ref DefRef, target Target, url string) (*unit, er
 	return u, nil
 }
 
-// variant returns the compiled schema for an unlisted $type of an open union,
-// nil when the catalog does not know it. kind is set (and the schema nil) when
-// the $type names a definition that cannot be a union variant.
-func (c *Compiler) variant(t string) (s *jsonschema.Schema, kind string, err error) {
-	u, kind, err := c.variantUnit(t)
-	if u == nil {
-		return nil, kind, err
-	}
-	return u.js, "", nil
-}
-
-// variantUnit is variant's compiled unit.
-func (c *Compiler) variantUnit(t string) (u *unit, kind string, err error) {
-	ref, err := ParseDefRef(t)
-	if err != nil {
-		return nil, "", nil // not a lexicon reference: an unknown type
-	}
-	def, err := c.catalog.Def(ref)
-	if err != nil {
+// variantUnit returns the compiled unit for an unlisted $type of an open
+// union, nil when the catalog does not know it. kind is set (and the unit nil)
+// when the $type names a definition that cannot be a union variant. It runs
+// for every such $type of every value, so a type the catalog lacks costs a
+// map lookup and no error value.
+func (c *Compiler) variantUnit(ref DefRef) (u *unit, kind string, err error) {
+	def, ok := c.catalog.def(ref)
+	if !ok {
 		return nil, "", nil
 	}
 	if !isVariantType(def.Type) {

@@ -435,10 +435,14 @@ func (u *fastUnion) valid(v any) bool {
 			return u.variants[i] != nil && u.variants[i].valid(v)
 		}
 	}
-	if u.k.closed || !validTypeRef(t) {
+	if u.k.closed {
 		return false
 	}
-	unit, kind, err := u.k.c.variantUnit(t)
+	ref, ok := parseTypeRef(t)
+	if !ok {
+		return false
+	}
+	unit, kind, err := u.k.c.variantUnit(ref)
 	switch {
 	case err != nil || kind != "":
 		return false

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bluesky-social/indigo/atproto/syntax"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
@@ -382,31 +383,42 @@ func (k *unionKW) Validate(ctx jsonschema.ValidationContext, v any) error {
 	if k.closed {
 		return ctx.Error(keyword+"/"+ruleNotOneOf, "%s", t)
 	}
-	if !validTypeRef(t) {
+	ref, ok := parseTypeRef(t)
+	if !ok {
 		return ctx.Error(keyword+"/"+ruleNotTypeRef, "%s", t)
 	}
 	// Open union: a type the catalog knows is checked; others pass.
-	sch, kind, err := k.c.variant(t)
+	u, kind, err := k.c.variantUnit(ref)
 	switch {
 	case err != nil:
 		return ctx.Error(keyword+"/"+ruleVariantError, "%s\t%s", t, err)
 	case kind != "":
 		return ctx.Error(keyword+"/"+ruleVariantKind, "%s\t%s", t, kind)
-	case sch == nil:
+	case u == nil:
 		return nil
 	}
-	return ctx.Validate(sch, keyword, v, "")
+	return ctx.Validate(u.js, keyword, v, "")
 }
 
-// validTypeRef reports whether t has the form of a $type that names a
-// definition: an NSID, optionally followed by "#" and a definition name. An
-// open union accepts types it does not list because a later revision of the
-// lexicon may list them ("future revisions of the schema could add more types
-// to the list of refs"); refs are definitions, so a $type of any other form
-// ("#quote", "blob", "not a type") can never become a variant.
-func validTypeRef(t string) bool {
+// parseTypeRef parses a $type that names a definition: an NSID, optionally
+// followed by "#" and a definition name. An open union accepts types it does
+// not list because a later revision of the lexicon may list them ("future
+// revisions of the schema could add more types to the list of refs"); refs
+// are definitions, so a $type of any other form ("#quote", "blob", "not a
+// type") can never become a variant.
+//
+// It runs on every unlisted $type of every value, so it scans with scanNSID
+// (fuzzed against indigo's ParseNSID, with which it agrees) instead of
+// ParseDefRef, whose regular expression costs a microsecond.
+func parseTypeRef(t string) (DefRef, bool) {
 	nsid, name, hasName := strings.Cut(t, "#")
-	return scanNSID(nsid) && (!hasName || validDefName(name))
+	if !scanNSID(nsid) || hasName && !validDefName(name) {
+		return DefRef{}, false
+	}
+	if !hasName {
+		name = "main"
+	}
+	return DefRef{NSID: syntax.NSID(nsid), Name: name}, true
 }
 
 // untyped checks a subscription message that omits $type: it must match one
