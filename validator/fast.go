@@ -335,63 +335,30 @@ func sameValue(v, c any) bool {
 	return false
 }
 
+// The keywords with a check (keyword.go) are valid when it finds nothing.
+
 func (k *stringKW) valid(v any) bool {
-	s, ok := v.(string)
-	if !ok {
-		return true
-	}
-	n := int64(len(s))
-	if k.minLength.set && n < k.minLength.v || k.maxLength.set && n > k.maxLength.v {
-		return false
-	}
-	needMin := k.minGraphemes.set && k.minGraphemes.v > 0
-	needMax := k.maxGraphemes.set && n > k.maxGraphemes.v
-	if !needMin && !needMax {
-		return true
-	}
-	g := int64(graphemeCount(s))
-	return !(needMin && g < k.minGraphemes.v) && !(needMax && g > k.maxGraphemes.v)
+	ok := true
+	k.check(v, func(string, string) { ok = false })
+	return ok
 }
 
 func (k *bytesKW) valid(v any) bool {
-	m, ok := v.(map[string]any)
-	if !ok {
-		return true
-	}
-	s, ok := m["$bytes"].(string)
-	if !ok {
-		return true
-	}
-	n, ok := base64Len(s)
-	if !ok {
-		return false
-	}
-	return !(k.minLength.set && int64(n) < k.minLength.v) && !(k.maxLength.set && int64(n) > k.maxLength.v)
+	ok := true
+	k.check(v, func(string, string) { ok = false })
+	return ok
 }
 
 func (k *blobKW) valid(v any) bool {
-	m, ok := v.(map[string]any)
-	if !ok {
-		return true
-	}
-	if m["$type"] != "blob" {
-		return false // not a blob, or a legacy one: v5 explains, Options decide
-	}
-	if mt, ok := m["mimeType"].(string); ok && mt != "" && !k.accepts(mt) {
-		return false
-	}
-	if size, ok := toInt64(m["size"]); ok && k.maxSize.set && size > k.maxSize.v {
-		return false
-	}
-	return true
+	ok := true
+	k.check(v, func(string, string) { ok = false })
+	return ok
 }
 
-func (unknownKW) valid(v any) bool {
-	m, ok := v.(map[string]any)
-	if !ok {
-		return true
-	}
-	return m["$type"] != "blob" && m["$bytes"] == nil && m["$link"] == nil
+func (k unknownKW) valid(v any) bool {
+	ok := true
+	k.check(v, func(string, string) { ok = false })
+	return ok
 }
 
 func (noValueKW) valid(v any) bool { return v == nil }

@@ -27,7 +27,7 @@ const (
 	ruleLegacyBlob   = "legacyBlob"   // a legacy {cid, mimeType} blob; fact: "legacy"
 	ruleAccept       = "accept"       // fact: the blob's MIME type
 	ruleMaxSize      = "maxSize"      // fact: the blob's size
-	ruleUnknownKind  = "unknownKind"  // an unknown that is a blob, $bytes or $link; fact: that kind
+	ruleUnknownKind  = "unknownKind"  // an unknown that is a blob, $bytes or $link; fact: dataModelObject's name
 	ruleMainSuffix   = "mainSuffix"   // $type ends in #main; fact: the $type
 	ruleNotOneOf     = "notOneOf"     // closed union, unlisted $type; fact: the $type
 	ruleNotTypeRef   = "notTypeRef"   // unlisted $type of an open union is no NSID[#name]; fact: the $type
@@ -137,75 +137,99 @@ func extInt(m map[string]any, name string) optInt {
 	return optInt{v: n, set: ok}
 }
 
-func fact(n int) string { return strconv.Itoa(n) }
+// The string, bytes, blob and unknown keywords write their rules once, in a
+// check method that calls fail for every rule a value breaks, with the fact it
+// measured. Their Validate (for v5) turns each failure into an error; their
+// valid (the fast path, fast.go) only asks whether there is one. fail must not
+// escape check, so that valid does not allocate.
+
+// keywordErrors collects the failures of a check as v5 errors.
+type keywordErrors struct {
+	ctx  jsonschema.ValidationContext
+	errs []error
+}
+
+func (r *keywordErrors) fail(rule, fact string) {
+	r.errs = append(r.errs, r.ctx.Error(keyword+"/"+rule, "%s", fact))
+}
+
+// err returns no error, the one error, or several under one parent (whose
+// empty message makes v5 fold it away).
+func (r *keywordErrors) err() error {
+	switch len(r.errs) {
+	case 0:
+		return nil
+	case 1:
+		return r.errs[0]
+	}
+	parent := r.ctx.Error(keyword, "")
+	return parent.Group(parent, r.errs...)
+}
 
 type stringKW struct {
 	minLength, maxLength, minGraphemes, maxGraphemes optInt
 }
 
-func (k *stringKW) Validate(ctx jsonschema.ValidationContext, v any) error {
+func (k *stringKW) check(v any, fail func(rule, fact string)) {
 	s, ok := v.(string)
 	if !ok {
-		return nil
+		return
 	}
-	var errs []error
 	n := int64(len(s))
 	if k.minLength.set && n < k.minLength.v {
-		errs = append(errs, ctx.Error(keyword+"/"+ruleMinLength, "%s", fact(len(s))))
+		fail(ruleMinLength, itoa(n))
 	}
 	if k.maxLength.set && n > k.maxLength.v {
-		errs = append(errs, ctx.Error(keyword+"/"+ruleMaxLength, "%s", fact(len(s))))
+		fail(ruleMaxLength, itoa(n))
 	}
 	// A grapheme takes at least one byte: short strings need no counting.
 	needMin := k.minGraphemes.set && k.minGraphemes.v > 0
 	needMax := k.maxGraphemes.set && n > k.maxGraphemes.v
-	if needMin || needMax {
-		g := int64(graphemeCount(s))
-		if needMin && g < k.minGraphemes.v {
-			errs = append(errs, ctx.Error(keyword+"/"+ruleMinGraphemes, "%s", fact(int(g))))
-		}
-		if needMax && g > k.maxGraphemes.v {
-			errs = append(errs, ctx.Error(keyword+"/"+ruleMaxGraphemes, "%s", fact(int(g))))
-		}
+	if !needMin && !needMax {
+		return
 	}
-	return group(ctx, errs)
+	g := int64(graphemeCount(s))
+	if needMin && g < k.minGraphemes.v {
+		fail(ruleMinGraphemes, itoa(g))
+	}
+	if needMax && g > k.maxGraphemes.v {
+		fail(ruleMaxGraphemes, itoa(g))
+	}
 }
 
-// group returns no error, the one error, or several under one parent (whose
-// empty message makes v5 fold it away).
-func group(ctx jsonschema.ValidationContext, errs []error) error {
-	switch len(errs) {
-	case 0:
-		return nil
-	case 1:
-		return errs[0]
-	}
-	parent := ctx.Error(keyword, "")
-	return parent.Group(parent, errs...)
+func (k *stringKW) Validate(ctx jsonschema.ValidationContext, v any) error {
+	r := keywordErrors{ctx: ctx}
+	k.check(v, r.fail)
+	return r.err()
 }
 
 type bytesKW struct{ minLength, maxLength optInt }
 
-func (k *bytesKW) Validate(ctx jsonschema.ValidationContext, v any) error {
+func (k *bytesKW) check(v any, fail func(rule, fact string)) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil
+		return
 	}
 	s, ok := m["$bytes"].(string)
 	if !ok {
-		return nil
+		return
 	}
 	n, ok := base64Len(s)
-	if !ok {
-		return nil // the data-model walk reports it
+	switch {
+	case !ok:
+		// The data-model walk reports it, and keeps the value off the
+		// fast path.
+	case k.minLength.set && int64(n) < k.minLength.v:
+		fail(ruleMinLength, strconv.Itoa(n))
+	case k.maxLength.set && int64(n) > k.maxLength.v:
+		fail(ruleMaxLength, strconv.Itoa(n))
 	}
-	if k.minLength.set && int64(n) < k.minLength.v {
-		return ctx.Error(keyword+"/"+ruleMinLength, "%s", fact(n))
-	}
-	if k.maxLength.set && int64(n) > k.maxLength.v {
-		return ctx.Error(keyword+"/"+ruleMaxLength, "%s", fact(n))
-	}
-	return nil
+}
+
+func (k *bytesKW) Validate(ctx jsonschema.ValidationContext, v any) error {
+	r := keywordErrors{ctx: ctx}
+	k.check(v, r.fail)
+	return r.err()
 }
 
 type blobKW struct {
@@ -213,32 +237,36 @@ type blobKW struct {
 	maxSize optInt
 }
 
-func (k *blobKW) Validate(ctx jsonschema.ValidationContext, v any) error {
+func (k *blobKW) check(v any, fail func(rule, fact string)) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil
+		return
 	}
 	if m["$type"] != "blob" {
-		if isLegacyBlob(m) {
-			// Reported as an error or dropped under Options.Lenient; the
-			// MIME type is still checked.
-			legacy := ctx.Error(keyword+"/"+ruleLegacyBlob, "legacy")
-			if mt, _ := m["mimeType"].(string); !k.accepts(mt) {
-				parent := ctx.Error(keyword, "")
-				return parent.Group(parent, legacy, ctx.Error(keyword+"/"+ruleAccept, "%s", mt))
-			}
-			return legacy
+		if !isLegacyBlob(m) {
+			fail(ruleNotBlob, "object")
+			return
 		}
-		return ctx.Error(keyword+"/"+ruleNotBlob, "object")
+		// Reported as an error or dropped under Options.Lenient, so the
+		// fast path leaves it to v5; the MIME type is still checked.
+		fail(ruleLegacyBlob, "legacy")
+		if mt, _ := m["mimeType"].(string); !k.accepts(mt) {
+			fail(ruleAccept, mt)
+		}
+		return
 	}
-	var errs []error
 	if mt, ok := m["mimeType"].(string); ok && mt != "" && !k.accepts(mt) {
-		errs = append(errs, ctx.Error(keyword+"/"+ruleAccept, "%s", mt))
+		fail(ruleAccept, mt)
 	}
 	if size, ok := toInt64(m["size"]); ok && k.maxSize.set && size > k.maxSize.v {
-		errs = append(errs, ctx.Error(keyword+"/"+ruleMaxSize, "%d", size))
+		fail(ruleMaxSize, itoa(size))
 	}
-	return group(ctx, errs)
+}
+
+func (k *blobKW) Validate(ctx jsonschema.ValidationContext, v any) error {
+	r := keywordErrors{ctx: ctx}
+	k.check(v, r.fail)
+	return r.err()
 }
 
 // accepts matches a MIME type against accept patterns: exact, "type/*", "*/*".
@@ -303,23 +331,20 @@ func isLegacyBlob(m map[string]any) bool {
 
 type unknownKW struct{}
 
-func (unknownKW) Validate(ctx jsonschema.ValidationContext, v any) error {
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil
+// check refuses the objects the data model gives a meaning: "unknown" is
+// data, not a blob, bytes or a link.
+func (unknownKW) check(v any, fail func(rule, fact string)) {
+	if m, ok := v.(map[string]any); ok {
+		if kind := dataModelObject(m); kind != "" {
+			fail(ruleUnknownKind, kind)
+		}
 	}
-	kind := ""
-	switch {
-	case m["$type"] == "blob":
-		kind = "blob"
-	case m["$bytes"] != nil:
-		kind = "bytes"
-	case m["$link"] != nil:
-		kind = "link"
-	default:
-		return nil
-	}
-	return ctx.Error(keyword+"/"+ruleUnknownKind, "%s", kind)
+}
+
+func (k unknownKW) Validate(ctx jsonschema.ValidationContext, v any) error {
+	r := keywordErrors{ctx: ctx}
+	k.check(v, r.fail)
+	return r.err()
 }
 
 // noValueKW refuses every value but null: the node's enum is empty, or its
@@ -430,18 +455,18 @@ func (k *unionKW) untyped(ctx jsonschema.ValidationContext) error {
 	if len(k.variants) == 1 && k.variants[0] != nil {
 		return ctx.Validate(k.variants[0], keyword, nil, "")
 	}
-	var missing []error
+	missing := keywordErrors{ctx: ctx}
 	for i, s := range k.variants {
 		if s == nil {
-			missing = append(missing, ctx.Error(keyword+"/"+ruleUnresolved, "%s", k.refs[i]))
+			missing.fail(ruleUnresolved, k.refs[i])
 			continue
 		}
 		if ctx.Validate(s, keyword, nil, "") == nil {
 			return nil
 		}
 	}
-	if len(missing) > 0 {
-		return group(ctx, missing)
+	if len(missing.errs) > 0 {
+		return missing.err()
 	}
 	return ctx.Error(keyword+"/"+ruleNoVariant, "none")
 }

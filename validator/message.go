@@ -49,9 +49,9 @@ func got(v any) string {
 	return KindOf(v)
 }
 
-// objectKind names what an object is when it lacks the field want ($bytes
-// or $link): a blob, a $bytes or $link object, or a plain object.
-func objectKind(m map[string]any, want string) string {
+// dataModelObject names an object the data model gives a meaning: "a blob",
+// "a $bytes object", "a $link object"; "" for any other object.
+func dataModelObject(m map[string]any) string {
 	switch {
 	case m["$type"] == "blob":
 		return "a blob"
@@ -59,6 +59,15 @@ func objectKind(m map[string]any, want string) string {
 		return "a $bytes object"
 	case m["$link"] != nil:
 		return "a $link object"
+	}
+	return ""
+}
+
+// objectKind names what an object is when it lacks the field want ($bytes
+// or $link): a blob, a $bytes or $link object, or a plain object.
+func objectKind(m map[string]any, want string) string {
+	if kind := dataModelObject(m); kind != "" {
+		return kind
 	}
 	return "an object without " + want
 }

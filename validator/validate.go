@@ -234,8 +234,7 @@ func (cv *converter) rule(ent *entry, rule, fact, path string, value any) {
 	case ruleMaxSize:
 		cv.add(path, "blob is "+count(atoi(fact), "byte")+", maximum "+itoa(n.maxSize.v), loc)
 	case ruleUnknownKind:
-		what := map[string]string{"blob": "a blob", "bytes": "a $bytes object", "link": "a $link object"}[fact]
-		cv.add(path, "must be a data object, not "+what, loc)
+		cv.add(path, "must be a data object, not "+fact, loc)
 	case ruleMainSuffix:
 		cv.add(path, "$type "+fact+" must not end in #main (write "+strings.TrimSuffix(fact, "#main")+")", loc)
 	case ruleNotOneOf:
