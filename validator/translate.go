@@ -41,8 +41,7 @@ const (
 // locations in validation errors.
 type entry struct {
 	kind     entryKind
-	n        *node
-	loc      string   // lexicon location (Error.SchemaPath)
+	n        *node    // nil for entryNullBranch; n.loc is Error.SchemaPath
 	nullable bool     // null allowed here
 	required []string // the translated required list (objects)
 	nsid     string   // entryRecordType: the expected $type
@@ -292,7 +291,7 @@ func (t *translator) record(r DefRef, n *node, ptr string, nullable bool) (map[s
 	// reports) can only be named in full.
 	nsid := r.String()
 	props["$type"] = map[string]any{"type": "string", "const": nsid}
-	if err := t.register(ptr+"/properties/$type", &entry{kind: entryRecordType, n: n.record, loc: n.record.loc, nsid: nsid}); err != nil {
+	if err := t.register(ptr+"/properties/$type", &entry{kind: entryRecordType, n: n.record, nsid: nsid}); err != nil {
 		return nil, err
 	}
 	s[keyword] = map[string]any{"type": typeRecord, "key": n.key}
@@ -310,7 +309,7 @@ func (t *translator) schema(n *node, ptr string, nullable, typeOptional bool) (m
 		// A ref has no schema of its own: its target stands in its place.
 		return t.refTarget(n.ref, ptr, nullable, n.loc)
 	}
-	e := &entry{kind: entryNode, n: n, loc: n.loc, nullable: nullable}
+	e := &entry{kind: entryNode, n: n, nullable: nullable}
 	if err := t.register(ptr, e); err != nil {
 		return nil, err
 	}
@@ -540,7 +539,7 @@ func (t *translator) union(lex map[string]any, n *node, typeOptional bool) error
 // reports the reference for any value reaching it (as an error, or as an
 // unchecked reference under Options.AllowUnresolved).
 func (t *translator) unresolved(r DefRef, ptr string, nullable bool, from string) (map[string]any, error) {
-	e := &entry{kind: entryNode, n: &node{typ: typeRef, ref: r, loc: from}, loc: from, nullable: nullable}
+	e := &entry{kind: entryNode, n: &node{typ: typeRef, ref: r, loc: from}, nullable: nullable}
 	if err := t.register(ptr, e); err != nil {
 		return nil, err
 	}

@@ -154,20 +154,20 @@ func (cv *converter) keyword(ent *entry, kw, path string, value any) {
 		if value == ent.nsid+"#main" {
 			msg = "$type must be " + ent.nsid + " (a main definition's $type has no #main suffix), got " + describe(value)
 		}
-		cv.add(path, msg, ent.loc)
+		cv.add(path, msg, n.loc)
 		return
 	}
 	switch kw {
 	case "type":
 		nullable := ent.nullable || cv.hasNullAllowed && cv.nullAllowed == path
-		cv.add(path, "must be "+expected(n, nullable)+", got "+got(value), ent.loc)
+		cv.add(path, "must be "+expected(n, nullable)+", got "+got(value), n.loc)
 	case "required":
 		m, _ := value.(map[string]any)
 		if n.typ == typeBytes || n.typ == typeCIDLink {
 			// An object without $bytes or $link is another kind of value,
 			// often a blob where a link belongs: say what it is rather than
 			// ask for a field beside the ones it has.
-			cv.add(path, "must be "+expected(n, ent.nullable)+", got "+objectKind(m, ent.required[0]), ent.loc)
+			cv.add(path, "must be "+expected(n, ent.nullable)+", got "+objectKind(m, ent.required[0]), n.loc)
 			return
 		}
 		for _, name := range ent.required {
@@ -178,38 +178,38 @@ func (cv *converter) keyword(ent *entry, kw, path string, value any) {
 			// rule; the rest (the $type of a record or a union variant, the
 			// $bytes or $link of bytes and links) are the type's, and the
 			// lexicon location is the node itself.
-			loc := ent.loc
+			loc := n.loc
 			if n.isRequired(name) {
 				loc += "/required"
 			}
 			cv.add(path+"/"+escapePointer(name), "required field missing: "+name, loc)
 		}
 	case "const":
-		cv.add(path, "must be "+describe(n.constVal)+", got "+describe(value), ent.loc)
+		cv.add(path, "must be "+describe(n.constVal)+", got "+describe(value), n.loc)
 	case "enum":
 		if n.allowsNoValue() {
 			return // the lexicon keyword's noValue says why nothing fits
 		}
-		cv.add(path, "must be one of: "+enumList(n, ent.nullable)+"; got "+describe(value), ent.loc)
+		cv.add(path, "must be one of: "+enumList(n, ent.nullable)+"; got "+describe(value), n.loc)
 	case "minimum":
-		cv.add(path, "must be at least "+itoa(n.minimum.v)+", got "+describe(value), ent.loc)
+		cv.add(path, "must be at least "+itoa(n.minimum.v)+", got "+describe(value), n.loc)
 	case "maximum":
-		cv.add(path, "must be at most "+itoa(n.maximum.v)+", got "+describe(value), ent.loc)
+		cv.add(path, "must be at most "+itoa(n.maximum.v)+", got "+describe(value), n.loc)
 	case "minItems":
-		cv.add(path, subject(path)+" has "+count(arrayLen(value), "item")+", minimum "+itoa(n.minLength.v), ent.loc)
+		cv.add(path, subject(path)+" has "+count(arrayLen(value), "item")+", minimum "+itoa(n.minLength.v), n.loc)
 	case "maxItems":
-		cv.add(path, subject(path)+" has "+count(arrayLen(value), "item")+", maximum "+itoa(n.maxLength.v), ent.loc)
+		cv.add(path, subject(path)+" has "+count(arrayLen(value), "item")+", maximum "+itoa(n.maxLength.v), n.loc)
 	case "format":
-		cv.add(path, "must be a valid "+FormatNoun(n.format)+", got "+describe(value), ent.loc)
+		cv.add(path, "must be a valid "+FormatNoun(n.format)+", got "+describe(value), n.loc)
 	default:
-		cv.add(path, "does not match the schema (rule "+kw+")", ent.loc)
+		cv.add(path, "does not match the schema (rule "+kw+")", n.loc)
 	}
 }
 
 // rule explains a failed lexicon keyword rule; fact is what it measured.
 func (cv *converter) rule(ent *entry, rule, fact, path string, value any) {
 	n := ent.n
-	loc := ent.loc
+	loc := n.loc
 	switch rule {
 	case ruleMinLength:
 		cv.add(path, subject(path)+" is "+count(atoi(fact), "byte")+", minimum "+itoa(n.minLength.v), loc)
