@@ -14,8 +14,9 @@ import (
 )
 
 // Compiler compiles definitions of one catalog into Schemas and caches them
-// (key: definition, its document's CID, target, options). It is safe for
-// concurrent use; compiling the same key twice at once compiles once.
+// (key: definition, target, options; the catalog is immutable, so a
+// definition names one revision). It is safe for concurrent use; compiling
+// the same key twice at once compiles once.
 type Compiler struct {
 	catalog *Catalog
 
@@ -33,7 +34,6 @@ type Compiler struct {
 // unit is one translated and compiled definition+target. Options only change
 // how its errors become a Result, so every Options shares one unit.
 type unit struct {
-	url    string
 	ref    DefRef
 	target Target
 	def    *Def
@@ -49,10 +49,8 @@ type unitKey struct {
 }
 
 type schemaKey struct {
-	ref    DefRef
-	cid    string
-	target Target
-	opts   Options
+	unitKey
+	opts Options
 }
 
 // NewCompiler returns a Compiler over cat.
@@ -89,12 +87,7 @@ func (c *Compiler) Compile(ref DefRef, target Target, opts Options) (*Schema, er
 	if ref.Name == "" {
 		ref.Name = "main"
 	}
-	doc, ok := c.catalog.Document(ref.NSID)
-	cid := ""
-	if ok {
-		cid = doc.CID
-	}
-	key := schemaKey{ref: ref, cid: cid, target: target, opts: opts}
+	key := schemaKey{unitKey{ref, target}, opts}
 	if s, ok := c.schemas.Load(key); ok {
 		return s.(*Schema), nil
 	}
@@ -102,7 +95,7 @@ func (c *Compiler) Compile(ref DefRef, target Target, opts Options) (*Schema, er
 	if err != nil {
 		return nil, err
 	}
-	s, _ := c.schemas.LoadOrStore(key, &Schema{ref: ref, target: target, unit: u, opts: opts, c: c})
+	s, _ := c.schemas.LoadOrStore(key, &Schema{unit: u, opts: opts, c: c})
 	return s.(*Schema), nil
 }
 
@@ -144,7 +137,7 @@ func (c *Compiler) compileUnit(ref DefRef, target Target, url string) (*unit, er
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrInvalidLexicon, ref, err)
 	}
-	u := &unit{url: url, ref: ref, target: target, def: def, doc: doc, index: tr.index}
+	u := &unit{ref: ref, target: target, def: def, doc: doc, index: tr.index}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if err := c.js.AddResource(url, bytes.NewReader(doc)); err != nil {
@@ -188,18 +181,16 @@ func (c *Compiler) variantUnit(ref DefRef) (u *unit, kind string, err error) {
 // Schema is a compiled definition+target. It is immutable and safe for
 // concurrent use.
 type Schema struct {
-	ref    DefRef
-	target Target
-	unit   *unit
-	opts   Options
-	c      *Compiler
+	unit *unit
+	opts Options
+	c    *Compiler
 }
 
 // Ref returns the definition the schema was compiled from.
-func (s *Schema) Ref() DefRef { return s.ref }
+func (s *Schema) Ref() DefRef { return s.unit.ref }
 
 // Target returns the target the schema checks.
-func (s *Schema) Target() Target { return s.target }
+func (s *Schema) Target() Target { return s.unit.target }
 
 // Options returns the options the schema was compiled with.
 func (s *Schema) Options() Options { return s.opts }

@@ -15,9 +15,9 @@ type Document struct {
 	Description string
 	// Defs by name.
 	Defs map[string]*Def
-	// CID is the CID of the published schema record when known (set by the
-	// caller before building a Catalog); it is part of compiled schemas'
-	// identity.
+	// CID is the CID of the published schema record when known, set by the
+	// caller before building a Catalog. The validator only carries it, for
+	// callers that tell revisions of a lexicon apart.
 	CID string
 
 	refs []syntax.NSID // other lexicons referenced, sorted

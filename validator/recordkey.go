@@ -13,7 +13,7 @@ var ErrInvalidRecordKey = errors.New("invalid record key")
 // nsid, any, literal:<value>). It returns an error for a non-record schema.
 func (s *Schema) CheckRecordKey(rkey string) error {
 	if s.unit.def.Type != typeRecord {
-		return fmt.Errorf("%w: %s is a %s definition, not a record", errNotRecord, s.ref, s.unit.def.Type)
+		return fmt.Errorf("%w: %s is a %s definition, not a record", errNotRecord, s.unit.ref, s.unit.def.Type)
 	}
 	return checkRecordKey(s.unit.def.node.key, rkey)
 }
