@@ -50,5 +50,18 @@
 // when the value reaches it, and is then an error, or, with
 // Options.AllowUnresolved, an entry in Result.Unresolved.
 //
+// # Decoding and other checks
+//
+// DecodeJSON is the decoder for every JSON value a user sends, in every
+// package. It is stricter than encoding/json (invalid UTF-8, lone
+// surrogates, duplicate keys and trailing data are errors, nesting is bounded
+// by MaxDepth) so that the value judged is the value sent, and it keeps
+// numbers as text, so that the data model, not the decoder, decides what is
+// an integer. CheckDataModel is the data-model walk on its own, CheckFormat a
+// string format, KindOf the wording of a value's kind that every package's
+// messages share. Lint checks a lexicon document against every authoring
+// rule; it reads the decoded tree, not a Document, so it also reports what
+// ParseDocument refuses.
+//
 // Specification: https://atproto.com/specs/lexicon and https://atproto.com/specs/data-model
 package validator
