@@ -11,11 +11,10 @@ type node struct {
 	description string
 
 	// boolean, integer, string
-	constVal   any // bool, int64 or string; nil when absent
-	defaultVal any
-	intEnum    []int64
-	strEnum    []string
-	hasEnum    bool
+	constVal any // bool, int64 or string; nil when absent
+	intEnum  []int64
+	strEnum  []string
+	hasEnum  bool
 
 	// integer
 	minimum, maximum optInt

@@ -174,17 +174,8 @@ func (p *parser) schema(m map[string]any, loc, typ string) (*node, error) {
 	}
 	switch typ {
 	case typeBoolean:
-		for _, f := range []struct {
-			name string
-			dst  *any
-		}{{"const", &n.constVal}, {"default", &n.defaultVal}} {
-			if fv, ok := m[f.name]; ok {
-				b, ok := fv.(bool)
-				if !ok {
-					return nil, parseError(loc, "%s must be a boolean, got %s", f.name, KindOf(fv))
-				}
-				*f.dst = b
-			}
+		if err := constDefault(n, m, "a boolean", func(v any) (any, bool) { b, ok := v.(bool); return b, ok }); err != nil {
+			return nil, err
 		}
 	case typeInteger:
 		if n.minimum, err = optInteger(m, "minimum", loc); err != nil {
@@ -193,17 +184,8 @@ func (p *parser) schema(m map[string]any, loc, typ string) (*node, error) {
 		if n.maximum, err = optInteger(m, "maximum", loc); err != nil {
 			return nil, err
 		}
-		for _, f := range []struct {
-			name string
-			dst  *any
-		}{{"const", &n.constVal}, {"default", &n.defaultVal}} {
-			o, err := optInteger(m, f.name, loc)
-			if err != nil {
-				return nil, err
-			}
-			if o.set {
-				*f.dst = o.v
-			}
+		if err := constDefault(n, m, "an integer", func(v any) (any, bool) { x, ok := toInt64(v); return x, ok }); err != nil {
+			return nil, err
 		}
 		if ev, ok := m["enum"]; ok {
 			arr, ok := ev.([]any)
@@ -232,17 +214,8 @@ func (p *parser) schema(m map[string]any, loc, typ string) (*node, error) {
 				return nil, err
 			}
 		}
-		for _, f := range []struct {
-			name string
-			dst  *any
-		}{{"const", &n.constVal}, {"default", &n.defaultVal}} {
-			if fv, ok := m[f.name]; ok {
-				s, ok := fv.(string)
-				if !ok {
-					return nil, parseError(loc, "%s must be a string, got %s", f.name, KindOf(fv))
-				}
-				*f.dst = s
-			}
+		if err := constDefault(n, m, "a string", func(v any) (any, bool) { s, ok := v.(string); return s, ok }); err != nil {
+			return nil, err
 		}
 		if _, ok := m["enum"]; ok {
 			n.hasEnum = true
@@ -324,6 +297,26 @@ func (p *parser) schema(m map[string]any, loc, typ string) (*node, error) {
 		return nil, parseError(loc, "unknown type %q", typ)
 	}
 	return n, nil
+}
+
+// constDefault reads the const of a boolean, integer or string node and checks
+// that its default has the node's type too (want names it; conv converts a
+// value of it). The default is not kept: it sets no rule a value can break.
+func constDefault(n *node, m map[string]any, want string, conv func(any) (any, bool)) error {
+	for _, name := range []string{"const", "default"} {
+		v, ok := m[name]
+		if !ok {
+			continue
+		}
+		x, ok := conv(v)
+		if !ok {
+			return parseError(n.loc, "%s must be %s, got %s", name, want, KindOf(v))
+		}
+		if name == "const" {
+			n.constVal = x
+		}
+	}
+	return nil
 }
 
 func (p *parser) properties(n *node, m map[string]any) error {
