@@ -1,5 +1,7 @@
 package validator
 
+import "slices"
+
 // node is one parsed lexicon schema object: a definition, a property, an
 // array's items, a body schema. Only the fields of its type are set. Nodes are
 // immutable after parsing and shared by every schema compiled from them.
@@ -73,17 +75,9 @@ type optInt struct {
 func (n *node) enumHas(v any) bool {
 	switch x := v.(type) {
 	case int64:
-		for _, e := range n.intEnum {
-			if e == x {
-				return true
-			}
-		}
+		return slices.Contains(n.intEnum, x)
 	case string:
-		for _, e := range n.strEnum {
-			if e == x {
-				return true
-			}
-		}
+		return slices.Contains(n.strEnum, x)
 	}
 	return false
 }
@@ -102,22 +96,12 @@ func (n *node) allowsNoValue() bool {
 
 // isNullable reports whether the object n allows null for property name.
 func (n *node) isNullable(name string) bool {
-	for _, s := range n.nullable {
-		if s == name {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(n.nullable, name)
 }
 
 // isRequired reports whether the object n requires property name.
 func (n *node) isRequired(name string) bool {
-	for _, s := range n.required {
-		if s == name {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(n.required, name)
 }
 
 // Lexicon type names.

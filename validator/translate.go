@@ -214,14 +214,7 @@ func (t *translator) refTarget(r DefRef, ptr string, nullable bool, from string)
 	if err != nil {
 		return t.unresolved(r, ptr, nullable, from)
 	}
-	onStack := false
-	for _, s := range t.stack {
-		if s == r {
-			onStack = true
-			break
-		}
-	}
-	if !onStack && (t.counts[r] <= 1 || nullable) {
+	if !slices.Contains(t.stack, r) && (t.counts[r] <= 1 || nullable) {
 		t.stack = append(t.stack, r)
 		defer func() { t.stack = t.stack[:len(t.stack)-1] }()
 		return t.defBody(r, def, ptr, nullable)
