@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -19,7 +20,9 @@ import (
 	"github.com/lexval/lexval/lexicons"
 )
 
-// fakeDNS answers TXT lookups from a map; other names do not exist.
+// fakeDNS answers TXT lookups from a map (keyed without the trailing dot);
+// other names do not exist. A name that is not fully qualified fails the
+// lookup, as a search-domain expansion could answer it on a real system.
 type fakeDNS struct {
 	mu      sync.Mutex
 	records map[string][]string
@@ -39,7 +42,11 @@ func (f *fakeDNS) LookupTXT(ctx context.Context, name string) ([]string, error) 
 	if f.err != nil {
 		return nil, f.err
 	}
-	if txt, ok := f.records[name]; ok {
+	fqdn, ok := strings.CutSuffix(name, ".")
+	if !ok {
+		return nil, fmt.Errorf("fake DNS: %q is not fully qualified", name)
+	}
+	if txt, ok := f.records[fqdn]; ok {
 		return txt, nil
 	}
 	return nil, &net.DNSError{Err: "no such host", Name: name, IsNotFound: true}

@@ -33,7 +33,10 @@ func (n *network) lookupLexiconTXT(ctx context.Context, name string) (syntax.DID
 	ctx, cancel := context.WithTimeout(ctx, n.cfg.Timeout)
 	defer cancel()
 
-	txts, err := n.cfg.DNS.LookupTXT(ctx, name)
+	// The trailing dot makes the name fully qualified: without it the system
+	// resolver would also try it under each search domain of resolv.conf,
+	// which is exactly the recursion the specification forbids.
+	txts, err := n.cfg.DNS.LookupTXT(ctx, name+".")
 	if err != nil {
 		var dnsErr *net.DNSError
 		if errors.As(err, &dnsErr) && dnsErr.IsNotFound {

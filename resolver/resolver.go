@@ -81,7 +81,8 @@ type Query struct {
 	CID cid.Cid
 }
 
-// TXTResolver looks up DNS TXT records; tests fake it.
+// TXTResolver looks up DNS TXT records; tests fake it. Names are fully
+// qualified (they end with a dot), so no search domain is ever appended.
 type TXTResolver interface {
 	LookupTXT(ctx context.Context, name string) ([]string, error)
 }
