@@ -19,7 +19,7 @@ import (
 // from one repository.
 const (
 	remoteDID       = "did:plc:remoteremoteremoteremote"
-	remoteAuthority = "_lexicon.remote.example.com"
+	remoteAuthority = "_lexicon.remote.example.com." // fully qualified, as looked up
 )
 
 var remoteLexicons = map[string]string{

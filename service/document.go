@@ -83,7 +83,7 @@ func (s *Service) PrepareDocument(ctx context.Context, doc any, def string, targ
 	}
 
 	docs := []*validator.Document{parsed}
-	compiler := s.compilerWith("document "+string(parsed.ID)+"@"+parsed.CID, docs)
+	compiler := s.compilerWith("document "+string(parsed.ID)+"@"+parsed.CID, docs, nil)
 	lint := validator.Lint(doc, compiler.Catalog())
 	if lint == nil {
 		lint = []validator.Error{}

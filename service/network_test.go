@@ -21,6 +21,7 @@ var remoteDocs = map[string]string{
 	"com.example.remote.defs": `{"lexicon":1,"id":"com.example.remote.defs","defs":{"label":{"type":"object","required":["val"],"properties":{"val":{"type":"string","maxLength":5}}}}}`,
 }
 
+// txtMap answers fully qualified names (with the trailing dot) from a map.
 type txtMap map[string][]string
 
 func (m txtMap) LookupTXT(ctx context.Context, name string) ([]string, error) {
@@ -66,7 +67,7 @@ func newNetworkService(t *testing.T) *Service {
 	res, err := resolver.New(resolver.Config{
 		Network:               true,
 		PLCURL:                plc.URL,
-		DNS:                   txtMap{"_lexicon.remote.example.com": {"did=" + remoteDID}},
+		DNS:                   txtMap{"_lexicon.remote.example.com.": {"did=" + remoteDID}},
 		AllowPrivateAddresses: true, // httptest listens on loopback
 	})
 	if err != nil {
@@ -94,10 +95,16 @@ func TestPrepareNetwork(t *testing.T) {
 		opts        validator.Options
 		wantValid   bool
 		wantPaths   string
+		wantMessage string // part of the first error's message
 	}{
 		{name: "valid, with the referenced lexicon", value: `{"$type":"com.example.remote.post","label":{"val":"ok"}}`, wantValid: true},
 		{name: "the referenced lexicon's rules apply", value: `{"$type":"com.example.remote.post","label":{"val":"too long"}}`, wantPaths: "/label/val"},
 		{name: "missing lexicon is unresolved", value: `{"$type":"com.example.remote.post","label":{"val":"ok"},"extra":{}}`, opts: validator.Options{AllowUnresolved: true}, wantValid: true},
+		{
+			name:  "missing lexicon says why it is missing",
+			value: `{"$type":"com.example.remote.post","label":{"val":"ok"},"extra":{}}`, wantPaths: "/extra",
+			wantMessage: "lexicon com.example.remote.gone could not be resolved (schema record not found: getRecord at://" + remoteDID,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -112,6 +119,9 @@ func TestPrepareNetwork(t *testing.T) {
 			}
 			if r.Valid != tt.wantValid || strings.Join(paths, " ") != tt.wantPaths {
 				t.Errorf("got valid=%v errors=%v, want valid=%v at %q", r.Valid, r.Errors, tt.wantValid, tt.wantPaths)
+			}
+			if tt.wantMessage != "" && (len(r.Errors) == 0 || !strings.Contains(r.Errors[0].Message, tt.wantMessage)) {
+				t.Errorf("got errors %v, want a message containing %q", r.Errors, tt.wantMessage)
 			}
 		})
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -75,7 +76,7 @@ func (s *Service) Prepare(ctx context.Context, req Request) (*Checker, error) {
 	case local:
 		// A local record the local catalog does not hold as is (say, an
 		// embedded record named by AT-URI that a directory overrides).
-		compiler = s.compilerWith("record "+closureKey([]*resolver.Record{rec}), []*validator.Document{rec.Document})
+		compiler = s.compilerWith("record "+closureKey([]*resolver.Record{rec}), []*validator.Document{rec.Document}, nil)
 	default:
 		records, miss, err := s.res.Closure(ctx, rec)
 		if err != nil {
@@ -85,7 +86,13 @@ func (s *Service) Prepare(ctx context.Context, req Request) (*Checker, error) {
 		for i, r := range records {
 			docs[i] = r.Document
 		}
-		compiler = s.compilerWith("closure "+closureKey(records), docs)
+		reasons := make(map[syntax.NSID]string, len(miss))
+		key := "closure " + closureKey(records)
+		for _, nsid := range slices.Sorted(maps.Keys(miss)) {
+			reasons[nsid] = miss[nsid].Error()
+			key += " missing " + string(nsid) + ": " + reasons[nsid]
+		}
+		compiler = s.compilerWith(key, docs, reasons)
 		missing = miss
 	}
 

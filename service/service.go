@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/bluesky-social/indigo/atproto/syntax"
 	"github.com/ipfs/go-cid"
 
 	"github.com/lexval/lexval/resolver"
@@ -98,10 +99,15 @@ func (s *Service) Lookup(ctx context.Context, ref SchemaRef, pin cid.Cid) (*reso
 }
 
 // compilerWith returns a compiler over the local catalog plus docs (which
-// override local documents of the same NSID), cached under key.
-func (s *Service) compilerWith(key string, docs []*validator.Document) *validator.Compiler {
+// override local documents of the same NSID), cached under key. absent says
+// why lexicons that could not be resolved are missing; key must cover it.
+func (s *Service) compilerWith(key string, docs []*validator.Document, absent map[syntax.NSID]string) *validator.Compiler {
 	if c, ok := s.compilers.get(key); ok {
 		return c
 	}
-	return s.compilers.add(key, validator.NewCompiler(s.catalogWith(docs)))
+	cat := s.catalogWith(docs)
+	if len(absent) > 0 {
+		cat = cat.WithAbsent(absent)
+	}
+	return s.compilers.add(key, validator.NewCompiler(cat))
 }

@@ -2,6 +2,7 @@ package validator
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -11,6 +12,10 @@ import (
 // Catalog is an immutable set of lexicon documents keyed by NSID.
 type Catalog struct {
 	docs map[syntax.NSID]*Document
+	// absent says why a lexicon the documents refer to is not among them
+	// (say, its network resolution timed out); errors about references to
+	// it carry the reason.
+	absent map[syntax.NSID]string
 }
 
 // NewCatalog gathers docs; a later document with the same ID replaces an
@@ -21,6 +26,12 @@ func NewCatalog(docs ...*Document) *Catalog {
 		c.docs[d.ID] = d
 	}
 	return c
+}
+
+// WithAbsent returns a catalog with the same documents that explains, for
+// each NSID in reasons, why that lexicon is missing. c is not changed.
+func (c *Catalog) WithAbsent(reasons map[syntax.NSID]string) *Catalog {
+	return &Catalog{docs: c.docs, absent: maps.Clone(reasons)}
 }
 
 // Document returns the document with the given NSID.

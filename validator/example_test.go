@@ -3,6 +3,8 @@ package validator_test
 import (
 	"fmt"
 
+	"github.com/bluesky-social/indigo/atproto/syntax"
+
 	"github.com/lexval/lexval/validator"
 )
 
@@ -75,4 +77,29 @@ func ExampleOptions_allowUnresolved() {
 	//   error /embed: cannot check com.example.elsewhere#embed: lexicon com.example.elsewhere is not in the catalog, referenced at com.example.post#main/properties/embed
 	// allowUnresolved: true valid: true
 	//   unchecked /embed: com.example.elsewhere#embed (referenced at com.example.post#main/properties/embed)
+}
+
+func ExampleCatalog_WithAbsent() {
+	doc, err := validator.ParseDocument([]byte(`{
+	  "lexicon": 1,
+	  "id": "com.example.post",
+	  "defs": {"main": {"type": "object", "properties": {
+	    "embed": {"type": "ref", "ref": "com.example.elsewhere#embed"}}}}
+	}`))
+	if err != nil {
+		panic(err)
+	}
+	// Say, network resolution of com.example.elsewhere timed out.
+	cat := validator.NewCatalog(doc).WithAbsent(map[syntax.NSID]string{
+		"com.example.elsewhere": "timed out after 10s",
+	})
+	ref, _ := validator.ParseDefRef("com.example.post")
+	s, err := validator.NewCompiler(cat).Compile(ref, validator.TargetObject, validator.Options{})
+	if err != nil {
+		panic(err)
+	}
+	r, _ := s.ValidateJSON([]byte(`{"embed": {"x": 1}}`))
+	fmt.Println(r.Errors[0].Message)
+	// Output:
+	// cannot check com.example.elsewhere#embed: lexicon com.example.elsewhere could not be resolved (timed out after 10s), referenced at com.example.post#main/properties/embed
 }

@@ -278,6 +278,9 @@ func (cv *converter) unresolvedMessage(ref, at string) string {
 		return "cannot check: reference " + ref + " is invalid" + where
 	}
 	if _, ok := cv.s.c.catalog.Document(r.NSID); !ok {
+		if why, ok := cv.s.c.catalog.absent[r.NSID]; ok {
+			return "cannot check " + ref + ": lexicon " + string(r.NSID) + " could not be resolved (" + why + ")" + where
+		}
 		return "cannot check " + ref + ": lexicon " + string(r.NSID) + " is not in the catalog" + where
 	}
 	return "cannot check " + ref + ": lexicon " + string(r.NSID) + " has no definition " + r.Name + where
