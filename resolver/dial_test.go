@@ -33,6 +33,13 @@ func TestCheckDialAddress(t *testing.T) {
 		{addr: "[ff02::1]:80", blocked: true},
 		{addr: "255.255.255.255:80", blocked: true},
 		{addr: "[64:ff9b::7f00:1]:80", blocked: true},
+		{addr: "[::127.0.0.1]:80", blocked: true},
+		{addr: "[::a00:1]:80", blocked: true},
+		{addr: "[2002:7f00:1::1]:80", blocked: true},
+		{addr: "[2001:0:4136:e378:8000:63bf:80ff:fffe]:80", blocked: true},
+		{addr: "[2001:db8::1]:80", blocked: true},
+		{addr: "[2001:4860:4860::8888]:443"},
+		{addr: "203.0.113.9:80", blocked: true},
 		{addr: "example.com:80", blocked: true},
 	}
 	for _, tt := range tests {
