@@ -144,7 +144,10 @@ func (n *network) fetchRecord(ctx context.Context, uri syntax.ATURI, did syntax.
 	if err := json.Unmarshal(body, &out); err != nil {
 		return nil, invalid("getRecord response: %v", err)
 	}
-	if out.URI != "" && out.URI != string(uri) {
+	if out.URI == "" {
+		return nil, invalid("getRecord response has no uri")
+	}
+	if out.URI != string(uri) {
 		return nil, invalid("the PDS answered for %s", out.URI)
 	}
 	if len(out.Value) == 0 {

@@ -163,6 +163,23 @@ func TestResolveFailures(t *testing.T) {
 			says:  []string{otherDID},
 		},
 		{
+			name: "response without its uri",
+			setup: func(n *testNet) {
+				n.publish(testDID, testNSID, lexiconValue(testNSID))
+				n.mu.Lock()
+				defer n.mu.Unlock()
+				var resp map[string]any
+				if err := json.Unmarshal(n.records[testDID+" "+testNSID], &resp); err != nil {
+					n.t.Fatal(err)
+				}
+				delete(resp, "uri")
+				n.records[testDID+" "+testNSID], _ = json.Marshal(resp)
+			},
+			query: Query{URI: uri},
+			is:    ErrInvalidRecord,
+			says:  []string{"no uri"},
+		},
+		{
 			name: "DID document without a PDS",
 			setup: func(n *testNet) {
 				n.publish(testDID, testNSID, lexiconValue(testNSID))
