@@ -90,7 +90,9 @@ func (x extension) Compile(ctx jsonschema.CompilerContext, m map[string]any) (js
 			}
 		}
 		return k, nil
-	case typeUnknown:
+	case typeUnknown, typeObject:
+		// An object, like unknown, is data: a blob, $bytes or $link object
+		// is something else in the data model.
 		return unknownKW{}, nil
 	case typeUnion:
 		return x.union(ctx, lm)
@@ -331,8 +333,8 @@ func isLegacyBlob(m map[string]any) bool {
 
 type unknownKW struct{}
 
-// check refuses the objects the data model gives a meaning: "unknown" is
-// data, not a blob, bytes or a link.
+// check refuses the objects the data model gives a meaning: "unknown" and
+// "object" are data, not a blob, bytes or a link.
 func (unknownKW) check(v any, fail func(rule, fact string)) {
 	if m, ok := v.(map[string]any); ok {
 		if kind := dataModelObject(m); kind != "" {

@@ -382,7 +382,9 @@ func (t *translator) schema(n *node, ptr string, nullable, typeOptional bool) (m
 		if err := t.object(s, e, n, ptr); err != nil {
 			return nil, err
 		}
-		lex = nil
+		if n.typ == typeParams {
+			lex = nil
+		}
 	case typeUnion:
 		typ("object")
 		if !typeOptional {
