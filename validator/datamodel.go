@@ -2,7 +2,9 @@ package validator
 
 import (
 	"encoding/json"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -44,6 +46,8 @@ type dataModelWalker struct {
 	// evaluation would be costly (huge exponents or digit strings), Go types
 	// outside the data model, nesting beyond MaxDepth.
 	unsafe bool
+	// unsafePaths are where those values are (collecting only).
+	unsafePaths [][]pathStep
 	// path to the value being checked; rendered only for errors.
 	path []pathStep
 }
@@ -60,26 +64,26 @@ func (w *dataModelWalker) pop() {
 	}
 }
 
+// markUnsafe notes that the current value must not reach the schema
+// validator.
+func (w *dataModelWalker) markUnsafe() {
+	w.unsafe = true
+	if w.collect {
+		w.unsafePaths = append(w.unsafePaths, slices.Clone(w.path))
+	}
+}
+
 // fail records an error at the current path, plus an optional last token.
 func (w *dataModelWalker) fail(last, msg string) {
 	w.bad = true
 	if !w.collect {
 		return
 	}
-	var b strings.Builder
-	for _, s := range w.path {
-		b.WriteByte('/')
-		if s.index >= 0 {
-			b.WriteString(strconv.Itoa(s.index))
-		} else {
-			b.WriteString(escapePointer(s.key))
-		}
-	}
+	p := pointer(w.path)
 	if last != "" {
-		b.WriteByte('/')
-		b.WriteString(escapePointer(last))
+		p += "/" + escapePointer(last)
 	}
-	w.errs = append(w.errs, Error{Path: b.String(), Message: msg})
+	w.errs = append(w.errs, Error{Path: p, Message: msg})
 }
 
 // maxNumberText bounds the JSON number text handed to the schema validator,
@@ -92,7 +96,7 @@ func (w *dataModelWalker) value(v any, depth int) {
 	}
 	if depth > MaxDepth {
 		w.fail("", "nested deeper than "+strconv.Itoa(MaxDepth)+" levels")
-		w.unsafe = true
+		w.markUnsafe()
 		return
 	}
 	switch x := v.(type) {
@@ -108,7 +112,7 @@ func (w *dataModelWalker) value(v any, depth int) {
 		// an error, so an unsafe value is never reported valid.
 		huge := len(x) > maxNumberText || hugeExponent(string(x))
 		if huge || class == numberMalformed {
-			w.unsafe = true
+			w.markUnsafe()
 		}
 		switch {
 		case class == numberMalformed:
@@ -123,7 +127,7 @@ func (w *dataModelWalker) value(v any, depth int) {
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			w.fail("", "not a JSON number")
-			w.unsafe = true
+			w.markUnsafe()
 		} else if x != math.Trunc(x) {
 			w.fail("", "must be an integer, got "+strconv.FormatFloat(x, 'g', -1, 64))
 		} else if x < -(1<<63) || x >= 1<<63 {
@@ -140,7 +144,7 @@ func (w *dataModelWalker) value(v any, depth int) {
 		w.object(x, depth)
 	default:
 		w.fail("", "not a data model value")
-		w.unsafe = true
+		w.markUnsafe()
 	}
 }
 
@@ -322,4 +326,78 @@ func base64Len(s string) (int, bool) {
 		}
 	}
 	return n * 3 / 4, true
+}
+
+// pathTrie holds the paths of unsafe values, sharing their prefixes.
+type pathTrie struct {
+	end  bool
+	next map[pathStep]*pathTrie
+}
+
+func newPathTrie(paths [][]pathStep) *pathTrie {
+	root := &pathTrie{}
+	for _, p := range paths {
+		t := root
+		for _, step := range p {
+			if t.next == nil {
+				t.next = map[pathStep]*pathTrie{}
+			}
+			n, ok := t.next[step]
+			if !ok {
+				n = &pathTrie{}
+				t.next[step] = n
+			}
+			t = n
+		}
+		t.end = true
+	}
+	return root
+}
+
+// withoutUnsafe returns v with every value at an unsafe path replaced by
+// null, copying only the containers on those paths, so that the schema
+// validator can still judge the rest of v.
+func withoutUnsafe(v any, t *pathTrie) any {
+	if t.end {
+		return nil
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		c := maps.Clone(x)
+		for step, next := range t.next {
+			c[step.key] = withoutUnsafe(x[step.key], next)
+		}
+		return c
+	case []any:
+		c := slices.Clone(x)
+		for step, next := range t.next {
+			c[step.index] = withoutUnsafe(x[step.index], next)
+		}
+		return c
+	}
+	return v
+}
+
+// pointer renders a path as a JSON Pointer.
+func pointer(path []pathStep) string {
+	var b strings.Builder
+	for _, s := range path {
+		b.WriteByte('/')
+		if s.index >= 0 {
+			b.WriteString(strconv.Itoa(s.index))
+		} else {
+			b.WriteString(escapePointer(s.key))
+		}
+	}
+	return b.String()
+}
+
+// under reports whether the JSON Pointer p is at or below one of roots.
+func under(p string, roots []string) bool {
+	for _, r := range roots {
+		if p == r || strings.HasPrefix(p, r+"/") {
+			return true
+		}
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package validator
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -36,18 +37,28 @@ func (s *Schema) fastValid(v any) bool {
 func (s *Schema) report(v any, w *dataModelWalker) Result {
 	var schemaErrs []Error
 	var unresolved []Unresolved
-	if !w.unsafe {
-		// Values the walk calls unsafe (costly numbers, foreign Go types,
-		// excessive depth) are reported by the walk alone.
-		if err := s.unit.js.Validate(v); err != nil {
-			cv := converter{s: s, root: v}
-			var ve *jsonschema.ValidationError
-			if errors.As(err, &ve) {
-				cv.walk(ve)
-			} else {
-				cv.errs = append(cv.errs, Error{Message: "cannot validate: " + err.Error()})
-			}
-			schemaErrs, unresolved = cv.errs, cv.unresolved
+	// Values the walk calls unsafe (costly numbers, foreign Go types,
+	// excessive depth) are reported by the walk alone: the schema validator
+	// sees null in their place, and what it says at or below them is dropped.
+	var unsafe []string
+	if w.unsafe {
+		for _, p := range w.unsafePaths {
+			unsafe = append(unsafe, pointer(p))
+		}
+		v = withoutUnsafe(v, newPathTrie(w.unsafePaths))
+	}
+	if err := s.unit.js.Validate(v); err != nil {
+		cv := converter{s: s, root: v}
+		var ve *jsonschema.ValidationError
+		if errors.As(err, &ve) {
+			cv.walk(ve)
+		} else {
+			cv.errs = append(cv.errs, Error{Message: "cannot validate: " + err.Error()})
+		}
+		schemaErrs, unresolved = cv.errs, cv.unresolved
+		if len(unsafe) > 0 {
+			schemaErrs = slices.DeleteFunc(schemaErrs, func(e Error) bool { return under(e.Path, unsafe) })
+			unresolved = slices.DeleteFunc(unresolved, func(u Unresolved) bool { return under(u.Path, unsafe) })
 		}
 	}
 	errs := schemaErrs
