@@ -24,6 +24,10 @@ func TestLint(t *testing.T) {
 		{name: "a ref to the other document unresolved alone", args: []string{"lint", "--format", "json", "testdata/lint/clean/com.example.lint.clean.json"}, code: 1, golden: "lint-lonely.jsonl"},
 		{name: "stdin", args: []string{"lint", "-"}, stdin: `{"lexicon":1,"id":"com.example.lint.stdin","defs":{"main":{"type":"token"}}}`, code: 0, golden: "lint-stdin.txt"},
 		{name: "missing", args: []string{"lint", "testdata/lint/nope"}, code: 2, stderr: "no such file or directory"},
+		// Nothing parses: each file is still reported, as when a good one is beside it.
+		{name: "only a file that is not JSON", args: []string{"lint", "testdata/lint/broken/truncated.json"}, code: 1, golden: "lint-not-json.txt"},
+		{name: "only stdin that is not JSON", args: []string{"lint", "--format", "json", "-"}, stdin: "{", code: 1, golden: "lint-stdin-not-json.jsonl"},
+		{name: "only a file over --max-value", args: []string{"lint", "--max-value", "10", "testdata/lint/clean/com.example.lint.other.json"}, code: 1, golden: "lint-oversize.txt"},
 	})
 	t.Run("directory without documents", func(t *testing.T) {
 		dir := t.TempDir()

@@ -83,15 +83,19 @@ func runLint(ctx context.Context, s *streams, cmd *command, args []string) int {
 		docs = append(docs, doc)
 		docIndex = append(docIndex, i)
 	}
-	problems, err := svc.Lint(ctx, docs...)
-	if err != nil {
-		return s.fail(cmd, err)
-	}
-	if len(problems) != len(docs) {
-		return s.fail(cmd, fmt.Errorf("internal error: %d lint results for %d documents", len(problems), len(docs)))
-	}
-	for k, i := range docIndex {
-		verdicts[i].result = validator.Result{Valid: len(problems[k]) == 0, Errors: problems[k]}
+	// When no file parses there is nothing to lint, but every file still
+	// has its verdict: the service refuses an empty set.
+	if len(docs) > 0 {
+		problems, err := svc.Lint(ctx, docs...)
+		if err != nil {
+			return s.fail(cmd, err)
+		}
+		if len(problems) != len(docs) {
+			return s.fail(cmd, fmt.Errorf("internal error: %d lint results for %d documents", len(problems), len(docs)))
+		}
+		for k, i := range docIndex {
+			verdicts[i].result = validator.Result{Valid: len(problems[k]) == 0, Errors: problems[k]}
+		}
 	}
 
 	out := bufio.NewWriter(s.stdout)
