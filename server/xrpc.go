@@ -52,7 +52,7 @@ type xrpcValidateResponse struct {
 	Unresolved []validator.Unresolved `json:"unresolved"`
 	// SchemaErrors are the lint errors of a schema given as a document
 	// together with a record; a record is not valid against a schema that
-	// is not.
+	// is not (service.ValidateDocument decides).
 	SchemaErrors []validator.Error   `json:"schemaErrors,omitempty"`
 	Schema       *service.SchemaInfo `json:"schema,omitempty"`
 	Target       validator.Target    `json:"target,omitempty"`
@@ -86,12 +86,7 @@ func (s *Server) handleXRPCValidate(c echo.Context) error {
 	record, hasRecord := body["record"]
 	ctx := c.Request().Context()
 
-	var (
-		checker *service.Checker
-		// lint holds the errors of a schema given as a document: a record
-		// is not valid against a schema that is not.
-		lint []validator.Error
-	)
+	var resp xrpcValidateResponse
 	switch schema := body["schema"].(type) {
 	case string:
 		ref, err := s.refs.parse(schema)
@@ -99,17 +94,31 @@ func (s *Server) handleXRPCValidate(c echo.Context) error {
 			return err
 		}
 		if !hasRecord {
-			return s.lintPublished(c, ref)
+			return s.lintPublished(c, ref, opts)
 		}
-		if checker, err = s.cfg.Service.Prepare(ctx, service.Request{Schema: ref, Target: target, Options: opts}); err != nil {
+		checker, err := s.cfg.Service.Prepare(ctx, service.Request{Schema: ref, Target: target, Options: opts})
+		if err != nil {
 			return err
+		}
+		r := newResultJSON(checker.Validate(record))
+		info := checker.Info
+		resp = xrpcValidateResponse{
+			Valid: r.Valid, Errors: r.Errors, Unresolved: r.Unresolved,
+			Schema: &info, Target: checker.Target,
 		}
 	case map[string]any:
 		if !hasRecord {
-			return s.answerLint(c, schema, nil)
+			return s.answerLint(c, schema, nil, opts)
 		}
-		if checker, lint, err = s.cfg.Service.PrepareDocument(ctx, schema, "", target, opts); err != nil {
+		d, err := s.cfg.Service.ValidateDocument(ctx, schema, "", target, opts, record)
+		if err != nil {
 			return err
+		}
+		r := newResultJSON(d.Result)
+		resp = xrpcValidateResponse{Valid: r.Valid, Errors: r.Errors, Unresolved: r.Unresolved, SchemaErrors: d.SchemaErrors}
+		if d.Checker != nil { // the record was checked
+			info := d.Checker.Info
+			resp.Schema, resp.Target = &info, d.Checker.Target
 		}
 	default:
 		if _, present := body["schema"]; !present {
@@ -117,17 +126,12 @@ func (s *Server) handleXRPCValidate(c echo.Context) error {
 		}
 		return badRequest("%s: field \"schema\" must be a lexicon document (object) or an AT-URI or NSID (string), got %s", where, validator.KindOf(body["schema"]))
 	}
-	r := newResultJSON(checker.Validate(record))
-	s.metrics.observeResult(r)
-	info := checker.Info
-	return c.JSON(http.StatusOK, xrpcValidateResponse{
-		Valid: r.Valid && len(lint) == 0, Errors: r.Errors, Unresolved: r.Unresolved,
-		SchemaErrors: lint, Schema: &info, Target: checker.Target,
-	})
+	s.metrics.observeResult(resultJSON{Valid: resp.Valid, Errors: resp.Errors, Unresolved: resp.Unresolved})
+	return c.JSON(http.StatusOK, resp)
 }
 
 // lintPublished lints the document of a resolved schema record.
-func (s *Server) lintPublished(c echo.Context, ref service.SchemaRef) error {
+func (s *Server) lintPublished(c echo.Context, ref service.SchemaRef, opts validator.Options) error {
 	rec, err := s.cfg.Service.Lookup(c.Request().Context(), ref, cid.Undef)
 	if err != nil {
 		return err
@@ -137,17 +141,17 @@ func (s *Server) lintPublished(c echo.Context, ref service.SchemaRef) error {
 		return fmt.Errorf("schema %s: stored record: %w", ref, err)
 	}
 	info := service.SchemaInfo{URI: string(rec.URI), CID: rec.CID.String(), NSID: string(rec.NSID()), Def: ref.Def.Name}
-	return s.answerLint(c, doc, &info)
+	return s.answerLint(c, doc, &info, opts)
 }
 
 // answerLint answers a request without a record with the schema's lint
-// errors.
-func (s *Server) answerLint(c echo.Context, doc any, info *service.SchemaInfo) error {
-	results, err := s.cfg.Service.Lint(c.Request().Context(), doc)
+// errors (and, with AllowUnresolved, its unresolved references).
+func (s *Server) answerLint(c echo.Context, doc any, info *service.SchemaInfo, opts validator.Options) error {
+	r, err := s.cfg.Service.LintDocument(c.Request().Context(), doc, opts)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, xrpcValidateResponse{
-		Valid: len(results[0]) == 0, Errors: results[0], Unresolved: []validator.Unresolved{}, Schema: info,
+		Valid: r.Valid, Errors: r.Errors, Unresolved: r.Unresolved, Schema: info,
 	})
 }

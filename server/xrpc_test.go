@@ -174,6 +174,10 @@ const minMaxDoc = `{"lexicon":1,"id":"com.example.minmax","defs":{"main":{"type"
 
 const xrpcValidatePath = "/xrpc/com.atproto.lexicon.validate"
 
+// danglingDoc is clean but for a reference to a lexicon nobody supplies, at
+// /defs/main/record/properties/x/ref.
+const danglingDoc = `{"lexicon":1,"id":"com.example.dangling","defs":{"main":{"type":"record","key":"tid","record":{"type":"object","properties":{"x":{"type":"ref","ref":"com.example.missing#thing"},"n":{"type":"integer"}}}}}}`
+
 func TestXRPCValidate(t *testing.T) {
 	s := newTestServer(t)
 	post := func(name, body string, status int) apiCase {
@@ -273,6 +277,65 @@ func TestXRPCValidate(t *testing.T) {
 		bad("allowUnresolved not a bool", `{"schema":"`+refreshSession+`","allowUnresolved":"yes"}`, "true or false"),
 		bad("ambiguous target", `{"schema":"com.example.echo","record":{}}`, "input", "output"),
 		bad("document too broken to compile", `{"schema":{"lexicon":1},"record":{}}`),
+		func() apiCase {
+			c := post("document with a dangling ref, a record reaching it, allowUnresolved",
+				`{"schema":`+danglingDoc+`,"record":{"$type":"com.example.dangling","x":{}},"allowUnresolved":true}`, 200)
+			c.check = func(t *testing.T, b map[string]any) {
+				wantField(t, b, true, "valid")
+				wantPaths(t, b["errors"])
+				wantField(t, b, nil, "schemaErrors")
+				wantField(t, b, "com.example.missing#thing", "unresolved", 0, "ref")
+				wantField(t, b, "/x", "unresolved", 0, "path")
+			}
+			return c
+		}(),
+		func() apiCase {
+			c := post("document with a dangling ref, a record not reaching it, allowUnresolved",
+				`{"schema":`+danglingDoc+`,"record":{"$type":"com.example.dangling","n":1},"allowUnresolved":true}`, 200)
+			c.check = func(t *testing.T, b map[string]any) {
+				wantField(t, b, true, "valid")
+				wantField(t, b, nil, "schemaErrors")
+				wantField(t, b, nil, "unresolved", 0)
+			}
+			return c
+		}(),
+		func() apiCase {
+			c := post("document with a dangling ref, allowUnresolved, an invalid record",
+				`{"schema":`+danglingDoc+`,"record":{"$type":"com.example.dangling","x":{},"n":"one"},"allowUnresolved":true}`, 200)
+			c.check = func(t *testing.T, b map[string]any) {
+				wantField(t, b, false, "valid")
+				wantPaths(t, b["errors"], "/n")
+				wantField(t, b, "/x", "unresolved", 0, "path")
+			}
+			return c
+		}(),
+		func() apiCase {
+			c := post("document with a dangling ref and a record", `{"schema":`+danglingDoc+`,"record":{"$type":"com.example.dangling","n":1}}`, 200)
+			c.check = func(t *testing.T, b map[string]any) {
+				wantField(t, b, false, "valid")
+				wantPaths(t, b["schemaErrors"], "/defs/main/record/properties/x/ref")
+			}
+			return c
+		}(),
+		func() apiCase {
+			c := post("document with a dangling ref linted, allowUnresolved", `{"schema":`+danglingDoc+`,"allowUnresolved":true}`, 200)
+			c.check = func(t *testing.T, b map[string]any) {
+				wantField(t, b, true, "valid")
+				wantPaths(t, b["errors"])
+				wantField(t, b, "com.example.missing#thing", "unresolved", 0, "ref")
+				wantField(t, b, "/defs/main/record/properties/x/ref", "unresolved", 0, "path")
+			}
+			return c
+		}(),
+		func() apiCase {
+			c := post("document with a dangling ref linted", `{"schema":`+danglingDoc+`}`, 200)
+			c.check = func(t *testing.T, b map[string]any) {
+				wantField(t, b, false, "valid")
+				wantPaths(t, b["errors"], "/defs/main/record/properties/x/ref")
+				wantField(t, b, nil, "unresolved", 0)
+			}
+			return c
+		}(),
 		bad("document not publishable", `{"schema":{"lexicon":1,"id":"com.example.float","defs":{"main":{"type":"object","properties":{}}},"x":1.5},"record":{}}`),
 		func() apiCase {
 			c := post("unknown lexicon", `{"schema":"com.example.nothing","record":{}}`, 404)

@@ -3,8 +3,11 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
+	"strconv"
+	"strings"
 
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/validator"
@@ -43,9 +46,55 @@ func (s *Service) Lint(ctx context.Context, docs ...any) ([][]validator.Error, e
 	return out, nil
 }
 
+// LintDocument lints one lexicon document as Lint does, against the local
+// catalog plus the document. With opts.AllowUnresolved a reference that
+// neither resolves is not an error but is listed in Unresolved, its Path the
+// reference's JSON Pointer in the document: "valid", "valid with unresolved
+// references" and "invalid" stay three answers, as they are for values.
+func (s *Service) LintDocument(ctx context.Context, doc any, opts validator.Options) (validator.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return validator.Result{}, err
+	}
+	var docs []*validator.Document
+	if m, ok := doc.(map[string]any); ok {
+		if parsed, err := validator.NewDocument(m); err == nil {
+			docs = append(docs, parsed)
+		}
+	}
+	return lintResult(doc, s.catalogWith(docs), opts), nil
+}
+
+// DocumentResult is a value's verdict against an unpublished lexicon
+// document.
+type DocumentResult struct {
+	// Result is the value's verdict. A value is not valid against a schema
+	// that is not, so it is not Valid when SchemaErrors has any either.
+	validator.Result
+	// SchemaErrors are the document's lint errors, as PrepareDocument gives
+	// them; never nil.
+	SchemaErrors []validator.Error
+	// Checker is the compiled document the value was checked against.
+	Checker *Checker
+}
+
+// ValidateDocument checks value against definition def ("" means main) of an
+// unpublished lexicon document. Errors are those of PrepareDocument.
+func (s *Service) ValidateDocument(ctx context.Context, doc any, def string, target validator.Target, opts validator.Options, value any) (DocumentResult, error) {
+	chk, lint, err := s.PrepareDocument(ctx, doc, def, target, opts)
+	if err != nil {
+		return DocumentResult{}, err
+	}
+	r := chk.Validate(value)
+	r.Valid = r.Valid && len(lint) == 0
+	return DocumentResult{Result: r, SchemaErrors: lint, Checker: chk}, nil
+}
+
 // PrepareDocument compiles an unpublished lexicon document (for authors) with
 // the local catalog; def "" means main. It also returns the document's lint
-// errors; a document too broken to compile is an error with CodeInvalidRequest.
+// errors; with opts.AllowUnresolved they leave out references that neither
+// the document nor the catalog resolves, which values that reach them report
+// as unresolved. A document too broken to compile is an error with
+// CodeInvalidRequest that wraps validator.ErrInvalidLexicon.
 // The Checker's CID is the one the document would have once published as a
 // com.atproto.lexicon.schema record; its URI is empty.
 func (s *Service) PrepareDocument(ctx context.Context, doc any, def string, target validator.Target, opts validator.Options) (*Checker, []validator.Error, error) {
@@ -84,10 +133,7 @@ func (s *Service) PrepareDocument(ctx context.Context, doc any, def string, targ
 
 	docs := []*validator.Document{parsed}
 	compiler := s.compilerWith("document "+string(parsed.ID)+"@"+parsed.CID, docs, nil)
-	lint := validator.Lint(doc, compiler.Catalog())
-	if lint == nil {
-		lint = []validator.Error{}
-	}
+	lint := lintResult(doc, compiler.Catalog(), opts).Errors
 	target, schema, err := compile(compiler, ref, target, opts)
 	if err != nil {
 		return nil, lint, fmt.Errorf("%w: document %s: %w", ErrInvalidRequest, ref, err)
@@ -107,4 +153,89 @@ func (s *Service) catalogWith(docs []*validator.Document) *validator.Catalog {
 	all = append(all, s.localDocs...)
 	all = append(all, docs...)
 	return validator.NewCatalog(all...)
+}
+
+// lintResult lints doc against cat. With opts.AllowUnresolved, errors about
+// references cat and doc cannot resolve become Unresolved entries.
+func lintResult(doc any, cat *validator.Catalog, opts validator.Options) validator.Result {
+	errs := validator.Lint(doc, cat)
+	r := validator.Result{Errors: make([]validator.Error, 0, len(errs)), Unresolved: []validator.Unresolved{}}
+	for _, e := range errs {
+		if opts.AllowUnresolved {
+			if ref, ok := unresolvedRef(doc, cat, e); ok {
+				r.Unresolved = append(r.Unresolved, validator.Unresolved{Ref: ref, Path: e.Path, SchemaPath: e.SchemaPath})
+				continue
+			}
+		}
+		r.Errors = append(r.Errors, e)
+	}
+	r.Valid = len(r.Errors) == 0
+	return r
+}
+
+// unresolvedRef reports whether lint error e is about a reference that
+// neither doc nor cat defines, and returns that reference in $type form.
+//
+// Lint reports a reference at the pointer of its string (a ref's "ref", an
+// item of a union's "refs"), and a well-formed reference it cannot find gets
+// no other error there, so the document and the catalog say which errors
+// these are without reading messages: the string at e.Path is a well-formed
+// reference to a definition missing from both.
+func unresolvedRef(doc any, cat *validator.Catalog, e validator.Error) (string, bool) {
+	i := strings.LastIndexByte(e.Path, '/')
+	if i < 0 {
+		return "", false
+	}
+	if parent, last := e.Path[:i], e.Path[i+1:]; last != "ref" && !strings.HasSuffix(parent, "/refs") {
+		return "", false
+	}
+	raw, ok := pointerValue(doc, e.Path).(string)
+	if !ok {
+		return "", false
+	}
+	m, _ := doc.(map[string]any)
+	id, _ := m["id"].(string)
+	text := raw
+	if strings.HasPrefix(raw, "#") {
+		text = id + raw
+	}
+	ref, err := validator.ParseDefRef(text)
+	if err != nil {
+		return "", false
+	}
+	if string(ref.NSID) == id {
+		// The document's own definitions, as Lint reads them: raw.
+		defs, _ := m["defs"].(map[string]any)
+		_, found := defs[ref.Name]
+		return ref.String(), !found
+	}
+	_, err = cat.Def(ref)
+	return ref.String(), errors.Is(err, validator.ErrNotFound)
+}
+
+// pointerUnescaper undoes RFC 6901's escapes in a pointer segment.
+var pointerUnescaper = strings.NewReplacer("~1", "/", "~0", "~")
+
+// pointerValue returns the value at JSON Pointer p in v, nil when there is
+// none.
+func pointerValue(v any, p string) any {
+	if p == "" {
+		return v
+	}
+	for _, seg := range strings.Split(p[1:], "/") {
+		seg = pointerUnescaper.Replace(seg)
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[seg]
+		case []any:
+			i, err := strconv.Atoi(seg)
+			if err != nil || i < 0 || i >= len(x) {
+				return nil
+			}
+			v = x[i]
+		default:
+			return nil
+		}
+	}
+	return v
 }

@@ -395,6 +395,114 @@ func TestPrepareDocument(t *testing.T) {
 	}
 }
 
+// TestAllowUnresolvedDocument: with AllowUnresolved, a reference that
+// neither the document nor the catalog resolves is no lint error, so an
+// unpublished document answers valid, valid with unresolved references or
+// invalid as a published schema does.
+func TestAllowUnresolvedDocument(t *testing.T) {
+	s := newTestService(t)
+	ctx := context.Background()
+	// Every kind of reference that cannot be resolved, one that can, and a
+	// malformed one (an error whatever the options).
+	doc := `{"lexicon":1,"id":"com.example.draft","defs":{"main":{"type":"record","key":"tid","record":{"type":"object","properties":{` +
+		`"lexicon":{"type":"ref","ref":"com.example.missing#thing"},` +
+		`"def":{"type":"ref","ref":"com.example.note#nothing"},` +
+		`"local":{"type":"ref","ref":"#nothing"},` +
+		`"union":{"type":"union","refs":["com.example.gone","com.example.note#tag"]},` +
+		`"fine":{"type":"ref","ref":"com.example.note#tag"},` +
+		`"n":{"type":"integer"}}}}}}`
+	malformed := `{"lexicon":1,"id":"com.example.draft","defs":{"main":{"type":"object","properties":{"x":{"type":"ref","ref":"not a ref"}}}}}`
+	unresolvedPaths := []string{
+		"/defs/main/record/properties/def/ref",
+		"/defs/main/record/properties/lexicon/ref",
+		"/defs/main/record/properties/local/ref",
+		"/defs/main/record/properties/union/refs/0",
+	}
+	unresolvedRefs := []string{"com.example.note#nothing", "com.example.missing#thing", "com.example.draft#nothing", "com.example.gone"}
+
+	t.Run("lint", func(t *testing.T) {
+		tests := []struct {
+			name           string
+			doc            string
+			allow          bool
+			wantValid      bool
+			wantErrors     []string
+			wantUnresolved []string
+		}{
+			{name: "refused", doc: doc, wantErrors: unresolvedPaths},
+			{name: "allowed", doc: doc, allow: true, wantValid: true, wantUnresolved: unresolvedPaths},
+			{name: "malformed ref allowed", doc: malformed, allow: true, wantErrors: []string{"/defs/main/properties/x/ref"}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				r, err := s.LintDocument(ctx, decode(t, tt.doc), validator.Options{AllowUnresolved: tt.allow})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r.Valid != tt.wantValid {
+					t.Errorf("got valid=%v, want %v (errors %v)", r.Valid, tt.wantValid, r.Errors)
+				}
+				if got := errorPaths(r.Errors); strings.Join(got, " ") != strings.Join(tt.wantErrors, " ") {
+					t.Errorf("got errors at %q, want %q", got, tt.wantErrors)
+				}
+				var got []string
+				for _, u := range r.Unresolved {
+					got = append(got, u.Path)
+				}
+				if strings.Join(got, " ") != strings.Join(tt.wantUnresolved, " ") {
+					t.Errorf("got unresolved at %q, want %q", got, tt.wantUnresolved)
+				}
+				if tt.allow && len(r.Unresolved) > 0 {
+					for i, u := range r.Unresolved {
+						if u.Ref != unresolvedRefs[i] {
+							t.Errorf("unresolved %d: got ref %q, want %q", i, u.Ref, unresolvedRefs[i])
+						}
+					}
+				}
+			})
+		}
+	})
+
+	t.Run("validate", func(t *testing.T) {
+		tests := []struct {
+			name            string
+			value           string
+			allow           bool
+			wantValid       bool
+			wantSchemaError bool
+			wantUnresolved  int
+		}{
+			{name: "refused", value: `{"$type":"com.example.draft","n":1}`, wantSchemaError: true},
+			{name: "allowed, not reached", value: `{"$type":"com.example.draft","n":1}`, allow: true, wantValid: true},
+			{name: "allowed, reached", value: `{"$type":"com.example.draft","lexicon":{},"local":{}}`, allow: true, wantValid: true, wantUnresolved: 2},
+			{name: "allowed, invalid all the same", value: `{"$type":"com.example.draft","lexicon":{},"n":"one"}`, allow: true, wantUnresolved: 1},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				r, err := s.ValidateDocument(ctx, decode(t, doc), "", "", validator.Options{AllowUnresolved: tt.allow}, decode(t, tt.value))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r.Valid != tt.wantValid || (len(r.SchemaErrors) > 0) != tt.wantSchemaError || len(r.Unresolved) != tt.wantUnresolved {
+					t.Errorf("got valid=%v schemaErrors=%v unresolved=%v, want valid=%v, schema errors %v, %d unresolved",
+						r.Valid, r.SchemaErrors, r.Unresolved, tt.wantValid, tt.wantSchemaError, tt.wantUnresolved)
+				}
+				if r.SchemaErrors == nil || r.Checker == nil {
+					t.Errorf("got schemaErrors %v and checker %v, want both", r.SchemaErrors, r.Checker)
+				}
+			})
+		}
+	})
+}
+
+func errorPaths(errs []validator.Error) []string {
+	var paths []string
+	for _, e := range errs {
+		paths = append(paths, e.Path)
+	}
+	return paths
+}
+
 // TestConcurrentPrepare shares checkers and compilers between goroutines
 // (run it with -race).
 func TestConcurrentPrepare(t *testing.T) {
