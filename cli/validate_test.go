@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -170,5 +172,42 @@ func TestValidateTextSummaryLast(t *testing.T) {
 	}
 	if want := "8 values, 7 invalid"; !strings.HasPrefix(last, want) {
 		t.Errorf("last line: got %q, want it to start with %q", last, want)
+	}
+}
+
+// TestUncompilableLexicon: a lexicon that parses but cannot be compiled is
+// reported in the lexicon's terms, never in the JSON Schema compiler's.
+func TestUncompilableLexicon(t *testing.T) {
+	dir := t.TempDir()
+	loop := `{"lexicon":1,"id":"com.example.cli.loop","defs":{"main":{"type":"record","key":"tid","record":{"type":"object","properties":{"a":{"type":"ref","ref":"#a"}}}},"a":{"type":"ref","ref":"#b"},"b":{"type":"ref","ref":"#a"}}}`
+	if err := os.WriteFile(filepath.Join(dir, "com.example.cli.loop.json"), []byte(loop), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	record := `{"$type":"com.example.cli.loop","a":1}`
+	tests := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{name: "by $type", args: []string{"validate", "--lexicons", dir, "-"}, code: exitInvalid},
+		{name: "by --schema", args: []string{"validate", "--lexicons", dir, "--schema", "com.example.cli.loop", "-"}, code: exitError},
+		{name: "JSON Schema", args: []string{"schema", "--lexicons", dir, "--jsonschema", "com.example.cli.loop"}, code: exitError},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, record, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit code: got %d, want %d", code, tt.code)
+			}
+			out := stdout + stderr
+			if !strings.Contains(out, "com.example.cli.loop (record) cannot be compiled") {
+				t.Errorf("got %q, want it to say com.example.cli.loop (record) cannot be compiled", out)
+			}
+			for _, internal := range []string{"jsonschema", "urn:", "$ref", "compilation failed"} {
+				if strings.Contains(out, internal) {
+					t.Errorf("got %q, want nothing of the compiler (%q)", out, internal)
+				}
+			}
+		})
 	}
 }

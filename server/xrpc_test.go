@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/lexval/lexval/internal/reference"
@@ -178,6 +181,20 @@ const xrpcValidatePath = "/xrpc/com.atproto.lexicon.validate"
 // /defs/main/record/properties/x/ref.
 const danglingDoc = `{"lexicon":1,"id":"com.example.dangling","defs":{"main":{"type":"record","key":"tid","record":{"type":"object","properties":{"x":{"type":"ref","ref":"com.example.missing#thing"},"n":{"type":"integer"}}}}}}`
 
+// loopDoc passes the parser but cannot be compiled: main is a ref to itself.
+const loopDoc = `{"lexicon":1,"id":"com.example.loop","defs":{"main":{"type":"ref","ref":"#main"}}}`
+
+// wantNoCompilerInternals fails when a response speaks of the JSON Schema
+// that lexval compiles lexicons to rather than of the lexicon.
+func wantNoCompilerInternals(t *testing.T, body []byte) {
+	t.Helper()
+	for _, internal := range []string{"jsonschema", "urn:lexval", "$ref", "compilation failed"} {
+		if strings.Contains(string(body), internal) {
+			t.Errorf("got %s, want nothing of the compiler (%q)", body, internal)
+		}
+	}
+}
+
 func TestXRPCValidate(t *testing.T) {
 	s := newTestServer(t)
 	post := func(name, body string, status int) apiCase {
@@ -276,7 +293,30 @@ func TestXRPCValidate(t *testing.T) {
 		bad("unknown field", `{"schema":"`+refreshSession+`","records":[]}`, `unknown field "records"`),
 		bad("allowUnresolved not a bool", `{"schema":"`+refreshSession+`","allowUnresolved":"yes"}`, "true or false"),
 		bad("ambiguous target", `{"schema":"com.example.echo","record":{}}`, "input", "output"),
-		bad("document too broken to compile", `{"schema":{"lexicon":1},"record":{}}`),
+		func() apiCase {
+			c := post("document too broken to parse", `{"schema":{"lexicon":1},"record":{}}`, 200)
+			c.check = func(t *testing.T, b map[string]any) {
+				wantField(t, b, false, "valid")
+				wantPaths(t, b["errors"])
+				wantPaths(t, b["schemaErrors"], "/defs", "/id")
+				wantField(t, b, nil, "schema")
+				wantField(t, b, nil, "target")
+			}
+			return c
+		}(),
+		func() apiCase {
+			c := post("document too broken to compile", `{"schema":`+loopDoc+`,"record":{}}`, 200)
+			c.check = func(t *testing.T, b map[string]any) {
+				wantField(t, b, false, "valid")
+				wantPaths(t, b["errors"])
+				wantPaths(t, b["schemaErrors"], "/defs/main/type")
+				wantField(t, b, nil, "schema")
+				wantField(t, b, nil, "target")
+				raw, _ := json.Marshal(b)
+				wantNoCompilerInternals(t, raw)
+			}
+			return c
+		}(),
 		func() apiCase {
 			c := post("document with a dangling ref, a record reaching it, allowUnresolved",
 				`{"schema":`+danglingDoc+`,"record":{"$type":"com.example.dangling","x":{}},"allowUnresolved":true}`, 200)
@@ -350,4 +390,29 @@ func TestXRPCValidate(t *testing.T) {
 		{name: "wrong method", method: http.MethodGet, path: xrpcValidatePath, status: 405, errName: "MethodNotAllowed"},
 	}
 	runCases(t, s, cases)
+}
+
+// TestUncompilableLexicon: a lexicon that parses but cannot be compiled,
+// loaded from a directory, is refused in the lexicon's terms wherever it is
+// named, never in the JSON Schema compiler's.
+func TestUncompilableLexicon(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "com.example.loop.json"), []byte(loopDoc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := newTestServer(t, func(rc *resolver.Config, _ *Config) { rc.Directories = append(rc.Directories, dir) })
+	for _, tc := range []struct{ name, method, path, body string }{
+		{name: "validate", method: http.MethodPost, path: "/api/v1/validate", body: `{"schema":"com.example.loop","value":{}}`},
+		{name: "JSON Schema", method: http.MethodGet, path: "/api/v1/schema?nsid=com.example.loop&format=jsonschema"},
+		{name: "XRPC validate", method: http.MethodPost, path: xrpcValidatePath, body: `{"schema":"com.example.loop","record":{}}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := s.do(t, tc.method, tc.path, tc.body)
+			if r.status != http.StatusBadRequest {
+				t.Fatalf("got status %d, want 400\n%s", r.status, r.body)
+			}
+			checkErrorShape(t, r.decode(t), "InvalidRequest", "com.example.loop", "cannot be compiled")
+			wantNoCompilerInternals(t, r.body)
+		})
+	}
 }

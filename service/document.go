@@ -73,16 +73,33 @@ type DocumentResult struct {
 	// SchemaErrors are the document's lint errors, as PrepareDocument gives
 	// them; never nil.
 	SchemaErrors []validator.Error
-	// Checker is the compiled document the value was checked against.
+	// Checker is the compiled document. It is nil when lint errors keep the
+	// document from parsing or compiling: then the value was not checked.
 	Checker *Checker
 }
 
 // ValidateDocument checks value against definition def ("" means main) of an
-// unpublished lexicon document. Errors are those of PrepareDocument.
+// unpublished lexicon document. A document too broken to parse or compile is
+// a verdict, not an error, when its lint errors say why: they speak of the
+// document, where the compiler would not. Errors are those of
+// PrepareDocument that are the request's to fix (an unknown def, a target
+// the definition lacks, a document that cannot be published).
 func (s *Service) ValidateDocument(ctx context.Context, doc any, def string, target validator.Target, opts validator.Options, value any) (DocumentResult, error) {
 	chk, lint, err := s.PrepareDocument(ctx, doc, def, target, opts)
 	if err != nil {
-		return DocumentResult{}, err
+		if !errors.Is(err, validator.ErrInvalidLexicon) {
+			return DocumentResult{}, err
+		}
+		if lint == nil { // it did not parse, so it was not linted
+			lint = lintResult(doc, s.catalogWith(nil), opts).Errors
+		}
+		if len(lint) == 0 {
+			return DocumentResult{}, err
+		}
+		return DocumentResult{
+			Result:       validator.Result{Errors: []validator.Error{}, Unresolved: []validator.Unresolved{}},
+			SchemaErrors: lint,
+		}, nil
 	}
 	r := chk.Validate(value)
 	r.Valid = r.Valid && len(lint) == 0

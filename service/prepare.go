@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
 	"github.com/ipfs/go-cid"
+	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/validator"
@@ -158,9 +160,26 @@ func compile(c *validator.Compiler, ref validator.DefRef, want validator.Target,
 	}
 	schema, err := c.Compile(ref, target, opts)
 	if err != nil {
-		return "", nil, err
+		return "", nil, compileError(ref, target, err)
 	}
 	return target, schema, nil
+}
+
+// compileError keeps the JSON Schema compiler's own words out of err: they
+// speak of the URNs and $ref pointers a lexicon is compiled to, which its
+// author never wrote. The lexicon's lint says which definition is at fault.
+func compileError(ref validator.DefRef, target validator.Target, err error) error {
+	var (
+		loop     jsonschema.InfiniteLoopError
+		compiler *jsonschema.SchemaError
+	)
+	switch {
+	case errors.As(err, &loop):
+		return fmt.Errorf("%w: %s (%s) cannot be compiled: its references lead back to themselves without describing a value (lint the lexicon to see where)", validator.ErrInvalidLexicon, ref, target)
+	case errors.As(err, &compiler):
+		return fmt.Errorf("%w: %s (%s) cannot be compiled (lint the lexicon to see why)", validator.ErrInvalidLexicon, ref, target)
+	}
+	return err
 }
 
 func describeTargets(ts []validator.Target) string {

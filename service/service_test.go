@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"os"
 	"path/filepath"
@@ -493,6 +494,49 @@ func TestAllowUnresolvedDocument(t *testing.T) {
 			})
 		}
 	})
+}
+
+// TestUncompilable: a lexicon that parses but cannot be compiled is an
+// ErrInvalidLexicon in the lexicon's terms, not the JSON Schema compiler's;
+// as an unpublished document beside a value, its lint errors are the verdict.
+func TestUncompilable(t *testing.T) {
+	const loop = `{"lexicon":1,"id":"com.example.loop","defs":{"main":{"type":"ref","ref":"#main"}}}`
+	s := newTestService(t, writeLexicons(t, map[string]string{"com.example.loop": loop}))
+	ctx := context.Background()
+	internals := []string{"jsonschema", "urn:", "$ref", "compilation failed"}
+
+	_, err := s.Prepare(ctx, Request{Schema: mustRef(t, "com.example.loop")})
+	if !errors.Is(err, validator.ErrInvalidLexicon) || ErrorCode(err) != CodeInvalidRequest {
+		t.Fatalf("Prepare: got %v (code %s), want an invalid lexicon", err, ErrorCode(err))
+	}
+	for _, internal := range internals {
+		if strings.Contains(err.Error(), internal) {
+			t.Errorf("Prepare: got %q, want nothing of the compiler (%q)", err, internal)
+		}
+	}
+
+	tests := []struct {
+		name     string
+		doc      string
+		wantLint []string
+	}{
+		{name: "does not compile", doc: loop, wantLint: []string{"/defs/main/type"}},
+		{name: "does not parse", doc: `{"lexicon":1,"defs":{"main":{"type":"token"}}}`, wantLint: []string{"/id"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := s.ValidateDocument(ctx, decode(t, tt.doc), "", "", validator.Options{}, decode(t, `{}`))
+			if err != nil {
+				t.Fatalf("got %v, want a verdict", err)
+			}
+			if r.Valid || r.Checker != nil || len(r.Errors) != 0 || r.Errors == nil || r.Unresolved == nil {
+				t.Errorf("got valid=%v checker=%v errors=%#v unresolved=%#v, want invalid, unchecked, empty lists", r.Valid, r.Checker, r.Errors, r.Unresolved)
+			}
+			if got := errorPaths(r.SchemaErrors); strings.Join(got, " ") != strings.Join(tt.wantLint, " ") {
+				t.Errorf("got schema errors at %q, want %q", got, tt.wantLint)
+			}
+		})
+	}
 }
 
 func errorPaths(errs []validator.Error) []string {
