@@ -27,6 +27,9 @@ func TestLint(t *testing.T) {
 		// Nothing parses: each file is still reported, as when a good one is beside it.
 		{name: "only a file that is not JSON", args: []string{"lint", "testdata/lint/broken/truncated.json"}, code: 1, golden: "lint-not-json.txt"},
 		{name: "only stdin that is not JSON", args: []string{"lint", "--format", "json", "-"}, stdin: "{", code: 1, golden: "lint-stdin-not-json.jsonl"},
+		{name: "two documents with one id", args: []string{"lint", "testdata/duplicate"}, code: 1, golden: "lint-duplicate.txt"},
+		{name: "two documents with one id github", args: []string{"lint", "--format", "github", "testdata/duplicate"}, code: 1, golden: "lint-duplicate.github"},
+		{name: "one document named twice", args: []string{"lint", "testdata/duplicate/a.json", "testdata/duplicate/a.json"}, code: 0, golden: "lint-twice.txt"},
 		{name: "only a file over --max-value", args: []string{"lint", "--max-value", "10", "testdata/lint/clean/com.example.lint.other.json"}, code: 1, golden: "lint-oversize.txt"},
 	})
 	t.Run("directory without documents", func(t *testing.T) {

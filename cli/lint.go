@@ -60,6 +60,7 @@ func runLint(ctx context.Context, s *streams, cmd *command, args []string) int {
 
 	verdicts := make([]verdict, len(paths))
 	var docs []any
+	var names []string // the file of each document, for errors naming another
 	var docIndex []int // verdicts[docIndex[k]] is docs[k]
 	for i, path := range paths {
 		v := &verdicts[i]
@@ -81,12 +82,13 @@ func runLint(ctx context.Context, s *streams, cmd *command, args []string) int {
 			continue
 		}
 		docs = append(docs, doc)
+		names = append(names, v.src.file)
 		docIndex = append(docIndex, i)
 	}
 	// When no file parses there is nothing to lint, but every file still
 	// has its verdict: the service refuses an empty set.
 	if len(docs) > 0 {
-		problems, err := svc.Lint(ctx, docs...)
+		problems, err := svc.LintSet(ctx, docs, names)
 		if err != nil {
 			return s.fail(cmd, err)
 		}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -43,7 +44,12 @@ func (s *Server) handleLint(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	results, err := s.cfg.Service.Lint(c.Request().Context(), docs...)
+	// A document whose id another has names it as the request does.
+	names := make([]string, len(docs))
+	for i := range docs {
+		names[i] = fmt.Sprintf("documents[%d]", i)
+	}
+	results, err := s.cfg.Service.LintSet(c.Request().Context(), docs, names)
 	if err != nil {
 		return err
 	}

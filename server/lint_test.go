@@ -71,6 +71,22 @@ func TestLint(t *testing.T) {
 			}
 			return c
 		}(),
+		func() apiCase {
+			other := strings.Replace(pairA, `"b":`, `"c":`, 1)
+			c := post("two documents with one id", `{"documents":[`+pairA+`,`+pairB+`,`+other+`]}`, 200)
+			c.check = func(t *testing.T, b map[string]any) {
+				wantField(t, b, false, "valid")
+				wantField(t, b, true, "results", 1, "valid")
+				for i, otherIndex := range map[int]string{0: "documents[2]", 2: "documents[0]"} {
+					wantField(t, b, false, "results", i, "valid")
+					wantPaths(t, field(b, "results", i, "errors"), "/id")
+					if msg, _ := field(b, "results", i, "errors", 0, "message").(string); !strings.Contains(msg, otherIndex) {
+						t.Errorf("result %d: got message %q, want it to name %s", i, msg, otherIndex)
+					}
+				}
+			}
+			return c
+		}(),
 		{name: "documents not an array", method: http.MethodPost, path: path, body: `{"documents":{}}`, status: 400, errName: "InvalidRequest", msgContains: []string{`"documents" must be an array`}},
 		{name: "no documents", method: http.MethodPost, path: path, body: `{"documents":[]}`, status: 400, errName: "InvalidRequest", msgContains: []string{"empty"}},
 		{name: "too many documents", method: http.MethodPost, path: path, body: `{"documents":[` + strings.Repeat(`{},`, maxDocuments) + `{}]}`, status: 400, errName: "InvalidRequest", msgContains: []string{"more than"}},

@@ -6,27 +6,45 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/bluesky-social/indigo/atproto/syntax"
 
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/validator"
 )
 
-// Lint checks lexicon documents (decoded by validator.DecodeJSON) for authors;
-// references resolve against the local catalog plus the documents themselves.
-// The result has one slice of errors per document, in order; a clean document
-// has an empty, non-nil slice.
+// Lint is LintSet with the documents named by their position.
 func (s *Service) Lint(ctx context.Context, docs ...any) ([][]validator.Error, error) {
+	return s.LintSet(ctx, docs, nil)
+}
+
+// LintSet checks lexicon documents (decoded by validator.DecodeJSON) for
+// authors; references resolve against the local catalog plus the documents
+// themselves. Two documents with one id but different content are an error
+// on each, naming the other with names[i] for docs[i] (a file name, say;
+// nil names them "document 1", "document 2", ...): a set holds one document
+// per lexicon, as a lexicon directory does, and references resolve against
+// the first. The result has one slice of errors per document, in order; a
+// clean document has an empty, non-nil slice.
+func (s *Service) LintSet(ctx context.Context, docs []any, names []string) ([][]validator.Error, error) {
 	if len(docs) == 0 {
 		return nil, fmt.Errorf("%w: no lexicon documents to lint", ErrInvalidRequest)
+	}
+	if names != nil && len(names) != len(docs) {
+		return nil, fmt.Errorf("%d names for %d lexicon documents", len(names), len(docs))
 	}
 	// Documents that do not even parse are left out of the catalog; their
 	// own lint errors say why.
 	parsed := make([]*validator.Document, 0, len(docs))
+	seen := make(map[syntax.NSID]bool, len(docs))
 	for _, d := range docs {
 		if m, ok := d.(map[string]any); ok {
-			if doc, err := validator.NewDocument(m); err == nil {
+			if doc, err := validator.NewDocument(m); err == nil && !seen[doc.ID] {
+				seen[doc.ID] = true
 				parsed = append(parsed, doc)
 			}
 		}
@@ -43,7 +61,59 @@ func (s *Service) Lint(ctx context.Context, docs ...any) ([][]validator.Error, e
 		}
 		out[i] = errs
 	}
+	name := func(j int) string {
+		if names == nil {
+			return fmt.Sprintf("document %d", j+1)
+		}
+		return names[j]
+	}
+	for i, others := range conflicts(docs) {
+		list := make([]string, len(others))
+		for k, j := range others {
+			list[k] = name(j)
+		}
+		id := docs[i].(map[string]any)["id"]
+		out[i] = append(out[i], validator.Error{
+			Path:    "/id",
+			Message: fmt.Sprintf("id %s is also the id of %s, with different content: a set of lexicons holds one document per id", id, strings.Join(list, ", ")),
+		})
+		// Lint sorts by path; the document's own members are its first
+		// segments, so a stable sort on them puts /id in its place.
+		slices.SortStableFunc(out[i], func(a, b validator.Error) int {
+			return strings.Compare(topMember(a.Path), topMember(b.Path))
+		})
+	}
 	return out, nil
+}
+
+// conflicts maps the index of each document whose id another document has
+// with different content to those others' indexes, in order.
+func conflicts(docs []any) map[int][]int {
+	byID := make(map[string][]int)
+	for i, d := range docs {
+		if m, ok := d.(map[string]any); ok {
+			if id, ok := m["id"].(string); ok && id != "" {
+				byID[id] = append(byID[id], i)
+			}
+		}
+	}
+	out := make(map[int][]int)
+	for _, same := range byID {
+		for _, i := range same {
+			for _, j := range same {
+				if i != j && !reflect.DeepEqual(docs[i], docs[j]) {
+					out[i] = append(out[i], j)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// topMember is the document member a JSON Pointer starts with.
+func topMember(p string) string {
+	first, _, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/")
+	return first
 }
 
 // LintDocument lints one lexicon document as Lint does, against the local

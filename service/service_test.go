@@ -289,6 +289,8 @@ func TestLint(t *testing.T) {
 		{name: "a reference nobody supplies", docs: []any{a}, wantClean: []bool{false}},
 		{name: "documents supply each other", docs: []any{a, b}, wantClean: []bool{true, true}},
 		{name: "not a document", docs: []any{"lexicon", clean}, wantClean: []bool{false, true}},
+		{name: "two documents with one id", docs: []any{a, b, decode(t, `{"lexicon":1,"id":"com.example.pair.a","defs":{"main":{"type":"token"}}}`)}, wantClean: []bool{false, true, false}},
+		{name: "one document twice", docs: []any{clean, clean}, wantClean: []bool{true, true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
