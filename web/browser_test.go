@@ -429,4 +429,26 @@ func TestBrowser(t *testing.T) {
 		wantAll(t, "lint", texts(t, ctx, "#result .verdict-title"), "No problems found")
 		s.screenshot(t, ctx, "12-draft")
 	})
+
+	t.Run("layout", func(t *testing.T) {
+		ctx := s.tab(t)
+		do(t, ctx, chromedp.Navigate(s.base+refreshSession), chromedp.WaitVisible(chromedp.ID("value")))
+		style := func(sel, prop string) string {
+			return run(t, ctx, chromedp.Evaluate[string](fmt.Sprintf(`getComputedStyle(document.querySelector(%q))[%q]`, sel, prop)))
+		}
+		// .wrap sets the sides only: main keeps its space below the header.
+		if got := style("main", "paddingTop"); got != "32px" {
+			t.Errorf("main padding-top: got %s, want 32px", got)
+		}
+		do(t, ctx, chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile))
+		if got := style(".site-header-inner", "paddingTop"); got == "0px" {
+			t.Errorf("phone: header padding-top: got %s, want the header's own", got)
+		}
+		if got := run(t, ctx, chromedp.Evaluate[float64](`document.querySelector(".site-header").getBoundingClientRect().height`)); got < 44 {
+			t.Errorf("phone: header height: got %.0fpx, want at least 44px", got)
+		}
+		if got := style("main", "paddingTop"); got != "32px" {
+			t.Errorf("phone: main padding-top: got %s, want 32px", got)
+		}
+	})
 }
