@@ -72,7 +72,20 @@ func TestSchema(t *testing.T) {
 		{name: "jsonschema of a named def", args: []string{"schema", "--lexicons", testLexicons, "--jsonschema", "com.example.cli.post#link"}, code: 0, golden: "schema-post-link.jsonschema.json"},
 		{name: "jsonschema no such target", args: []string{"schema", "--jsonschema", "--target", "input", refresh}, code: 2, stderr: "lexval schema: com.atproto.server.refreshSession: "},
 		{name: "not found", args: []string{"schema", "com.example.nope"}, code: 2, stderr: "lexval schema: com.example.nope: "},
+		{name: "record from a directory", args: []string{"schema", "--lexicons", testLexicons, "com.example.cli.post"}, code: 0, golden: "schema-post.json"},
 	})
+	// A directory document is printed as the record its CID is of: the CID
+	// of the output is the one it will have once published.
+	_, record, _ := runCLI(t, "", "schema", "--lexicons", testLexicons, "com.example.cli.post")
+	printed := filepath.Join(t.TempDir(), "record.json")
+	if err := os.WriteFile(printed, []byte(record), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, fromRecord, _ := runCLI(t, "", "cid", printed)
+	_, published, _ := runCLI(t, "", "cid", "--as-lexicon", testLexicons+"/com.example.cli.post.json")
+	if got, want := strings.Fields(fromRecord), strings.Fields(published); len(got) == 0 || len(want) == 0 || got[0] != want[0] {
+		t.Errorf("CID of the printed record: got %q, want the published CID %q", fromRecord, published)
+	}
 }
 
 func TestHealthcheck(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/lexval/lexval/service"
 )
 
 var schemaCommand = &command{
@@ -13,7 +15,8 @@ var schemaCommand = &command{
 	synopsis: "[flags] AT-URI|NSID[#def]",
 	summary:  "print a schema record, or its JSON Schema",
 	detail: `Prints the schema record the reference names (as published, pretty-printed),
-after checking its CID. With --jsonschema it prints instead the JSON Schema
+after checking its CID; a document from a --lexicons directory is printed as
+the record it will be once published, with its $type, whose CID that is. With --jsonschema it prints instead the JSON Schema
 (draft 2020-12) that lexval compiles the definition and target to, with every
 lexicon it references: a self-contained document for other JSON Schema tools.`,
 	env: resolverEnv,
@@ -59,7 +62,9 @@ func runSchema(ctx context.Context, s *streams, cmd *command, args []string) int
 		if err != nil {
 			return s.fail(cmd, fmt.Errorf("%s: %w", refs[0], err))
 		}
-		raw = rec.Value
+		if raw, err = service.RecordValue(rec); err != nil {
+			return s.fail(cmd, err)
+		}
 	}
 	var out bytes.Buffer
 	if err := json.Indent(&out, raw, "", "  "); err != nil {

@@ -18,7 +18,7 @@ type schemaResponse struct {
 	NSID      string          `json:"nsid"`
 	IndexedAt string          `json:"indexedAt,omitempty"`
 	Source    string          `json:"source"`
-	Record    json.RawMessage `json:"record"`
+	Record    json.RawMessage `json:"record"` // as hashed: with $type, for a directory document too
 }
 
 // GET /api/v1/schema?uri=…|nsid=…[&cid=…][&format=jsonschema[&target=…]]
@@ -75,12 +75,16 @@ func (s *Server) handleSchema(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	record, err := service.RecordValue(rec)
+	if err != nil {
+		return err
+	}
 	resp := schemaResponse{
 		URI:    string(rec.URI),
 		CID:    rec.CID.String(),
 		NSID:   string(rec.NSID()),
 		Source: string(rec.Source),
-		Record: rec.Value,
+		Record: record,
 	}
 	if !rec.IndexedAt.IsZero() {
 		resp.IndexedAt = rec.IndexedAt.UTC().Format(time.RFC3339)

@@ -1,9 +1,13 @@
 package server
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"testing"
+
+	"github.com/lexval/lexval/resolver"
+	"github.com/lexval/lexval/validator"
 )
 
 func TestSchema(t *testing.T) {
@@ -42,6 +46,22 @@ func TestSchema(t *testing.T) {
 				wantField(t, b, "directory", "source")
 				wantField(t, b, nil, "uri")
 				wantField(t, b, "com.example.note", "record", "id")
+				// The record as hashed: with the $type it will be
+				// published with, so that its CID is the one reported.
+				wantField(t, b, "com.atproto.lexicon.schema", "record", "$type")
+				raw, err := json.Marshal(b["record"])
+				if err != nil {
+					t.Fatal(err)
+				}
+				record, err := validator.DecodeJSON(raw)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := resolver.RecordCID(record)
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantField(t, b, got.String(), "cid")
 			}
 			return c
 		}(),
