@@ -18,8 +18,9 @@ import (
 
 type lexiconPage struct {
 	page
-	NSID        string
-	Type        string // of the chosen definition
+	NSID string
+	// Type and Description are the lexicon's, as the catalog lists them.
+	Type        string
 	Description string
 	Schema      []token
 	// Defs lists the definitions values can be checked against, when there
@@ -27,6 +28,8 @@ type lexiconPage struct {
 	Defs    []defChoice
 	Def     string // the chosen definition's name
 	Against string // "nsid" or "nsid#def"
+	// DefDescription describes the chosen definition, when it is not main.
+	DefDescription string
 	// Action is the page's own URL, where the form posts without JavaScript;
 	// APISchema is the schema as the JSON API names it.
 	Action    string
@@ -162,13 +165,11 @@ func (u *UI) newLexiconPage(rec *resolver.Record, def string) (*lexiconPage, int
 	}
 	p.Def = def
 	p.Against = defLabel(nsid, def)
-	p.Description = doc.Description
-	p.Type = "definitions"
-	if d, ok := doc.Defs[def]; ok {
-		p.Type = d.Type
-		if d.Description != "" {
-			p.Description = d.Description
-		}
+	// The header is about the lexicon, as its catalog entry is; the form
+	// below it about the chosen definition.
+	p.Type, p.Description = summary(rec)
+	if d, ok := doc.Defs[def]; ok && def != "main" {
+		p.DefDescription = d.Description
 	}
 	p.Action = lexiconHref(authority, nsid, def)
 	p.APISchema = nsid
