@@ -252,6 +252,8 @@ func TestBrowser(t *testing.T) {
 		ctx := s.tab(t)
 		do(t, ctx, chromedp.Navigate(s.base+refreshSession), chromedp.WaitVisible(chromedp.ID("value")))
 		wantAll(t, "title", texts(t, ctx, "h1"), "com.atproto.server.refreshSession")
+		// A procedure's output is not a record: the label names it.
+		wantAll(t, "label", texts(t, ctx, `label[for="value"]`), "Validate an output against com.atproto.server.refreshSession")
 		// JavaScript reveals the copy buttons.
 		if n := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("button.copy:not([hidden])").length`)); n < 4 {
 			t.Errorf("visible copy buttons: got %d, want at least 4 (schema, DID, CID, AT-URI)", n)
@@ -364,6 +366,7 @@ func TestBrowser(t *testing.T) {
 			chromedp.Click(chromedp.CSS(`input[name="target"][value="params"]`)),
 		)
 		wantAll(t, "hint", texts(t, ctx, "#value-help"), "Paste the parameters")
+		wantAll(t, "label", texts(t, ctx, `label[for="value"]`), "Validate a value against com.example.web.getThing")
 		submitValue(t, ctx, `{"limit": 500}`)
 		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#result .verdict-invalid")))
 		wantAll(t, "error paths", texts(t, ctx, "#result .issue-path"), "/name", "/limit")

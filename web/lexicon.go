@@ -30,6 +30,9 @@ type lexiconPage struct {
 	Against string // "nsid" or "nsid#def"
 	// DefDescription describes the chosen definition, when it is not main.
 	DefDescription string
+	// Validating names what the form checks: "a record", "an output", or
+	// "a value" when the target is chosen on the form.
+	Validating string
 	// Action is the page's own URL, where the form posts without JavaScript;
 	// APISchema is the schema as the JSON API names it.
 	Action    string
@@ -192,6 +195,10 @@ func (u *UI) newLexiconPage(rec *resolver.Record, def string) (*lexiconPage, int
 			p.Targets = append(p.Targets, choice{Value: string(t), Label: targetLabel(t), Checked: t == chosen, Hint: hint, Placeholder: placeholder})
 		}
 		p.setHint(chosen)
+		p.Validating = "a value"
+		if len(targets) == 1 {
+			p.Validating = targetArticle(targets[0])
+		}
 	}
 	return p, status
 }
@@ -217,6 +224,26 @@ func targetHint(t validator.Target, nsid string) (hint, placeholder string) {
 		return "Paste one message of the stream as JSON, with its $type." + tail, `{"$type": "` + nsid + `#…", …}`
 	}
 	return "Paste the value as JSON." + tail, "{…}"
+}
+
+// targetArticle names the value a target checks, with its article, for
+// "Validate … against {nsid}".
+func targetArticle(t validator.Target) string {
+	switch t {
+	case validator.TargetRecord:
+		return "a record"
+	case validator.TargetParams:
+		return "parameters"
+	case validator.TargetInput:
+		return "an input"
+	case validator.TargetOutput:
+		return "an output"
+	case validator.TargetMessage:
+		return "a message"
+	case validator.TargetObject:
+		return "an object"
+	}
+	return "a value"
 }
 
 // checkableDefs lists the definitions a value can be checked against: main
