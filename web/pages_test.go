@@ -143,7 +143,7 @@ func TestPages(t *testing.T) {
 		{name: "catalog", target: "/", status: 200, contains: []string{"com.atproto.server.refreshSession", `id="filter"`}},
 		{name: "catalog-open-empty", target: "/lexicon?ref=+", status: 400, contains: []string{"Nothing to open"}},
 		{name: "catalog-open-invalid", target: "/lexicon?ref=" + url.QueryEscape("at://not a uri"), status: 400, contains: []string{"Not an AT-URI or NSID", `value="at://not a uri"`}},
-		{name: "lexicon-fresh", target: refreshSession, status: 200, contains: []string{"Validate an output against", "Treat any remaining unresolved references as valid", "did:plc:6msi3pj7krzih5qxqtryxlzw", `class="j-key"`}},
+		{name: "lexicon-fresh", target: refreshSession, status: 200, contains: []string{"Validate an output against", `aria-label="Copy DID"`, `aria-label="Copy AT-URI"`, `data-copy="2026-01-09T12:47:00Z" aria-label="Copy Indexed At"`, "Treat any remaining unresolved references as valid", "did:plc:6msi3pj7krzih5qxqtryxlzw", `class="j-key"`}},
 		{name: "lexicon-by-nsid", target: "/lexicon/com.atproto.server.refreshSession", status: 200},
 		{name: "lexicon-directory", target: testPost, status: 200, contains: []string{"from a local directory", "Validate a record against", `<span class="badge">record</span>`}},
 		{name: "lexicon-valid", method: "POST", target: refreshSession, body: form("target", "output", "value", validOutput), status: 200, contains: []string{"verdict-valid"}},

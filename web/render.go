@@ -38,6 +38,7 @@ func parsePages(a assets) (map[string]*template.Template, error) {
 		"pointer": pointerLabel,
 		"utc":     func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
 		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"copyOf":  func(name, value string) copyArg { return copyArg{Name: name, Value: value} },
 		// nsidParts lets long NSIDs wrap at their dots on narrow screens.
 		"nsidParts": func(nsid string) []string { return strings.Split(nsid, ".") },
 	}
@@ -69,6 +70,11 @@ func (u *UI) render(c echo.Context, status int, name, tmpl string, data any) err
 
 func (u *UI) renderPage(c echo.Context, status int, name string, data any) error {
 	return u.render(c, status, name, "layout", data)
+}
+
+// copyArg is what the "copy" template needs: the value, and what it is.
+type copyArg struct {
+	Name, Value string
 }
 
 // plural writes "1 error", "2 errors".
