@@ -19,14 +19,16 @@ import (
 // validator.DecodeJSON, so numbers stay exact and nesting is bounded.
 func (s *Server) readJSON(c echo.Context) (any, error) {
 	req := c.Request()
-	if ct := req.Header.Get(echo.HeaderContentType); ct != "" && ct != echo.MIMEApplicationJSON {
+	// Only JSON, declared: a plain HTML form on another site can post
+	// neither that type nor, with no header, nothing at all.
+	switch ct := req.Header.Get(echo.HeaderContentType); ct {
+	case echo.MIMEApplicationJSON:
+	case "":
+		return nil, unsupportedMediaType("the request has no Content-Type: send Content-Type: application/json")
+	default:
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != echo.MIMEApplicationJSON && !strings.HasSuffix(mt, "+json")) {
-			return nil, &xrpcError{
-				Status:  http.StatusUnsupportedMediaType,
-				Name:    "UnsupportedMediaType",
-				Message: fmt.Sprintf("content type %q is not JSON: send Content-Type: application/json", ct),
-			}
+			return nil, unsupportedMediaType(fmt.Sprintf("content type %q is not JSON: send Content-Type: application/json", ct))
 		}
 	}
 	body, err := s.readBody(c)
@@ -100,6 +102,10 @@ func readAll(r io.Reader, hint int64) ([]byte, error) {
 			b = append(b, 0)[:len(b)]
 		}
 	}
+}
+
+func unsupportedMediaType(message string) *xrpcError {
+	return &xrpcError{Status: http.StatusUnsupportedMediaType, Name: "UnsupportedMediaType", Message: message}
 }
 
 func tooLarge(limit int64) *xrpcError {

@@ -71,8 +71,9 @@ type response struct {
 	body   []byte
 }
 
-// do sends one request to the server's handler. A non-empty body without a
-// Content-Type header gets application/json.
+// do sends one request to the server's handler. A non-empty body gets
+// Content-Type: application/json unless header names one; naming it with
+// an empty value sends none.
 func (s *testServer) do(tb testing.TB, method, target, body string, header ...string) response {
 	tb.Helper()
 	var r io.Reader
@@ -80,11 +81,15 @@ func (s *testServer) do(tb testing.TB, method, target, body string, header ...st
 		r = strings.NewReader(body)
 	}
 	req := httptest.NewRequest(method, target, r)
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	if body != "" && req.Header.Get("Content-Type") == "" {
+	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		if header[i+1] == "" {
+			req.Header.Del(header[i])
+			continue
+		}
+		req.Header.Set(header[i], header[i+1])
 	}
 	rec := httptest.NewRecorder()
 	s.Handler().ServeHTTP(rec, req)

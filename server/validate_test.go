@@ -174,7 +174,11 @@ func TestValidateErrors(t *testing.T) {
 		}(),
 		bad("truncated JSON", `{"schema":"x"`, "JSON"),
 		bad("trailing data", `{"schema":"x"} {}`, "JSON"),
-		bad("empty body", ``, "empty"),
+		func() apiCase {
+			c := bad("empty body", ``, "empty")
+			c.header = []string{"Content-Type", "application/json"}
+			return c
+		}(),
 		bad("body is an array", `[1,2]`, "must be a JSON object, got an array"),
 		bad("too deep", `{"schema":"`+refreshSession+`","value":`+strings.Repeat("[", 200)+strings.Repeat("]", 200)+`}`, "JSON"),
 		bad("missing schema", `{"value":{}}`, `missing "schema"`),
@@ -197,6 +201,11 @@ func TestValidateErrors(t *testing.T) {
 			name: "wrong content type", method: http.MethodPost, path: path, body: validateBody(refreshSession, `{}`),
 			header: []string{"Content-Type", "application/x-www-form-urlencoded"},
 			status: 415, errName: "UnsupportedMediaType", msgContains: []string{"application/json"},
+		},
+		{
+			name: "no content type", method: http.MethodPost, path: path, body: validateBody(refreshSession, validSession),
+			header: []string{"Content-Type", ""},
+			status: 415, errName: "UnsupportedMediaType", msgContains: []string{"no Content-Type", "send Content-Type: application/json"},
 		},
 		{
 			name: "json suffix content type", method: http.MethodPost, path: path, body: validateBody(refreshSession, validSession),
