@@ -75,11 +75,7 @@ func (u *UI) lexicon(c echo.Context) error {
 		// paths are not lexicon pages.
 		return u.notFound(c)
 	}
-	did, err1 := url.PathUnescape(c.Param("did"))
-	nsid, err2 := url.PathUnescape(c.Param("nsid"))
-	if err1 != nil || err2 != nil {
-		return u.badAddress(c, c.Request().URL.Path, "The address is not correctly percent-encoded.")
-	}
+	did, nsid := pathParam(c, "did"), pathParam(c, "nsid")
 	raw, shown := nsid, nsid
 	if did != "" {
 		raw = "at://" + did + "/com.atproto.lexicon.schema/" + nsid
@@ -111,6 +107,22 @@ func (u *UI) lexicon(c echo.Context) error {
 		status = u.checkSubmission(c, p, ref)
 	}
 	return u.renderPage(c, status, pageLexicon, p)
+}
+
+// pathParam is the path parameter name, unescaped. Echo matches the raw
+// path when the request has one (then parameters arrive escaped, and net/http
+// has already refused a malformed escape) and the decoded path otherwise: a
+// second unescaping there would turn a DID's own %3A, or an NSID typed as
+// %2541, into something the user did not ask for.
+func pathParam(c echo.Context, name string) string {
+	v := c.Param(name)
+	if c.Request().URL.RawPath == "" {
+		return v
+	}
+	if u, err := url.PathUnescape(v); err == nil {
+		return u
+	}
+	return v
 }
 
 // badAddress is the page for a lexicon URL that names no lexicon.

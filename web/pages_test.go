@@ -163,6 +163,12 @@ func TestPages(t *testing.T) {
 		{name: "lexicon-unknown-def", target: refreshSession + "?def=nope", status: 404, contains: []string{"No such definition"}},
 		{name: "lexicon-invalid-aturi", target: "/lexicon/not-a-did/com.atproto.server.refreshSession", status: 400, contains: []string{"Not a valid AT-URI"}},
 		{name: "lexicon-invalid-nsid", target: "/lexicon/nope", status: 400, contains: []string{"Not a valid NSID"}},
+		// The path is unescaped once: %25 is a percent sign of the NSID,
+		// and an escaped DID is the DID.
+		{name: "lexicon-escaped-percent", target: "/lexicon/%25zz", status: 400, contains: []string{"Not a valid NSID", `value="%zz"`}},
+		{name: "lexicon-escaped-twice", target: "/lexicon/com.atproto.server.refreshSessio%256E", status: 400, contains: []string{"Not a valid NSID", `value="com.atproto.server.refreshSessio%6E"`}},
+		{name: "lexicon-escaped-did", target: "/lexicon/did%3Aplc%3A6msi3pj7krzih5qxqtryxlzw/com.atproto.server.refreshSession", status: 200},
+		{name: "lexicon-did-with-percent", target: "/lexicon/did:web:example.com%253A8080/com.example.nope", status: 404, contains: []string{`value="at://did:web:example.com%3A8080/com.atproto.lexicon.schema/com.example.nope"`}},
 		{name: "unknown-route", target: "/lexicon/a/b/c", status: 404, contains: []string{"Page not found"}},
 		{name: "unknown-route-validate", target: "/validate/x", status: 404, contains: []string{"Page not found"}},
 		{name: "validate-fresh", target: "/validate", status: 200, contains: []string{"Lexicon document"}},
