@@ -57,8 +57,7 @@ func (u *UI) open(c echo.Context) error {
 	}
 	ref, err := service.ParseSchemaRef(raw)
 	if err != nil {
-		p := u.problemFor(c, err)
-		p.Title = "Not an AT-URI or NSID"
+		p := refProblem(raw, err)
 		open.Problem = &p
 		return u.renderCatalog(c, p.Status, open)
 	}

@@ -1,11 +1,13 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/lexval/lexval/service"
 	"github.com/lexval/lexval/validator"
 )
 
@@ -76,7 +78,8 @@ func (u *UI) checkDraft(c echo.Context, p *draftPage) (int, string) {
 	if rawTarget != "" {
 		t, err := validator.ParseTarget(rawTarget)
 		if err != nil {
-			return fail(problem{Status: http.StatusBadRequest, Title: "Unknown target", Message: err.Error()}), ""
+			return fail(problem{Status: http.StatusBadRequest, Title: "Unknown target",
+				Message: "“" + rawTarget + "” is not a kind of value lexval checks: choose one from the list.", Detail: err.Error()}), ""
 		}
 		target = t
 	}
@@ -125,11 +128,35 @@ func (u *UI) checkDraft(c echo.Context, p *draftPage) (int, string) {
 		}
 		p.Lint = lint
 		pr := u.problemFor(c, err)
-		pr.Title = "The record was not checked"
+		if service.ErrorCode(err) == service.CodeInvalidRequest {
+			pr.Title = "The record was not checked"
+			pr.Message = uncheckedMessage(err, p.Def, rawTarget, len(lint.Errors))
+			if len(lint.Errors) > 0 {
+				pr.Detail = "" // the problems listed are the detail
+			}
+		}
 		return fail(pr), rawTarget
 	}
 	lint.Errors = lintErrs
 	p.Lint = lint
 	p.Result = newResultView(chk.Info, chk.Target, chk.Validate(value))
 	return http.StatusOK, rawTarget
+}
+
+// uncheckedMessage says, in the form's terms, why a record could not be
+// checked against a draft: the service's error is the detail. The lint
+// errors, when there are any, come first: they are listed, and the cause of
+// the rest.
+func uncheckedMessage(err error, def, target string, lintErrors int) string {
+	switch {
+	case lintErrors > 0:
+		return "The lexicon's problems, listed below, keep lexval from checking the record against it."
+	case errors.Is(err, validator.ErrNotFound):
+		return "The lexicon has no definition “" + def + "”: type the name of the definition to check the record against in the Definition box."
+	case errors.Is(err, validator.ErrAmbiguousTarget):
+		return "Definition “" + def + "” can check more than one kind of value: choose one under “Validate the record as”."
+	case errors.Is(err, validator.ErrNoTarget):
+		return "Definition “" + def + "” has no " + target + ": choose another kind of value under “Validate the record as”, or Automatic."
+	}
+	return "lexval cannot check a record against this lexicon document as it stands."
 }

@@ -83,13 +83,12 @@ func (u *UI) lexicon(c echo.Context) error {
 	}
 	ref, err := service.ParseSchemaRef(raw)
 	if err != nil {
-		return u.badAddress(c, shown, err.Error())
+		return u.badAddress(c, did, nsid, shown, err)
 	}
 	rec, err := u.svc.Lookup(c.Request().Context(), ref, cid.Undef)
 	if err != nil {
 		p := u.problemFor(c, err)
 		if p.Status == http.StatusNotFound {
-			p.Detail = p.Message
 			if u.svc.Network() {
 				p.Message = "lexval found no lexicon " + nsid + ", neither locally nor on the network."
 			} else {
@@ -125,18 +124,25 @@ func pathParam(c echo.Context, name string) string {
 	return v
 }
 
-// badAddress is the page for a lexicon URL that names no lexicon.
-func (u *UI) badAddress(c echo.Context, shown, detail string) error {
-	var title string
-	if strings.HasPrefix(shown, "at://") {
-		title = "Not a valid AT-URI"
-	} else {
-		title = "Not a valid NSID"
+// badAddress is the page for a lexicon URL that names no lexicon: it says
+// which part is at fault, in the terms of the URL; err, the service's
+// wording of the rule, is the detail.
+func (u *UI) badAddress(c echo.Context, did, nsid, shown string, err error) error {
+	p := problem{Status: http.StatusBadRequest, Detail: technical(err)}
+	const pages = " Lexicon pages are /lexicon/{nsid} and /lexicon/{did}/{nsid}."
+	switch {
+	case did != "" && !validDID(did):
+		p.Title = "Not a valid DID"
+		p.Message = "“" + did + "” is not a DID: a DID looks like did:plc:6msi3pj7krzih5qxqtryxlzw or did:web:example.com." + pages
+	case !validNSID(nsid):
+		p.Title = "Not a valid NSID"
+		p.Message = nsidAdvice(nsid) + pages
+	default:
+		p.Title = "Not a valid AT-URI"
+		p.Message = "“" + shown + "” is not the address of a lexicon." + pages
 	}
-	p := problem{Status: http.StatusBadRequest, Title: title, Detail: detail,
-		Message: "The address " + c.Request().URL.Path + " does not name a lexicon: pages are /lexicon/{nsid} and /lexicon/{did}/{nsid}."}
 	return u.renderPage(c, p.Status, pageError, errorPage{
-		page:    page{Title: title},
+		page:    page{Title: p.Title},
 		Problem: p,
 		Open:    &openForm{Ref: shown, Network: u.svc.Network()},
 	})

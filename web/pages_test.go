@@ -142,7 +142,8 @@ func TestPages(t *testing.T) {
 	}{
 		{name: "catalog", target: "/", status: 200, contains: []string{"com.atproto.server.refreshSession", `id="filter"`}},
 		{name: "catalog-open-empty", target: "/lexicon?ref=+", status: 400, contains: []string{"Nothing to open"}},
-		{name: "catalog-open-invalid", target: "/lexicon?ref=" + url.QueryEscape("at://not a uri"), status: 400, contains: []string{"Not an AT-URI or NSID", `value="at://not a uri"`}},
+		{name: "catalog-open-invalid", target: "/lexicon?ref=" + url.QueryEscape("at://not a uri"), status: 400, contains: []string{"Not an AT-URI or NSID", `value="at://not a uri"`, "is not the AT-URI of a lexicon", `class="verdict-more">Details: invalid AT-URI`}},
+		{name: "catalog-open-bad-nsid", target: "/lexicon?ref=foo", status: 400, contains: []string{"“foo” is not a valid NSID or AT-URI: an NSID looks like com.example.thing"}},
 		{name: "lexicon-fresh", target: refreshSession, status: 200, contains: []string{"Validate an output against", `aria-label="Copy DID"`, `aria-label="Copy AT-URI"`, `data-copy="2026-01-09T12:47:00Z" aria-label="Copy Indexed At"`, "Treat any remaining unresolved references as valid", "did:plc:6msi3pj7krzih5qxqtryxlzw", `class="j-key"`}},
 		{name: "lexicon-by-nsid", target: "/lexicon/com.atproto.server.refreshSession", status: 200},
 		{name: "lexicon-directory", target: testPost, status: 200, contains: []string{"from a local directory", "Validate a record against", `<span class="badge">record</span>`}},
@@ -161,11 +162,11 @@ func TestPages(t *testing.T) {
 		{name: "lexicon-query-output-valid", method: "POST", target: "/lexicon/com.example.web.getThing", body: form("target", "output", "value", `{"label": {"val": "ok"}}`), status: 200, contains: []string{"verdict-valid", "This output matches"}},
 		{name: "lexicon-unknown-nsid", target: "/lexicon/com.example.nope", status: 404, contains: []string{"Lexicon not found", `value="com.example.nope"`}},
 		{name: "lexicon-unknown-def", target: refreshSession + "?def=nope", status: 404, contains: []string{"No such definition"}},
-		{name: "lexicon-invalid-aturi", target: "/lexicon/not-a-did/com.atproto.server.refreshSession", status: 400, contains: []string{"Not a valid AT-URI"}},
-		{name: "lexicon-invalid-nsid", target: "/lexicon/nope", status: 400, contains: []string{"Not a valid NSID"}},
+		{name: "lexicon-invalid-aturi", target: "/lexicon/not-a-did/com.atproto.server.refreshSession", status: 400, contains: []string{"Not a valid DID", "“not-a-did” is not a DID"}},
+		{name: "lexicon-invalid-nsid", target: "/lexicon/nope", status: 400, contains: []string{"Not a valid NSID", "“nope” is not a valid NSID: an NSID is a domain name reversed"}},
 		// The path is unescaped once: %25 is a percent sign of the NSID,
 		// and an escaped DID is the DID.
-		{name: "lexicon-escaped-percent", target: "/lexicon/%25zz", status: 400, contains: []string{"Not a valid NSID", `value="%zz"`}},
+		{name: "lexicon-escaped-percent", target: "/lexicon/%25zz", status: 400, contains: []string{"“%zz” is not a valid NSID", `value="%zz"`}},
 		{name: "lexicon-escaped-twice", target: "/lexicon/com.atproto.server.refreshSessio%256E", status: 400, contains: []string{"Not a valid NSID", `value="com.atproto.server.refreshSessio%6E"`}},
 		{name: "lexicon-escaped-did", target: "/lexicon/did%3Aplc%3A6msi3pj7krzih5qxqtryxlzw/com.atproto.server.refreshSession", status: 200},
 		{name: "lexicon-did-with-percent", target: "/lexicon/did:web:example.com%253A8080/com.example.nope", status: 404, contains: []string{`value="at://did:web:example.com%3A8080/com.atproto.lexicon.schema/com.example.nope"`}},
@@ -178,6 +179,8 @@ func TestPages(t *testing.T) {
 		{name: "validate-record-valid", method: "POST", target: "/validate", body: form("lexicon", draftDoc, "record", `{"$type": "com.example.draft.note", "text": "short"}`, "target", "record"), status: 200, contains: []string{"This record matches"}},
 		{name: "validate-bad-lexicon-json", method: "POST", target: "/validate", body: form("lexicon", `{"lexicon": 1,,}`), status: 400, contains: []string{"The lexicon document is not valid JSON", "Line 1, column 15"}},
 		{name: "validate-bad-record-json", method: "POST", target: "/validate", body: form("lexicon", draftDoc, "record", `{"text": }`), status: 400, contains: []string{"The record is not valid JSON"}},
+		{name: "validate-no-main", method: "POST", target: "/validate", body: form("lexicon", `{"lexicon": 1, "id": "com.example.draft.x", "defs": {"thing": {"type": "token"}}}`, "record", `{}`), status: 400, contains: []string{"The record was not checked", "The lexicon has no definition “main”"}},
+		{name: "validate-no-id", method: "POST", target: "/validate", body: form("lexicon", `{"lexicon": 1, "defs": {}}`, "record", `{}`), status: 400, contains: []string{"The record was not checked", "problems, listed below, keep lexval from checking"}},
 		{name: "validate-empty", method: "POST", target: "/validate", body: form("lexicon", ""), status: 400, contains: []string{"Nothing to check"}},
 		{name: "validate-fragment", method: "POST", target: "/validate", body: form("lexicon", draftDoc, "record", `{"$type": "com.example.draft.note", "text": "short"}`), header: map[string]string{"X-Lexval-Fragment": "1"}, status: 200, contains: []string{"verdict-valid"}},
 	}
@@ -212,6 +215,11 @@ func TestPages(t *testing.T) {
 				}
 			}
 			assertNoInline(t, body)
+			// The service's wording of a request error is a detail under
+			// a message in the page's terms, never the message itself.
+			if strings.Contains(body, "invalid request:") {
+				t.Errorf("page shows the raw error text %q", "invalid request: …")
+			}
 			golden(t, tt.name+".html", rec.Body.Bytes())
 		})
 	}

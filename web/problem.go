@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -27,31 +28,40 @@ type problem struct {
 }
 
 // problemFor classifies an error from package service: the status is the
-// server's (Config.Status), the words are the page's. A failure on lexval's
-// side is logged here, as the page tells the reader it is: the handler goes
-// on to render the page, so the access log sees no error.
+// server's (Config.Status), the words are the page's, and the error itself
+// is the detail, for those who want it. A failure on lexval's side is logged
+// here, as the page tells the reader it is: the handler goes on to render
+// the page, so the access log sees no error.
 func (u *UI) problemFor(c echo.Context, err error) problem {
 	code := service.ErrorCode(err)
-	p := problem{Status: u.cfg.Status(code), Message: err.Error()}
+	p := problem{Status: u.cfg.Status(code), Detail: technical(err)}
 	if p.Status >= 500 {
 		u.log.Error("web page failed", "path", c.Request().URL.Path, "error", err)
 	}
 	switch code {
 	case service.CodeInvalidRequest:
-		p.Title = "Invalid request"
+		p.Title, p.Message = "Invalid request", "lexval cannot check this as it stands."
 	case service.CodeNotFound:
-		p.Title = "Lexicon not found"
+		p.Title, p.Message = "Lexicon not found", "lexval found no such lexicon."
 	case service.CodeCIDMismatch:
-		p.Title = "The schema record does not match its CID"
+		p.Title, p.Message = "The schema record does not match its CID", "The schema record lexval found is not the one expected, so it was not used."
 	case service.CodeUpstreamFailure:
-		p.Title = "The lexicon could not be fetched"
+		p.Title, p.Message = "The lexicon could not be fetched", "lexval could not fetch the lexicon over the network. Please try again later."
 	case service.CodeUpstreamTimeout:
-		p.Title = "Fetching the lexicon timed out"
+		p.Title, p.Message = "Fetching the lexicon timed out", "lexval gave up waiting for the lexicon. Please try again."
 	default:
 		p.Title = "Something went wrong in lexval"
 		p.Message = "The error has been logged. Please try again, or report it if it persists."
+		p.Detail = "" // lexval's internals are for the log, not the page
 	}
 	return p
+}
+
+// technical is the text of an error from package service as a detail under
+// a message written for people: the kind of request error is what the page
+// already says, so it goes.
+func technical(err error) string {
+	return strings.TrimPrefix(err.Error(), service.ErrInvalidRequest.Error()+": ")
 }
 
 // problemForStatus describes errors raised outside the UI's handlers.
