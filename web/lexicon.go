@@ -88,17 +88,15 @@ func (u *UI) lexicon(c echo.Context) error {
 	rec, err := u.svc.Lookup(c.Request().Context(), ref, cid.Undef)
 	if err != nil {
 		p := u.problemFor(c, err)
+		var elsewhere *link
 		if p.Status == http.StatusNotFound {
-			if u.svc.Network() {
-				p.Message = "lexval found no lexicon " + nsid + ", neither locally nor on the network."
-			} else {
-				p.Message = "There is no lexicon " + nsid + " in this server's catalog, and network resolution is off."
-			}
+			p.Message, elsewhere = u.notFoundMessage(did, nsid)
 		}
 		return u.renderPage(c, p.Status, pageError, errorPage{
-			page:    page{Title: p.Title},
-			Problem: p,
-			Open:    &openForm{Ref: shown, Network: u.svc.Network()},
+			page:      page{Title: p.Title},
+			Problem:   p,
+			Elsewhere: elsewhere,
+			Open:      &openForm{Ref: shown, Network: u.svc.Network()},
 		})
 	}
 	p, status := u.newLexiconPage(rec, c.QueryParam("def"))
@@ -146,6 +144,43 @@ func (u *UI) badAddress(c echo.Context, did, nsid, shown string, err error) erro
 		Problem: p,
 		Open:    &openForm{Ref: shown, Network: u.svc.Network()},
 	})
+}
+
+// notFoundMessage says that no lexicon nsid is published by did (or at all,
+// when did is empty). When the catalog has nsid from another authority, it
+// says so and links to that page, since a DID in a copied URL is easily
+// wrong.
+func (u *UI) notFoundMessage(did, nsid string) (string, *link) {
+	if did != "" {
+		// A published record is what a URL with a DID is after; a local
+		// directory's document will do when there is none.
+		local := false
+		for _, r := range u.svc.Catalog() {
+			if r.NSID().String() != nsid {
+				continue
+			}
+			if r.URI == "" {
+				local = true
+				continue
+			}
+			if other := r.URI.Authority().String(); other != did {
+				return nsid + " is published by " + other + ", not by " + did + ".",
+					&link{Href: lexiconHref(other, nsid, ""), Text: "Open " + nsid + " as published by " + other}
+			}
+		}
+		if local {
+			return "This server's catalog has " + nsid + " from a local directory, not published by " + did + ".",
+				&link{Href: lexiconHref("", nsid, ""), Text: "Open " + nsid + " from the local directory"}
+		}
+		if u.svc.Network() {
+			return "lexval found no lexicon " + nsid + " published by " + did + ", neither locally nor on the network.", nil
+		}
+		return "There is no lexicon " + nsid + " published by " + did + " in this server's catalog, and network resolution is off.", nil
+	}
+	if u.svc.Network() {
+		return "lexval found no lexicon " + nsid + ", neither locally nor on the network.", nil
+	}
+	return "There is no lexicon " + nsid + " in this server's catalog, and network resolution is off.", nil
 }
 
 // newLexiconPage describes rec, with the form set to check def (main, or the

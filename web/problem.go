@@ -138,6 +138,8 @@ func (u *UI) notFound(c echo.Context) error {
 type errorPage struct {
 	page
 	Problem problem
+	// Elsewhere, when set, links to what the user probably meant.
+	Elsewhere *link
 	// Open, when set, offers the "open a lexicon" form with the user's text.
 	Open *openForm
 }

@@ -7,6 +7,11 @@ import (
 	"github.com/bluesky-social/indigo/atproto/syntax"
 )
 
+// link is a link a page offers beside its message.
+type link struct {
+	Href, Text string
+}
+
 // Examples of what lexicons are named by, for messages about what the
 // user typed.
 const (
