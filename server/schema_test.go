@@ -96,6 +96,22 @@ func TestSchema(t *testing.T) {
 			return c
 		}(),
 		func() apiCase {
+			c := get("unknown def", "nsid="+url.QueryEscape(refreshSession+"#zzz"), 404)
+			c.errName, c.msgContains = "LexiconNotFound", []string{`no definition "zzz"`}
+			return c
+		}(),
+		func() apiCase {
+			c := get("unknown def by AT-URI", "uri="+url.QueryEscape(refreshSessionURI+"#zzz"), 404)
+			c.errName, c.msgContains = "LexiconNotFound", []string{`no definition "zzz"`}
+			return c
+		}(),
+		func() apiCase {
+			c := get("unknown def for JSON Schema", "nsid="+url.QueryEscape(refreshSession+"#zzz")+"&format=jsonschema", 404)
+			c.errName, c.msgContains = "LexiconNotFound", []string{`no definition "zzz"`}
+			return c
+		}(),
+		get("a named def", "nsid="+url.QueryEscape("com.example.note#tag"), 200),
+		func() apiCase {
 			c := get("pinned CID mismatch", "nsid="+refreshSession+"&cid="+lexiconSchemaCID, 409)
 			c.errName = "CIDMismatch"
 			return c

@@ -383,6 +383,11 @@ func TestXRPCValidate(t *testing.T) {
 			return c
 		}(),
 		func() apiCase {
+			c := post("unknown def without a record", `{"schema":"`+refreshSession+`#zzz"}`, 404)
+			c.errName, c.msgContains = "LexiconNotFound", []string{`no definition "zzz"`}
+			return c
+		}(),
+		func() apiCase {
 			c := post("unknown lexicon without a record", `{"schema":"com.example.nothing"}`, 404)
 			c.errName = "LexiconNotFound"
 			return c

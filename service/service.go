@@ -85,7 +85,10 @@ func (s *Service) Catalog() []*resolver.Record { return s.res.Local() }
 // Network reports whether network resolution is on.
 func (s *Service) Network() bool { return s.res.Network() }
 
-// Lookup returns the schema record ref names, checked against pin.
+// Lookup returns the schema record ref names, checked against pin. A
+// reference to a definition the lexicon lacks names nothing: an error with
+// CodeNotFound. Main is not checked: a bare NSID, which means main, also
+// names a lexicon that has only other definitions.
 func (s *Service) Lookup(ctx context.Context, ref SchemaRef, pin cid.Cid) (*resolver.Record, error) {
 	q := resolver.Query{URI: ref.URI, CID: pin}
 	if ref.URI == "" {
@@ -94,6 +97,11 @@ func (s *Service) Lookup(ctx context.Context, ref SchemaRef, pin cid.Cid) (*reso
 	rec, err := s.res.Resolve(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("schema %s: %w", ref, err)
+	}
+	if name := ref.Def.Name; name != "main" && name != "" {
+		if _, ok := rec.Document.Defs[name]; !ok {
+			return nil, fmt.Errorf("schema %s: %w: lexicon %s has no definition %q", ref, validator.ErrNotFound, rec.NSID(), name)
+		}
 	}
 	return rec, nil
 }

@@ -269,6 +269,17 @@ func TestLookup(t *testing.T) {
 	if _, err := s.Lookup(ctx, mustRef(t, "com.example.nothing"), cid.Undef); ErrorCode(err) != CodeNotFound {
 		t.Errorf("unknown lookup: got %v, want not found", err)
 	}
+	// A reference to a definition names nothing when the lexicon lacks it.
+	for _, ref := range []string{refreshSession + "#zzz", refreshSessionURI + "#zzz", "com.example.note#nothing"} {
+		if _, err := s.Lookup(ctx, mustRef(t, ref), cid.Undef); ErrorCode(err) != CodeNotFound || !strings.Contains(err.Error(), `no definition "`) {
+			t.Errorf("%s: got %v, want not found, naming the definition", ref, err)
+		}
+	}
+	for _, ref := range []string{"com.example.note#tag", refreshSessionURI} {
+		if _, err := s.Lookup(ctx, mustRef(t, ref), cid.Undef); err != nil {
+			t.Errorf("%s: got %v, want the record", ref, err)
+		}
+	}
 }
 
 func TestLint(t *testing.T) {
