@@ -273,6 +273,10 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("location: got %s, want no form navigation", u)
 		}
 		s.screenshot(t, ctx, "02-valid")
+		// The result region is the one live region that speaks results.
+		if got := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("announce").textContent`)); got != "" {
+			t.Errorf("#announce: got %q, want nothing (#result is aria-live)", got)
+		}
 	})
 
 	t.Run("invalid output lists every error with its path", func(t *testing.T) {
@@ -335,8 +339,42 @@ func TestBrowser(t *testing.T) {
 		if at := strings.Index(malformed, "plc"); len(sel) != 2 || sel[0] != at || sel[1] != at+3 {
 			t.Errorf("selection: got %v, want [%d %d] (the word plc)", sel, at, at+3)
 		}
+		labelInView(t, ctx, "value")
 		s.screenshot(t, ctx, "08-malformed")
+
+		// At phone width too, where the form is taller than the screen.
+		do(t, ctx, chromedp.EmulateViewport(375, 700, chromedp.EmulateMobile), chromedp.Navigate(s.base+refreshSession))
+		submitValue(t, ctx, malformed)
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#result .verdict-problem")))
+		labelInView(t, ctx, "value")
+		s.screenshot(t, ctx, "08-malformed-phone")
 	})
+
+	// The server's decoder refuses what JSON.parse accepts: duplicate keys,
+	// lone surrogates. The fault is located in the user's text, not in the
+	// request body app.js wraps around it, and marked as a syntax error is.
+	for _, tt := range []struct{ name, text, selected string }{
+		{name: "duplicate key", text: `{"handle": "héllo", "handle": "b"}`, selected: `"handle"`},
+		{name: "lone surrogate", text: "{\n  \"accessJwt\": \"a\",\n  \"did\": \"\\ud800\"\n}", selected: `\ud800`},
+	} {
+		t.Run("server-found JSON fault: "+tt.name, func(t *testing.T) {
+			ctx := s.tab(t)
+			do(t, ctx, chromedp.Navigate(s.base+refreshSession))
+			submitValue(t, ctx, tt.text)
+			do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#result .verdict-problem")))
+			if js, srv := browserVerdict(t, ctx), s.serverVerdict(t, refreshSession, url.Values{"target": {"output"}, "value": {tt.text}}); js != srv {
+				t.Errorf("JavaScript and server results differ:\njs:     %s\nserver: %s", js, srv)
+			}
+			invalid := run(t, ctx, chromedp.AttributeValue(chromedp.ID("value"), "aria-invalid"))
+			if invalid.Value != "true" {
+				t.Errorf("aria-invalid: got %q, want true", invalid.Value)
+			}
+			got := run(t, ctx, chromedp.Evaluate[string](`(e => e.value.slice(e.selectionStart, e.selectionEnd))(document.getElementById("value"))`))
+			if got != tt.selected {
+				t.Errorf("selection: got %q, want %q", got, tt.selected)
+			}
+		})
+	}
 
 	t.Run("without JavaScript the server renders the result", func(t *testing.T) {
 		ctx := s.tab(t, call(emulation.SetScriptExecutionDisabledParams{Value: true}, emulation.SetScriptExecutionDisabled))
@@ -454,4 +492,17 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("phone: main padding-top: got %s, want 32px", got)
 		}
 	})
+}
+
+// inViewport is a script: whether the element sel is wholly on screen.
+func inViewport(sel string) string {
+	return fmt.Sprintf(`(b => b.top >= 0 && b.bottom <= window.innerHeight)(document.querySelector(%q).getBoundingClientRect())`, sel)
+}
+
+// labelInView checks that the label of the control id is on screen.
+func labelInView(t *testing.T, ctx context.Context, id string) {
+	t.Helper()
+	if !run(t, ctx, chromedp.Evaluate[bool](inViewport(`label[for="`+id+`"]`))) {
+		t.Errorf("the label of #%s is off screen", id)
+	}
 }

@@ -237,17 +237,49 @@
     }
   }
 
-  // markJSONFault selects the offending character so the user sees it.
+  // tokenLength is how much of text to select for a fault at offset: a whole
+  // string (a duplicate key), a \u escape, or one character.
+  function tokenLength(text, offset) {
+    if (text[offset] === '"') {
+      for (let j = offset + 1; j < text.length && text[j] !== '\n'; j++) {
+        if (text[j] === '\\') j++;
+        else if (text[j] === '"') return j + 1 - offset;
+      }
+    }
+    if (text.startsWith('\\u', offset)) return 6;
+    return 1;
+  }
+
+  // markJSONFault marks the textarea invalid and selects the offending text,
+  // keeping the field's label in view: focusing and selecting would
+  // otherwise scroll the page to the caret, and the label off the top.
   function markJSONFault(textarea, fault) {
     textarea.setAttribute('aria-invalid', 'true');
     describedBy(textarea, 'problem', true);
-    textarea.focus();
+    textarea.focus({ preventScroll: true });
     if (fault.offset >= 0) {
       const end = Math.min(fault.offset + (fault.length || 1), textarea.value.length);
       textarea.setSelectionRange(fault.offset, Math.max(end, fault.offset));
       const lh = parseFloat(getComputedStyle(textarea).lineHeight) || 20;
       textarea.scrollTop = Math.max(0, (fault.line - 3) * lh);
     }
+    revealField(textarea);
+  }
+
+  // revealField scrolls so that the field's label is in view and, as far as
+  // the label allows, the problem below the form too.
+  function revealField(textarea) {
+    const label = document.querySelector('label[for="' + textarea.id + '"]') || textarea;
+    const problem = document.getElementById('problem');
+    const margin = 8;
+    const top = label.getBoundingClientRect().top;
+    let by = 0;
+    if (top < margin || top > window.innerHeight / 2) by = top - margin;
+    if (problem) {
+      const bottom = problem.getBoundingClientRect().bottom - by;
+      if (bottom > window.innerHeight - margin) by += Math.max(0, Math.min(bottom - window.innerHeight + margin, top - by - margin));
+    }
+    if (by !== 0) window.scrollBy(0, by);
   }
 
   function clearFault(textarea) {
@@ -261,17 +293,78 @@
     el.setAttribute('aria-describedby', ids.join(' '));
   }
 
+  // ---- request bodies with the user's text in them ------------------------
+
+  // jsonBody joins parts into a request body. A string part is JSON the
+  // script wrote; a {field, text} part is the user's text, spliced in as
+  // typed rather than re-serialized: JSON.parse would round integers beyond
+  // 2^53, and the verdict would be about a different value. It keeps where
+  // each user's text lies in the body, in bytes, for locateDecodeError.
+  function jsonBody(parts) {
+    const encoder = new TextEncoder();
+    let body = '';
+    let bytes = 0;
+    const spans = [];
+    for (const part of parts) {
+      const text = typeof part === 'string' ? part : part.text;
+      const n = encoder.encode(text).length;
+      if (typeof part !== 'string') spans.push({ field: part.field, text, start: bytes, end: bytes + n });
+      body += text;
+      bytes += n;
+    }
+    return { body, spans };
+  }
+
+  // locateDecodeError turns the server decoder's "invalid JSON at line L,
+  // column C: reason", counted in the request body (C in bytes), into a
+  // fault in the user's text it falls in: {field, offset, line, column,
+  // length, message}, or null. The decoder refuses what JSON.parse accepts
+  // (duplicate keys, lone surrogates, deep nesting), so these reach it.
+  function locateDecodeError(request, message) {
+    const m = /invalid JSON at line (\d+), column (\d+): (.+)$/.exec(message || '');
+    if (!m) return null;
+    const bytes = new TextEncoder().encode(request.body);
+    let at = 0;
+    for (let line = 1; line < Number(m[1]) && at < bytes.length; at++) {
+      if (bytes[at] === 10) line++;
+    }
+    at += Number(m[2]) - 1;
+    const span = request.spans.find((s) => at >= s.start && at <= s.end);
+    if (!span) return null;
+    const offset = new TextDecoder().decode(bytes.subarray(span.start, at)).length;
+    const fault = { field: span.field, offset, length: tokenLength(span.text, offset), message: m[3] };
+    return Object.assign(fault, lineColumn(span.text, offset));
+  }
+
+  // postJSON posts a jsonBody and returns the response with its JSON (null
+  // when the body is not JSON).
+  async function postJSON(url, request) {
+    const resp = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: request.body,
+    });
+    let data = null;
+    try {
+      data = await resp.json();
+    } catch (e) {
+      data = null;
+    }
+    return { resp, data };
+  }
+
   // ---- rendering, as templates/partials.html does ------------------------
 
-  function problemView(title, fault, message) {
-    const detail = h('p', 'verdict-detail');
+  function problemView(title, fault, message, detail) {
+    const text = h('p', 'verdict-detail');
     if (fault && fault.line) {
-      detail.append(h('strong', null, 'Line ' + fault.line + ', column ' + fault.column + ':'), ' ');
+      text.append(h('strong', null, 'Line ' + fault.line + ', column ' + fault.column + ':'), ' ');
     }
-    detail.append(message);
+    text.append(message);
     const box = h('div', 'verdict verdict-problem',
       h('p', 'verdict-title', iconSpan('!'), ' ' + title),
-      detail);
+      text,
+      detail ? h('p', 'verdict-more', 'Details: ' + detail) : null);
     box.id = 'problem';
     return box;
   }
@@ -289,6 +382,23 @@
     return def === '' || def === 'main' ? nsid : nsid + '#' + def;
   }
 
+  function verdictKind(data) {
+    if (!data.valid) return 'invalid';
+    return (data.unresolved || []).length ? 'partial' : 'valid';
+  }
+
+  function unresolvedList(unresolved) {
+    return [
+      h('h3', 'result-heading', 'Not checked'),
+      h('p', 'hint', 'These references could not be resolved, so the values they govern were accepted without checking.'),
+      h('ul', 'issues', ...unresolved.map((u) => h('li', 'issue',
+        code(pointer(u.path || ''), 'issue-path'), ' ',
+        h('span', 'issue-message', 'reference ', code(u.ref), ' was not resolved'),
+        u.schemaPath ? ' ' : null,
+        u.schemaPath ? h('span', 'issue-rule', 'written at ', code(u.schemaPath)) : null))),
+    ];
+  }
+
   // resultView renders a 200 response of POST /api/v1/validate.
   function resultView(data, fallbackAgainst) {
     const errors = data.errors || [];
@@ -297,20 +407,17 @@
     const against = schema.nsid ? defLabel(schema.nsid, schema.def) : fallbackAgainst;
     const noun = data.target in nouns ? nouns[data.target] : data.target || 'value';
     const these = data.target === 'params';
-    let kind;
+    const kind = verdictKind(data);
     let title;
     let detail;
-    if (!data.valid) {
-      kind = 'invalid';
+    if (kind === 'invalid') {
       title = errors.length ? 'Invalid: ' + plural(errors.length, 'error', 'errors') : 'Invalid';
       detail = [(these ? 'These ' + noun + ' do' : 'This ' + noun + ' does') + ' not match ', nsidCode(against), '.'];
-    } else if (unresolved.length) {
-      kind = 'partial';
+    } else if (kind === 'partial') {
       title = 'Valid, with unchecked references';
       detail = ['Everything that could be checked matches ', nsidCode(against), ', but ' +
         plural(unresolved.length, 'reference was', 'references were') + ' treated as valid without being checked.'];
     } else {
-      kind = 'valid';
       title = 'Valid';
       detail = [(these ? 'These ' + noun + ' match ' : 'This ' + noun + ' matches '), nsidCode(against), '.'];
     }
@@ -327,47 +434,61 @@
         e.schemaPath ? ' ' : null,
         e.schemaPath ? h('span', 'issue-rule', 'rule ', code(e.schemaPath)) : null))));
     }
-    if (unresolved.length) {
-      out.append(h('h3', 'result-heading', 'Not checked'));
-      out.append(h('p', 'hint', 'These references could not be resolved, so the values they govern were accepted without checking.'));
-      out.append(h('ul', 'issues', ...unresolved.map((u) => h('li', 'issue',
-        code(pointer(u.path || ''), 'issue-path'), ' ',
-        h('span', 'issue-message', 'reference ', code(u.ref), ' was not resolved'),
-        u.schemaPath ? ' ' : null,
-        u.schemaPath ? h('span', 'issue-rule', 'written at ', code(u.schemaPath)) : null))));
-    }
+    if (unresolved.length) out.append(...unresolvedList(unresolved));
     out.append(h('p', 'result-meta', 'Checked as ' + noun + ' against CID ', code(schema.cid || '')));
-    return { node: out, summary: title };
+    return out;
   }
 
-  const statusTitles = {
-    400: 'Invalid request',
-    404: 'Lexicon not found',
-    409: 'The schema record does not match its CID',
-    413: 'Submission too large',
-    502: 'The lexicon could not be fetched',
-    504: 'Fetching the lexicon timed out',
+  // Titles and messages for answers that are not verdicts, as the server's
+  // pages word them (problem.go); the server's own message is the detail.
+  const statusProblems = {
+    400: ['Invalid request', 'lexval cannot check this as it stands.'],
+    404: ['Lexicon not found', 'lexval found no such lexicon.'],
+    409: ['The schema record does not match its CID', 'The schema record lexval found is not the one expected, so it was not used.'],
+    413: ['Submission too large', 'The text you sent is over the size limit.'],
+    502: ['The lexicon could not be fetched', 'lexval could not fetch the lexicon over the network. Please try again later.'],
+    504: ['Fetching the lexicon timed out', 'lexval gave up waiting for the lexicon. Please try again.'],
   };
 
-  function showIn(region, node, summary) {
+  // technical is the server's message as a detail: the page already says
+  // it is an invalid request.
+  function technical(message) {
+    return (message || '').replace(/^invalid request: /, '');
+  }
+
+  // show puts node in the result region, an aria-live region: what it shows
+  // is what is announced, so nothing else announces results. It brings the
+  // first verdict into view or, given a heading, that heading and the
+  // verdict under it.
+  function show(region, node, heading) {
     region.replaceChildren(node);
-    announce(summary);
-    const verdict = region.querySelector('.verdict');
-    if (verdict) {
-      const box = verdict.getBoundingClientRect();
-      if (box.top < 0 || box.bottom > window.innerHeight) verdict.scrollIntoView({ block: 'nearest' });
+    const verdict = heading ? heading.nextElementSibling : region.querySelector('.verdict');
+    if (!verdict) return;
+    const top = (heading || verdict).getBoundingClientRect().top;
+    if (top < 0 || verdict.getBoundingClientRect().bottom > window.innerHeight) {
+      (heading || verdict).scrollIntoView({ block: heading ? 'start' : 'nearest' });
     }
   }
 
-  function showProblem(region, title, message, fault) {
-    showIn(region, problemView(title, fault || null, message), title);
+  function showProblem(region, title, message, detail) {
+    show(region, problemView(title, null, message, detail));
   }
 
-  // showFailure shows an answer that is not a verdict: the server's message,
-  // or its status line, under a title for the status.
-  function showFailure(region, resp, message, fallbackTitle) {
-    const title = statusTitles[resp.status] || (resp.status >= 500 ? 'Something went wrong in lexval' : fallbackTitle);
-    showProblem(region, title, message || 'The server answered ' + resp.status + ' ' + resp.statusText + '.');
+  // showFault shows a JSON fault in textarea and marks it there.
+  function showFault(region, textarea, title, fault) {
+    region.replaceChildren(problemView(title, fault, fault.message));
+    markJSONFault(textarea, fault);
+  }
+
+  // showFailure shows an answer that is not a verdict.
+  function showFailure(region, resp, data) {
+    const known = statusProblems[resp.status];
+    if (resp.status >= 500 && !known) {
+      showProblem(region, 'Something went wrong in lexval', 'The error has been logged. Please try again, or report it if it persists.');
+      return;
+    }
+    const [title, message] = known || ['Could not check', 'The server answered ' + resp.status + ' ' + resp.statusText + '.'];
+    showProblem(region, title, message, technical(data && data.message));
   }
 
   function setBusy(form, busy) {
@@ -416,40 +537,28 @@
       }
       const fault = checkJSON(text);
       if (fault) {
-        showIn(region, problemView('Not valid JSON', fault, fault.message), 'Not valid JSON' + (fault.line ? ' at line ' + fault.line + ', column ' + fault.column : ''));
-        markJSONFault(textarea, fault);
+        showFault(region, textarea, 'Not valid JSON', fault);
         return;
       }
       clearFault(textarea);
 
       const target = (form.querySelector('input[name="target"]:checked') || form.querySelector('input[name="target"]') || {}).value || '';
       const allow = !!(form.querySelector('input[name="allowUnresolved"]') || {}).checked;
-      // The value is spliced in as typed rather than re-serialized: JSON.parse
-      // would round integers beyond 2^53 and the verdict would be about a
-      // different value.
-      let body = '{"schema":' + JSON.stringify(form.dataset.schema);
-      if (form.dataset.cid) body += ',"cid":' + JSON.stringify(form.dataset.cid);
-      if (target) body += ',"target":' + JSON.stringify(target);
-      body += ',"options":{"allowUnresolved":' + allow + '},"value":' + text + '}';
+      let rest = ',"schema":' + JSON.stringify(form.dataset.schema);
+      if (form.dataset.cid) rest += ',"cid":' + JSON.stringify(form.dataset.cid);
+      if (target) rest += ',"target":' + JSON.stringify(target);
+      rest += ',"options":{"allowUnresolved":' + allow + '}}';
+      const request = jsonBody(['{"value":', { field: 'value', text }, rest]);
 
       await submitting(form, region, async () => {
-        const resp = await fetch(form.dataset.api, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-          body,
-        });
-        let data = null;
-        try {
-          data = await resp.json();
-        } catch (e) {
-          data = null;
-        }
+        const { resp, data } = await postJSON(form.dataset.api, request);
         if (resp.ok && data && typeof data.valid === 'boolean') {
-          const view = resultView(data, form.dataset.against);
-          showIn(region, view.node, view.summary);
-        } else {
-          showFailure(region, resp, data && data.message, 'Could not validate');
+          show(region, resultView(data, form.dataset.against));
+          return;
         }
+        const located = locateDecodeError(request, data && data.message);
+        if (located) showFault(region, textarea, 'Not valid JSON', located);
+        else showFailure(region, resp, data);
       });
     });
   }
@@ -477,8 +586,7 @@
         }
         const fault = checkJSON(a.el.value);
         if (fault) {
-          showProblem(region, a.title, fault.message, fault);
-          markJSONFault(a.el, fault);
+          showFault(region, a.el, a.title, fault);
           return;
         }
       }
@@ -492,16 +600,15 @@
         if (type.startsWith('text/html')) {
           const tpl = document.createElement('template');
           tpl.innerHTML = await resp.text();
-          const title = tpl.content.querySelector('.verdict-title');
-          showIn(region, tpl.content, title ? title.textContent.trim() : 'Checked');
+          show(region, tpl.content);
         } else {
-          let message = null;
+          let data = null;
           try {
-            message = (await resp.json()).message;
+            data = await resp.json();
           } catch (e) {
             // the status line will do
           }
-          showFailure(region, resp, message, 'Could not check');
+          showFailure(region, resp, data);
         }
       });
     });
