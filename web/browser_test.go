@@ -219,6 +219,9 @@ func (s *browserSuite) serverVerdict(t *testing.T, path string, form url.Values)
 	page := string(body)
 	start := strings.Index(page, `<div id="result"`)
 	end := strings.Index(page, `<section id="metadata"`)
+	if end < 0 {
+		end = strings.Index(page, `</main>`) // the draft page
+	}
 	if start < 0 || end < start {
 		t.Fatalf("no result region in the server's page")
 	}
@@ -462,14 +465,74 @@ func TestBrowser(t *testing.T) {
 			chromedp.Navigate(s.base+"/validate"),
 			chromedp.WaitVisible(chromedp.ID("lexicon")),
 			chromedp.SetValue(chromedp.ID("lexicon"), draftDoc),
-			chromedp.SetValue(chromedp.ID("record"), `{"$type": "com.example.draft.note", "text": "far too long for ten"}`),
+			chromedp.SetValue(chromedp.ID("record"), draftRecordInvalid),
 			chromedp.Click(chromedp.CSS(`form.draft-form button[type="submit"]`)),
 			chromedp.WaitVisible(chromedp.CSS("#result .verdict-invalid")),
 		)
 		wantAll(t, "error paths", texts(t, ctx, "#result .issue-path"), "/text")
 		wantAll(t, "lint", texts(t, ctx, "#result .verdict-title"), "No problems found")
+		// What is read and seen first is the record's verdict, and the
+		// page shows it rather than the lexicon's above it.
+		wantAll(t, "summary", texts(t, ctx, "#result > :first-child"), "The record is invalid (1 error); the lexicon has no problems.")
+		if !run(t, ctx, chromedp.Evaluate[bool](inViewport("#result .verdict-invalid"))) {
+			t.Error("the record's verdict is not in the viewport")
+		}
+		if u := run(t, ctx, chromedp.Location()); strings.Contains(u, "#result") {
+			t.Errorf("location: got %s, want no form navigation", u)
+		}
 		s.screenshot(t, ctx, "12-draft")
+		if js, srv := browserVerdict(t, ctx), s.serverVerdict(t, "/validate", url.Values{"lexicon": {draftDoc}, "record": {draftRecordInvalid}}); js != srv {
+			t.Errorf("JavaScript and server results differ:\njs:     %s\nserver: %s", js, srv)
+		}
 	})
+
+	// The lint is shown whatever is wrong with the record, as without
+	// JavaScript.
+	for _, tt := range []struct {
+		name, lexicon, record string
+		allow                 bool
+		// from is where the texts are compared from: app.js words the
+		// syntax errors it finds itself.
+		from string
+	}{
+		{name: "lint errors", lexicon: draftDocLintErrors},
+		{name: "record not JSON", lexicon: draftDoc, record: `{"text": }`, from: "Lexicon "},
+		{name: "record with a duplicate key", lexicon: draftDoc, record: `{"text": "a", "text": "b"}`},
+		{name: "lexicon with a duplicate key", lexicon: `{"lexicon": 1, "lexicon": 1}`, record: `{}`},
+		{name: "lexicon that cannot be compiled", lexicon: `{"lexicon": 1, "defs": {}}`, record: `{}`},
+		{name: "lexicon without main", lexicon: `{"lexicon": 1, "id": "com.example.draft.x", "defs": {"thing": {"type": "token"}}}`, record: `{}`},
+		{name: "unresolved reference refused", lexicon: draftDocDangling},
+		{name: "unresolved reference allowed", lexicon: draftDocDangling, allow: true},
+		{name: "record with unresolved reference allowed", lexicon: draftDocDangling, record: `{"$type": "com.example.draft.dangling", "x": {}}`, allow: true},
+	} {
+		t.Run("draft: "+tt.name, func(t *testing.T) {
+			ctx := s.tab(t)
+			do(t, ctx,
+				chromedp.Navigate(s.base+"/validate"),
+				chromedp.WaitVisible(chromedp.ID("lexicon")),
+				chromedp.SetValue(chromedp.ID("lexicon"), tt.lexicon),
+			)
+			if tt.record != "" {
+				do(t, ctx, chromedp.SetValue(chromedp.ID("record"), tt.record))
+			}
+			form := url.Values{"lexicon": {tt.lexicon}, "record": {tt.record}}
+			if tt.allow {
+				do(t, ctx, chromedp.Click(chromedp.CSS(`input[name="allowUnresolved"]`)))
+				form.Set("allowUnresolved", "true")
+			}
+			do(t, ctx,
+				chromedp.Click(chromedp.CSS(`form.draft-form button[type="submit"]`)),
+				chromedp.WaitVisible(chromedp.CSS("#result .verdict")),
+			)
+			js, srv := browserVerdict(t, ctx), s.serverVerdict(t, "/validate", form)
+			if tt.from != "" {
+				js, srv = js[max(strings.Index(js, tt.from), 0):], srv[max(strings.Index(srv, tt.from), 0):]
+			}
+			if js != srv {
+				t.Errorf("JavaScript and server results differ:\njs:     %s\nserver: %s", js, srv)
+			}
+		})
+	}
 
 	t.Run("layout", func(t *testing.T) {
 		ctx := s.tab(t)

@@ -26,11 +26,10 @@ type draftPage struct {
 type lintView struct {
 	NSID   string
 	Errors []validator.Error
+	// Unresolved lists the references the document makes that resolve
+	// nowhere, when the form allows them.
+	Unresolved []validator.Unresolved
 }
-
-// fragmentHeader asks for the result region only: app.js posts the form
-// with it and swaps the fragment in without reloading.
-const fragmentHeader = "X-Lexval-Fragment"
 
 var draftTargets = []validator.Target{
 	validator.TargetRecord, validator.TargetParams, validator.TargetInput,
@@ -49,9 +48,6 @@ func (u *UI) draft(c echo.Context) error {
 	p.Targets = []choice{{Value: "", Label: "Automatic (from the definition)", Checked: target == ""}}
 	for _, t := range draftTargets {
 		p.Targets = append(p.Targets, choice{Value: string(t), Label: targetLabel(t), Checked: string(t) == target})
-	}
-	if c.Request().Header.Get(fragmentHeader) != "" {
-		return u.render(c, status, pageDraft, "draft-result", p)
 	}
 	return u.renderPage(c, status, pageDraft, p)
 }
@@ -97,36 +93,39 @@ func (u *UI) checkDraft(c echo.Context, p *draftPage) (int, string) {
 		lint.NSID, _ = m["id"].(string)
 	}
 	ctx := c.Request().Context()
+	opts := validator.Options{AllowUnresolved: p.AllowUnresolved}
+	// lintAlone lints the document for the page, as when no record is given.
+	lintAlone := func() error {
+		r, err := u.svc.LintDocument(ctx, doc, opts)
+		if err != nil {
+			return err
+		}
+		lint.Errors, lint.Unresolved = r.Errors, r.Unresolved
+		p.Lint = lint
+		return nil
+	}
 
 	if strings.TrimSpace(p.Record) == "" {
-		errs, err := u.svc.Lint(ctx, doc)
-		if err != nil {
+		if err := lintAlone(); err != nil {
 			return fail(u.problemFor(c, err)), rawTarget
 		}
-		if len(errs) > 0 {
-			lint.Errors = errs[0]
-		}
-		p.Lint = lint
 		return http.StatusOK, rawTarget
 	}
 
 	value, err := decodeValue(p.Record)
 	if err != nil {
 		// Lint anyway: the author learns about both texts at once.
-		if errs, lerr := u.svc.Lint(ctx, doc); lerr == nil && len(errs) > 0 {
-			lint.Errors = errs[0]
-			p.Lint = lint
+		if lerr := lintAlone(); lerr != nil {
+			return fail(u.problemFor(c, lerr)), rawTarget
 		}
 		return fail(jsonProblem("The record is not valid JSON", "record", []byte(p.Record), err)), rawTarget
 	}
-	opts := validator.Options{AllowUnresolved: p.AllowUnresolved}
 	chk, lintErrs, err := u.svc.PrepareDocument(ctx, doc, p.Def, target, opts)
 	if err != nil {
 		// Too broken to compile: the lint errors say why.
-		if errs, lerr := u.svc.Lint(ctx, doc); lerr == nil && len(errs) > 0 {
-			lint.Errors = errs[0]
+		if lerr := lintAlone(); lerr != nil {
+			return fail(u.problemFor(c, lerr)), rawTarget
 		}
-		p.Lint = lint
 		pr := u.problemFor(c, err)
 		if service.ErrorCode(err) == service.CodeInvalidRequest {
 			pr.Title = "The record was not checked"
@@ -146,7 +145,7 @@ func (u *UI) checkDraft(c echo.Context, p *draftPage) (int, string) {
 // uncheckedMessage says, in the form's terms, why a record could not be
 // checked against a draft: the service's error is the detail. The lint
 // errors, when there are any, come first: they are listed, and the cause of
-// the rest.
+// the rest. app.js words the same cases the same way.
 func uncheckedMessage(err error, def, target string, lintErrors int) string {
 	switch {
 	case lintErrors > 0:
@@ -159,4 +158,34 @@ func uncheckedMessage(err error, def, target string, lintErrors int) string {
 		return "Definition “" + def + "” has no " + target + ": choose another kind of value under “Validate the record as”, or Automatic."
 	}
 	return "lexval cannot check a record against this lexicon document as it stands."
+}
+
+// Summary sums up a record checked against a draft in one sentence, first in
+// the result region, so that what is announced and seen first is the
+// record's verdict, not only the lexicon's.
+func (p *draftPage) Summary() string {
+	if p.Result == nil || p.Lint == nil {
+		return ""
+	}
+	return draftSummary(p.Result.Kind, len(p.Result.Errors), len(p.Lint.Errors))
+}
+
+// draftSummary words the summary; app.js words it the same way.
+func draftSummary(kind string, errs, problems int) string {
+	var s string
+	switch kind {
+	case kindValid:
+		s = "The record is valid"
+	case kindPartial:
+		s = "The record is valid, with unchecked references"
+	default:
+		s = "The record is invalid"
+		if errs > 0 {
+			s += " (" + plural(errs, "error", "errors") + ")"
+		}
+	}
+	if problems == 0 {
+		return s + "; the lexicon has no problems."
+	}
+	return s + "; the lexicon has " + plural(problems, "problem", "problems") + "."
 }

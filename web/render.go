@@ -57,7 +57,7 @@ func parsePages(a assets) (map[string]*template.Template, error) {
 	return pages, nil
 }
 
-// render writes the named page (or one of its templates, for fragments).
+// render writes template tmpl of the named page.
 func (u *UI) render(c echo.Context, status int, name, tmpl string, data any) error {
 	var buf bytes.Buffer
 	if err := u.pages[name].ExecuteTemplate(&buf, tmpl, data); err != nil {

@@ -399,7 +399,8 @@
     ];
   }
 
-  // resultView renders a 200 response of POST /api/v1/validate.
+  // resultView renders a verdict of POST /api/v1/validate (or of
+  // com.atproto.lexicon.validate for a record).
   function resultView(data, fallbackAgainst) {
     const errors = data.errors || [];
     const unresolved = data.unresolved || [];
@@ -563,53 +564,174 @@
     });
   }
 
-  // ---- the draft form: POST /validate, swapping in the server's fragment --
+  // ---- the draft form: POST /xrpc/com.atproto.lexicon.validate -----------
+
+  // lintView renders the lint of a draft as the "draft-result" template
+  // does: the document's problems, or none.
+  function lintView(nsid, lint) {
+    const out = document.createDocumentFragment();
+    out.append(h('h2', 'result-section', 'Lexicon ', nsid ? code(nsid) : null));
+    if (lint.errors.length) {
+      out.append(h('div', 'verdict verdict-invalid',
+        h('p', 'verdict-title', iconSpan('✗'), ' ' + plural(lint.errors.length, 'problem', 'problems')),
+        h('p', 'verdict-detail', 'Fix these before publishing the lexicon.')));
+      out.append(h('ol', 'issues', ...lint.errors.map((e) => h('li', 'issue',
+        code(pointer(e.path || ''), 'issue-path'), ' ',
+        h('span', 'issue-message', e.message)))));
+    } else if (lint.unresolved.length) {
+      out.append(h('div', 'verdict verdict-partial',
+        h('p', 'verdict-title', iconSpan('?'), ' No problems found, with unchecked references'),
+        h('p', 'verdict-detail', 'The lexicon follows every authoring rule lexval checks, but ' +
+          plural(lint.unresolved.length, 'reference was', 'references were') + ' not resolved.')));
+      out.append(...unresolvedList(lint.unresolved));
+    } else {
+      out.append(h('div', 'verdict verdict-valid',
+        h('p', 'verdict-title', iconSpan('✓'), ' No problems found'),
+        h('p', 'verdict-detail', 'The lexicon follows every authoring rule lexval checks.')));
+    }
+    return out;
+  }
+
+  // draftSummary words a record's verdict and its lexicon's lint in one
+  // sentence, as draftPage.Summary does.
+  function draftSummary(kind, errors, problems) {
+    let s;
+    if (kind === 'valid') s = 'The record is valid';
+    else if (kind === 'partial') s = 'The record is valid, with unchecked references';
+    else s = 'The record is invalid' + (errors ? ' (' + plural(errors, 'error', 'errors') + ')' : '');
+    return s + (problems ? '; the lexicon has ' + plural(problems, 'problem', 'problems') + '.' : '; the lexicon has no problems.');
+  }
 
   function enhanceDraftForm(form) {
     const region = document.getElementById('result');
-    const areas = [
-      { el: form.querySelector('textarea[name="lexicon"]'), title: 'The lexicon document is not valid JSON', optional: false },
-      { el: form.querySelector('textarea[name="record"]'), title: 'The record is not valid JSON', optional: true },
-    ];
-    if (!region || areas.some((a) => !a.el)) return;
-    for (const a of areas) a.el.addEventListener('input', () => clearFault(a.el));
+    const lexicon = form.querySelector('textarea[name="lexicon"]');
+    const record = form.querySelector('textarea[name="record"]');
+    const def = form.querySelector('input[name="def"]');
+    const target = form.querySelector('select[name="target"]');
+    const allow = form.querySelector('input[name="allowUnresolved"]');
+    if (!region || !lexicon || !record) return;
+    for (const el of [lexicon, record]) el.addEventListener('input', () => clearFault(el));
+    const titles = { lexicon: 'The lexicon document is not valid JSON', record: 'The record is not valid JSON' };
+    const areas = { lexicon, record };
+
+    // request is the method's body: the schema and, when given, the record,
+    // both as typed.
+    function request(withRecord) {
+      let rest = ',"allowUnresolved":' + !!(allow && allow.checked);
+      if (target && target.value) rest += ',"target":' + JSON.stringify(target.value);
+      const parts = ['{"schema":', { field: 'lexicon', text: lexicon.value }];
+      if (withRecord) parts.push(',"record":', { field: 'record', text: record.value });
+      parts.push(rest + '}');
+      return jsonBody(parts);
+    }
 
     form.addEventListener('submit', async (event) => {
+      // The method checks a document's main definition; for another, the
+      // form goes to the server, which renders the page.
+      const name = def ? def.value.trim() : '';
+      if (name !== '' && name !== 'main') return;
       event.preventDefault();
-      for (const a of areas) {
-        clearFault(a.el);
-        if (a.el.value.trim() === '') {
-          if (a.optional) continue;
-          showProblem(region, 'Nothing to check', 'Paste a lexicon document into the first box.');
-          markJSONFault(a.el, { offset: -1 });
-          return;
-        }
-        const fault = checkJSON(a.el.value);
-        if (fault) {
-          showFault(region, a.el, a.title, fault);
-          return;
-        }
+      clearFault(lexicon);
+      clearFault(record);
+      if (lexicon.value.trim() === '') {
+        showProblem(region, 'Nothing to check', 'Paste a lexicon document into the first box.');
+        markJSONFault(lexicon, { offset: -1 });
+        return;
       }
+      const lexiconFault = checkJSON(lexicon.value);
+      if (lexiconFault) {
+        showFault(region, lexicon, titles.lexicon, lexiconFault);
+        return;
+      }
+      const doc = JSON.parse(lexicon.value);
+      if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+        showProblem(region, 'Not a lexicon document', 'A lexicon document is a JSON object with "lexicon": 1, an id and defs.');
+        markJSONFault(lexicon, { offset: -1 });
+        return;
+      }
+      const nsid = typeof doc.id === 'string' ? doc.id : '';
+      const hasRecord = record.value.trim() !== '';
+      let recordFault = hasRecord ? checkJSON(record.value) : null;
+
       await submitting(form, region, async () => {
-        const resp = await fetch(form.getAttribute('action').split('#')[0], {
-          method: 'POST',
-          headers: { 'X-Lexval-Fragment': '1', Accept: 'text/html' },
-          body: new URLSearchParams(new FormData(form)),
-        });
-        const type = resp.headers.get('Content-Type') || '';
-        if (type.startsWith('text/html')) {
-          const tpl = document.createElement('template');
-          tpl.innerHTML = await resp.text();
-          show(region, tpl.content);
-        } else {
-          let data = null;
-          try {
-            data = await resp.json();
-          } catch (e) {
-            // the status line will do
+        let problem = null; // [title, message, detail]
+        let verdict = null; // the record's, from the method
+        let lint = null;
+        if (hasRecord && !recordFault) {
+          const req = request(true);
+          const { resp, data } = await postJSON(form.dataset.api, req);
+          if (resp.ok && data && typeof data.valid === 'boolean') {
+            const schemaErrors = data.schemaErrors || [];
+            lint = { errors: schemaErrors, unresolved: [] };
+            if (data.schema) {
+              // The method's valid covers the lexicon too; the record's own
+              // verdict is its errors'.
+              verdict = Object.assign({}, data, { valid: data.valid || (schemaErrors.length > 0 && (data.errors || []).length === 0) });
+            } else {
+              // Without schema and target, the record was not checked: the
+              // lexicon's problems keep it from compiling.
+              problem = ['The record was not checked', null, null];
+            }
+          } else {
+            const located = locateDecodeError(req, data && data.message);
+            if (located && located.field === 'lexicon') {
+              showFault(region, lexicon, titles.lexicon, located);
+              return;
+            }
+            if (located) {
+              recordFault = located;
+            } else if (resp.status === 400) {
+              problem = ['The record was not checked', null, technical(data && data.message)];
+            } else {
+              showFailure(region, resp, data);
+              return;
+            }
           }
-          showFailure(region, resp, data);
         }
+        if (!lint) {
+          // Lint alone: no record, or one that could not be checked. The
+          // author learns about both texts at once.
+          const req = request(false);
+          const { resp, data } = await postJSON(form.dataset.api, req);
+          if (!(resp.ok && data && typeof data.valid === 'boolean')) {
+            const located = locateDecodeError(req, data && data.message);
+            if (located) showFault(region, lexicon, titles.lexicon, located);
+            else showFailure(region, resp, data);
+            return;
+          }
+          lint = { errors: data.errors || [], unresolved: data.unresolved || [] };
+        }
+        if (problem) {
+          // As uncheckedMessage words it.
+          if (lint.errors.length) {
+            problem[1] = "The lexicon's problems, listed below, keep lexval from checking the record against it.";
+            problem[2] = null; // the problems listed are the detail
+          } else if (!doc.defs || typeof doc.defs !== 'object' || !('main' in doc.defs)) {
+            problem[1] = 'The lexicon has no definition “main”: type the name of the definition to check the record against in the Definition box.';
+          } else {
+            problem[1] = 'lexval cannot check a record against this lexicon document as it stands.';
+          }
+        }
+
+        const out = document.createDocumentFragment();
+        if (verdict) out.append(h('p', 'summary', draftSummary(verdictKind(verdict), (verdict.errors || []).length, lint.errors.length)));
+        if (recordFault) out.append(problemView(titles.record, recordFault, recordFault.message));
+        else if (problem) out.append(problemView(problem[0], null, problem[1], problem[2]));
+        out.append(lintView(nsid, lint));
+        let heading = null;
+        if (verdict) {
+          heading = h('h2', 'result-section', 'Record');
+          heading.id = 'record-result';
+          out.append(heading, resultView(verdict, nsid));
+        }
+        if (recordFault) {
+          region.replaceChildren(out);
+          markJSONFault(record, recordFault);
+          return;
+        }
+        // Scroll to the record's verdict, the answer to what was asked,
+        // rather than to the lexicon's above it.
+        show(region, out, heading);
       });
     });
   }
@@ -686,7 +808,7 @@
   for (const el of document.querySelectorAll('[data-js-only]')) el.hidden = false;
   for (const b of document.querySelectorAll('button.copy')) enhanceCopy(b);
   for (const f of document.querySelectorAll('form.validate-form[data-api]')) enhanceValidateForm(f);
-  for (const f of document.querySelectorAll('form.draft-form[data-fragment]')) enhanceDraftForm(f);
+  for (const f of document.querySelectorAll('form.draft-form[data-api]')) enhanceDraftForm(f);
   const filter = document.getElementById('filter');
   if (filter) enhanceFilter(filter);
 })();
