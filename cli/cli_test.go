@@ -99,10 +99,17 @@ func TestUsage(t *testing.T) {
 		{name: "validate -h", args: []string{"validate", "-h"}, code: 0, golden: "help-validate.txt"},
 		{name: "help for an unknown command", args: []string{"help", "frobnicate"}, code: 2, stderr: `unknown command "frobnicate"`},
 		{name: "unknown command", args: []string{"frobnicate"}, code: 2, stderr: "lexval: unknown command \"frobnicate\"\n\nlexval checks"},
-		{name: "unknown flag", args: []string{"validate", "--frobnicate", "x.json"}, code: 2, stderr: "lexval validate: flag provided but not defined: -frobnicate\n\nUsage: lexval validate"},
-		{name: "unknown serve flag", args: []string{"--frobnicate"}, code: 2, stderr: "lexval serve: flag provided but not defined"},
+		{name: "unknown flag", args: []string{"validate", "--frobnicate", "x.json"}, code: 2, stderr: "lexval validate: unknown flag --frobnicate\n\nUsage: lexval validate"},
+		{name: "unknown flag with one dash", args: []string{"validate", "-frobnicate=1", "x.json"}, code: 2, stderr: "lexval validate: unknown flag --frobnicate\n"},
+		{name: "unknown serve flag", args: []string{"--frobnicate"}, code: 2, stderr: "lexval serve: unknown flag --frobnicate\n"},
+		{name: "bad flag syntax", args: []string{"validate", "---format", "json", "-"}, code: 2, stderr: `lexval validate: bad flag syntax "---format"`},
+		{name: "flag without its value", args: []string{"validate", "-", "--format"}, code: 2, stderr: "lexval validate: flag --format needs a value\n"},
+		{name: "help after other flags", args: []string{"validate", "--format", "json", "--help"}, code: 0, golden: "help-validate.txt"},
 		{name: "no files", args: []string{"validate"}, code: 2, stderr: "no FILE given"},
-		{name: "bad format", args: []string{"validate", "--format", "xml", "-"}, code: 2, stderr: `"xml" is not one of: text, json, github`},
+		{name: "bad format", args: []string{"validate", "--format", "xml", "-"}, code: 2, stderr: `lexval validate: --format: "xml" is not one of: text, json, github` + "\n"},
+		{name: "bad format with one dash", args: []string{"validate", "-format=xml", "-"}, code: 2, stderr: `lexval validate: --format: "xml" is not one of: text, json, github` + "\n"},
+		{name: "bad boolean", args: []string{"validate", "--network=maybe", "-"}, code: 2, stderr: `lexval validate: --network: "maybe" is not a boolean: use true or false (or 1 or 0)` + "\n"},
+		{name: "boolean set off", args: []string{"validate", "--allow-unresolved=false", "--lexicons", testLexicons, "testdata/records/valid.json"}, code: 0, golden: "validate-valid.txt"},
 		{name: "cid without schema", args: []string{"validate", "--cid", refreshSessionCID, "-"}, code: 2, stderr: "--cid and --target need --schema"},
 		{name: "target without schema", args: []string{"validate", "--target", "output", "-"}, code: 2, stderr: "--cid and --target need --schema"},
 		{name: "bad target", args: []string{"validate", "--schema", "com.atproto.server.refreshSession", "--target", "body", "-"}, code: 2, stderr: `"body" is not a target`},
@@ -125,13 +132,24 @@ func TestUsage(t *testing.T) {
 }
 
 func TestEnvVariableErrors(t *testing.T) {
-	t.Setenv("LEXVAL_MAX_BODY", "huge")
-	code, _, stderr := runCLI(t, "", "serve")
-	if code != exitError {
-		t.Errorf("exit code: got %d, want %d", code, exitError)
+	tests := []struct {
+		name, variable, value, want string
+	}{
+		{name: "size", variable: "LEXVAL_MAX_BODY", value: "huge", want: `lexval serve: LEXVAL_MAX_BODY="huge": "huge" is not a positive size in bytes (e.g. 2097152 or 2MiB)` + "\n"},
+		{name: "boolean", variable: "LEXVAL_NETWORK", value: "maybe", want: `lexval serve: LEXVAL_NETWORK="maybe": "maybe" is not a boolean: use true or false (or 1 or 0)` + "\n"},
+		{name: "choice", variable: "LEXVAL_LOG_LEVEL", value: "loud", want: `lexval serve: LEXVAL_LOG_LEVEL="loud": "loud" is not one of: debug, info, warn, error` + "\n"},
 	}
-	if want := `LEXVAL_MAX_BODY="huge"`; !strings.Contains(stderr, want) {
-		t.Errorf("stderr: got %q, want it to name %s", stderr, want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(tt.variable, tt.value)
+			code, _, stderr := runCLI(t, "", "serve")
+			if code != exitError {
+				t.Errorf("exit code: got %d, want %d", code, exitError)
+			}
+			if !strings.HasPrefix(stderr, tt.want) {
+				t.Errorf("stderr: got %q, want it to start with %q", stderr, tt.want)
+			}
+		})
 	}
 }
 

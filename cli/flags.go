@@ -29,6 +29,12 @@ func newFlagSet(name string) *flag.FlagSet {
 // envFlags, then args, and returns the positional arguments. Flags may follow
 // positional arguments (`lexval validate a.json --format json`); "--" ends
 // flag parsing. A flag given on the command line wins over its variable.
+//
+// fs holds the flags, their defaults and usage, but args are read here rather
+// than by fs.Parse, so that errors name flags as the usage does (--format,
+// where the flag package says -format) and say what a boolean accepts. The
+// syntax is the flag package's: -name or --name, a value as the next argument
+// or after "=", a boolean's only after "=".
 func parseFlags(fs *flag.FlagSet, args []string, envFlags ...string) ([]string, error) {
 	for _, name := range envFlags {
 		v, ok := os.LookupEnv(envName(name))
@@ -43,32 +49,63 @@ func parseFlags(fs *flag.FlagSet, args []string, envFlags ...string) ([]string, 
 		if ev, ok := f.Value.(envValue); ok {
 			err = ev.setEnv(v)
 		} else {
-			err = f.Value.Set(v)
+			err = setFlag(fs, f, v)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s=%q: %w", errUsage, envName(name), v, err)
 		}
 	}
 	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if arg == "--" {
+			return append(positional, args[i+1:]...), nil
+		}
+		if len(arg) < 2 || arg[0] != '-' {
+			positional = append(positional, arg) // "-" is standard input
+			continue
+		}
+		name, value, hasValue := strings.Cut(strings.TrimPrefix(arg[1:], "-"), "=")
+		if name == "" || name[0] == '-' {
+			return nil, fmt.Errorf("%w: bad flag syntax %q (write --name or --name=value)", errUsage, arg)
+		}
+		f := fs.Lookup(name)
+		switch {
+		case f == nil && (name == "h" || name == "help"):
+			return nil, flag.ErrHelp
+		case f == nil:
+			return nil, fmt.Errorf("%w: unknown flag --%s", errUsage, name)
+		case !hasValue && isBoolFlag(f):
+			value = "true"
+		case !hasValue:
+			if i+1 == len(args) {
+				return nil, fmt.Errorf("%w: flag --%s needs a value", errUsage, name)
 			}
-			return nil, fmt.Errorf("%w: %w", errUsage, err)
+			i++
+			value = args[i]
 		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return positional, nil
+		if err := setFlag(fs, f, value); err != nil {
+			return nil, fmt.Errorf("%w: --%s: %w", errUsage, name, err)
 		}
-		// Parse stops at the first positional argument, or after a "--"
-		// terminator, after which everything is positional.
-		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
-			return append(positional, rest...), nil
-		}
-		positional = append(positional, rest[0])
-		args = rest[1:]
 	}
+	return positional, nil
+}
+
+// setFlag sets f to value, saying what a boolean accepts where the flag
+// package says "parse error".
+func setFlag(fs *flag.FlagSet, f *flag.Flag, value string) error {
+	if isBoolFlag(f) {
+		if _, err := strconv.ParseBool(value); err != nil {
+			return fmt.Errorf("%q is not a boolean: use true or false (or 1 or 0)", value)
+		}
+	}
+	return fs.Set(f.Name, value)
+}
+
+// isBoolFlag reports whether f is a boolean, which takes no separate value.
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 // envName is the environment variable of a flag: LEXVAL_ + upper snake case.

@@ -63,6 +63,12 @@ func TestParseFlags(t *testing.T) {
 		{name: "bad choice", args: []string{"--format", "xml"}, wantErr: errUsage},
 		{name: "bad env value", env: map[string]string{"LEXVAL_MAX_VALUE": "lots"}, wantErr: errUsage},
 		{name: "help", args: []string{"-h"}, wantErr: flag.ErrHelp},
+		{name: "long help after a file", args: []string{"a.json", "--help"}, wantErr: flag.ErrHelp},
+		{name: "one dash", args: []string{"-format", "json", "-lexicons=x", "a.json"}, wantPos: []string{"a.json"}, wantFormat: "json", wantLex: []string{"x"}},
+		{name: "a value that looks like a flag", args: []string{"--lexicons", "--format"}, wantFormat: "text", wantLex: []string{"--format"}},
+		{name: "stdin is positional", args: []string{"-", "--format", "json"}, wantPos: []string{"-"}, wantFormat: "json"},
+		{name: "missing value", args: []string{"--format"}, wantErr: errUsage},
+		{name: "bad syntax", args: []string{"--=json"}, wantErr: errUsage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
