@@ -50,17 +50,18 @@ func runSchema(ctx context.Context, s *streams, cmd *command, args []string) int
 		return s.fail(cmd, err)
 	}
 
+	// The service's errors name the schema ("schema NSID: ..."): not again.
 	var raw json.RawMessage
 	if *jsonSchema {
 		c, err := svc.Prepare(ctx, req)
 		if err != nil {
-			return s.fail(cmd, fmt.Errorf("%s: %w", refs[0], err))
+			return s.fail(cmd, err)
 		}
 		raw = c.JSONSchema()
 	} else {
 		rec, err := svc.Lookup(ctx, req.Schema, req.CID)
 		if err != nil {
-			return s.fail(cmd, fmt.Errorf("%s: %w", refs[0], err))
+			return s.fail(cmd, err)
 		}
 		if raw, err = service.RecordValue(rec); err != nil {
 			return s.fail(cmd, err)
