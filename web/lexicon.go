@@ -192,10 +192,15 @@ func (u *UI) newLexiconPage(rec *resolver.Record, def string) (*lexiconPage, int
 	if rec.URI != "" {
 		authority = rec.URI.Authority().String()
 	}
+	// Shown as hashed: a directory document with the $type its CID covers.
+	value, err := service.RecordValue(rec)
+	if err != nil {
+		value = rec.Value
+	}
 	p := &lexiconPage{
 		page:   page{Title: nsid},
 		NSID:   nsid,
-		Schema: highlight(rec.Value),
+		Schema: highlight(value),
 		Meta: metadata{
 			DID:       authority,
 			CID:       rec.CID.String(),
