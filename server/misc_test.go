@@ -210,3 +210,29 @@ func TestAccessLog(t *testing.T) {
 		}
 	}
 }
+
+// TestHead: HEAD is answered wherever GET is, with GET's status and no body.
+func TestHead(t *testing.T) {
+	s := newTestServer(t)
+	for _, tt := range []struct {
+		path   string
+		status int
+	}{
+		{"/healthz", 200},
+		{"/readyz", 200},
+		{"/metrics", 200},
+		{"/api/v1/schema?nsid=com.atproto.server.refreshSession", 200},
+		{"/api/v1/schema?nsid=com.example.nope", 404},
+		{"/xrpc/com.atproto.lexicon.resolveLexicon?nsid=com.atproto.server.refreshSession", 200},
+		{"/", 200},
+		{"/validate", 200},
+		{"/lexicon/com.atproto.server.refreshSession", 200},
+		{"/lexicon/com.example.nope", 404},
+	} {
+		t.Run(tt.path, func(t *testing.T) {
+			if r := s.do(t, http.MethodHead, tt.path, ""); r.status != tt.status {
+				t.Errorf("got %d, want %d", r.status, tt.status)
+			}
+		})
+	}
+}

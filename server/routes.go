@@ -1,6 +1,8 @@
 package server
 
 import (
+	"net/http"
+
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
@@ -25,13 +27,16 @@ func (s *Server) register(ui *web.UI) {
 	api := apiHeaders
 	e.POST("/api/v1/validate", s.handleValidate, api)
 	e.POST("/api/v1/lint", s.handleLint, api)
-	e.GET("/api/v1/schema", s.handleSchema, api)
-	e.GET("/xrpc/com.atproto.lexicon.resolveLexicon", s.handleResolveLexicon, api)
+	// HEAD is answered wherever GET is (net/http drops the body), so that
+	// link checkers and load balancers' probes see the real status.
+	getHead := []string{http.MethodGet, http.MethodHead}
+	e.Match(getHead, "/api/v1/schema", s.handleSchema, api)
+	e.Match(getHead, "/xrpc/com.atproto.lexicon.resolveLexicon", s.handleResolveLexicon, api)
 	e.POST("/xrpc/com.atproto.lexicon.validate", s.handleXRPCValidate, api)
-	e.GET("/healthz", s.handleHealth, api)
-	e.GET("/readyz", s.handleReady, api)
+	e.Match(getHead, "/healthz", s.handleHealth, api)
+	e.Match(getHead, "/readyz", s.handleReady, api)
 	// GET /metrics: Prometheus text format, from the server's own registry.
-	e.GET("/metrics", echo.WrapHandler(s.metrics.handler()), api)
+	e.Match(getHead, "/metrics", echo.WrapHandler(s.metrics.handler()), api)
 	ui.Register(e)
 
 	s.routes = make(map[string]bool)

@@ -287,19 +287,27 @@ func TestHandleError(t *testing.T) {
 		}
 	}
 	tests := []struct {
-		name, method, target string
-		status               int
-		page                 bool
+		name, method, target, accept string
+		status                       int
+		page                         bool
 	}{
 		{name: "method not allowed on a page", method: http.MethodPut, target: "/validate", status: http.StatusMethodNotAllowed, page: true},
 		{name: "too large", method: http.MethodGet, target: "/lexicon/too-large", status: http.StatusRequestEntityTooLarge, page: true},
 		{name: "not a page", method: http.MethodGet, target: "/api/thing", status: 599},
+		{name: "a browser mistyping a page", method: http.MethodGet, target: "/catalog", accept: "text/html,*/*", status: http.StatusNotFound, page: true},
+		{name: "a program asking for a missing path", method: http.MethodGet, target: "/catalog", accept: "application/json", status: 599},
+		{name: "a browser asking the API", method: http.MethodGet, target: "/api/thing", accept: "text/html", status: 599},
+		{name: "a browser posting to a missing path", method: http.MethodPost, target: "/catalog", accept: "text/html", status: 599},
 	}
 	e.GET("/lexicon/too-large", func(c echo.Context) error { return echo.ErrStatusRequestEntityTooLarge })
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := httptest.NewRecorder()
-			e.ServeHTTP(rec, httptest.NewRequest(tt.method, tt.target, nil))
+			req := httptest.NewRequest(tt.method, tt.target, nil)
+			if tt.accept != "" {
+				req.Header.Set("Accept", tt.accept)
+			}
+			e.ServeHTTP(rec, req)
 			if rec.Code != tt.status {
 				t.Errorf("status: got %d, want %d", rec.Code, tt.status)
 			}

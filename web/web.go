@@ -71,16 +71,18 @@ func New(cfg Config) (*UI, error) {
 // GET|POST /validate, GET /static/*.
 func (u *UI) Register(e *echo.Echo) {
 	h := pageHeaders
-	e.GET("/", u.catalog, h)
+	// HEAD is answered wherever GET is; net/http drops the body.
+	getHead := []string{http.MethodGet, http.MethodHead}
+	e.Match(getHead, "/", u.catalog, h)
 	// GET /lexicon?ref=… is the catalog's "open" form.
-	e.GET("/lexicon", u.open, h)
-	e.GET("/lexicon/:nsid", u.lexicon, h)
+	e.Match(getHead, "/lexicon", u.open, h)
+	e.Match(getHead, "/lexicon/:nsid", u.lexicon, h)
 	e.POST("/lexicon/:nsid", u.lexicon, h)
-	e.GET("/lexicon/:did/:nsid", u.lexicon, h)
+	e.Match(getHead, "/lexicon/:did/:nsid", u.lexicon, h)
 	e.POST("/lexicon/:did/:nsid", u.lexicon, h)
-	e.GET("/validate", u.draft, h)
+	e.Match(getHead, "/validate", u.draft, h)
 	e.POST("/validate", u.draft, h)
-	e.GET("/static/:name", u.static)
+	e.Match(getHead, "/static/:name", u.static)
 	for _, prefix := range pathPrefixes {
 		e.RouteNotFound(prefix+"*", u.notFound, h)
 	}
@@ -95,7 +97,7 @@ var pathPrefixes = []string{"/lexicon/", "/validate/", "/static/"}
 // first so that errors raised before a UI handler runs (a body limit, a
 // method not allowed) still reach a person as a page rather than as JSON.
 func (u *UI) HandleError(err error, c echo.Context) bool {
-	if c.Response().Committed || !ownsPath(c.Request().URL.Path) {
+	if c.Response().Committed || !(ownsPath(c.Request().URL.Path) || browsesTo(c.Request())) {
 		return false
 	}
 	status := http.StatusInternalServerError
@@ -110,6 +112,29 @@ func (u *UI) HandleError(err error, c echo.Context) bool {
 	}
 	if rerr := u.renderError(c, status, p); rerr != nil {
 		u.log.Error("render error page", "error", rerr)
+	}
+	return true
+}
+
+// browsesTo reports a person's browser asking for a page outside the JSON
+// API (/api/, /xrpc/) and the probes: a mistyped /catalog should get the
+// UI's 404 page, not JSON.
+func browsesTo(r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	if !strings.Contains(r.Header.Get("Accept"), "text/html") {
+		return false
+	}
+	p := r.URL.Path
+	for _, api := range []string{"/api/", "/xrpc/"} {
+		if strings.HasPrefix(p, api) {
+			return false
+		}
+	}
+	switch p {
+	case "/healthz", "/readyz", "/metrics":
+		return false
 	}
 	return true
 }
