@@ -448,14 +448,17 @@ func (l *linter) union(path string, m map[string]any) {
 		// "An empty closed union ... is an invalid schema."
 		l.report(member(path, "refs"), "a closed union needs at least one ref")
 	}
-	var seen []string
+	// The same text twice is reported by the list check; here, two texts
+	// for one definition ("#a" and "com.example.x#a").
+	type written struct{ target, text string }
+	var seen []written
 	for _, it := range refs {
 		target, ok := l.ref(index(member(path, "refs"), it.i), it.s, true)
 		if ok {
-			if slices.Contains(seen, target) {
+			if slices.ContainsFunc(seen, func(w written) bool { return w.target == target && w.text != it.s }) {
 				l.report(index(member(path, "refs"), it.i), "union refs list %s more than once", target)
 			}
-			seen = append(seen, target)
+			seen = append(seen, written{target, it.s})
 		}
 	}
 }
