@@ -3,6 +3,7 @@ package validator
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -19,6 +20,12 @@ func checkFastAgrees(t *testing.T, s *Schema, v any) {
 	}
 	fast := s.fastValid(v)
 	slow := s.report(v, &w)
+	// Validate hands report the non-collecting walker when it found nothing.
+	var quick dataModelWalker
+	quick.value(v, 0)
+	if got := s.report(v, &quick); !reflect.DeepEqual(got, slow) {
+		t.Errorf("report with the quick walker: got %+v, want %+v", got, slow)
+	}
 	switch {
 	case fast && (!slow.Valid || len(slow.Unresolved) > 0):
 		t.Errorf("fast path accepts what v5 refuses: %+v", slow)

@@ -20,8 +20,14 @@ import (
 func (s *Schema) Validate(v any) Result {
 	var quick dataModelWalker
 	quick.value(v, 0)
-	if !quick.bad && s.fastValid(v) {
-		return Result{Valid: true, Errors: []Error{}, Unresolved: []Unresolved{}}
+	if !quick.bad {
+		if s.fastValid(v) {
+			return Result{Valid: true, Errors: []Error{}, Unresolved: []Unresolved{}}
+		}
+		// Every unsafe mark is also a failure, so a walk that found nothing
+		// bad has no errors and nothing unsafe: collecting again would only
+		// find the same nothing.
+		return s.report(v, &quick)
 	}
 	w := dataModelWalker{collect: true}
 	w.value(v, 0)
@@ -33,7 +39,8 @@ func (s *Schema) fastValid(v any) bool {
 	return s.unit.fast != nil && s.unit.fast.valid(v)
 }
 
-// report runs v5 and explains every error; w has walked v already.
+// report runs v5 and explains every error; w has walked v already, and
+// collected its problems unless it found none.
 func (s *Schema) report(v any, w *dataModelWalker) Result {
 	var schemaErrs []Error
 	var unresolved []Unresolved
