@@ -1,32 +1,6 @@
 package web
 
-import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"io"
-	"unicode/utf8"
-)
-
-// syntaxPosition locates the first JSON syntax error in data as a 1-based
-// line and column (in characters), for a decoding error that does not carry
-// its position. It says nothing when data is syntactically fine.
-func syntaxPosition(data []byte) (line, col int, ok bool) {
-	var raw json.RawMessage
-	err := json.Unmarshal(data, &raw)
-	var se *json.SyntaxError
-	if !errors.As(err, &se) {
-		return 0, 0, false
-	}
-	// Offset counts the bytes read, including the offending one; text that
-	// stops too early is at fault where it ends.
-	off := min(max(int(se.Offset)-1, 0), len(data))
-	if truncated(data) {
-		off = len(data)
-	}
-	line, col = position(data, off)
-	return line, col, true
-}
+import "unicode/utf8"
 
 // position is the 1-based line and column (in characters) of byte offset off.
 func position(data []byte, off int) (line, col int) {
@@ -42,11 +16,4 @@ func position(data []byte, off int) (line, col int) {
 		col++
 	}
 	return line, col
-}
-
-// truncated reports whether data is the beginning of a JSON value.
-func truncated(data []byte) bool {
-	var raw json.RawMessage
-	err := json.NewDecoder(bytes.NewReader(data)).Decode(&raw)
-	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
 }

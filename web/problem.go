@@ -93,8 +93,6 @@ func jsonProblem(title, field string, text []byte, err error) problem {
 	if errors.As(err, &je) {
 		p.Message = je.Reason
 		p.Line, p.Column = position(text, je.Offset)
-	} else if line, col, ok := syntaxPosition(text); ok {
-		p.Line, p.Column = line, col
 	}
 	return p
 }
