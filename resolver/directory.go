@@ -92,10 +92,10 @@ func loadLexiconFile(path string) (*Record, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s: %w: a lexicon document is a JSON object, not %s", path, ErrInvalidRecord, validator.KindOf(v))
 	}
-	if t, ok := m["$type"]; ok && t != string(schemaCollection) {
-		return nil, fmt.Errorf("%s: %w: $type is %s, want %q or none", path, ErrInvalidRecord, describeValue(t), schemaCollection)
+	if t, ok := m["$type"]; ok && t != string(SchemaCollection) {
+		return nil, fmt.Errorf("%s: %w: $type is %s, want %q or none", path, ErrInvalidRecord, describeValue(t), SchemaCollection)
 	}
-	m["$type"] = string(schemaCollection)
+	m["$type"] = string(SchemaCollection)
 	c, err := RecordCID(m)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %w", path, ErrInvalidRecord, err)

@@ -103,7 +103,7 @@ func (n *network) resolveNSID(ctx context.Context, nsid syntax.NSID) (*Record, e
 	if err != nil {
 		return nil, err
 	}
-	uri := syntax.ATURI("at://" + string(did) + "/" + string(schemaCollection) + "/" + string(nsid))
+	uri := syntax.ATURI("at://" + string(did) + "/" + string(SchemaCollection) + "/" + string(nsid))
 	return n.resolveURI(ctx, uri, did, nsid)
 }
 
@@ -129,7 +129,7 @@ func (n *network) fetchRecord(ctx context.Context, uri syntax.ATURI, did syntax.
 	u := pds.JoinPath("xrpc", "com.atproto.repo.getRecord")
 	u.RawQuery = url.Values{
 		"repo":       {string(did)},
-		"collection": {string(schemaCollection)},
+		"collection": {string(SchemaCollection)},
 		"rkey":       {string(nsid)},
 	}.Encode()
 	body, err := n.getJSON(ctx, "getRecord "+string(uri), u)

@@ -9,15 +9,16 @@ import (
 	"github.com/lexval/lexval/validator"
 )
 
-// schemaCollection is the collection, and the $type, of published lexicons.
-const schemaCollection syntax.NSID = "com.atproto.lexicon.schema"
+// SchemaCollection is the collection, and the $type, of published lexicons:
+// the one definition the other packages use.
+const SchemaCollection syntax.NSID = "com.atproto.lexicon.schema"
 
 // checkSchemaRecord checks what makes a record a publication of the lexicon
 // its record key names: the $type, and an id equal to the key. The rest of
 // the document is the validator's to judge.
 func checkSchemaRecord(m map[string]any, rkey syntax.NSID) error {
-	if t, ok := m["$type"].(string); !ok || t != string(schemaCollection) {
-		return fmt.Errorf("$type is %s, want %q", describeValue(m["$type"]), schemaCollection)
+	if t, ok := m["$type"].(string); !ok || t != string(SchemaCollection) {
+		return fmt.Errorf("$type is %s, want %q", describeValue(m["$type"]), SchemaCollection)
 	}
 	id, ok := m["id"].(string)
 	if !ok {

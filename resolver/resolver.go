@@ -323,8 +323,8 @@ func (r *Resolver) resolve(ctx context.Context, q Query) (*Record, error) {
 // parseSchemaURI checks that uri names a schema record and returns its
 // repository and NSID.
 func parseSchemaURI(uri syntax.ATURI) (syntax.DID, syntax.NSID, error) {
-	if uri.Collection() != schemaCollection {
-		return "", "", fmt.Errorf("%w: %s: collection must be %s", ErrInvalidQuery, uri, schemaCollection)
+	if uri.Collection() != SchemaCollection {
+		return "", "", fmt.Errorf("%w: %s: collection must be %s", ErrInvalidQuery, uri, SchemaCollection)
 	}
 	did, err := uri.Authority().AsDID()
 	if err != nil {
