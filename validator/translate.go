@@ -160,8 +160,8 @@ func (t *translator) count(n *node, seen map[DefRef]bool) error {
 			return nil
 		}
 		seen[r] = true
-		def, err := t.cat.Def(r)
-		if err != nil {
+		def, ok := t.cat.def(r)
+		if !ok {
 			return nil // unresolved: reported per value
 		}
 		if def.Type == typeRecord {
@@ -210,8 +210,8 @@ func (t *translator) register(ptr string, e *entry) error {
 // from is the lexicon location of the ref or union naming r, where an
 // unresolved reference is reported.
 func (t *translator) refTarget(r DefRef, ptr string, nullable bool, from string) (map[string]any, error) {
-	def, err := t.cat.Def(r)
-	if err != nil {
+	def, ok := t.cat.def(r)
+	if !ok {
 		return t.unresolved(r, ptr, nullable, from)
 	}
 	if !slices.Contains(t.stack, r) && (t.counts[r] <= 1 || nullable) {
@@ -502,8 +502,8 @@ func (t *translator) union(lex map[string]any, n *node, typeOptional bool) error
 	var unresolved []any
 	for i, r := range n.refs {
 		refs[i] = r.String()
-		def, err := t.cat.Def(r)
-		if err != nil {
+		def, ok := t.cat.def(r)
+		if !ok {
 			unresolved = append(unresolved, r.String())
 			continue
 		}
