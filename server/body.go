@@ -88,20 +88,14 @@ func readAll(r io.Reader, hint int64) ([]byte, error) {
 	if hint < 0 || hint > maxInitialBody {
 		hint = maxInitialBody
 	}
-	b := make([]byte, 0, hint+1) // +1: room to read EOF without growing
-	for {
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
+	var buf bytes.Buffer
+	// ReadFrom wants MinRead spare bytes before every read, the one that
+	// meets EOF included.
+	buf.Grow(int(hint) + bytes.MinRead)
+	if _, err := buf.ReadFrom(r); err != nil {
+		return nil, err
 	}
+	return buf.Bytes(), nil
 }
 
 func unsupportedMediaType(message string) *xrpcError {
