@@ -122,8 +122,13 @@ func (u *UI) checkDraft(c echo.Context, p *draftPage) (int, string) {
 	}
 	chk, lintErrs, err := u.svc.PrepareDocument(ctx, doc, p.Def, target, opts)
 	if err != nil {
-		// Too broken to compile: the lint errors say why.
-		if lerr := lintAlone(); lerr != nil {
+		// Too broken to compile: the lint errors say why. Without any, the
+		// document did not parse (PrepareDocument did not lint it) or lint
+		// left only unresolved references, which the page lists instead.
+		if len(lintErrs) > 0 {
+			lint.Errors = lintErrs
+			p.Lint = lint
+		} else if lerr := lintAlone(); lerr != nil {
 			return fail(u.problemFor(c, lerr)), rawTarget
 		}
 		pr := u.problemFor(c, err)
