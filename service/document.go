@@ -234,8 +234,12 @@ func (s *Service) PrepareDocument(ctx context.Context, doc any, def string, targ
 }
 
 // catalogWith returns the local catalog plus docs, which override local
-// documents of the same NSID.
+// documents of the same NSID. Without docs it is the local catalog itself,
+// built once at New: catalogs are read-only, so requests can share it.
 func (s *Service) catalogWith(docs []*validator.Document) *validator.Catalog {
+	if len(docs) == 0 {
+		return s.local.Catalog()
+	}
 	all := make([]*validator.Document, 0, len(s.localDocs)+len(docs))
 	all = append(all, s.localDocs...)
 	all = append(all, docs...)
