@@ -10,9 +10,6 @@ import (
 	"github.com/lexval/lexval/validator"
 )
 
-// schemaType is the $type of published lexicon documents.
-const schemaType = "com.atproto.lexicon.schema"
-
 var cidCommand = &command{
 	name:     "cid",
 	synopsis: "[--as-lexicon] FILE...",
@@ -34,7 +31,7 @@ float, say) or not JSON, 2 usage or I/O errors.`,
 
 func runCID(ctx context.Context, s *streams, cmd *command, args []string) int {
 	fs := newFlagSet(cmd.name)
-	asLexicon := fs.Bool("as-lexicon", false, `add "$type": "`+schemaType+`" when absent (the CID of a lexicon document once published)`)
+	asLexicon := fs.Bool("as-lexicon", false, `add "$type": "`+string(resolver.SchemaCollection)+`" when absent (the CID of a lexicon document once published)`)
 	maxValue := byteSize(defaultMaxValue)
 	fs.Var(&maxValue, "max-value", "largest record in `BYTES`")
 	files, code, ok := s.parse(cmd, fs, args)
@@ -94,7 +91,7 @@ func (h *hasher) cid(in verdict) (string, error) {
 		if _, typed := obj["$type"]; !typed {
 			switch {
 			case h.asLexicon:
-				obj["$type"] = schemaType
+				obj["$type"] = string(resolver.SchemaCollection)
 			case in.src.line == 0 && isLexiconDocument(obj):
 				fmt.Fprintf(h.s.stderr, "lexval cid: note: %s is a lexicon document without $type, hashed as is; its CID once published is what --as-lexicon prints\n", in.src)
 			}

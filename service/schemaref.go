@@ -6,11 +6,12 @@ import (
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
 
+	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/validator"
 )
 
 // SchemaCollection is the collection that holds published lexicons.
-const SchemaCollection syntax.NSID = "com.atproto.lexicon.schema"
+const SchemaCollection = resolver.SchemaCollection
 
 // SchemaRef is a schema as a user names it: an AT-URI or an NSID, and a
 // definition of that lexicon.
