@@ -11,10 +11,6 @@ import (
 	"github.com/lexval/lexval/validator"
 )
 
-// maxCachedTypes bounds the checkers kept by $type: a stream of made-up types
-// must not grow memory without end. Past the bound each value prepares anew.
-const maxCachedTypes = 4096
-
 // typeCheckers checks each record against the record definition its $type
 // names, preparing one Checker per distinct $type (concurrent first uses of a
 // type prepare it once).
@@ -69,7 +65,9 @@ func (t *typeCheckers) lookup(typ string) *typeChecker {
 	tc, ok := t.byType[typ]
 	if !ok {
 		tc = new(typeChecker)
-		if len(t.byType) < maxCachedTypes {
+		// A stream of made-up types must not grow memory without end: past
+		// the service's own bound on kept checkers, each value prepares anew.
+		if len(t.byType) < service.DefaultCheckerCacheSize {
 			t.byType[typ] = tc
 		}
 	}
