@@ -78,7 +78,7 @@ func (u *UI) lexicon(c echo.Context) error {
 	did, nsid := pathParam(c, "did"), pathParam(c, "nsid")
 	raw, shown := nsid, nsid
 	if did != "" {
-		raw = "at://" + did + "/com.atproto.lexicon.schema/" + nsid
+		raw = "at://" + did + "/" + string(service.SchemaCollection) + "/" + nsid
 		shown = raw
 	}
 	ref, err := service.ParseSchemaRef(raw)
@@ -233,13 +233,7 @@ func (u *UI) newLexiconPage(rec *resolver.Record, def string) (*lexiconPage, int
 		p.DefDescription = d.Description
 	}
 	p.Action = lexiconHref(authority, nsid, def)
-	p.APISchema = nsid
-	if rec.URI != "" {
-		p.APISchema = rec.URI.String()
-	}
-	if def != "main" {
-		p.APISchema += "#" + def
-	}
+	p.APISchema = service.SchemaRef{URI: rec.URI, Def: validator.DefRef{NSID: doc.ID, Name: def}}.String()
 	if len(names) > 1 {
 		for _, n := range names {
 			p.Defs = append(p.Defs, defChoice{Name: n, Type: doc.Defs[n].Type, Href: lexiconHref(authority, nsid, n) + "#validate", Current: n == def})
