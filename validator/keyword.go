@@ -83,10 +83,14 @@ func (x extension) Compile(ctx jsonschema.CompilerContext, m map[string]any) (js
 		// Lint reports it).
 		k := &blobKW{maxSize: extInt(lm, "maxSize")}
 		if acc, ok := lm["accept"].([]any); ok {
-			k.accept = make([]string, 0, len(acc))
+			k.accept = make([]acceptPattern, 0, len(acc))
 			for _, a := range acc {
 				s, _ := a.(string)
-				k.accept = append(k.accept, s)
+				// A pattern that does not parse can never match: leaving it
+				// out says so, and the list stays non-nil.
+				if p, ok := parseAcceptPattern(s); ok {
+					k.accept = append(k.accept, p)
+				}
 			}
 		}
 		return k, nil
@@ -235,7 +239,7 @@ func (k *bytesKW) Validate(ctx jsonschema.ValidationContext, v any) error {
 }
 
 type blobKW struct {
-	accept  []string
+	accept  []acceptPattern // split once here rather than on every value
 	maxSize optInt
 }
 
@@ -271,42 +275,48 @@ func (k *blobKW) Validate(ctx jsonschema.ValidationContext, v any) error {
 	return r.err()
 }
 
-// accepts matches a MIME type against accept patterns: exact, "type/*", "*/*".
-// A nil list (no accept in the lexicon) accepts every type, an empty one none.
+// acceptPattern is one accept entry, split into type and subtype; any is the
+// pattern "*/*" exactly.
+type acceptPattern struct {
+	typ, sub string
+	any      bool
+}
+
+// parseAcceptPattern splits an accept entry; ok is false when it is not a
+// media type (such a pattern matches nothing).
+func parseAcceptPattern(p string) (acceptPattern, bool) {
+	if p == "*/*" {
+		return acceptPattern{any: true}, true
+	}
+	typ, sub, ok := mediaType(p)
+	return acceptPattern{typ: typ, sub: sub}, ok
+}
+
+// accepts matches a blob's MIME type against the accept patterns: exact,
+// "type/*", "*/*". A nil list (no accept in the lexicon) accepts every type,
+// an empty one none. Type and pattern are compared as media types: type and
+// subtype without regard to case, and parameters left out ("The type,
+// subtype, and parameter names are not case sensitive", RFC 2045 §5.1), so
+// "image/png; charset=x" and "Image/PNG" are an image/png to "image/png" as
+// they are to "image/*". "*/*" accepts any non-empty MIME type, even one that
+// does not parse.
 func (k *blobKW) accepts(mt string) bool {
 	if k.accept == nil {
 		return true
 	}
+	if mt == "" {
+		return false
+	}
+	typ, sub, ok := mediaType(mt)
 	for _, p := range k.accept {
-		if acceptsMIME(p, mt) {
+		if p.any {
+			return true
+		}
+		if ok && strings.EqualFold(p.typ, typ) && (p.sub == "*" || strings.EqualFold(p.sub, sub)) {
 			return true
 		}
 	}
 	return false
-}
-
-// acceptsMIME matches a blob's MIME type against one accept pattern. Both are
-// compared as media types: type and subtype without regard to case, and
-// parameters left out ("The type, subtype, and parameter names are not case
-// sensitive", RFC 2045 §5.1), so "image/png; charset=x" and "Image/PNG" are
-// an image/png to "image/png" as they are to "image/*". "*/*" accepts any
-// MIME type, even one that does not parse.
-func acceptsMIME(pattern, mt string) bool {
-	if mt == "" {
-		return false
-	}
-	if pattern == "*/*" {
-		return true
-	}
-	typ, sub, ok := mediaType(mt)
-	if !ok {
-		return false
-	}
-	ptyp, psub, ok := mediaType(pattern)
-	if !ok || !strings.EqualFold(ptyp, typ) {
-		return false
-	}
-	return psub == "*" || strings.EqualFold(psub, sub)
 }
 
 // mediaType splits "type/subtype; parameters" into type and subtype; ok is
