@@ -110,38 +110,57 @@ type converter struct {
 
 func (cv *converter) walk(e *jsonschema.ValidationError) {
 	if len(e.Causes) == 0 {
-		cv.leaf(e)
+		cv.leaf(e, cv.locate(e))
 		return
 	}
 	saved, savedHas := cv.nullAllowed, cv.hasNullAllowed
-	for _, c := range e.Causes {
-		if ent, _, _, _ := cv.locate(c); ent != nil && ent.kind == entryNullBranch {
+	// Each cause is located once: here to spot the null branch, and the
+	// leaves among them are explained with the same location.
+	locs := make([]location, len(e.Causes))
+	for i, c := range e.Causes {
+		locs[i] = cv.locate(c)
+		if ent := locs[i].ent; ent != nil && ent.kind == entryNullBranch {
 			cv.nullAllowed, cv.hasNullAllowed = unescapeLocation(e.InstanceLocation), true
 		}
 	}
-	for _, c := range e.Causes {
+	for i, c := range e.Causes {
+		if len(c.Causes) == 0 {
+			cv.leaf(c, locs[i])
+			continue
+		}
 		cv.walk(c)
 	}
 	cv.nullAllowed, cv.hasNullAllowed = saved, savedHas
 }
 
-// locate finds the translated schema object of an error (nil if none), the
-// failed keyword or lexicon rule, and whether it is a rule.
-func (cv *converter) locate(e *jsonschema.ValidationError) (ent *entry, frag, kw string, custom bool) {
+// location is where an error arose: the translated schema object (nil if
+// none), the keyword location's fragment, the failed keyword or lexicon rule,
+// and whether it is a rule.
+type location struct {
+	ent    *entry
+	frag   string
+	kw     string
+	custom bool
+}
+
+// locate finds the location of an error.
+func (cv *converter) locate(e *jsonschema.ValidationError) location {
 	url, frag, _ := strings.Cut(e.AbsoluteKeywordLocation, "#")
 	frag = unescapeLocation(frag)
 	nodePtr, kw := splitLast(frag)
+	loc := location{frag: frag, kw: kw}
 	if parent, last := splitLast(nodePtr); last == keyword && isRule(kw) {
-		nodePtr, custom = parent, true
+		nodePtr, loc.custom = parent, true
 	}
 	if u, ok := cv.s.c.byURL.Load(url); ok {
-		ent = u.(*unit).index[nodePtr]
+		loc.ent = u.(*unit).index[nodePtr]
 	}
-	return ent, frag, kw, custom
+	return loc
 }
 
-func (cv *converter) leaf(e *jsonschema.ValidationError) {
-	ent, frag, kw, custom := cv.locate(e)
+// leaf explains an error without causes, found at at.
+func (cv *converter) leaf(e *jsonschema.ValidationError, at location) {
+	ent, frag, kw, custom := at.ent, at.frag, at.kw, at.custom
 	path := unescapeLocation(e.InstanceLocation)
 	if ent == nil {
 		// Every schema object the translation emits is indexed; reaching
