@@ -50,8 +50,8 @@ func (u *UI) problemFor(c echo.Context, err error) problem {
 	case service.CodeUpstreamTimeout:
 		p.Title, p.Message = "Fetching the lexicon timed out", "lexval gave up waiting for the lexicon. Please try again."
 	default:
-		p.Title = "Something went wrong in lexval"
-		p.Message = "The error has been logged. Please try again, or report it if it persists."
+		internal := problemForStatus(http.StatusInternalServerError)
+		p.Title, p.Message = internal.Title, internal.Message
 		p.Detail = "" // lexval's internals are for the log, not the page
 	}
 	return p
@@ -105,8 +105,9 @@ func tooLarge(err error) bool {
 
 func (u *UI) bodyProblem(err error) problem {
 	if tooLarge(err) {
-		return problem{Status: http.StatusRequestEntityTooLarge, Title: "Submission too large",
-			Message: fmt.Sprintf("The form is limited to %s; your text was not kept. Validate a smaller value, or use the HTTP API or the lexval command for large batches.", byteSize(u.cfg.MaxBody))}
+		p := problemForStatus(http.StatusRequestEntityTooLarge)
+		p.Message = fmt.Sprintf("The form is limited to %s; your text was not kept. Validate a smaller value, or use the HTTP API or the lexval command for large batches.", byteSize(u.cfg.MaxBody))
+		return p
 	}
 	return problem{Status: http.StatusBadRequest, Title: "Invalid form submission", Message: err.Error()}
 }
