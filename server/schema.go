@@ -43,7 +43,7 @@ func (s *Server) handleSchema(c echo.Context) error {
 	default:
 		return badRequest("%s: missing uri or nsid query parameter", where)
 	}
-	ref, err := service.ParseSchemaRef(raw)
+	ref, err := s.cfg.Service.ParseSchemaRef(raw)
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,6 @@ type Server struct {
 	http    *http.Server
 	metrics *metrics
 	ui      *web.UI
-	refs    refMemo
 	// routes holds "METHOD /pattern" of every registered route, so that
 	// metrics label unmatched requests as such rather than by raw path.
 	routes map[string]bool

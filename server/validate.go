@@ -121,7 +121,7 @@ func (s *Server) parseRequest(body map[string]any, where string) (service.Reques
 	if !ok {
 		return req, badRequest("%s: missing \"schema\" (an AT-URI, NSID or NSID#def)", where)
 	}
-	if req.Schema, err = s.refs.parse(schemaName); err != nil {
+	if req.Schema, err = s.cfg.Service.ParseSchemaRef(schemaName); err != nil {
 		return req, err
 	}
 	if req.CID, err = cidField(body, where); err != nil {

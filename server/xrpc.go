@@ -89,7 +89,7 @@ func (s *Server) handleXRPCValidate(c echo.Context) error {
 	var resp xrpcValidateResponse
 	switch schema := body["schema"].(type) {
 	case string:
-		ref, err := s.refs.parse(schema)
+		ref, err := s.cfg.Service.ParseSchemaRef(schema)
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,8 @@ package service
 import (
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
 
@@ -59,6 +61,38 @@ func ParseSchemaRef(s string) (SchemaRef, error) {
 		return SchemaRef{}, fmt.Errorf("%w: AT-URI %q: record key and fragment must name a lexicon definition: %w", ErrInvalidRequest, s, err)
 	}
 	return SchemaRef{URI: uri, Def: def}, nil
+}
+
+// maxParsedRefs bounds the memo of parsed schema references.
+const maxParsedRefs = 4096
+
+// refMemo remembers successful ParseSchemaRef results: clients name the same
+// few schemas over and over, and parsing an NSID (a regular expression in
+// indigo's syntax package) is a measurable part of a request. Failures are
+// not kept, and past the bound new names are parsed each time. The zero value
+// is ready to use.
+type refMemo struct {
+	refs sync.Map // string → SchemaRef
+	n    atomic.Int64
+}
+
+// ParseSchemaRef is the package's ParseSchemaRef, remembering what it parsed
+// (within a bound) for the life of the Service.
+func (s *Service) ParseSchemaRef(raw string) (SchemaRef, error) {
+	m := &s.parsedRefs
+	if ref, ok := m.refs.Load(raw); ok {
+		return ref.(SchemaRef), nil
+	}
+	ref, err := ParseSchemaRef(raw)
+	if err != nil {
+		return SchemaRef{}, err
+	}
+	if m.n.Load() < maxParsedRefs {
+		if _, loaded := m.refs.LoadOrStore(raw, ref); !loaded {
+			m.n.Add(1)
+		}
+	}
+	return ref, nil
 }
 
 // String returns the reference as ParseSchemaRef accepts it.

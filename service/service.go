@@ -50,6 +50,8 @@ type Service struct {
 	checkers    sync.Map // Request → *Checker
 	numCheckers atomic.Int64
 	maxCheckers int64
+
+	parsedRefs refMemo // for ParseSchemaRef
 }
 
 // New returns a Service over res with default Options.
