@@ -59,8 +59,11 @@ func EncodeDAGCBOR(v any) ([]byte, error) {
 // (validator.CheckDataModel). Errors are *DataModelError listing every
 // problem.
 func RecordCID(v any) (cid.Cid, error) {
-	if errs := validator.CheckDataModel(v); len(errs) > 0 {
-		return cid.Undef, &DataModelError{Errors: errs}
+	// Paths and messages are collected only for a record that needs them.
+	if !validator.ValidDataModel(v) {
+		if errs := validator.CheckDataModel(v); len(errs) > 0 {
+			return cid.Undef, &DataModelError{Errors: errs}
+		}
 	}
 	b, err := EncodeDAGCBOR(v)
 	if err != nil {
