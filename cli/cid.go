@@ -7,7 +7,6 @@ import (
 	"os"
 
 	"github.com/lexval/lexval/resolver"
-	"github.com/lexval/lexval/validator"
 )
 
 var cidCommand = &command{
@@ -80,10 +79,7 @@ func (h *hasher) value(v verdict) error {
 }
 
 func (h *hasher) cid(in verdict) (string, error) {
-	if in.size > h.limit {
-		return "", fmt.Errorf("record is %d bytes, over the limit of %d bytes (--max-value)", in.size, h.limit)
-	}
-	v, err := validator.DecodeJSON(in.data)
+	v, err := in.decode(h.limit, "record")
 	if err != nil {
 		return "", err
 	}

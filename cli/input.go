@@ -27,6 +27,16 @@ type verdict struct {
 	result validator.Result
 }
 
+// decode decodes the value's JSON, refusing it when over limit bytes (the
+// --max-value flag); noun names it in that refusal ("value", "record",
+// "document").
+func (v *verdict) decode(limit int64, noun string) (any, error) {
+	if v.size > limit {
+		return nil, fmt.Errorf("%s is %d bytes, over the limit of %d bytes (--max-value)", noun, v.size, limit)
+	}
+	return validator.DecodeJSON(v.data)
+}
+
 // invalid is a result with one error at path.
 func invalid(path, message string) validator.Result {
 	return validator.Result{Errors: []validator.Error{{Path: path, Message: message}}}

@@ -72,11 +72,7 @@ func runLint(ctx context.Context, s *streams, cmd *command, args []string) int {
 		if err != nil {
 			return s.fail(cmd, err)
 		}
-		if v.size > int64(maxValue) {
-			v.result = invalid("", fmt.Sprintf("document is %d bytes, over the limit of %d bytes (--max-value)", v.size, int64(maxValue)))
-			continue
-		}
-		doc, err := validator.DecodeJSON(v.data)
+		doc, err := v.decode(int64(maxValue), "document")
 		if err != nil {
 			v.result = invalid("", err.Error())
 			continue

@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"io"
 	"sync"
 
@@ -147,11 +146,7 @@ func (p *pipeline) process(ctx context.Context, b *batch) error {
 }
 
 func (p *pipeline) checkValue(ctx context.Context, v *verdict) error {
-	if v.size > p.limit {
-		v.result = invalid("", fmt.Sprintf("value is %d bytes, over the limit of %d bytes (--max-value)", v.size, p.limit))
-		return nil
-	}
-	val, err := validator.DecodeJSON(v.data)
+	val, err := v.decode(p.limit, "value")
 	if err != nil {
 		v.result = invalid("", err.Error())
 		return nil
