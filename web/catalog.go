@@ -66,11 +66,7 @@ func (u *UI) open(c echo.Context) error {
 
 // refHref is the page of a schema reference.
 func refHref(ref service.SchemaRef) string {
-	authority := ""
-	if ref.URI != "" {
-		authority = ref.URI.Authority().String()
-	}
-	return lexiconHref(authority, ref.Def.NSID.String(), ref.Def.Name)
+	return lexiconHref(ref.URI.Authority().String(), ref.Def.NSID.String(), ref.Def.Name)
 }
 
 // lexiconHref is /lexicon/{did}/{nsid} (Lexicon Garden's scheme) or

@@ -188,10 +188,7 @@ func (u *UI) notFoundMessage(did, nsid string) (string, *link) {
 func (u *UI) newLexiconPage(rec *resolver.Record, def string) (*lexiconPage, int) {
 	doc := rec.Document
 	nsid := doc.ID.String()
-	authority := ""
-	if rec.URI != "" {
-		authority = rec.URI.Authority().String()
-	}
+	authority := rec.URI.Authority().String()
 	// Shown as hashed: a directory document with the $type its CID covers.
 	value, err := service.RecordValue(rec)
 	if err != nil {
