@@ -25,9 +25,10 @@ type Compiler struct {
 	mu sync.Mutex
 	js *jsonschema.Compiler
 
-	group   singleflight.Group
-	units   sync.Map // unitKey → *unit
-	byURL   sync.Map // resource URL → *unit
+	group singleflight.Group
+	// units maps a unit's resource URL (unitURL, a function of definition
+	// and target, and what v5 errors name) to the *unit.
+	units   sync.Map
 	schemas sync.Map // schemaKey → *Schema
 }
 
@@ -99,23 +100,26 @@ func (c *Compiler) Compile(ref DefRef, target Target, opts Options) (*Schema, er
 	return s.(*Schema), nil
 }
 
+// unitURL is the resource URL of the unit for ref and target.
+func unitURL(ref DefRef, target Target) string {
+	return "urn:lexval:" + string(ref.NSID) + ":" + ref.Name + ":" + string(target)
+}
+
 // unit returns the compiled unit for ref and target, compiling it once.
 func (c *Compiler) unit(ref DefRef, target Target) (*unit, error) {
-	key := unitKey{ref, target}
-	if u, ok := c.units.Load(key); ok {
+	url := unitURL(ref, target)
+	if u, ok := c.units.Load(url); ok {
 		return u.(*unit), nil
 	}
-	url := "urn:lexval:" + string(ref.NSID) + ":" + ref.Name + ":" + string(target)
 	v, err, _ := c.group.Do(url, func() (any, error) {
-		if u, ok := c.units.Load(key); ok {
+		if u, ok := c.units.Load(url); ok {
 			return u, nil
 		}
 		u, err := c.compileUnit(ref, target, url)
 		if err != nil {
 			return nil, err
 		}
-		c.byURL.Store(url, u)
-		c.units.Store(key, u)
+		c.units.Store(url, u)
 		return u, nil
 	})
 	if err != nil {

@@ -152,7 +152,7 @@ func (cv *converter) locate(e *jsonschema.ValidationError) location {
 	if parent, last := splitLast(nodePtr); last == keyword && isRule(kw) {
 		nodePtr, loc.custom = parent, true
 	}
-	if u, ok := cv.s.c.byURL.Load(url); ok {
+	if u, ok := cv.s.c.units.Load(url); ok {
 		loc.ent = u.(*unit).index[nodePtr]
 	}
 	return loc
