@@ -86,11 +86,13 @@ func (m *metrics) observeRequest(route, method string, status int, elapsed time.
 	m.duration.WithLabelValues(route, method).Observe(elapsed.Seconds())
 }
 
-func (m *metrics) observeResult(r resultJSON) {
+// observeResult counts one validation by outcome; unresolved is the number
+// of references left unresolved.
+func (m *metrics) observeResult(valid bool, unresolved int) {
 	switch {
-	case !r.Valid:
+	case !valid:
 		m.invalid.Inc()
-	case len(r.Unresolved) > 0:
+	case unresolved > 0:
 		m.unresolved.Inc()
 	default:
 		m.valid.Inc()

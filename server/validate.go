@@ -92,7 +92,7 @@ func (s *Server) handleValidate(c echo.Context) error {
 	}
 	if single {
 		r := newResultJSON(checker.Validate(value))
-		s.metrics.observeResult(r)
+		s.metrics.observeResult(r.Valid, len(r.Unresolved))
 		return c.JSON(http.StatusOK, validateResponse{
 			Valid:      r.Valid,
 			Schema:     checker.Info,
@@ -104,7 +104,7 @@ func (s *Server) handleValidate(c echo.Context) error {
 	resp := batchResponse{Valid: true, Schema: checker.Info, Target: checker.Target, Results: make([]resultJSON, len(values))}
 	for i, v := range values {
 		r := newResultJSON(checker.Validate(v))
-		s.metrics.observeResult(r)
+		s.metrics.observeResult(r.Valid, len(r.Unresolved))
 		resp.Results[i] = r
 		resp.Valid = resp.Valid && r.Valid
 	}

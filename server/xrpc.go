@@ -126,7 +126,7 @@ func (s *Server) handleXRPCValidate(c echo.Context) error {
 		}
 		return badRequest("%s: field \"schema\" must be a lexicon document (object) or an AT-URI or NSID (string), got %s", where, validator.KindOf(body["schema"]))
 	}
-	s.metrics.observeResult(resultJSON{Valid: resp.Valid, Errors: resp.Errors, Unresolved: resp.Unresolved})
+	s.metrics.observeResult(resp.Valid, len(resp.Unresolved))
 	return c.JSON(http.StatusOK, resp)
 }
 
