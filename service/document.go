@@ -17,11 +17,6 @@ import (
 	"github.com/lexval/lexval/validator"
 )
 
-// Lint is LintSet with the documents named by their position.
-func (s *Service) Lint(ctx context.Context, docs ...any) ([][]validator.Error, error) {
-	return s.LintSet(ctx, docs, nil)
-}
-
 // LintSet checks lexicon documents (decoded by validator.DecodeJSON) for
 // authors; references resolve against the local catalog plus the documents
 // themselves. Two documents with one id but different content are an error
@@ -116,7 +111,7 @@ func topMember(p string) string {
 	return first
 }
 
-// LintDocument lints one lexicon document as Lint does, against the local
+// LintDocument lints one lexicon document as LintSet does, against the local
 // catalog plus the document. With opts.AllowUnresolved a reference that
 // neither resolves is not an error but is listed in Unresolved, its Path the
 // reference's JSON Pointer in the document: "valid", "valid with unresolved

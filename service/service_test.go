@@ -305,7 +305,7 @@ func TestLint(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := s.Lint(ctx, tt.docs...)
+			got, err := s.LintSet(ctx, tt.docs, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -322,7 +322,7 @@ func TestLint(t *testing.T) {
 			}
 		})
 	}
-	if _, err := s.Lint(ctx); ErrorCode(err) != CodeInvalidRequest {
+	if _, err := s.LintSet(ctx, nil, nil); ErrorCode(err) != CodeInvalidRequest {
 		t.Errorf("no documents: got %v, want an invalid request", err)
 	}
 }
