@@ -117,7 +117,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	if s.ui != nil && s.ui.HandleError(err, c) {
+	if s.ui.HandleError(err, c) {
 		return
 	}
 	// The access log (observe) records the error with the request.
