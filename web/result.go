@@ -43,9 +43,6 @@ func newResultView(info service.SchemaInfo, target validator.Target, r validator
 	switch {
 	case !r.Valid:
 		v.Kind, v.Title = kindInvalid, "Invalid: "+plural(len(r.Errors), "error", "errors")
-		if len(r.Errors) == 0 {
-			v.Title = "Invalid"
-		}
 	case len(r.Unresolved) > 0:
 		v.Kind, v.Title = kindPartial, "Valid, with unchecked references"
 	default:

@@ -666,7 +666,7 @@
             if (data.schema) {
               // The method's valid covers the lexicon too; the record's own
               // verdict is its errors'.
-              verdict = Object.assign({}, data, { valid: data.valid || (schemaErrors.length > 0 && (data.errors || []).length === 0) });
+              verdict = Object.assign({}, data, { valid: (data.errors || []).length === 0 });
             } else {
               // Without schema and target, the record was not checked: the
               // lexicon's problems keep it from compiling.
