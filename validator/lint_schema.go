@@ -235,11 +235,12 @@ func intProblem(n int64, lo, hi optInt, enum []int64, hasEnum bool) string {
 // stringRules are the constraints of a string schema that a const, default
 // or enum value must meet.
 type stringRules struct {
-	format                     string // a known format, or ""
-	minLength, maxLength       optInt
-	minGraphemes, maxGraphemes optInt
-	enum                       []listItem
-	hasEnum                    bool
+	format string // a known format, or ""
+	// lengths holds minLength, maxLength, minGraphemes and maxGraphemes,
+	// checked by the rules values are validated with.
+	lengths stringKW
+	enum    []listItem
+	hasEnum bool
 }
 
 // problem says why s breaks the rules, or "".
@@ -249,25 +250,35 @@ func (r *stringRules) problem(s string, checkEnum bool) string {
 			return "is not a valid " + FormatNoun(r.format)
 		}
 	}
-	if r.minLength.set && int64(len(s)) < r.minLength.v {
-		return fmt.Sprintf("is %d bytes, minimum %d", len(s), r.minLength.v)
-	}
-	if r.maxLength.set && int64(len(s)) > r.maxLength.v {
-		return fmt.Sprintf("is %d bytes, maximum %d", len(s), r.maxLength.v)
-	}
-	if r.minGraphemes.set || r.maxGraphemes.set {
-		g := int64(graphemeCount(s))
-		if r.minGraphemes.set && g < r.minGraphemes.v {
-			return fmt.Sprintf("is %d graphemes, minimum %d", g, r.minGraphemes.v)
-		}
-		if r.maxGraphemes.set && g > r.maxGraphemes.v {
-			return fmt.Sprintf("is %d graphemes, maximum %d", g, r.maxGraphemes.v)
-		}
+	if why := r.lengthProblem(s); why != "" {
+		return why
 	}
 	if checkEnum && r.hasEnum && !slices.ContainsFunc(r.enum, func(it listItem) bool { return it.s == s }) {
 		return "is not one of the enum values"
 	}
 	return ""
+}
+
+// lengthProblem says which length rule s breaks first, or "".
+func (r *stringRules) lengthProblem(s string) string {
+	k := &r.lengths
+	why := ""
+	k.check(s, func(rule, fact string) {
+		if why != "" {
+			return
+		}
+		switch rule {
+		case ruleMinLength:
+			why = fmt.Sprintf("is %s bytes, minimum %d", fact, k.minLength.v)
+		case ruleMaxLength:
+			why = fmt.Sprintf("is %s bytes, maximum %d", fact, k.maxLength.v)
+		case ruleMinGraphemes:
+			why = fmt.Sprintf("is %s graphemes, minimum %d", fact, k.minGraphemes.v)
+		case ruleMaxGraphemes:
+			why = fmt.Sprintf("is %s graphemes, maximum %d", fact, k.maxGraphemes.v)
+		}
+	})
+	return why
 }
 
 func (l *linter) string(path string, m map[string]any) {
@@ -281,16 +292,17 @@ func (l *linter) string(path string, m map[string]any) {
 			l.report(member(path, "format"), "unknown format %q; the Lexicon formats are %s", f, strings.Join(formatNames, ", "))
 		}
 	}
-	r.minLength = l.optInt(path, m, "minLength", true)
-	r.maxLength = l.optInt(path, m, "maxLength", true)
-	r.minGraphemes = l.optInt(path, m, "minGraphemes", true)
-	r.maxGraphemes = l.optInt(path, m, "maxGraphemes", true)
-	l.minMax(path, "minLength", r.minLength, "maxLength", r.maxLength)
-	l.minMax(path, "minGraphemes", r.minGraphemes, "maxGraphemes", r.maxGraphemes)
+	k := &r.lengths
+	k.minLength = l.optInt(path, m, "minLength", true)
+	k.maxLength = l.optInt(path, m, "maxLength", true)
+	k.minGraphemes = l.optInt(path, m, "minGraphemes", true)
+	k.maxGraphemes = l.optInt(path, m, "maxGraphemes", true)
+	l.minMax(path, "minLength", k.minLength, "maxLength", k.maxLength)
+	l.minMax(path, "minGraphemes", k.minGraphemes, "maxGraphemes", k.maxGraphemes)
 	// A grapheme is at least one byte, so more graphemes than bytes can
 	// never be met.
-	if r.minGraphemes.set && r.maxLength.set && r.minGraphemes.v > r.maxLength.v {
-		l.report(member(path, "minGraphemes"), "minGraphemes %d can never be met with maxLength %d bytes", r.minGraphemes.v, r.maxLength.v)
+	if k.minGraphemes.set && k.maxLength.set && k.minGraphemes.v > k.maxLength.v {
+		l.report(member(path, "minGraphemes"), "minGraphemes %d can never be met with maxLength %d bytes", k.minGraphemes.v, k.maxLength.v)
 	}
 
 	r.enum, r.hasEnum = l.stringList(path, m, "enum")
