@@ -138,43 +138,17 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("PLC directory URL %q: want an http or https URL", c.PLCURL)
 	}
 	c.PLCURL = strings.TrimRight(c.PLCURL, "/")
-	for _, d := range []struct {
-		name string
-		v    *time.Duration
-		def  time.Duration
-	}{
-		{"timeout", &c.Timeout, DefaultTimeout},
-		{"cache TTL", &c.CacheTTL, DefaultCacheTTL},
-		{"negative cache TTL", &c.NegativeCacheTTL, DefaultNegativeCacheTTL},
-	} {
-		if *d.v < 0 {
-			return c, fmt.Errorf("%s %v is negative", d.name, *d.v)
-		}
-		if *d.v == 0 {
-			*d.v = d.def
-		}
-	}
-	for _, n := range []struct {
-		name string
-		v    *int
-		def  int
-	}{
-		{"max concurrent fetches", &c.MaxConcurrentFetches, DefaultMaxConcurrentFetches},
-		{"max depth", &c.MaxDepth, DefaultMaxDepth},
-		{"max records", &c.MaxRecords, DefaultMaxRecords},
-	} {
-		if *n.v < 0 {
-			return c, fmt.Errorf("%s %d is negative", n.name, *n.v)
-		}
-		if *n.v == 0 {
-			*n.v = n.def
-		}
-	}
-	if c.MaxResponseBytes < 0 {
-		return c, fmt.Errorf("max response bytes %d is negative", c.MaxResponseBytes)
-	}
-	if c.MaxResponseBytes == 0 {
-		c.MaxResponseBytes = DefaultMaxResponseBytes
+	// The first error stops the rest, as it is the one reported.
+	var err error
+	orDefault(&err, "timeout", &c.Timeout, DefaultTimeout)
+	orDefault(&err, "cache TTL", &c.CacheTTL, DefaultCacheTTL)
+	orDefault(&err, "negative cache TTL", &c.NegativeCacheTTL, DefaultNegativeCacheTTL)
+	orDefault(&err, "max concurrent fetches", &c.MaxConcurrentFetches, DefaultMaxConcurrentFetches)
+	orDefault(&err, "max depth", &c.MaxDepth, DefaultMaxDepth)
+	orDefault(&err, "max records", &c.MaxRecords, DefaultMaxRecords)
+	orDefault(&err, "max response bytes", &c.MaxResponseBytes, DefaultMaxResponseBytes)
+	if err != nil {
+		return c, err
 	}
 	if c.DNS == nil {
 		c.DNS = net.DefaultResolver
@@ -183,6 +157,19 @@ func (c Config) withDefaults() (Config, error) {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	return c, nil
+}
+
+// orDefault sets *v to def when it is zero and reports a negative *v, unless
+// *err already holds an earlier field's error. %v prints a Duration as
+// "-1s" and an integer as %d would.
+func orDefault[T ~int | ~int64](err *error, name string, v *T, def T) {
+	switch {
+	case *err != nil:
+	case *v < 0:
+		*err = fmt.Errorf("%s %v is negative", name, *v)
+	case *v == 0:
+		*v = def
+	}
 }
 
 // Stats are counters for metrics. CacheHits and CacheMisses count network
