@@ -112,12 +112,13 @@ func fromEchoError(he *echo.HTTPError, c echo.Context) *xrpcError {
 }
 
 // handleError is echo's HTTPErrorHandler: every error leaves in the XRPC
-// shape, except on the web UI's pages, which render their own.
+// shape, except on the web UI's pages, which render their own. Errors on the
+// API's and the probes' paths never reach the UI, whoever asks.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	if s.ui.HandleError(err, c) {
+	if !s.isAPI(c.Request().URL.Path) && s.ui.HandleError(err, c) {
 		return
 	}
 	// The access log (observe) records the error with the request.

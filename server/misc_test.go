@@ -49,6 +49,41 @@ func TestUnknownRoute(t *testing.T) {
 	}
 }
 
+// TestBrowserAskingTheAPI: a browser's error on the API's or the probes'
+// paths leaves as JSON; elsewhere it gets the web UI's page.
+func TestBrowserAskingTheAPI(t *testing.T) {
+	s := newTestServer(t)
+	for _, tt := range []struct {
+		name, path string
+		closing    bool
+		status     int
+		errName    string // empty: a page
+	}{
+		{name: "unregistered API path", path: "/api/thing", status: 404, errName: "NotFound"},
+		{name: "API error", path: "/api/v1/schema?nsid=com.example.nope", status: 404, errName: "LexiconNotFound"},
+		{name: "unknown XRPC method", path: "/xrpc/com.example.nope", status: 404, errName: "MethodNotImplemented"},
+		{name: "probe", path: "/readyz", closing: true, status: 503, errName: "ServiceUnavailable"},
+		{name: "mistyped page", path: "/catalog", status: 404},
+		{name: "below a probe", path: "/healthz/", status: 404},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s.closing.Store(tt.closing)
+			defer s.closing.Store(false)
+			r := s.do(t, http.MethodGet, tt.path, "", "Accept", "text/html,*/*")
+			if r.status != tt.status {
+				t.Fatalf("got %d, want %d\n%s", r.status, tt.status, r.body)
+			}
+			isPage := strings.HasPrefix(r.header.Get("Content-Type"), "text/html")
+			if isPage != (tt.errName == "") {
+				t.Fatalf("rendered as a page: got %v, want %v\n%s", isPage, tt.errName == "", r.body)
+			}
+			if tt.errName != "" {
+				checkErrorShape(t, r.decode(t), tt.errName)
+			}
+		})
+	}
+}
+
 // TestPanicIsA500 checks that a panicking handler answers 500 in the XRPC
 // shape and leaves the server serving.
 func TestPanicIsA500(t *testing.T) {

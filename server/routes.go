@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -37,12 +38,36 @@ func (s *Server) register(ui *web.UI) {
 	e.Match(getHead, "/readyz", s.handleReady, api)
 	// GET /metrics: Prometheus text format, from the server's own registry.
 	e.Match(getHead, "/metrics", echo.WrapHandler(s.metrics.handler()), api)
+	// Everything registered so far is the API's or a probe's; the UI's
+	// routes follow.
+	s.apiPaths = make(map[string]bool)
+	for _, r := range e.Routes() {
+		s.apiPaths[r.Path] = true
+	}
 	ui.Register(e)
 
 	s.routes = make(map[string]bool)
 	for _, r := range e.Routes() {
 		s.routes[r.Method+" "+r.Path] = true
 	}
+}
+
+// apiPrefixes are the paths under which everything, registered or not, is
+// the JSON API's.
+var apiPrefixes = []string{"/api/", "/xrpc/"}
+
+// isAPI reports whether path is the API's or a probe's: errors there leave as
+// JSON even to a browser, never as the web UI's pages.
+func (s *Server) isAPI(path string) bool {
+	if s.apiPaths[path] {
+		return true
+	}
+	for _, prefix := range apiPrefixes {
+		if strings.HasPrefix(path, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // routeLabel names the route that served c for metrics and logs: its

@@ -54,6 +54,9 @@ type Server struct {
 	// routes holds "METHOD /pattern" of every registered route, so that
 	// metrics label unmatched requests as such rather than by raw path.
 	routes map[string]bool
+	// apiPaths holds the paths of the API's and the probes' routes (see
+	// isAPI).
+	apiPaths map[string]bool
 
 	mu       sync.Mutex
 	listener net.Listener

@@ -116,27 +116,14 @@ func (u *UI) HandleError(err error, c echo.Context) bool {
 	return true
 }
 
-// browsesTo reports a person's browser asking for a page outside the JSON
-// API (/api/, /xrpc/) and the probes: a mistyped /catalog should get the
-// UI's 404 page, not JSON.
+// browsesTo reports a person's browser asking for a page: a mistyped
+// /catalog should get the UI's 404 page, not JSON. The server keeps its JSON
+// API and probes from reaching HandleError at all.
 func browsesTo(r *http.Request) bool {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return false
 	}
-	if !strings.Contains(r.Header.Get("Accept"), "text/html") {
-		return false
-	}
-	p := r.URL.Path
-	for _, api := range []string{"/api/", "/xrpc/"} {
-		if strings.HasPrefix(p, api) {
-			return false
-		}
-	}
-	switch p {
-	case "/healthz", "/readyz", "/metrics":
-		return false
-	}
-	return true
+	return strings.Contains(r.Header.Get("Accept"), "text/html")
 }
 
 func ownsPath(p string) bool {
