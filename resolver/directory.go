@@ -92,8 +92,13 @@ func loadLexiconFile(path string) (*Record, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s: %w: a lexicon document is a JSON object, not %s", path, ErrInvalidRecord, validator.KindOf(v))
 	}
-	if t, ok := m["$type"]; ok && t != string(SchemaCollection) {
+	t, typed := m["$type"]
+	if typed && t != string(SchemaCollection) {
 		return nil, fmt.Errorf("%s: %w: $type is %s, want %q or none", path, ErrInvalidRecord, describeValue(t), SchemaCollection)
+	}
+	published := raw
+	if !typed && len(m) > 0 {
+		published = withTypeMember(raw)
 	}
 	m["$type"] = string(SchemaCollection)
 	c, err := RecordCID(m)
@@ -105,13 +110,28 @@ func loadLexiconFile(path string) (*Record, error) {
 		return nil, fmt.Errorf("%s: %w: %w", path, ErrInvalidRecord, err)
 	}
 	return &Record{
-		CID:      c,
-		Source:   SourceDirectory,
-		Location: path,
-		Value:    raw,
-		Document: doc,
+		CID:       c,
+		Source:    SourceDirectory,
+		Location:  path,
+		Value:     raw,
+		Document:  doc,
+		published: published,
 	}, nil
 }
+
+// withTypeMember returns raw, a JSON object with members and no $type, with
+// the $type of a published lexicon added as its first member, the others
+// following in their order: the record whose hash is the document's CID.
+func withTypeMember(raw []byte) []byte {
+	// After the object's "{" comes its first member.
+	body := bytes.TrimLeft(raw, " \t\r\n")[1:]
+	out := make([]byte, 0, len(raw)+len(typeMember))
+	return append(append(append(out, '{'), typeMember...), body...)
+}
+
+// typeMember is the $type member of a published lexicon record, with the
+// comma that separates it from the document's first member.
+const typeMember = `"$type":"` + string(SchemaCollection) + `",`
 
 func readFileLimited(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)

@@ -65,6 +65,21 @@ type Record struct {
 	Value json.RawMessage
 	// Document is the parsed lexicon; Document.CID is CID.String().
 	Document *validator.Document
+
+	// published is PublishedValue's answer when it is not Value, worked out
+	// once at load.
+	published json.RawMessage
+}
+
+// PublishedValue returns the record's JSON as the record whose hash is CID.
+// That is Value, except for a directory document without "$type": it gains
+// that $type (first, the document's own members following in their order),
+// so that a record shown beside its CID reproduces it.
+func (r *Record) PublishedValue() json.RawMessage {
+	if r.published != nil {
+		return r.published
+	}
+	return r.Value
 }
 
 // NSID returns the lexicon's NSID.
