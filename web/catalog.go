@@ -33,11 +33,11 @@ type catalogEntry struct {
 
 // GET /
 func (u *UI) catalog(c echo.Context) error {
-	return u.renderCatalog(c, http.StatusOK, openForm{Network: u.svc.Network()})
+	return u.renderCatalog(c, http.StatusOK, openForm{Network: u.cfg.Service.Network()})
 }
 
 func (u *UI) renderCatalog(c echo.Context, status int, open openForm) error {
-	recs := u.svc.Catalog()
+	recs := u.cfg.Service.Catalog()
 	entries := make([]catalogEntry, 0, len(recs))
 	for _, r := range recs {
 		typ, desc := summary(r)
@@ -50,7 +50,7 @@ func (u *UI) renderCatalog(c echo.Context, status int, open openForm) error {
 // NSID#def, by redirecting to its page.
 func (u *UI) open(c echo.Context) error {
 	raw := strings.TrimSpace(c.QueryParam("ref"))
-	open := openForm{Ref: raw, Network: u.svc.Network()}
+	open := openForm{Ref: raw, Network: u.cfg.Service.Network()}
 	if raw == "" {
 		open.Problem = &problem{Status: http.StatusBadRequest, Title: "Nothing to open", Message: "Type an NSID such as app.bsky.feed.post, or an AT-URI."}
 		return u.renderCatalog(c, http.StatusBadRequest, open)

@@ -96,7 +96,7 @@ func (u *UI) checkDraft(c echo.Context, p *draftPage) (int, string) {
 	opts := validator.Options{AllowUnresolved: p.AllowUnresolved}
 	// lintAlone lints the document for the page, as when no record is given.
 	lintAlone := func() error {
-		r, err := u.svc.LintDocument(ctx, doc, opts)
+		r, err := u.cfg.Service.LintDocument(ctx, doc, opts)
 		if err != nil {
 			return err
 		}
@@ -120,7 +120,7 @@ func (u *UI) checkDraft(c echo.Context, p *draftPage) (int, string) {
 		}
 		return fail(jsonProblem("The record is not valid JSON", "record", []byte(p.Record), err)), rawTarget
 	}
-	chk, lintErrs, err := u.svc.PrepareDocument(ctx, doc, p.Def, target, opts)
+	chk, lintErrs, err := u.cfg.Service.PrepareDocument(ctx, doc, p.Def, target, opts)
 	if err != nil {
 		// Too broken to compile: the lint errors say why. Without any, the
 		// document did not parse (PrepareDocument did not lint it) or lint

@@ -85,7 +85,7 @@ func (u *UI) lexicon(c echo.Context) error {
 	if err != nil {
 		return u.badAddress(c, did, nsid, shown, err)
 	}
-	rec, err := u.svc.Lookup(c.Request().Context(), ref, cid.Undef)
+	rec, err := u.cfg.Service.Lookup(c.Request().Context(), ref, cid.Undef)
 	if err != nil {
 		p := u.problemFor(c, err)
 		var elsewhere *link
@@ -96,7 +96,7 @@ func (u *UI) lexicon(c echo.Context) error {
 			page:      page{Title: p.Title},
 			Problem:   p,
 			Elsewhere: elsewhere,
-			Open:      &openForm{Ref: shown, Network: u.svc.Network()},
+			Open:      &openForm{Ref: shown, Network: u.cfg.Service.Network()},
 		})
 	}
 	p, status := u.newLexiconPage(rec, c.QueryParam("def"))
@@ -142,7 +142,7 @@ func (u *UI) badAddress(c echo.Context, did, nsid, shown string, err error) erro
 	return u.renderPage(c, p.Status, pageError, errorPage{
 		page:    page{Title: p.Title},
 		Problem: p,
-		Open:    &openForm{Ref: shown, Network: u.svc.Network()},
+		Open:    &openForm{Ref: shown, Network: u.cfg.Service.Network()},
 	})
 }
 
@@ -155,7 +155,7 @@ func (u *UI) notFoundMessage(did, nsid string) (string, *link) {
 		// A published record is what a URL with a DID is after; a local
 		// directory's document will do when there is none.
 		local := false
-		for _, r := range u.svc.Catalog() {
+		for _, r := range u.cfg.Service.Catalog() {
 			if r.NSID().String() != nsid {
 				continue
 			}
@@ -172,12 +172,12 @@ func (u *UI) notFoundMessage(did, nsid string) (string, *link) {
 			return "This server's catalog has " + nsid + " from a local directory, not published by " + did + ".",
 				&link{Href: lexiconHref("", nsid, ""), Text: "Open " + nsid + " from the local directory"}
 		}
-		if u.svc.Network() {
+		if u.cfg.Service.Network() {
 			return "lexval found no lexicon " + nsid + " published by " + did + ", neither locally nor on the network.", nil
 		}
 		return "There is no lexicon " + nsid + " published by " + did + " in this server's catalog, and network resolution is off.", nil
 	}
-	if u.svc.Network() {
+	if u.cfg.Service.Network() {
 		return "lexval found no lexicon " + nsid + ", neither locally nor on the network.", nil
 	}
 	return "There is no lexicon " + nsid + " in this server's catalog, and network resolution is off.", nil
@@ -380,7 +380,7 @@ func (u *UI) checkSubmission(c echo.Context, p *lexiconPage, ref service.SchemaR
 		return fail(jsonProblem("Not valid JSON", "value", []byte(p.Value), err))
 	}
 	ref.Def.Name = p.Def
-	chk, err := u.svc.Prepare(c.Request().Context(), service.Request{
+	chk, err := u.cfg.Service.Prepare(c.Request().Context(), service.Request{
 		Schema:  ref,
 		CID:     pin,
 		Target:  target,

@@ -36,7 +36,7 @@ func (u *UI) problemFor(c echo.Context, err error) problem {
 	code := service.ErrorCode(err)
 	p := problem{Status: u.cfg.Status(code), Detail: technical(err)}
 	if p.Status >= 500 {
-		u.log.Error("web page failed", "path", c.Request().URL.Path, "error", err)
+		u.cfg.Logger.Error("web page failed", "path", c.Request().URL.Path, "error", err)
 	}
 	switch code {
 	case service.CodeInvalidRequest:

@@ -62,7 +62,7 @@ func (u *UI) render(c echo.Context, status int, name, tmpl string, data any) err
 	var buf bytes.Buffer
 	if err := u.pages[name].ExecuteTemplate(&buf, tmpl, data); err != nil {
 		// A template bug, never bad input: log it and say so plainly.
-		u.log.Error("render page", "page", name, "template", tmpl, "error", err)
+		u.cfg.Logger.Error("render page", "page", name, "template", tmpl, "error", err)
 		return c.String(500, "lexval could not render this page; the error is logged")
 	}
 	return c.HTMLBlob(status, buf.Bytes())

@@ -35,8 +35,6 @@ type Config struct {
 // UI serves the web pages and their static assets.
 type UI struct {
 	cfg    Config
-	svc    *service.Service
-	log    *slog.Logger
 	assets assets
 	pages  map[string]*template.Template
 }
@@ -59,7 +57,7 @@ func New(cfg Config) (*UI, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &UI{cfg: cfg, svc: cfg.Service, log: cfg.Logger, assets: a}
+	u := &UI{cfg: cfg, assets: a}
 	if u.pages, err = parsePages(a); err != nil {
 		return nil, err
 	}
@@ -108,10 +106,10 @@ func (u *UI) HandleError(err error, c echo.Context) bool {
 	setPageHeaders(c.Response().Header())
 	p := problemForStatus(status)
 	if status >= 500 {
-		u.log.Error("web page failed", "path", c.Request().URL.Path, "error", err)
+		u.cfg.Logger.Error("web page failed", "path", c.Request().URL.Path, "error", err)
 	}
 	if rerr := u.renderError(c, status, p); rerr != nil {
-		u.log.Error("render error page", "error", rerr)
+		u.cfg.Logger.Error("render error page", "error", rerr)
 	}
 	return true
 }
