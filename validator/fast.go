@@ -27,8 +27,8 @@ import (
 // translation emits.
 type fastNode struct {
 	types    typeSet
-	constant []any // v5's Constant: one element when set
-	enum     []any
+	constant []fastConst // v5's Constant: one element when set
+	enum     []fastConst
 	format   func(string) bool
 
 	required []string
@@ -48,6 +48,37 @@ type fastNode struct {
 type fastProp struct {
 	name string
 	node *fastNode
+}
+
+// fastConst is a schema constant or enum value, its number text classified
+// once, when the node is built, rather than on every comparison.
+type fastConst struct {
+	v     any
+	i     int64
+	isInt bool // v is a json.Number denoting the integer i
+}
+
+func fastConsts(vs []any) []fastConst {
+	if vs == nil {
+		return nil
+	}
+	out := make([]fastConst, len(vs))
+	for j, v := range vs {
+		out[j].v = v
+		if x, ok := v.(json.Number); ok {
+			var class numberClass
+			out[j].i, class = classifyNumber(string(x))
+			out[j].isInt = class == numberInteger
+		}
+	}
+	return out
+}
+
+// classified is a json.Number's classification (classifyNumber), made once
+// per value a node checks; it means nothing for other values.
+type classified struct {
+	i     int64
+	class numberClass
 }
 
 // fastKeyword is a lexicon keyword's own fast check.
@@ -116,7 +147,7 @@ func (b *fastBuilder) node(s *jsonschema.Schema) *fastNode {
 			return b.unsupported(n)
 		}
 	}
-	n.constant, n.enum = s.Constant, s.Enum
+	n.constant, n.enum = fastConsts(s.Constant), fastConsts(s.Enum)
 	if s.Format != "" {
 		check, ok := FormatChecker(s.Format)
 		if !ok {
@@ -190,16 +221,27 @@ func ratBound(r *big.Rat) (v int64, set, ok bool) {
 // valid reports whether v satisfies n. It mirrors v5's evaluation of the same
 // keywords; where it cannot be sure it answers false and v5 decides.
 func (n *fastNode) valid(v any) bool {
-	if n.types != 0 && !n.types.has(v) {
+	var num classified
+	if x, ok := v.(json.Number); ok {
+		num.i, num.class = classifyNumber(string(x))
+	}
+	return n.validClassified(v, num)
+}
+
+// validClassified is valid with v's number text already classified (num), so
+// that the type, constant, bounds and the nodes v is checked against again
+// through ref and anyOf share one classification.
+func (n *fastNode) validClassified(v any, num classified) bool {
+	if n.types != 0 && !n.types.has(v, num) {
 		return false
 	}
-	if len(n.constant) > 0 && !sameValue(v, n.constant[0]) {
+	if len(n.constant) > 0 && !sameValue(v, num, n.constant[0]) {
 		return false
 	}
 	if len(n.enum) > 0 {
 		found := false
 		for _, e := range n.enum {
-			if sameValue(v, e) {
+			if sameValue(v, num, e) {
 				found = true
 				break
 			}
@@ -245,8 +287,7 @@ func (n *fastNode) valid(v any) bool {
 		}
 	case json.Number:
 		if n.hasMinimum || n.hasMaximum {
-			i, class := classifyNumber(string(x))
-			if class != numberInteger || n.hasMinimum && i < n.minimum || n.hasMaximum && i > n.maximum {
+			if num.class != numberInteger || n.hasMinimum && num.i < n.minimum || n.hasMaximum && num.i > n.maximum {
 				return false
 			}
 		}
@@ -254,13 +295,13 @@ func (n *fastNode) valid(v any) bool {
 	default:
 		return false // only DecodeJSON's types are judged here
 	}
-	if n.ref != nil && !n.ref.valid(v) {
+	if n.ref != nil && !n.ref.validClassified(v, num) {
 		return false
 	}
 	if len(n.anyOf) > 0 {
 		matched := false
 		for _, a := range n.anyOf {
-			if a.valid(v) {
+			if a.validClassified(v, num) {
 				matched = true
 				break
 			}
@@ -289,8 +330,9 @@ func (n *fastNode) prop(name string) *fastNode {
 	return nil
 }
 
-func (t typeSet) has(v any) bool {
-	switch x := v.(type) {
+// has reports whether v is of one of the types; num classifies a json.Number.
+func (t typeSet) has(v any, num classified) bool {
+	switch v.(type) {
 	case nil:
 		return t&typeNull != 0
 	case bool:
@@ -305,16 +347,16 @@ func (t typeSet) has(v any) bool {
 		if t&typeNum != 0 {
 			return true
 		}
-		_, class := classifyNumber(string(x))
-		return t&typeInt != 0 && class == numberInteger
+		return t&typeInt != 0 && num.class == numberInteger
 	}
 	return false
 }
 
-// sameValue compares a value with a schema constant (strings, booleans,
-// null, integers as json.Number); anything else is left to v5.
-func sameValue(v, c any) bool {
-	switch cx := c.(type) {
+// sameValue compares a value (num classifies a json.Number) with a schema
+// constant (strings, booleans, null, integers as json.Number); anything else
+// is left to v5.
+func sameValue(v any, num classified, c fastConst) bool {
+	switch cx := c.v.(type) {
 	case string:
 		s, ok := v.(string)
 		return ok && s == cx
@@ -324,13 +366,8 @@ func sameValue(v, c any) bool {
 	case nil:
 		return v == nil
 	case json.Number:
-		vn, ok := v.(json.Number)
-		if !ok {
-			return false
-		}
-		a, ca := classifyNumber(string(vn))
-		b, cb := classifyNumber(string(cx))
-		return ca == numberInteger && cb == numberInteger && a == b
+		_, ok := v.(json.Number)
+		return ok && num.class == numberInteger && c.isInt && num.i == c.i
 	}
 	return false
 }
