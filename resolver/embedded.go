@@ -2,6 +2,7 @@ package resolver
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"time"
@@ -10,7 +11,6 @@ import (
 	"github.com/ipfs/go-cid"
 
 	"github.com/lexval/lexval/lexicons"
-	"github.com/lexval/lexval/validator"
 )
 
 // manifest is lexicons.ManifestPath.
@@ -74,23 +74,11 @@ func loadCatalogRecord(fsys fs.FS, e manifestEntry) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := validator.DecodeJSON(raw)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidRecord, err)
-	}
-	got, err := RecordCID(v)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidRecord, err)
-	}
-	if !got.Equals(want) {
+	doc, got, err := authenticate(raw, want, rkey)
+	switch {
+	case errors.Is(err, errCIDDiffers):
 		return nil, fmt.Errorf("%w: manifest says %s, computed %s", ErrCIDMismatch, want, got)
-	}
-	m := v.(map[string]any) // RecordCID accepts objects only
-	if err := checkSchemaRecord(m, rkey); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidRecord, err)
-	}
-	doc, err := parseDocument(m, got)
-	if err != nil {
+	case err != nil:
 		return nil, fmt.Errorf("%w: %w", ErrInvalidRecord, err)
 	}
 	return &Record{

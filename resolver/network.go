@@ -3,6 +3,7 @@ package resolver
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -13,8 +14,6 @@ import (
 	"github.com/bluesky-social/indigo/atproto/syntax"
 	"github.com/ipfs/go-cid"
 	"golang.org/x/sync/singleflight"
-
-	"github.com/lexval/lexval/validator"
 )
 
 // network resolves schema records over DNS, PLC and PDS.
@@ -163,23 +162,11 @@ func (n *network) fetchRecord(ctx context.Context, uri syntax.ATURI, did syntax.
 	// The causes below are formatted, not wrapped: a flaw in a published
 	// record is an upstream failure, not the caller's invalid JSON or
 	// lexicon.
-	v, err := validator.DecodeJSON(out.Value)
-	if err != nil {
-		return nil, invalid("%v", err)
-	}
-	computed, err := RecordCID(v)
-	if err != nil {
-		return nil, invalid("%v", err)
-	}
-	if !computed.Equals(published) {
+	doc, computed, err := authenticate(out.Value, published, nsid)
+	switch {
+	case errors.Is(err, errCIDDiffers):
 		return nil, fmt.Errorf("%w: %s: the PDS says %s, but the value hashes to %s", ErrCIDMismatch, uri, published, computed)
-	}
-	m := v.(map[string]any) // RecordCID accepts objects only
-	if err := checkSchemaRecord(m, nsid); err != nil {
-		return nil, invalid("%v", err)
-	}
-	doc, err := parseDocument(m, computed)
-	if err != nil {
+	case err != nil:
 		return nil, invalid("%v", err)
 	}
 	return &Record{

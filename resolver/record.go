@@ -1,6 +1,7 @@
 package resolver
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
@@ -28,6 +29,39 @@ func checkSchemaRecord(m map[string]any, rkey syntax.NSID) error {
 		return fmt.Errorf("id %q differs from the record key %q", id, rkey)
 	}
 	return nil
+}
+
+// errCIDDiffers: a record hashes to a CID other than the one its source
+// claims. Each caller says so in its own words, with ErrCIDMismatch.
+var errCIDDiffers = errors.New("record hashes to another CID")
+
+// authenticate is the pipeline every published record goes through: decode
+// raw, hash it, compare with the claimed CID, check that it is the
+// publication of lexicon rkey, parse it. It returns the computed CID once it
+// is known. A CID other than claimed is errCIDDiffers; other errors are the
+// record's flaws, unwrapped, for the caller to wrap or format as its source
+// requires.
+func authenticate(raw []byte, claimed cid.Cid, rkey syntax.NSID) (*validator.Document, cid.Cid, error) {
+	v, err := validator.DecodeJSON(raw)
+	if err != nil {
+		return nil, cid.Undef, err
+	}
+	computed, err := RecordCID(v)
+	if err != nil {
+		return nil, cid.Undef, err
+	}
+	if !computed.Equals(claimed) {
+		return nil, computed, errCIDDiffers
+	}
+	m := v.(map[string]any) // RecordCID accepts objects only
+	if err := checkSchemaRecord(m, rkey); err != nil {
+		return nil, computed, err
+	}
+	doc, err := parseDocument(m, computed)
+	if err != nil {
+		return nil, computed, err
+	}
+	return doc, computed, nil
 }
 
 // parseDocument parses a schema record whose CID is known and ties the two.
