@@ -8,7 +8,6 @@ import (
 	"maps"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
@@ -126,7 +125,7 @@ func (s *Service) LintDocument(ctx context.Context, doc any, opts validator.Opti
 			docs = append(docs, parsed)
 		}
 	}
-	return lintResult(doc, s.catalogWith(docs), opts), nil
+	return validator.LintResult(doc, s.catalogWith(docs), opts), nil
 }
 
 // DocumentResult is a value's verdict against an unpublished lexicon
@@ -156,7 +155,7 @@ func (s *Service) ValidateDocument(ctx context.Context, doc any, def string, tar
 			return DocumentResult{}, err
 		}
 		if lint == nil { // it did not parse, so it was not linted
-			lint = lintResult(doc, s.catalogWith(nil), opts).Errors
+			lint = validator.LintResult(doc, s.catalogWith(nil), opts).Errors
 		}
 		if len(lint) == 0 {
 			return DocumentResult{}, err
@@ -215,7 +214,7 @@ func (s *Service) PrepareDocument(ctx context.Context, doc any, def string, targ
 
 	docs := []*validator.Document{parsed}
 	compiler := s.compilerWith("document "+string(parsed.ID)+"@"+parsed.CID, docs, nil)
-	lint := lintResult(doc, compiler.Catalog(), opts).Errors
+	lint := validator.LintResult(doc, compiler.Catalog(), opts).Errors
 	target, schema, err := compile(compiler, ref, target, opts)
 	if err != nil {
 		return nil, lint, fmt.Errorf("%w: document %s: %w", ErrInvalidRequest, ref, err)
@@ -239,89 +238,4 @@ func (s *Service) catalogWith(docs []*validator.Document) *validator.Catalog {
 	all = append(all, s.localDocs...)
 	all = append(all, docs...)
 	return validator.NewCatalog(all...)
-}
-
-// lintResult lints doc against cat. With opts.AllowUnresolved, errors about
-// references cat and doc cannot resolve become Unresolved entries.
-func lintResult(doc any, cat *validator.Catalog, opts validator.Options) validator.Result {
-	errs := validator.Lint(doc, cat)
-	r := validator.Result{Errors: make([]validator.Error, 0, len(errs)), Unresolved: []validator.Unresolved{}}
-	for _, e := range errs {
-		if opts.AllowUnresolved {
-			if ref, ok := unresolvedRef(doc, cat, e); ok {
-				r.Unresolved = append(r.Unresolved, validator.Unresolved{Ref: ref, Path: e.Path, SchemaPath: e.SchemaPath})
-				continue
-			}
-		}
-		r.Errors = append(r.Errors, e)
-	}
-	r.Valid = len(r.Errors) == 0
-	return r
-}
-
-// unresolvedRef reports whether lint error e is about a reference that
-// neither doc nor cat defines, and returns that reference in $type form.
-//
-// Lint reports a reference at the pointer of its string (a ref's "ref", an
-// item of a union's "refs"), and a well-formed reference it cannot find gets
-// no other error there, so the document and the catalog say which errors
-// these are without reading messages: the string at e.Path is a well-formed
-// reference to a definition missing from both.
-func unresolvedRef(doc any, cat *validator.Catalog, e validator.Error) (string, bool) {
-	i := strings.LastIndexByte(e.Path, '/')
-	if i < 0 {
-		return "", false
-	}
-	if parent, last := e.Path[:i], e.Path[i+1:]; last != "ref" && !strings.HasSuffix(parent, "/refs") {
-		return "", false
-	}
-	raw, ok := pointerValue(doc, e.Path).(string)
-	if !ok {
-		return "", false
-	}
-	m, _ := doc.(map[string]any)
-	id, _ := m["id"].(string)
-	text := raw
-	if strings.HasPrefix(raw, "#") {
-		text = id + raw
-	}
-	ref, err := validator.ParseDefRef(text)
-	if err != nil {
-		return "", false
-	}
-	if string(ref.NSID) == id {
-		// The document's own definitions, as Lint reads them: raw.
-		defs, _ := m["defs"].(map[string]any)
-		_, found := defs[ref.Name]
-		return ref.String(), !found
-	}
-	_, err = cat.Def(ref)
-	return ref.String(), errors.Is(err, validator.ErrNotFound)
-}
-
-// pointerUnescaper undoes RFC 6901's escapes in a pointer segment.
-var pointerUnescaper = strings.NewReplacer("~1", "/", "~0", "~")
-
-// pointerValue returns the value at JSON Pointer p in v, nil when there is
-// none.
-func pointerValue(v any, p string) any {
-	if p == "" {
-		return v
-	}
-	for _, seg := range strings.Split(p[1:], "/") {
-		seg = pointerUnescaper.Replace(seg)
-		switch x := v.(type) {
-		case map[string]any:
-			v = x[seg]
-		case []any:
-			i, err := strconv.Atoi(seg)
-			if err != nil || i < 0 || i >= len(x) {
-				return nil
-			}
-			v = x[i]
-		default:
-			return nil
-		}
-	}
-	return v
 }

@@ -27,14 +27,30 @@ import (
 // ("com.atproto.lexicon.schema", carried by published schema records) is
 // allowed. cat may be nil.
 func Lint(doc any, cat *Catalog) []Error {
-	l := &linter{cat: cat, errs: []Error{}}
+	return LintResult(doc, cat, Options{}).Errors
+}
+
+// LintResult lints doc as Lint does. With opts.AllowUnresolved, a
+// well-formed reference that neither doc nor cat defines is not an error but
+// an Unresolved entry (Ref in $type form, Path the pointer of the reference
+// string), as values report the references they could not check.
+func LintResult(doc any, cat *Catalog, opts Options) Result {
+	l := &linter{cat: cat, errs: []Error{}, allowUnresolved: opts.AllowUnresolved}
 	l.document(doc)
-	return sortErrors(l.errs)
+	r := Result{Valid: len(l.errs) == 0, Errors: sortErrors(l.errs), Unresolved: []Unresolved{}}
+	if len(l.unresolved) > 0 {
+		r.Unresolved = sortUnresolved(l.unresolved)
+	}
+	return r
 }
 
 // linter collects the problems of one document.
 type linter struct {
-	cat *Catalog
+	// allowUnresolved turns references nothing defines into unresolved
+	// entries rather than errors.
+	allowUnresolved bool
+	unresolved      []Unresolved
+	cat             *Catalog
 	// id is the document's NSID, "" when it has none that is valid.
 	id syntax.NSID
 	// defs are the document's own definitions, raw.

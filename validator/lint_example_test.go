@@ -39,3 +39,29 @@ func ExampleLint() {
 	// /defs/main/record/properties/text/minLength: minLength 10 is greater than maxLength 3
 	// /defs/main/record/required/1: required names "createdAt", which is not a property
 }
+
+func ExampleLintResult() {
+	doc, err := validator.DecodeJSON([]byte(`{
+	  "lexicon": 1,
+	  "id": "com.example.post",
+	  "defs": {
+	    "main": {"type": "object", "properties": {
+	      "embed": {"type": "union", "refs": ["#image", "com.example.video"]},
+	      "label": {"type": "ref", "ref": "#label"}
+	    }},
+	    "image": {"type": "object", "properties": {}}
+	  }
+	}`))
+	if err != nil {
+		panic(err)
+	}
+	r := validator.LintResult(doc, validator.NewCatalog(), validator.Options{AllowUnresolved: true})
+	fmt.Println("valid:", r.Valid, "errors:", len(r.Errors))
+	for _, u := range r.Unresolved {
+		fmt.Printf("unresolved %s at %s\n", u.Ref, u.Path)
+	}
+	// Output:
+	// valid: true errors: 0
+	// unresolved com.example.video at /defs/main/properties/embed/refs/1
+	// unresolved com.example.post#label at /defs/main/properties/label/ref
+}

@@ -60,7 +60,7 @@ func (l *linter) lookup(path, ref string, nsid syntax.NSID, name string) (typ st
 	if nsid == l.id {
 		def, ok := l.defs[name]
 		if !ok {
-			l.report(path, "reference %q cannot be resolved: this lexicon has no definition %q", ref, name)
+			l.missing(path, nsid, name, "reference %q cannot be resolved: this lexicon has no definition %q", ref, name)
 			return "", false
 		}
 		m, _ := def.(map[string]any)
@@ -72,13 +72,25 @@ func (l *linter) lookup(path, ref string, nsid syntax.NSID, name string) (typ st
 		doc, _ = l.cat.Document(nsid)
 	}
 	if doc == nil {
-		l.report(path, "reference %q cannot be resolved: lexicon %s is not in the catalog", ref, nsid)
+		l.missing(path, nsid, name, "reference %q cannot be resolved: lexicon %s is not in the catalog", ref, nsid)
 		return "", false
 	}
 	def, ok := doc.Defs[name]
 	if !ok {
-		l.report(path, "reference %q cannot be resolved: lexicon %s has no definition %q", ref, nsid, name)
+		l.missing(path, nsid, name, "reference %q cannot be resolved: lexicon %s has no definition %q", ref, nsid, name)
 		return "", false
 	}
 	return def.Type, true
+}
+
+// missing reports a reference to nsid#name that nothing defines: an
+// unresolved entry when allowed and the reference names a lexicon (a local
+// reference in a document without a valid id does not), an error otherwise.
+func (l *linter) missing(path string, nsid syntax.NSID, name, format string, a ...any) {
+	if l.allowUnresolved && nsid != "" {
+		ref := DefRef{NSID: nsid, Name: name}
+		l.unresolved = append(l.unresolved, Unresolved{Ref: ref.String(), Path: path, SchemaPath: l.loc})
+		return
+	}
+	l.report(path, format, a...)
 }
