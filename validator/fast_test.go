@@ -4,7 +4,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
 // checkFastAgrees holds the fast path to v5 on one value: the fast path may
@@ -55,5 +58,146 @@ func TestFastPathTaken(t *testing.T) {
 			t.Errorf("%s: the fast path refuses a valid post", file)
 		}
 		checkFastAgrees(t, post, v)
+	}
+}
+
+// TestSchemaFields holds schemaFields to the jsonschema.Schema struct: every
+// field is classified exactly once, and nothing else is listed. A v5 upgrade
+// that adds a field fails here (and buildFast refuses schemas that set it
+// until it is classified).
+func TestSchemaFields(t *testing.T) {
+	use := map[string]string{}
+	for _, group := range []struct {
+		name   string
+		fields []string
+	}{{"evaluated", schemaFields.evaluated}, {"inert", schemaFields.inert}, {"refused", schemaFields.refused}} {
+		for _, f := range group.fields {
+			if prev, ok := use[f]; ok {
+				t.Errorf("%s is listed as %s and %s", f, prev, group.name)
+			}
+			use[f] = group.name
+		}
+	}
+	typ := reflect.TypeFor[jsonschema.Schema]()
+	for i := range typ.NumField() {
+		name := typ.Field(i).Name
+		if _, ok := use[name]; !ok {
+			t.Errorf("jsonschema.Schema.%s is not in schemaFields: decide whether the fast path evaluates it, refuses it, or it is inert", name)
+		}
+		delete(use, name)
+	}
+	for name := range use {
+		t.Errorf("schemaFields lists %s, which jsonschema.Schema does not have", name)
+	}
+}
+
+// TestBuildFastRefuses: a schema that sets a refused field has no fast path,
+// and every refused field is shown to be refused by some schema here. Each
+// case names the field it sets; the test checks that it does.
+func TestBuildFastRefuses(t *testing.T) {
+	const (
+		d2019 = `"$schema": "https://json-schema.org/draft/2019-09/schema", `
+		d7    = `"$schema": "http://json-schema.org/draft-07/schema#", `
+	)
+	// at names the property whose schema sets the field ("": the root).
+	cases := []struct {
+		field, schema, at string
+	}{
+		{"Always", `false`, ""},
+		{"RecursiveAnchor", `{` + d2019 + `"$recursiveAnchor": true}`, ""},
+		{"RecursiveRef", `{` + d2019 + `"$recursiveAnchor": true, "properties": {"a": {"$recursiveRef": "#"}}}`, "a"},
+		{"DynamicAnchor", `{"$dynamicAnchor": "a"}`, ""},
+		{"dynamicAnchors", `{"$dynamicAnchor": "a"}`, ""},
+		{"DynamicRef", `{"$dynamicAnchor": "a", "properties": {"a": {"$dynamicRef": "#a"}}}`, "a"},
+		{"dynamicRefAnchor", `{"$dynamicAnchor": "a", "properties": {"a": {"$dynamicRef": "#a"}}}`, "a"},
+		{"Not", `{"not": {"type": "string"}}`, ""},
+		{"AllOf", `{"allOf": [{"type": "string"}]}`, ""},
+		{"OneOf", `{"oneOf": [{"type": "string"}]}`, ""},
+		{"If", `{"if": {"type": "string"}}`, ""},
+		{"Then", `{"if": {"type": "string"}, "then": {"minLength": 1}}`, ""},
+		{"Else", `{"if": {"type": "string"}, "else": {"minLength": 1}}`, ""},
+		{"MinProperties", `{"minProperties": 1}`, ""},
+		{"MaxProperties", `{"maxProperties": 1}`, ""},
+		{"PropertyNames", `{"propertyNames": {"maxLength": 3}}`, ""},
+		{"RegexProperties", `{"regexProperties": true}`, ""},
+		{"PatternProperties", `{"patternProperties": {"^a": {"type": "string"}}}`, ""},
+		{"AdditionalProperties", `{"additionalProperties": false}`, ""},
+		{"Dependencies", `{` + d7 + `"dependencies": {"a": ["b"]}}`, ""},
+		{"DependentRequired", `{"dependentRequired": {"a": ["b"]}}`, ""},
+		{"DependentSchemas", `{"dependentSchemas": {"a": {"required": ["b"]}}}`, ""},
+		{"UnevaluatedProperties", `{"unevaluatedProperties": false}`, ""},
+		{"UniqueItems", `{"uniqueItems": true}`, ""},
+		{"Items", `{` + d7 + `"items": [{"type": "string"}]}`, ""},
+		{"AdditionalItems", `{` + d7 + `"items": [{"type": "string"}], "additionalItems": false}`, ""},
+		{"PrefixItems", `{"prefixItems": [{"type": "string"}]}`, ""},
+		{"Contains", `{"contains": {"type": "string"}}`, ""},
+		{"ContainsEval", `{` + d2019 + `"type": "array"}`, ""},
+		{"MinContains", `{"contains": {"type": "string"}, "minContains": 2}`, ""},
+		{"MaxContains", `{"contains": {"type": "string"}, "maxContains": 2}`, ""},
+		{"UnevaluatedItems", `{"unevaluatedItems": false}`, ""},
+		{"MinLength", `{"minLength": 1}`, ""},
+		{"MaxLength", `{"maxLength": 1}`, ""},
+		{"Pattern", `{"pattern": "^a"}`, ""},
+		{"ContentEncoding", `{"contentEncoding": "base64"}`, ""},
+		{"decoder", `{"contentEncoding": "base64"}`, ""},
+		{"ContentMediaType", `{"contentMediaType": "application/json"}`, ""},
+		{"mediaType", `{"contentMediaType": "application/json"}`, ""},
+		{"ContentSchema", `{"contentMediaType": "application/json", "contentSchema": {"type": "object"}}`, ""},
+		{"ExclusiveMinimum", `{"exclusiveMinimum": 1}`, ""},
+		{"ExclusiveMaximum", `{"exclusiveMaximum": 1}`, ""},
+		{"MultipleOf", `{"multipleOf": 2}`, ""},
+	}
+	shown := map[string]bool{}
+	typ := reflect.TypeFor[jsonschema.Schema]()
+	for _, tc := range cases {
+		t.Run(tc.field, func(t *testing.T) {
+			c := jsonschema.NewCompiler()
+			c.Draft = jsonschema.Draft2020
+			c.AssertContent = true
+			if err := c.AddResource("urn:test", strings.NewReader(tc.schema)); err != nil {
+				t.Fatal(err)
+			}
+			s, err := c.Compile("urn:test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			at := s
+			if tc.at != "" {
+				at = s.Properties[tc.at]
+			}
+			f, ok := typ.FieldByName(tc.field)
+			if !ok {
+				t.Fatalf("jsonschema.Schema has no field %s", tc.field)
+			}
+			if unsetField(reflect.ValueOf(at).Elem().FieldByIndex(f.Index), unsetSchema.FieldByIndex(f.Index)) {
+				t.Fatalf("%s does not set %s", tc.schema, tc.field)
+			}
+			shown[tc.field] = true
+			if _, ok := buildFast(s); ok {
+				t.Errorf("buildFast accepts %s, which sets %s", tc.schema, tc.field)
+			}
+		})
+	}
+	for _, f := range schemaFields.refused {
+		if !shown[f] {
+			t.Errorf("no case shows that a schema setting %s is refused", f)
+		}
+	}
+	// The keywords the translation emits keep their fast path.
+	c := jsonschema.NewCompiler()
+	c.Draft = jsonschema.Draft2020
+	plain := `{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "required": ["a"],
+	  "properties": {"a": {"type": "array", "minItems": 1, "maxItems": 3, "items": {"type": "integer", "minimum": 0, "maximum": 9}},
+	    "b": {"anyOf": [{"type": "null"}, {"$ref": "#/$defs/s"}]}, "c": {"enum": ["x", "y"]}, "d": {"const": true}},
+	  "$defs": {"s": {"type": "string", "format": "did"}}}`
+	if err := c.AddResource("urn:plain", strings.NewReader(plain)); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Compile("urn:plain")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := buildFast(s); !ok {
+		t.Errorf("buildFast refuses a schema of evaluated keywords only")
 	}
 }
