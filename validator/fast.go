@@ -495,49 +495,21 @@ type fastUnion struct {
 }
 
 func (u *fastUnion) valid(v any) bool {
-	m, ok := v.(map[string]any)
-	if !ok {
+	c := u.k.choose(v)
+	switch c.step {
+	case unionPass:
 		return true
-	}
-	tv, ok := m["$type"]
-	if !ok {
-		if !u.k.typeOptional {
-			return true
-		}
+	case unionUntyped:
 		for _, n := range u.variants {
 			if n != nil && n.valid(v) {
 				return true
 			}
 		}
 		return false
+	case unionVariant:
+		return u.variants[c.variant].valid(v)
+	case unionUnit:
+		return c.unit.fast != nil && c.unit.fast.valid(v)
 	}
-	t, ok := tv.(string)
-	if !ok || t == "" {
-		return true
-	}
-	if strings.HasSuffix(t, "#main") {
-		return false
-	}
-	for i, r := range u.k.refs {
-		if r == t {
-			return u.variants[i] != nil && u.variants[i].valid(v)
-		}
-	}
-	if u.k.closed {
-		return false
-	}
-	ref, ok := parseTypeRef(t)
-	if !ok {
-		return false
-	}
-	unit, kind, err := u.k.c.variantUnit(ref)
-	switch {
-	case err != nil || kind != "":
-		return false
-	case unit == nil:
-		return true
-	case unit.fast == nil:
-		return false
-	}
-	return unit.fast.valid(v)
+	return false // unionRefuse
 }
