@@ -42,8 +42,6 @@ func (s *Schema) fastValid(v any) bool {
 // report runs v5 and explains every error; w has walked v already, and
 // collected its problems unless it found none.
 func (s *Schema) report(v any, w *dataModelWalker) Result {
-	var schemaErrs []Error
-	var unresolved []Unresolved
 	// Values the walk calls unsafe (costly numbers, foreign Go types,
 	// excessive depth) are reported by the walk alone: the schema validator
 	// sees null in their place, and what it says at or below them is dropped.
@@ -54,19 +52,10 @@ func (s *Schema) report(v any, w *dataModelWalker) Result {
 		}
 		v = withoutUnsafe(v, newPathTrie(w.unsafePaths))
 	}
-	if err := s.unit.js.Validate(v); err != nil {
-		cv := converter{s: s, root: v}
-		var ve *jsonschema.ValidationError
-		if errors.As(err, &ve) {
-			cv.walk(ve)
-		} else {
-			cv.errs = append(cv.errs, Error{Message: "cannot validate: " + err.Error()})
-		}
-		schemaErrs, unresolved = cv.errs, cv.unresolved
-		if len(unsafe) > 0 {
-			schemaErrs = slices.DeleteFunc(schemaErrs, func(e Error) bool { return under(e.Path, unsafe) })
-			unresolved = slices.DeleteFunc(unresolved, func(u Unresolved) bool { return under(u.Path, unsafe) })
-		}
+	schemaErrs, unresolved := s.schemaErrors(v)
+	if len(unsafe) > 0 {
+		schemaErrs = slices.DeleteFunc(schemaErrs, func(e Error) bool { return under(e.Path, unsafe) })
+		unresolved = slices.DeleteFunc(unresolved, func(u Unresolved) bool { return under(u.Path, unsafe) })
 	}
 	errs := schemaErrs
 	if len(errs) == 0 {
@@ -93,6 +82,23 @@ func (s *Schema) report(v any, w *dataModelWalker) Result {
 		r.Unresolved = sortUnresolved(unresolved)
 	}
 	return r
+}
+
+// schemaErrors runs v5 on v and explains what it finds: the schema's verdict
+// alone, without the data-model walk's.
+func (s *Schema) schemaErrors(v any) ([]Error, []Unresolved) {
+	err := s.unit.js.Validate(v)
+	if err == nil {
+		return nil, nil
+	}
+	cv := converter{s: s, root: v}
+	var ve *jsonschema.ValidationError
+	if errors.As(err, &ve) {
+		cv.walk(ve)
+	} else {
+		cv.errs = append(cv.errs, Error{Message: "cannot validate: " + err.Error()})
+	}
+	return cv.errs, cv.unresolved
 }
 
 // converter turns v5 validation errors into Errors and Unresolved entries.
