@@ -212,3 +212,48 @@ func TestBuildFastRefuses(t *testing.T) {
 		t.Errorf("buildFast refuses a schema of evaluated keywords only")
 	}
 }
+
+// TestValidValueAllocations pins what the fast path is for: validating an
+// already-decoded valid value allocates nothing, so decoding and validating
+// JSON allocates exactly what decoding alone does. The values are real: posts
+// with facets, embeds and labels (post-large is the union-heavy one), the
+// refreshSession output, and a post whose embed is a type its open union
+// does not list but the catalog knows (checked from the catalog).
+func TestValidValueAllocations(t *testing.T) {
+	c := NewCompiler(benchCatalog(t))
+	type allocCase struct {
+		name   string
+		data   []byte
+		ref    DefRef
+		target Target
+	}
+	var cases []allocCase
+	for _, bc := range benchCases {
+		cases = append(cases, allocCase{bc.name, readBench(t, bc.file), bc.ref, bc.target})
+	}
+	cases = append(cases, allocCase{"post-unlisted-embed",
+		[]byte(`{"$type":"app.bsky.feed.post","text":"square","embed":{"$type":"app.bsky.embed.defs#aspectRatio","width":1,"height":1},"createdAt":"2024-11-26T12:00:00.000Z"}`),
+		DefRef{NSID: "app.bsky.feed.post", Name: "main"}, TargetRecord})
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := c.Compile(tc.ref, tc.target, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, err := DecodeJSON(tc.data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := s.Validate(v); !r.Valid || !s.fastValid(v) {
+				t.Fatalf("got %+v (fast path: %v), want valid on the fast path", r, s.fastValid(v))
+			}
+			if got := testing.AllocsPerRun(50, func() { s.Validate(v) }); got != 0 {
+				t.Errorf("Validate of the decoded value: got %v allocations, want 0", got)
+			}
+			decode := testing.AllocsPerRun(50, func() { _, _ = DecodeJSON(tc.data) })
+			if got := testing.AllocsPerRun(50, func() { _, _ = s.ValidateJSON(tc.data) }); got != decode {
+				t.Errorf("ValidateJSON: got %v allocations, want %v (DecodeJSON's alone)", got, decode)
+			}
+		})
+	}
+}
