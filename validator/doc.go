@@ -22,7 +22,12 @@
 // variants live in $defs. Lexicon defects met while compiling (an unknown
 // format, a ref to a token or a query, an empty closed union, a parameter that
 // is an object, a subscription message that is no union) fail the compile
-// with ErrInvalidLexicon; Lint reports every authoring rule.
+// with ErrInvalidLexicon; Lint reports every authoring rule. In one place
+// the compiler is the more lenient: a parameter of type unknown (or an array
+// of unknown) breaks the spec's rule that params hold only booleans, integers,
+// strings and arrays of those, and Lint reports it, but @atproto/lexicon
+// accepts it, so a published lexicon may have one (the atproto repository's
+// do not), and it compiles, so that its values are still checked.
 //
 // # Validating
 //

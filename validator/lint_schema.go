@@ -47,13 +47,20 @@ func (p place) allows(typ string) string {
 	case placeParam, placeParamItems:
 		// Spec, "params": properties "can only include the types boolean,
 		// integer, string; or an array of one of these types".
+		// lexval compiles an unknown parameter all the same (compilesAsParam).
+		var why string
 		switch {
 		case isParamType(typ), typ == typeArray && p == placeParam:
 			return ""
 		case p == placeParamItems:
-			return fmt.Sprintf("parameter arrays can only hold boolean, integer, string or unknown, not %s", typ)
+			why = fmt.Sprintf("parameter arrays can only hold boolean, integer or string, not %s", typ)
+		default:
+			why = fmt.Sprintf("parameters can only be boolean, integer, string or arrays of those, not %s", typ)
 		}
-		return fmt.Sprintf("parameters can only be boolean, integer, string, unknown or arrays of those, not %s", typ)
+		if typ == typeUnknown {
+			why += " (lexval and @atproto/lexicon still accept it, but the spec does not)"
+		}
+		return why
 	case placeRecord:
 		if typ == typeObject {
 			return ""

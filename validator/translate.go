@@ -485,7 +485,7 @@ func checkParam(n *node) error {
 	if t == typeArray {
 		t = n.items.typ
 	}
-	if isParamType(t) {
+	if compilesAsParam(t) {
 		return nil
 	}
 	return fmt.Errorf("%w: %s: a parameter must be a boolean, integer, string, unknown or an array of those, got %s", ErrInvalidLexicon, n.loc, n.typ)
