@@ -30,6 +30,10 @@ var fuzzSeeds = []struct{ doc, value string }{
 		`{"seq": 4, "$type": "com.example.base#rec"}`},
 	{`{"lexicon": 1, "id": "com.example.f", "defs": {"main": {"type": "object", "properties": {"self": {"type": "ref", "ref": "#main"}, "b": {"type": "boolean", "const": true}}}}}`,
 		`{"self": {"self": {"b": false, "self": {"$link": "x"}}}}`},
+	// Data-model errors beside schema questions: the fast path and v5 must
+	// still agree (checkFastAgrees).
+	{`{"lexicon": 1, "id": "com.example.f", "defs": {"main": {"type": "object", "properties": {"n": {"type": "integer", "minimum": 1}, "u": {"type": "union", "refs": ["com.example.base#obj"]}, "k": {"type": "unknown"}}}}}`,
+		`{"n": -99999999999999999999, "u": {"$type": "com.example.base", "a": 1.5}, "k": {"x": 2.5}}`},
 }
 
 // FuzzCompileValidate compiles every target of an arbitrary lexicon document
