@@ -402,12 +402,12 @@ const (
 	// unionUntyped: a subscription message without $type, which must match
 	// one of the variants (untyped).
 	unionUntyped
-	// unionVariant: the listed variant variant.
+	// unionVariant: a listed variant, k.variants[variant], checks the value.
 	unionVariant
 	// unionUnit: an unlisted type of an open union that the catalog knows;
 	// unit checks it.
 	unionUnit
-	// unionRefuse: the union refuses the value by rule; fact says why.
+	// unionRefuse: the union refuses the value; rule and fact say why.
 	unionRefuse
 )
 
