@@ -39,9 +39,9 @@ func newNetwork(cfg Config, s seams) *network {
 		client:  newHTTPClient(cfg, s),
 		now:     s.now,
 		sem:     make(chan struct{}, cfg.MaxConcurrentFetches),
-		records: newCache[*Record]("record", cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
-		pds:     newCache[*url.URL]("pds", cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
-		dids:    newCache[syntax.DID]("lexicon-did", cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
+		records: newCache[*Record]("record", cfg.CacheSize, cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
+		pds:     newCache[*url.URL]("pds", cfg.CacheSize, cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
+		dids:    newCache[syntax.DID]("lexicon-did", cfg.CacheSize, cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
 	}
 }
 

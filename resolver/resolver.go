@@ -125,6 +125,10 @@ type Config struct {
 	MaxConcurrentFetches int
 	// CacheTTL (default 10m) and NegativeCacheTTL (default 30s).
 	CacheTTL, NegativeCacheTTL time.Duration
+	// CacheSize bounds each network cache (records, identities, lexicon
+	// authorities; default 10,000 entries): users choose what gets looked
+	// up, so an unbounded cache would be theirs to grow.
+	CacheSize int
 	// MaxDepth (default 8) and MaxRecords (default 64) bound transitive
 	// resolution of references.
 	MaxDepth, MaxRecords int
@@ -140,6 +144,7 @@ const (
 	DefaultMaxConcurrentFetches = 16
 	DefaultCacheTTL             = 10 * time.Minute
 	DefaultNegativeCacheTTL     = 30 * time.Second
+	DefaultCacheSize            = 10_000
 	DefaultMaxDepth             = 8
 	DefaultMaxRecords           = 64
 )
@@ -158,6 +163,7 @@ func (c Config) withDefaults() (Config, error) {
 	orDefault(&err, "timeout", &c.Timeout, DefaultTimeout)
 	orDefault(&err, "cache TTL", &c.CacheTTL, DefaultCacheTTL)
 	orDefault(&err, "negative cache TTL", &c.NegativeCacheTTL, DefaultNegativeCacheTTL)
+	orDefault(&err, "cache size", &c.CacheSize, DefaultCacheSize)
 	orDefault(&err, "max concurrent fetches", &c.MaxConcurrentFetches, DefaultMaxConcurrentFetches)
 	orDefault(&err, "max depth", &c.MaxDepth, DefaultMaxDepth)
 	orDefault(&err, "max records", &c.MaxRecords, DefaultMaxRecords)

@@ -126,7 +126,7 @@ func TestPrepareNetwork(t *testing.T) {
 		})
 	}
 	// Every Prepare above shares one closure, so one compiler (and its cache).
-	if n := s.compilers.len(); n != 1 {
+	if n := s.compilers.Len(); n != 1 {
 		t.Errorf("got %d compilers for one closure, want 1", n)
 	}
 	// Network checkers are not kept: the records behind them expire.
