@@ -96,6 +96,21 @@ func lookup[V any](ctx context.Context, n *network, c *cache[V], key string, cou
 // waiting for fetch slots.
 func (n *network) flightTimeout() time.Duration { return 4 * n.cfg.Timeout }
 
+var _ Source = (*network)(nil)
+
+// Resolve fetches the record q names: by AT-URI from that repository, by
+// NSID from the repository its authority's _lexicon TXT record names.
+func (n *network) Resolve(ctx context.Context, q Query) (*Record, error) {
+	if q.URI == "" {
+		return n.resolveNSID(ctx, q.NSID)
+	}
+	did, err := q.URI.Authority().AsDID()
+	if err != nil { // checkQuery rules it out
+		return nil, fmt.Errorf("%w: %s: %w", ErrInvalidQuery, q.URI, err)
+	}
+	return n.resolveURI(ctx, q.URI, did, q.NSID)
+}
+
 // resolveNSID finds the repository that publishes nsid and fetches the record.
 func (n *network) resolveNSID(ctx context.Context, nsid syntax.NSID) (*Record, error) {
 	did, err := n.lexiconDID(ctx, nsid)
@@ -109,7 +124,13 @@ func (n *network) resolveNSID(ctx context.Context, nsid syntax.NSID) (*Record, e
 // resolveURI fetches and authenticates the schema record at uri.
 func (n *network) resolveURI(ctx context.Context, uri syntax.ATURI, did syntax.DID, nsid syntax.NSID) (*Record, error) {
 	return lookup(ctx, n, n.records, string(uri), true, func(ctx context.Context) (*Record, error) {
-		return n.fetchRecord(ctx, uri, did, nsid)
+		rec, err := n.fetchRecord(ctx, uri, did, nsid)
+		if err == nil && n.cfg.Sink != nil {
+			if err := n.cfg.Sink.Put(ctx, rec); err != nil {
+				n.log.Warn("sink refused a record", "uri", uri, "cid", rec.CID, "error", err)
+			}
+		}
+		return rec, err
 	})
 }
 

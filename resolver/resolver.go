@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"maps"
 	"net"
 	"net/netip"
 	"net/url"
@@ -37,15 +36,6 @@ var (
 	ErrInvalidQuery = errors.New("invalid schema query")
 )
 
-// Source says where a record came from.
-type Source string
-
-const (
-	SourceEmbedded  Source = "embedded"
-	SourceDirectory Source = "directory"
-	SourceNetwork   Source = "network"
-)
-
 // Record is an authenticated schema record. Records are shared between
 // callers and caches: treat every field as read-only.
 type Record struct {
@@ -57,7 +47,7 @@ type Record struct {
 	CID cid.Cid
 	// IndexedAt is when the record was indexed or fetched; zero when unknown.
 	IndexedAt time.Time
-	Source    Source
+	Source    SourceKind
 	// Location is the file or URL the record was read from.
 	Location string
 	// Value is the record's JSON as stored or published (for a directory
@@ -134,6 +124,13 @@ type Config struct {
 	MaxDepth, MaxRecords int
 	// Logger receives a debug line per fetch (default: discarded).
 	Logger *slog.Logger
+
+	// Sources are asked after the local catalog and before the network, in
+	// order: the seam for a database store read through before the network.
+	Sources []Source
+	// Sink, when set, receives every record the network fetched and
+	// authenticated (the seam for a store to keep them).
+	Sink Sink
 }
 
 // Defaults for the zero values of Config.
@@ -200,16 +197,15 @@ type Stats struct {
 	CacheHits, CacheMisses, FetchErrors uint64
 }
 
-// Resolver finds and authenticates schema records. Safe for concurrent use.
+// Resolver finds and authenticates schema records: it asks its sources in
+// order of precedence (directories, the later first; the embedded catalog;
+// Config.Sources; the network) and takes the first answer. Safe for
+// concurrent use.
 type Resolver struct {
-	cfg Config
-	// byNSID holds the local records: directories over embedded.
-	byNSID map[syntax.NSID]*Record
-	// byURI holds every embedded record, overridden or not: an AT-URI names
-	// one published record, whatever a directory says about its NSID.
-	byURI map[syntax.ATURI]*Record
-	local []*Record // byNSID's values, sorted by NSID
-	net   *network  // nil when the network is off
+	cfg     Config
+	sources []Source
+	local   []*Record // the listers' records, by NSID
+	net     *network  // nil when the network is off
 }
 
 // seams are test hooks. The zero value is the production behaviour.
@@ -247,34 +243,25 @@ func newResolver(cfg Config, s seams) (*Resolver, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	r := &Resolver{
-		cfg:    cfg,
-		byNSID: make(map[syntax.NSID]*Record),
-		byURI:  make(map[syntax.ATURI]*Record),
-	}
-	embedded, err := loadCatalog(s.catalog)
+	embedded, err := loadEmbedded(s.catalog)
 	if err != nil {
 		return nil, err
 	}
-	for _, rec := range embedded {
-		r.byNSID[rec.NSID()] = rec
-		r.byURI[rec.URI] = rec
-	}
-	for _, dir := range cfg.Directories {
-		recs, err := loadDirectory(dir)
+	dirs := make([]Source, len(cfg.Directories))
+	for i, dir := range cfg.Directories {
+		d, err := loadDirectorySource(dir)
 		if err != nil {
 			return nil, err
 		}
-		for _, rec := range recs {
-			r.byNSID[rec.NSID()] = rec
-		}
+		dirs[len(dirs)-1-i] = d // a later directory overrides an earlier one
 	}
-	r.local = slices.SortedFunc(maps.Values(r.byNSID), func(a, b *Record) int {
-		return strings.Compare(string(a.NSID()), string(b.NSID()))
-	})
+	r := &Resolver{cfg: cfg, sources: append(dirs, embedded)}
+	r.sources = append(r.sources, cfg.Sources...)
 	if cfg.Network {
 		r.net = newNetwork(cfg, s)
+		r.sources = append(r.sources, r.net)
 	}
+	r.local = mergeListers(r.sources)
 	return r, nil
 }
 
@@ -299,33 +286,41 @@ func (r *Resolver) Resolve(ctx context.Context, q Query) (*Record, error) {
 }
 
 func (r *Resolver) resolve(ctx context.Context, q Query) (*Record, error) {
-	if q.URI == "" {
-		if q.NSID == "" {
-			return nil, fmt.Errorf("%w: neither an AT-URI nor an NSID", ErrInvalidQuery)
-		}
-		if rec, ok := r.byNSID[q.NSID]; ok {
-			return rec, nil
-		}
-		if r.net == nil {
-			return nil, fmt.Errorf("%w: %s is not in the local catalog and network resolution is off", ErrNotFound, q.NSID)
-		}
-		return r.net.resolveNSID(ctx, q.NSID)
-	}
-
-	did, nsid, err := parseSchemaURI(q.URI)
+	q, err := checkQuery(q)
 	if err != nil {
 		return nil, err
 	}
-	if q.NSID != "" && q.NSID != nsid {
-		return nil, fmt.Errorf("%w: NSID %s differs from the record key of %s", ErrInvalidQuery, q.NSID, q.URI)
-	}
-	if rec, ok := r.byURI[q.URI]; ok {
-		return rec, nil
+	for _, src := range r.sources {
+		var rec *Record
+		rec, err = src.Resolve(ctx, q)
+		if !errors.Is(err, ErrNotFound) {
+			return rec, err
+		}
 	}
 	if r.net == nil {
-		return nil, fmt.Errorf("%w: %s is not in the local catalog and network resolution is off", ErrNotFound, q.URI)
+		return nil, fmt.Errorf("%w: %s is not in the local catalog and network resolution is off", ErrNotFound, describeQuery(q))
 	}
-	return r.net.resolveURI(ctx, q.URI, did, nsid)
+	return nil, err // the network's, which says why
+}
+
+// checkQuery checks what every source relies on: an AT-URI names a schema
+// record of a DID's repository, and NSID is its record key.
+func checkQuery(q Query) (Query, error) {
+	if q.URI == "" {
+		if q.NSID == "" {
+			return q, fmt.Errorf("%w: neither an AT-URI nor an NSID", ErrInvalidQuery)
+		}
+		return q, nil
+	}
+	_, nsid, err := parseSchemaURI(q.URI)
+	if err != nil {
+		return q, err
+	}
+	if q.NSID != "" && q.NSID != nsid {
+		return q, fmt.Errorf("%w: NSID %s differs from the record key of %s", ErrInvalidQuery, q.NSID, q.URI)
+	}
+	q.NSID = nsid
+	return q, nil
 }
 
 // parseSchemaURI checks that uri names a schema record and returns its
