@@ -19,6 +19,7 @@ import (
 // used.
 type cache[V any] struct {
 	name             string // tells caches apart in singleflight keys
+	counted          bool   // lookups count in Stats
 	ttl, negativeTTL time.Duration
 	now              func() time.Time
 	entries          *lru.Cache[string, cacheEntry[V]]

@@ -778,7 +778,7 @@ func TestConcurrentFetchBound(t *testing.T) {
 	cfg.MaxConcurrentFetches = 2
 	r := n.resolver(cfg, seams{})
 	// Warm the DID document cache so that only getRecord fetches remain.
-	if _, err := r.net.pdsEndpoint(t.Context(), testDID); err != nil {
+	if _, err := r.Identity(t.Context(), testDID); err != nil {
 		t.Fatal(err)
 	}
 

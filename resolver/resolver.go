@@ -357,3 +357,25 @@ func (r *Resolver) Stats() Stats {
 	}
 	return r.net.stats()
 }
+
+// Identity returns what did's DID document says: its PDS and its #atproto
+// signing key. The answer is cached like records are; a document without
+// an #atproto_pds http(s) origin, or for another DID, is an error wrapping
+// ErrResolution.
+func (r *Resolver) Identity(ctx context.Context, did syntax.DID) (*Identity, error) {
+	if r.net == nil {
+		return nil, fmt.Errorf("%w: identity of %s: network resolution is off", ErrResolution, did)
+	}
+	return r.net.identity(ctx, did, false)
+}
+
+// RefreshIdentity fetches did's DID document again, bypassing the cache,
+// and caches the answer: for a signature that fails to verify because the
+// key may have rotated since the document was cached. Concurrent refreshes
+// of one DID share one fetch; a failed refresh keeps the cached identity.
+func (r *Resolver) RefreshIdentity(ctx context.Context, did syntax.DID) (*Identity, error) {
+	if r.net == nil {
+		return nil, fmt.Errorf("%w: identity of %s: network resolution is off", ErrResolution, did)
+	}
+	return r.net.identity(ctx, did, true)
+}
