@@ -3,32 +3,13 @@ package resolver
 import (
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 )
 
-// fakeClock is a settable clock for cache expiry.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 func TestCacheExpiry(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	c := newCache[int]("test", 10, time.Minute, 10*time.Second, clock.now)
+	clock := NewFakeClock()
+	c := newCache[int]("test", 10, time.Minute, 10*time.Second, clock.Now)
 	failed := errors.New("failed")
 	c.put("ok", 1, nil)
 	c.put("bad", 0, failed)
@@ -48,7 +29,7 @@ func TestCacheExpiry(t *testing.T) {
 		{name: "the value expires", advance: 50 * time.Second, key: "ok"},
 	}
 	for _, s := range steps {
-		clock.advance(s.advance)
+		clock.Advance(s.advance)
 		v, err, ok := c.get(s.key)
 		if ok != s.wantOK || !errors.Is(err, s.wantErr) || (s.wantOK && s.wantErr == nil && v != 1) {
 			t.Errorf("%s: got %d, %v, %v; want ok %v, error %v", s.name, v, err, ok, s.wantOK, s.wantErr)
@@ -62,9 +43,9 @@ func TestCacheExpiry(t *testing.T) {
 }
 
 func TestCacheEviction(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	clock := NewFakeClock()
 	const size = 3
-	c := newCache[int]("test", size, time.Minute, time.Second, clock.now)
+	c := newCache[int]("test", size, time.Minute, time.Second, clock.Now)
 	for i := range size {
 		c.put(fmt.Sprint(i), i, nil)
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"io/fs"
 	"net/netip"
+	"sync"
 	"time"
 )
 
@@ -34,3 +35,25 @@ var (
 	ErrBodyTooLarge = errBodyTooLarge
 	ErrRedirect     = errRedirect
 )
+
+// FakeClock is a settable clock for cache expiry, a Seams.Now.
+type FakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func NewFakeClock() *FakeClock {
+	return &FakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+}
+
+func (c *FakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *FakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}

@@ -798,11 +798,11 @@ func TestRefreshIdentity(t *testing.T) {
 func TestCache(t *testing.T) {
 	n := newTestNet(t)
 	want := n.test.PublishLexicon(lexiconValue(testNSID))
-	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	clock := resolver.NewFakeClock()
 	cfg := n.ResolverConfig()
 	cfg.CacheTTL = time.Minute
 	cfg.NegativeCacheTTL = 10 * time.Second
-	r := n.resolver(t, cfg, resolver.Seams{Now: clock.now})
+	r := n.resolver(t, cfg, resolver.Seams{Now: clock.Now})
 	found := resolver.Query{URI: schemaURI(testDID, testNSID)}
 	missing := resolver.Query{URI: schemaURI(testDID, "com.example.test.missing")}
 
@@ -824,7 +824,7 @@ func TestCache(t *testing.T) {
 		{name: "the record expires", advance: time.Minute, query: found, wantFetches: 4, wantStats: resolver.Stats{CacheHits: 4, CacheMisses: 4, FetchErrors: 2}},
 	}
 	for _, s := range steps {
-		clock.advance(s.advance)
+		clock.Advance(s.advance)
 		rec, err := r.Resolve(t.Context(), s.query)
 		switch {
 		case s.wantErr == nil && err != nil:
@@ -997,24 +997,6 @@ func TestConcurrentFetchBound(t *testing.T) {
 	if peak != 2 {
 		t.Errorf("got a peak of %d fetches in flight, want 2", peak)
 	}
-}
-
-// fakeClock is a settable clock for cache expiry.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
 }
 
 // recordingSink remembers what it is given; err, when set, is its answer.

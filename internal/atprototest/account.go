@@ -33,11 +33,20 @@ func (k KeyType) String() string {
 	return "p256"
 }
 
-func generateKey(k KeyType) (atcrypto.PrivateKeyExportable, error) {
+// generateKey returns a new key pair of type k.
+func generateKey(k KeyType) (atcrypto.PrivateKeyExportable, atcrypto.PublicKey, error) {
+	var priv atcrypto.PrivateKeyExportable
+	var err error
 	if k == K256 {
-		return atcrypto.GeneratePrivateKeyK256()
+		priv, err = atcrypto.GeneratePrivateKeyK256()
+	} else {
+		priv, err = atcrypto.GeneratePrivateKeyP256()
 	}
-	return atcrypto.GeneratePrivateKeyP256()
+	if err != nil {
+		return nil, nil, err
+	}
+	pub, err := priv.PublicKey()
+	return priv, pub, err
 }
 
 // Account is a DID with a signing key and a repository on the PDS; its DID
@@ -49,7 +58,8 @@ type Account struct {
 
 	mu   sync.Mutex
 	key  atcrypto.PrivateKeyExportable
-	pds  string // the #atproto_pds endpoint its document names; "" for none
+	pub  atcrypto.PublicKey // key's
+	pds  string             // the #atproto_pds endpoint its document names; "" for none
 	repo *repoState
 }
 
@@ -62,11 +72,11 @@ func (n *Network) NewAccount(did syntax.DID, kt KeyType) *Account {
 	if did == "" {
 		did = n.nextPLCDID()
 	}
-	key, err := generateKey(kt)
+	key, pub, err := generateKey(kt)
 	if err != nil {
 		n.t.Fatalf("atprototest: %s key for %s: %v", kt, did, err)
 	}
-	a := &Account{DID: did, net: n, key: key, pds: n.PDS.URL()}
+	a := &Account{DID: did, net: n, key: key, pub: pub, pds: n.PDS.URL()}
 	a.repo, err = newRepo(did, key)
 	if err != nil {
 		n.t.Fatalf("atprototest: repository of %s: %v", did, err)
@@ -98,11 +108,7 @@ func (n *Network) nextPLCDID() syntax.DID {
 func (a *Account) SigningKey() atcrypto.PublicKey {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	pub, err := a.key.PublicKey()
-	if err != nil {
-		a.net.t.Fatalf("atprototest: public key of %s: %v", a.DID, err)
-	}
-	return pub
+	return a.pub
 }
 
 // PrivateKey is the account's current signing key, for tests that sign
@@ -118,13 +124,13 @@ func (a *Account) PrivateKey() atcrypto.PrivateKeyExportable {
 // it. The current commit stays signed by the old key, as after a real
 // rotation until the next write.
 func (a *Account) RotateKey(kt KeyType) {
-	key, err := generateKey(kt)
+	key, pub, err := generateKey(kt)
 	if err != nil {
 		a.net.t.Fatalf("atprototest: %s key for %s: %v", kt, a.DID, err)
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.key = key
+	a.key, a.pub = key, pub
 }
 
 // SetPDS sets the #atproto_pds endpoint the DID document names (by default
@@ -141,11 +147,6 @@ func (a *Account) SetPDS(endpoint string) {
 func (a *Account) Document() map[string]any {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	pub, err := a.key.PublicKey()
-	if err != nil {
-		a.net.t.Errorf("atprototest: public key of %s: %v", a.DID, err)
-		return nil
-	}
 	did := string(a.DID)
 	doc := map[string]any{
 		"@context": []string{"https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"},
@@ -154,7 +155,7 @@ func (a *Account) Document() map[string]any {
 			"id":                 did + "#atproto",
 			"type":               "Multikey",
 			"controller":         did,
-			"publicKeyMultibase": pub.Multibase(),
+			"publicKeyMultibase": a.pub.Multibase(),
 		}},
 	}
 	if a.pds != "" {
