@@ -266,14 +266,14 @@ func newResolver(cfg Config, s seams) (*Resolver, error) {
 }
 
 // Resolve returns the record q names. Local records (directories, then
-// embedded) answer NSID queries first; the network is asked only when
-// enabled. A pinned CID that differs is an error wrapping ErrCIDMismatch that
-// names both CIDs.
+// embedded) answer NSID queries first, then Config.Sources; the network is
+// asked only when enabled. A pinned CID that differs is an error wrapping
+// ErrCIDMismatch that names both CIDs.
 //
 // An AT-URI query is answered by the embedded record of that AT-URI when
-// there is one (even if a directory overrides its NSID), else by the network.
-// A local record that fails the pin is an error: the network is not asked
-// for another version.
+// there is one (even if a directory overrides its NSID), else by the
+// configured sources or the network. A record that fails the pin is an
+// error: later sources are not asked for another version.
 func (r *Resolver) Resolve(ctx context.Context, q Query) (*Record, error) {
 	rec, err := r.resolve(ctx, q)
 	if err != nil {
