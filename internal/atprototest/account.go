@@ -13,10 +13,9 @@ import (
 	"github.com/bluesky-social/indigo/atproto/atcrypto"
 	"github.com/bluesky-social/indigo/atproto/syntax"
 	"github.com/ipfs/go-cid"
-)
 
-// SchemaCollection is the collection of published lexicons.
-const SchemaCollection syntax.NSID = "com.atproto.lexicon.schema"
+	"github.com/lexval/lexval/resolver"
+)
 
 // KeyType is the curve of an account's signing key.
 type KeyType int
@@ -223,9 +222,9 @@ func (a *Account) PublishLexicon(doc []byte) cid.Cid {
 		if bytes.HasPrefix(bytes.TrimSpace(body), []byte("}")) {
 			sep = ""
 		}
-		doc = append([]byte(fmt.Sprintf(`{"$type":%q`, SchemaCollection)+sep), body...)
+		doc = append([]byte(fmt.Sprintf(`{"$type":%q`, resolver.SchemaCollection)+sep), body...)
 	}
-	c := a.PutRecord(SchemaCollection, syntax.RecordKey(nsid), doc)
+	c := a.PutRecord(resolver.SchemaCollection, syntax.RecordKey(nsid), doc)
 	a.net.DNS.SetLexiconDID(nsid, a.DID)
 	return c
 }

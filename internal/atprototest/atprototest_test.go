@@ -21,6 +21,7 @@ import (
 	"github.com/ipfs/go-cid"
 
 	"github.com/lexval/lexval/internal/atprototest"
+	"github.com/lexval/lexval/resolver"
 )
 
 // get fetches path from base and returns the body of a 200 answer.
@@ -194,7 +195,7 @@ func TestGetRecordJSON(t *testing.T) {
 	a := n.NewAccount("", atprototest.P256)
 	doc := `{"lexicon":1,"id":"com.example.test.thing","defs":{"main":{"type":"object","properties":{}}}}`
 	c := a.PublishLexicon([]byte(doc))
-	query := url.Values{"repo": {string(a.DID)}, "collection": {string(atprototest.SchemaCollection)}, "rkey": {"com.example.test.thing"}}
+	query := url.Values{"repo": {string(a.DID)}, "collection": {string(resolver.SchemaCollection)}, "rkey": {"com.example.test.thing"}}
 
 	var got atprototest.RecordJSON
 	if err := json.Unmarshal(get(t, n.PDS.URL(), "/xrpc/com.atproto.repo.getRecord", query), &got); err != nil {
