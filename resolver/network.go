@@ -85,8 +85,10 @@ func lookup[V any](ctx context.Context, n *network, c *cache[V], key string, fre
 	ch := n.flight.DoChan(flightKey, func() (any, error) {
 		// A flight that ended between our cache miss and DoChan has
 		// cached its outcome: use it rather than fetch again.
-		if v, err, ok := c.get(key); ok && !fresh {
-			return v, err
+		if !fresh {
+			if v, err, ok := c.get(key); ok {
+				return v, err
+			}
 		}
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), n.flightTimeout())
 		defer cancel()

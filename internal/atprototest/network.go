@@ -118,8 +118,8 @@ func (s *server) Intercept(f Interceptor) {
 
 // Hold makes every answer wait until release is called (release may be
 // called more than once), so that callers can be lined up behind one
-// request. An answer held back returns when its request ends or the test
-// does.
+// request; it replaces any interceptor. An answer held back returns when
+// its request ends or the test does.
 func (s *server) Hold() (release func()) {
 	ch := make(chan struct{})
 	var once sync.Once
