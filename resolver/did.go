@@ -3,14 +3,15 @@ package resolver
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/bluesky-social/indigo/atproto/atcrypto"
-	"github.com/bluesky-social/indigo/atproto/identity"
 	"github.com/bluesky-social/indigo/atproto/syntax"
+	"github.com/mr-tron/base58"
 )
 
 // Identity is what an account's DID document says about it: where its
@@ -160,8 +161,8 @@ func pdsEndpoint(did syntax.DID, services []json.RawMessage) (*url.URL, error) {
 }
 
 // signingKey returns the first valid #atproto key of the document, as the
-// DID specification asks: controlled by did itself, a Multikey (or one of
-// the legacy key types, which indigo's identity package also reads).
+// DID specification asks: controlled by did itself, a Multikey (or, in the
+// legacy encoding the specification still allows, a p256 or k256 key).
 func signingKey(did syntax.DID, methods []json.RawMessage) (atcrypto.PublicKey, error) {
 	var first error // why the first #atproto entry is unusable
 	for _, raw := range methods {
@@ -187,13 +188,41 @@ func parseKey(did syntax.DID, m didVerificationMethod) (atcrypto.PublicKey, erro
 	if m.Controller != string(did) {
 		return nil, fmt.Errorf("is controlled by %q, not the DID itself", m.Controller)
 	}
-	// identity.Identity reads Multikey and the legacy encodings alike.
-	holder := identity.Identity{Keys: map[string]identity.VerificationMethod{
-		"atproto": {Type: m.Type, PublicKeyMultibase: m.PublicKeyMultibase},
-	}}
-	key, err := holder.PublicKey()
+	var key atcrypto.PublicKey
+	var err error
+	switch m.Type {
+	case "Multikey":
+		key, err = atcrypto.ParsePublicMultibase(m.PublicKeyMultibase)
+	case legacyP256, legacyK256:
+		key, err = parseLegacyKey(m)
+	default:
+		return nil, fmt.Errorf("has type %q, not Multikey", m.Type)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("(%s) cannot be read: %w", m.Type, err)
 	}
 	return key, nil
+}
+
+// The legacy key types, which name the curve.
+const (
+	legacyP256 = "EcdsaSecp256r1VerificationKey2019"
+	legacyK256 = "EcdsaSecp256k1VerificationKey2019"
+)
+
+// parseLegacyKey reads the legacy encoding: base58btc ("z") of the
+// uncompressed key bytes, without a multicodec prefix.
+func parseLegacyKey(m didVerificationMethod) (atcrypto.PublicKey, error) {
+	raw, ok := strings.CutPrefix(m.PublicKeyMultibase, "z")
+	if !ok || raw == "" {
+		return nil, errors.New("not a base58btc multibase string")
+	}
+	b, err := base58.Decode(raw)
+	if err != nil {
+		return nil, err
+	}
+	if m.Type == legacyP256 {
+		return atcrypto.ParsePublicUncompressedBytesP256(b)
+	}
+	return atcrypto.ParsePublicUncompressedBytesK256(b)
 }

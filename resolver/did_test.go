@@ -4,13 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/bluesky-social/indigo/atproto/atcrypto"
 	"github.com/bluesky-social/indigo/atproto/syntax"
+	"github.com/mr-tron/base58"
 )
 
 func TestDIDDocumentURL(t *testing.T) {
@@ -94,7 +93,8 @@ func TestParseIdentity(t *testing.T) {
 	}
 	pds := []any{map[string]any{"id": "#atproto_pds", "type": "AtprotoPersonalDataServer", "serviceEndpoint": "https://pds.example.com"}}
 	// The legacy encoding: uncompressed key bytes, base58btc, no multicodec.
-	legacyK256 := "z" + base58btc(pubK256.UncompressedBytes())
+	legacyP256 := "z" + base58.Encode(pubP256.UncompressedBytes())
+	legacyK256 := "z" + base58.Encode(pubK256.UncompressedBytes())
 
 	tests := []struct {
 		name    string
@@ -105,7 +105,10 @@ func TestParseIdentity(t *testing.T) {
 		{name: "p256 Multikey", methods: []any{method(did+"#atproto", "Multikey", did, pubP256.Multibase())}, want: pubP256},
 		{name: "k256 Multikey", methods: []any{method(did+"#atproto", "Multikey", did, pubK256.Multibase())}, want: pubK256},
 		{name: "relative id", methods: []any{method("#atproto", "Multikey", did, pubP256.Multibase())}, want: pubP256},
+		{name: "legacy p256", methods: []any{method("#atproto", "EcdsaSecp256r1VerificationKey2019", did, legacyP256)}, want: pubP256},
 		{name: "legacy k256", methods: []any{method("#atproto", "EcdsaSecp256k1VerificationKey2019", did, legacyK256)}, want: pubK256},
+		{name: "legacy type, wrong curve", methods: []any{method("#atproto", "EcdsaSecp256r1VerificationKey2019", did, legacyK256)}, keyErr: "cannot be read"},
+		{name: "legacy type, not base58btc", methods: []any{method("#atproto", "EcdsaSecp256k1VerificationKey2019", did, "m"+legacyK256[1:])}, keyErr: "not a base58btc"},
 		{
 			name: "the first valid key wins",
 			methods: []any{
@@ -186,23 +189,4 @@ func TestParseIdentityErrors(t *testing.T) {
 			}
 		})
 	}
-}
-
-// base58btc encodes b in the Bitcoin base58 alphabet, for legacy keys.
-func base58btc(b []byte) string {
-	const alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-	n := new(big.Int).SetBytes(b)
-	var out []byte
-	for mod := new(big.Int); n.Sign() > 0; {
-		n.DivMod(n, big.NewInt(58), mod)
-		out = append(out, alphabet[mod.Int64()])
-	}
-	for _, c := range b {
-		if c != 0 {
-			break
-		}
-		out = append(out, alphabet[0])
-	}
-	slices.Reverse(out)
-	return string(out)
 }
