@@ -82,7 +82,7 @@ func TestDirectoriesOverride(t *testing.T) {
 	tests := []struct {
 		name       string
 		query      Query
-		wantSource Source
+		wantSource SourceKind
 		wantDesc   string
 	}{
 		{name: "the later directory wins", query: Query{NSID: refresh}, wantSource: SourceDirectory, wantDesc: "second"},
