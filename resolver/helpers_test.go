@@ -17,6 +17,7 @@ import (
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/lexicons"
 )
 
@@ -207,7 +208,7 @@ func lexiconValue(nsid string, refs ...string) map[string]any {
 // that CID. The DNS names repo as the authority of nsid.
 func (n *testNet) publish(repo, nsid string, value map[string]any) string {
 	n.t.Helper()
-	c, err := RecordCID(value)
+	c, err := datamodel.RecordCID(value)
 	if err != nil {
 		n.t.Fatalf("publish %s: %v", nsid, err)
 	}

@@ -16,6 +16,8 @@ import (
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
 	"github.com/ipfs/go-cid"
+
+	"github.com/lexval/lexval/datamodel"
 )
 
 func schemaURI(repo, nsid string) syntax.ATURI {
@@ -79,7 +81,7 @@ func checkNetworkRecord(t *testing.T, rec *Record, repo, nsid, wantCID string) {
 	if rec.IndexedAt.IsZero() {
 		t.Error("got zero IndexedAt, want the fetch time")
 	}
-	c, err := RecordCID(mustDecode(t, rec.Value))
+	c, err := datamodel.RecordCID(mustDecode(t, rec.Value))
 	if err != nil || c.String() != wantCID {
 		t.Errorf("got Value hashing to %s (%v), want %s", c, err, wantCID)
 	}
@@ -88,7 +90,7 @@ func checkNetworkRecord(t *testing.T, rec *Record, repo, nsid, wantCID string) {
 func TestResolveFailures(t *testing.T) {
 	otherValue := lexiconValue(testNSID)
 	otherValue["description"] = "another version"
-	otherCID, err := RecordCID(otherValue)
+	otherCID, err := datamodel.RecordCID(otherValue)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +331,7 @@ func TestResolveFailures(t *testing.T) {
 
 func mustCID(t *testing.T, v map[string]any) string {
 	t.Helper()
-	c, err := RecordCID(v)
+	c, err := datamodel.RecordCID(v)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/resolver"
-	"github.com/lexval/lexval/validator"
 )
 
 // The fake network publishes lexicons of the authority remote.example.com
@@ -73,11 +73,11 @@ func newFakeNetwork(t *testing.T) *fakeNetwork {
 
 	for nsid, doc := range remoteLexicons {
 		value := strings.Replace(doc, `{`, `{"$type":"com.atproto.lexicon.schema",`, 1)
-		v, err := validator.DecodeJSON([]byte(value))
+		v, err := datamodel.DecodeJSON([]byte(value))
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := resolver.RecordCID(v)
+		c, err := datamodel.RecordCID(v)
 		if err != nil {
 			t.Fatal(err)
 		}

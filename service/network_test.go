@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/validator"
 )
@@ -38,7 +39,7 @@ func newNetworkService(t *testing.T) *Service {
 	records := map[string][]byte{}
 	for nsid, doc := range remoteDocs {
 		value := strings.Replace(doc, `{`, `{"$type":"com.atproto.lexicon.schema",`, 1)
-		c, err := resolver.RecordCID(decode(t, value))
+		c, err := datamodel.RecordCID(decode(t, value))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/lexval/lexval/datamodel"
 )
 
 // checkFastAgrees holds the fast path to v5 on one value: the fast path may
@@ -13,18 +15,15 @@ import (
 // v5, and unresolved references always go there.
 func checkFastAgrees(t *testing.T, s *Schema, v any) {
 	t.Helper()
-	w := dataModelWalker{collect: true}
-	w.value(v, 0)
-	if len(w.errs) > 0 || w.unsafe {
+	dm := datamodel.Check(v)
+	if len(dm.Problems) > 0 {
 		return
 	}
 	fast := s.fastValid(v)
-	slow := s.report(v, &w)
-	// Validate hands report the non-collecting walker when it found nothing.
-	var quick dataModelWalker
-	quick.value(v, 0)
-	if got := s.report(v, &quick); !reflect.DeepEqual(got, slow) {
-		t.Errorf("report with the quick walker: got %+v, want %+v", got, slow)
+	slow := s.report(v, dm)
+	// Validate hands report an empty report when the quick walk found nothing.
+	if got := s.report(v, datamodel.Report{}); !reflect.DeepEqual(got, slow) {
+		t.Errorf("report with an empty data-model report: got %+v, want %+v", got, slow)
 	}
 	switch {
 	case fast && (!slow.Valid || len(slow.Unresolved) > 0):
@@ -47,7 +46,7 @@ func TestFastPathTaken(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		v, err := DecodeJSON(data)
+		v, err := datamodel.DecodeJSON(data)
 		if err != nil {
 			t.Fatal(err)
 		}
