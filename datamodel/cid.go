@@ -3,6 +3,7 @@ package datamodel
 import (
 	"crypto/sha256"
 	"fmt"
+	"maps"
 
 	"github.com/fxamacker/cbor/v2"
 	"github.com/ipfs/go-cid"
@@ -38,12 +39,27 @@ var dagCBOR = func() cbor.EncMode {
 // the first value that cannot be encoded; RecordCID checks every data model
 // rule first and reports every problem.
 func EncodeDAGCBOR(v any) ([]byte, error) {
-	c, _, err := toCBOR(v, 0)
+	return encode(v, false)
+}
+
+// encode is EncodeDAGCBOR; withSchemaType, v must be an object without
+// $type, and is encoded as if it had "$type": SchemaCollection, without a
+// copy of v made for the purpose.
+func encode(v any, withSchemaType bool) ([]byte, error) {
+	c, changed, err := toCBOR(v, 0)
 	if err != nil {
 		if e, ok := err.(*encodeError); ok {
 			return nil, e.valueError()
 		}
 		return nil, err
+	}
+	if withSchemaType {
+		m := c.(map[string]any)
+		if !changed { // c is v itself
+			m = maps.Clone(m)
+		}
+		m["$type"] = string(SchemaCollection) // a constant: boxing it is free
+		c = m
 	}
 	b, err := dagCBOR.Marshal(c)
 	if err != nil {
@@ -56,13 +72,21 @@ func EncodeDAGCBOR(v any) ([]byte, error) {
 // v must be a record: a JSON object within the data model (CheckRecord).
 // Errors are *ValueError listing every problem.
 func RecordCID(v any) (cid.Cid, error) {
+	return recordCID(v, false)
+}
+
+// recordCID is RecordCID; withSchemaType, of v (an object without $type)
+// with "$type": SchemaCollection added.
+func recordCID(v any, withSchemaType bool) (cid.Cid, error) {
 	// Paths and messages are collected only for a record that needs them.
+	// A $type that is a non-empty string is within the data model, so
+	// checking v without it is checking the record.
 	if !ValidRecord(v) {
 		if ps := CheckRecord(v); len(ps) > 0 {
 			return cid.Undef, &ValueError{Problems: ps}
 		}
 	}
-	b, err := EncodeDAGCBOR(v)
+	b, err := encode(v, withSchemaType)
 	if err != nil {
 		return cid.Undef, err
 	}

@@ -23,12 +23,9 @@ var ErrNotSchemaRecord = errors.New("not a lexicon schema record")
 // PublishedLexicon is a lexicon document as the com.atproto.lexicon.schema
 // record that publishes it.
 type PublishedLexicon struct {
-	// Record is the document's members with "$type" set to
-	// SchemaCollection. It shares their values with the document.
-	Record map[string]any
 	// CID is the record's CID (RecordCID).
 	CID cid.Cid
-	// JSON is the record's JSON text.
+	// JSON is the record's JSON text, "$type" included.
 	JSON []byte
 }
 
@@ -50,30 +47,30 @@ func PublishLexicon(doc map[string]any, raw []byte) (PublishedLexicon, error) {
 	if typed && t != string(SchemaCollection) {
 		return PublishedLexicon{}, fmt.Errorf("%w: $type is %s, want %q or none", ErrNotSchemaRecord, Describe(t), SchemaCollection)
 	}
-	rec := doc
-	if !typed {
-		rec = maps.Clone(doc)
-		if rec == nil { // a nil document is an empty one
-			rec = map[string]any{}
-		}
-		rec["$type"] = string(SchemaCollection)
+	if doc == nil { // a nil document is an empty one
+		doc = map[string]any{}
 	}
-	c, err := RecordCID(rec)
+	c, err := recordCID(doc, !typed)
 	if err != nil {
 		return PublishedLexicon{}, err
 	}
 	var text []byte
 	switch {
-	case raw == nil:
+	case raw != nil && typed:
+		text = raw
+	case raw != nil:
+		text = withTypeMember(raw, len(doc) == 0)
+	default:
+		rec := doc
+		if !typed {
+			rec = maps.Clone(doc)
+			rec["$type"] = string(SchemaCollection)
+		}
 		if text, err = json.Marshal(rec); err != nil {
 			return PublishedLexicon{}, fmt.Errorf("%w: %w", ErrInvalidJSON, err)
 		}
-	case typed:
-		text = raw
-	default:
-		text = withTypeMember(raw, len(doc) == 0)
 	}
-	return PublishedLexicon{Record: rec, CID: c, JSON: text}, nil
+	return PublishedLexicon{CID: c, JSON: text}, nil
 }
 
 // withTypeMember returns raw, the JSON text of an object without $type, with

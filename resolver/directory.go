@@ -96,7 +96,7 @@ func loadLexiconFile(path string) (*Record, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %w", path, ErrInvalidRecord, err)
 	}
-	doc, err := parseDocument(pub.Record, pub.CID)
+	doc, err := parseDocument(m, pub.CID)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %w", path, ErrInvalidRecord, err)
 	}
