@@ -40,9 +40,13 @@ func (s *Server) readJSON(c echo.Context) (any, error) {
 	}
 	v, err := datamodel.DecodeJSON(body)
 	if err != nil {
-		// A *validator.JSONError says where: "invalid JSON at line 3,
-		// column 7: ...".
-		return nil, badRequest("%v", err)
+		// "invalid JSON at line 3, column 7: ...", and the same in fields.
+		xe := badRequest("%v", err)
+		var je *datamodel.JSONError
+		if errors.As(err, &je) {
+			xe.jsonPosition = &jsonPosition{Offset: je.Offset, Line: je.Line, Column: je.Column, Reason: je.Reason}
+		}
+		return nil, xe
 	}
 	return v, nil
 }
