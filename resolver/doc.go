@@ -3,7 +3,9 @@
 // it authentic? Records come from the embedded catalog (package lexicons),
 // from directories of lexicon files, and, when enabled, from the network
 // (DNS _lexicon TXT → DID → PDS → com.atproto.repo.getRecord). Every record's
-// CID is recomputed from its DAG-CBOR encoding before it is trusted.
+// CID is recomputed from its DAG-CBOR encoding (datamodel.RecordCID) before
+// it is trusted; a directory document gets the CID it has once published
+// (datamodel.PublishLexicon).
 //
 // Local records are loaded once, in New: a directory document overrides an
 // embedded one of the same NSID, a later directory an earlier one. Network
@@ -15,7 +17,8 @@
 // dialled, after DNS and after every redirect, unless configured otherwise.
 //
 // The resolver feeds the validator documents; it knows nothing of HTTP
-// serving or of validation rules. It never looks up an NSID on its own
+// serving or of validation rules, and leaves decoding, the data model,
+// DAG-CBOR and CIDs to package datamodel. It never looks up an NSID on its own
 // initiative: only Resolve and Closure do, when asked.
 //
 // Specifications: https://atproto.com/specs/lexicon (publication and
