@@ -176,3 +176,26 @@ func BenchmarkValid(b *testing.B) {
 		}
 	}
 }
+
+func TestBase64Len(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+		ok   bool
+	}{
+		{"", 0, true},
+		{"aGk", 2, true},
+		{"aGk=", 2, true},
+		{"aGVsbG8=", 5, true},
+		{"aGVsbG8", 5, true},
+		{"a", 0, false},     // a lone sextet holds no byte
+		{"aGk==", 0, false}, // padding that does not complete a quantum
+		{"a-_b", 0, false},  // the URL alphabet is not the data model's
+		{"aG\nk", 0, false}, // no line breaks
+	}
+	for _, tc := range tests {
+		if got, ok := Base64Len(tc.in); got != tc.want || ok != tc.ok {
+			t.Errorf("Base64Len(%q): got %d, %v; want %d, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
