@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/lexval/lexval/datamodel"
 )
 
 // correctnessCases are the rules DecodeJSON must keep; every candidate is

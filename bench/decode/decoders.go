@@ -12,7 +12,6 @@ import (
 
 	"github.com/bluesky-social/indigo/atproto/atdata"
 	"github.com/lexval/lexval/datamodel"
-	"github.com/lexval/lexval/validator"
 )
 
 // A candidate decodes one JSON value into map[string]any / []any / string /
