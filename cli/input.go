@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/validator"
 )
 
@@ -34,7 +35,7 @@ func (v *verdict) decode(limit int64, noun string) (any, error) {
 	if v.size > limit {
 		return nil, fmt.Errorf("%s is %d bytes, over the limit of %d bytes (--max-value)", noun, v.size, limit)
 	}
-	return validator.DecodeJSON(v.data)
+	return datamodel.DecodeJSON(v.data)
 }
 
 // invalid is a result with one error at path.

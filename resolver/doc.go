@@ -9,7 +9,9 @@
 // embedded one of the same NSID, a later directory an earlier one, and an
 // AT-URI names the embedded record of that AT-URI before the network's.
 // Every record's CID is recomputed from its DAG-CBOR encoding before it is
-// trusted. A Sink, when configured, receives what the network fetched.
+// trusted (datamodel.RecordCID); a directory document gets the CID it has
+// once published (datamodel.PublishLexicon). A Sink, when configured,
+// receives what the network fetched.
 //
 // Local records are loaded once, in New. DID resolution gives the whole
 // Identity: the PDS and the #atproto signing key that commits are signed
@@ -24,8 +26,9 @@
 // qualified, so no search domain is appended.
 //
 // The resolver feeds the validator documents; it knows nothing of HTTP
-// serving or of validation rules. It never looks up an NSID on its own
-// initiative: only Resolve and Closure do, when asked. Its network tests
+// serving or of validation rules, and leaves decoding, the data model,
+// DAG-CBOR and CIDs to package datamodel. It never looks up an NSID on its
+// own initiative: only Resolve and Closure do, when asked. Its network tests
 // run against internal/atprototest, from package resolver_test.
 //
 // Specifications: https://atproto.com/specs/lexicon (publication and

@@ -7,7 +7,7 @@
 // responses.
 //
 // Every input is bounded: header and body read time, body size (MaxBody),
-// JSON nesting (validator.DecodeJSON), batch length, and the time spent on a
+// JSON nesting (datamodel.DecodeJSON), batch length, and the time spent on a
 // request, network resolution included (RequestTimeout). Request bodies are
-// decoded once, with validator.DecodeJSON, so numbers stay exact.
+// decoded once, with datamodel.DecodeJSON, so numbers stay exact.
 package server

@@ -8,6 +8,7 @@ import (
 
 	"github.com/bluesky-social/indigo/atproto/atdata"
 	"github.com/bluesky-social/indigo/atproto/lexicon"
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/internal/reference"
 )
 
@@ -131,7 +132,7 @@ func BenchmarkValidate(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {
-				if _, err := DecodeJSON(data); err != nil {
+				if _, err := datamodel.DecodeJSON(data); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -145,7 +146,7 @@ func BenchmarkValidate(b *testing.B) {
 				}
 			}
 		})
-		v, _ := DecodeJSON(data)
+		v, _ := datamodel.DecodeJSON(data)
 		b.Run(bc.name+"/lexval-validate", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {

@@ -11,6 +11,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 	"golang.org/x/sync/singleflight"
+
+	"github.com/lexval/lexval/datamodel"
 )
 
 // Compiler compiles definitions of one catalog into Schemas and caches them
@@ -208,7 +210,7 @@ func (s *Schema) Options() Options { return s.opts }
 // ValidateJSON decodes data and validates it; a decode failure is an error
 // wrapping ErrInvalidJSON, not a Result.
 func (s *Schema) ValidateJSON(data []byte) (Result, error) {
-	v, err := DecodeJSON(data)
+	v, err := datamodel.DecodeJSON(data)
 	if err != nil {
 		return Result{}, err
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/lexval/lexval/datamodel"
 )
 
 // The fast path: a second evaluator of the schemas v5 compiled, for the
@@ -70,19 +72,19 @@ func fastConsts(vs []any) []fastConst {
 	for j, v := range vs {
 		out[j].v = v
 		if x, ok := v.(json.Number); ok {
-			var class numberClass
-			out[j].i, class = classifyNumber(string(x))
-			out[j].isInt = class == numberInteger
+			var class datamodel.NumberClass
+			out[j].i, class = datamodel.ClassifyNumber(string(x))
+			out[j].isInt = class == datamodel.NumberInteger
 		}
 	}
 	return out
 }
 
-// classified is a json.Number's classification (classifyNumber), made once
+// classified is a json.Number's classification (datamodel.ClassifyNumber), made once
 // per value a node checks; it means nothing for other values.
 type classified struct {
 	i     int64
-	class numberClass
+	class datamodel.NumberClass
 }
 
 // fastKeyword is a lexicon keyword's own fast check.
@@ -309,7 +311,7 @@ func ratBound(r *big.Rat) (v int64, set, ok bool) {
 func (n *fastNode) valid(v any) bool {
 	var num classified
 	if x, ok := v.(json.Number); ok {
-		num.i, num.class = classifyNumber(string(x))
+		num.i, num.class = datamodel.ClassifyNumber(string(x))
 	}
 	return n.validClassified(v, num)
 }
@@ -377,7 +379,7 @@ func (n *fastNode) validClassified(v any, num classified) bool {
 		}
 	case nil, bool:
 	default:
-		return false // only DecodeJSON's types are judged here
+		return false // only datamodel.DecodeJSON's types are judged here
 	}
 	if n.ref != nil && !n.ref.validClassified(v, num) {
 		return false
@@ -405,9 +407,9 @@ func (n *fastNode) validClassified(v any, num classified) bool {
 // type refuses it).
 func (n *fastNode) inBounds(x json.Number, num classified) bool {
 	switch num.class {
-	case numberInteger:
+	case datamodel.NumberInteger:
 		return !(n.hasMinimum && num.i < n.minimum || n.hasMaximum && num.i > n.maximum)
-	case numberOutOfRange:
+	case datamodel.NumberOutOfRange:
 		if strings.HasPrefix(string(x), "-") {
 			return !n.hasMinimum
 		}
@@ -452,7 +454,7 @@ func (t typeSet) has(v any, num classified) bool {
 		}
 		// v5's integer is any whole number: that the data model's are
 		// 64-bit is the data-model walk's rule.
-		return t&typeInt != 0 && (num.class == numberInteger || num.class == numberOutOfRange)
+		return t&typeInt != 0 && (num.class == datamodel.NumberInteger || num.class == datamodel.NumberOutOfRange)
 	}
 	return false
 }
@@ -472,7 +474,7 @@ func sameValue(v any, num classified, c fastConst) bool {
 		return v == nil
 	case json.Number:
 		_, ok := v.(json.Number)
-		return ok && num.class == numberInteger && c.isInt && num.i == c.i
+		return ok && num.class == datamodel.NumberInteger && c.isInt && num.i == c.i
 	}
 	return false
 }

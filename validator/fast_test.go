@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/lexval/lexval/datamodel"
 )
 
 // checkFastAgrees holds the fast path to v5 on one value, whatever the
@@ -22,21 +24,16 @@ import (
 // always go there.
 func checkFastAgrees(t *testing.T, s *Schema, v any) {
 	t.Helper()
-	w := dataModelWalker{collect: true}
-	w.value(v, 0)
-	clean := len(w.errs) == 0 && !w.unsafe
+	dm := datamodel.Check(v)
+	clean := len(dm.Problems) == 0 && len(dm.Unsafe()) == 0
 	if clean {
-		// Validate hands report the non-collecting walker when it found
+		// Validate hands report an empty report when the quick walk found
 		// nothing.
-		var quick dataModelWalker
-		quick.value(v, 0)
-		if got, want := s.report(v, &quick), s.report(v, &w); !reflect.DeepEqual(got, want) {
-			t.Errorf("report with the quick walker: got %+v, want %+v", got, want)
+		if got, want := s.report(v, datamodel.Report{}), s.report(v, dm); !reflect.DeepEqual(got, want) {
+			t.Errorf("report with an empty data-model report: got %+v, want %+v", got, want)
 		}
 	}
-	if w.unsafe {
-		v = withoutUnsafe(v, newPathTrie(w.unsafePaths))
-	}
+	v = dm.WithoutUnsafe(v)
 	fast := s.fastValid(v)
 	errs, unresolved := s.schemaErrors(v)
 	slow := len(errs) == 0 && len(unresolved) == 0
@@ -61,7 +58,7 @@ func TestFastPathTaken(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		v, err := DecodeJSON(data)
+		v, err := datamodel.DecodeJSON(data)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -240,7 +237,7 @@ func TestValidValueAllocations(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			v, err := DecodeJSON(tc.data)
+			v, err := datamodel.DecodeJSON(tc.data)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -250,7 +247,7 @@ func TestValidValueAllocations(t *testing.T) {
 			if got := testing.AllocsPerRun(50, func() { s.Validate(v) }); got != 0 {
 				t.Errorf("Validate of the decoded value: got %v allocations, want 0", got)
 			}
-			decode := testing.AllocsPerRun(50, func() { _, _ = DecodeJSON(tc.data) })
+			decode := testing.AllocsPerRun(50, func() { _, _ = datamodel.DecodeJSON(tc.data) })
 			if got := testing.AllocsPerRun(50, func() { _, _ = s.ValidateJSON(tc.data) }); got != decode {
 				t.Errorf("ValidateJSON: got %v allocations, want %v (DecodeJSON's alone)", got, decode)
 			}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/lexval/lexval/datamodel"
 )
 
 // The "lexicon" keyword: Lexicon rules JSON Schema has no keyword for.
@@ -139,7 +141,7 @@ func extInt(m map[string]any, name string) optInt {
 	if !ok {
 		return optInt{}
 	}
-	n, ok := toInt64(v)
+	n, ok := datamodel.Int64(v)
 	return optInt{v: n, set: ok}
 }
 
@@ -220,7 +222,7 @@ func (k *bytesKW) check(v any, fail func(rule, fact string)) {
 	if !ok {
 		return
 	}
-	n, ok := base64Len(s)
+	n, ok := datamodel.Base64Len(s)
 	switch {
 	case !ok:
 		// The data-model walk reports it, and keeps the value off the
@@ -264,7 +266,7 @@ func (k *blobKW) check(v any, fail func(rule, fact string)) {
 	if mt, ok := m["mimeType"].(string); ok && mt != "" && !k.accepts(mt) {
 		fail(ruleAccept, mt)
 	}
-	if size, ok := toInt64(m["size"]); ok && k.maxSize.set && size > k.maxSize.v {
+	if size, ok := datamodel.Int64(m["size"]); ok && k.maxSize.set && size > k.maxSize.v {
 		fail(ruleMaxSize, itoa(size))
 	}
 }
@@ -331,14 +333,14 @@ func mediaType(s string) (typ, sub string, ok bool) {
 }
 
 // isLegacyBlob reports the deprecated blob form: exactly {"cid", "mimeType"}
-// with string values, the cid a blessed CID as in any link (link.go).
+// with string values, the cid a blessed CID as in any link (datamodel.BlessedCID).
 func isLegacyBlob(m map[string]any) bool {
 	if len(m) != 2 {
 		return false
 	}
 	c, ok1 := m["cid"].(string)
 	mt, ok2 := m["mimeType"].(string)
-	return ok1 && ok2 && mt != "" && blessedCID(c)
+	return ok1 && ok2 && mt != "" && datamodel.BlessedCID(c)
 }
 
 type unknownKW struct{}
