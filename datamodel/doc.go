@@ -28,6 +28,13 @@
 // and JSON of a lexicon document once published as a
 // com.atproto.lexicon.schema record.
 //
+// DecodeDAGCBOR is the way back: a record block, as a repository holds it,
+// decoded strictly (canonical DAG-CBOR only, nothing the data model lacks;
+// errors are *CBORError with a kind) into the very tree DecodeJSON builds
+// from the record's JSON, links as {"$link"} and bytes as {"$bytes"}; and
+// EncodeJSON writes such a tree as JSON text. A record proven from its
+// repository is thus shown, and validated, as the bytes its CID names.
+//
 // The package must know nothing of lexicons beyond that collection name:
 // not their definitions, validation or lint (PublishLexicon treats a
 // document as any object). Nor of where values and schemas come from (files,
