@@ -132,7 +132,7 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	case "https":
 	case "http":
 		if via[len(via)-1].URL.Scheme == "https" {
-			return fmt.Errorf("%w: from https to http (%s)", errRedirect, req.URL.Redacted())
+			return fmt.Errorf("%w: from https to http", errRedirect)
 		}
 	default:
 		return fmt.Errorf("%w: to scheme %q", errRedirect, req.URL.Scheme)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -29,18 +30,33 @@ func (n *network) acquire(ctx context.Context) (release func(), err error) {
 	}
 }
 
+// Media types asked for: XRPC answers, and CAR files (sync.getRecord).
+const (
+	mediaJSON = "application/json"
+	mediaCAR  = "application/vnd.ipld.car"
+)
+
 // getJSON fetches u (http or https) within the fetch timeout and size limit
 // and returns the body of a 200 response. A 404 or 410, or an XRPC error
 // naming a missing record, is ErrNotFound; what names the step in errors.
 func (n *network) getJSON(ctx context.Context, what string, u *url.URL) ([]byte, error) {
-	body, err := n.get(ctx, what, u)
+	return n.getAs(ctx, what, u, mediaJSON)
+}
+
+// getAs is getJSON asking for another media type.
+func (n *network) getAs(ctx context.Context, what string, u *url.URL, accept string) ([]byte, error) {
+	body, err := n.get(ctx, what, u, accept)
 	if err != nil {
 		n.fetchErrors.Add(1)
 	}
 	return body, err
 }
 
-func (n *network) get(ctx context.Context, what string, u *url.URL) ([]byte, error) {
+// get fetches u. Its errors are shown to clients, so they name the step
+// (what) and the cause in a few words, never the URL (a PLC directory or
+// PDS address the operator configured) nor a DNS server: those go to the
+// log.
+func (n *network) get(ctx context.Context, what string, u *url.URL, accept string) ([]byte, error) {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, fmt.Errorf("%w: %s: scheme %q is not http or https", ErrResolution, what, u.Scheme)
 	}
@@ -54,29 +70,36 @@ func (n *network) get(ctx context.Context, what string, u *url.URL) ([]byte, err
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrResolution, what, err)
+		n.log.Warn("fetch failed", "step", what, "url", u.Redacted(), "error", err)
+		return nil, fmt.Errorf("%w: %s: cannot make the request", ErrResolution, what)
 	}
-	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Accept", accept)
 	req.Header.Set("User-Agent", userAgent)
 
 	start := time.Now()
 	resp, err := n.client.Do(req)
 	if err != nil {
-		n.log.Debug("fetch failed", "step", what, "url", u.Redacted(), "error", err)
+		n.log.Warn("fetch failed", "step", what, "url", u.Redacted(), "error", err)
 		return nil, classify(what, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		// Enough of an error body to find an XRPC error name in.
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
-		n.log.Debug("fetch", "step", what, "url", u.Redacted(), "status", resp.StatusCode, "duration", time.Since(start))
-		return nil, statusError(what, u, resp.StatusCode, body)
+		err := statusError(what, resp.StatusCode, body)
+		level := slog.LevelWarn
+		if errors.Is(err, ErrNotFound) {
+			level = slog.LevelDebug // an answer, not a failure
+		}
+		n.log.Log(ctx, level, "fetch", "step", what, "url", u.Redacted(), "status", resp.StatusCode, "duration", time.Since(start))
+		return nil, err
 	}
 	body, err := readLimited(resp.Body, resp.ContentLength, n.cfg.MaxResponseBytes)
-	n.log.Debug("fetch", "step", what, "url", u.Redacted(), "status", resp.StatusCode, "bytes", len(body), "duration", time.Since(start))
 	if err != nil {
-		return nil, classify(what+": "+u.Redacted(), err)
+		n.log.Warn("fetch failed", "step", what, "url", u.Redacted(), "status", resp.StatusCode, "error", err)
+		return nil, classify(what, err)
 	}
+	n.log.Debug("fetch", "step", what, "url", u.Redacted(), "status", resp.StatusCode, "bytes", len(body), "duration", time.Since(start))
 	return body, nil
 }
 
@@ -98,13 +121,13 @@ func readLimited(r io.Reader, declared, limit int64) ([]byte, error) {
 
 // statusError turns a non-200 response into an error, reading the XRPC error
 // name when the body has one.
-func statusError(what string, u *url.URL, status int, body []byte) error {
+func statusError(what string, status int, body []byte) error {
 	var x struct {
 		Error   string `json:"error"`
 		Message string `json:"message"`
 	}
 	_ = json.Unmarshal(body, &x) // a body that is not an XRPC error just has no name
-	detail := fmt.Sprintf("%s: %s: HTTP %d", what, u.Redacted(), status)
+	detail := fmt.Sprintf("%s: HTTP %d", what, status)
 	if x.Error != "" {
 		detail += " " + x.Error
 		if x.Message != "" {
@@ -118,15 +141,63 @@ func statusError(what string, u *url.URL, status int, body []byte) error {
 	return fmt.Errorf("%w: %s", ErrResolution, detail)
 }
 
-// classify wraps a transport error with the kind callers act on.
+// classify wraps a transport error with the kind callers act on. The
+// message is the step and the cause in words safe to show a client
+// (clientCause); the error itself stays in the chain for errors.Is.
 func classify(what string, err error) error {
 	var ne net.Error
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
-		return fmt.Errorf("%w: %s: %w", ErrTimeout, what, err)
+		return fmt.Errorf("%w: %s: %w", ErrTimeout, what, &causeError{msg: "timed out", err: err})
 	}
 	// A refused address (ErrBlockedAddress) stays in the chain.
-	return fmt.Errorf("%w: %s: %w", ErrResolution, what, err)
+	return fmt.Errorf("%w: %s: %w", ErrResolution, what, &causeError{msg: clientCause(err), err: err})
+}
+
+// causeError shows msg in place of err's own message, which may carry a URL
+// or a DNS server's address, and unwraps to err.
+type causeError struct {
+	msg string
+	err error
+}
+
+func (e *causeError) Error() string { return e.msg }
+func (e *causeError) Unwrap() error { return e.err }
+
+// clientCause words a transport error without the URL (url.Error) or the
+// DNS server (net.DNSError) that its own message names; lexval's own
+// errors (a blocked address, a refused redirect, a body too large) say
+// already what a client may know.
+func clientCause(err error) string {
+	var (
+		dnsErr *net.DNSError
+		opErr  *net.OpError
+		urlErr *url.Error
+	)
+	switch {
+	case errors.Is(err, ErrBlockedAddress), errors.Is(err, errRedirect), errors.Is(err, errBodyTooLarge):
+		// Ours is the error that wraps the sentinel itself: the reason,
+		// without the URL or address of the errors around it.
+		for {
+			switch next := errors.Unwrap(err); next {
+			case nil, ErrBlockedAddress, errRedirect, errBodyTooLarge:
+				return err.Error()
+			default:
+				err = next
+			}
+		}
+	case errors.Is(err, context.Canceled):
+		return "canceled"
+	case errors.As(err, &dnsErr):
+		return "DNS lookup of " + dnsErr.Name + ": " + dnsErr.Err
+	case errors.As(err, &opErr):
+		// "dial tcp 192.0.2.1:443: connect: connection refused" without the
+		// address: "dial: connect: connection refused".
+		return opErr.Op + ": " + clientCause(opErr.Err)
+	case errors.As(err, &urlErr):
+		return clientCause(urlErr.Err)
+	}
+	return err.Error()
 }
 
 func truncate(s string, n int) string {

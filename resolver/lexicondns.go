@@ -25,9 +25,10 @@ func (n *network) lexiconDID(ctx context.Context, nsid syntax.NSID) (syntax.DID,
 }
 
 func (n *network) lookupLexiconTXT(ctx context.Context, name string) (syntax.DID, error) {
+	step := "DNS lookup of " + name
 	release, err := n.acquire(ctx)
 	if err != nil {
-		return "", classify("DNS TXT "+name, err)
+		return "", classify(step, err)
 	}
 	defer release()
 	ctx, cancel := context.WithTimeout(ctx, n.cfg.Timeout)
@@ -40,9 +41,15 @@ func (n *network) lookupLexiconTXT(ctx context.Context, name string) (syntax.DID
 	if err != nil {
 		var dnsErr *net.DNSError
 		if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
-			return "", fmt.Errorf("%w: no DNS TXT record %s: %w", ErrNotFound, name, err)
+			return "", fmt.Errorf("%w: no DNS TXT record %s: %w", ErrNotFound, name, &causeError{msg: dnsErr.Err, err: err})
 		}
-		return "", classify("DNS TXT "+name, err)
+		// The error names the DNS server, which is the operator's business:
+		// the log has it, the client gets the step and the answer's kind.
+		n.log.Warn("DNS lookup failed", "name", name, "error", err)
+		if errors.As(err, &dnsErr) && !dnsErr.Timeout() {
+			return "", fmt.Errorf("%w: %s: %w", ErrResolution, step, &causeError{msg: dnsErr.Err, err: err})
+		}
+		return "", classify(step, err)
 	}
 	return parseLexiconTXT(name, txts)
 }

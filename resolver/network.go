@@ -2,17 +2,13 @@ package resolver
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"sync/atomic"
 	"time"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
-	"github.com/ipfs/go-cid"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -24,9 +20,10 @@ type network struct {
 	now    func() time.Time
 	sem    chan struct{}
 
-	records    *cache[*Record]    // by AT-URI
-	identities *cache[*Identity]  // by DID
-	dids       *cache[syntax.DID] // lexicon repository by NSID authority
+	records    *cache[*Record]       // by AT-URI
+	proven     *cache[*ProvenRecord] // records of any collection, by AT-URI
+	identities *cache[*Identity]     // by DID
+	dids       *cache[syntax.DID]    // lexicon repository by NSID authority
 	flight     singleflight.Group
 
 	hits, misses, fetchErrors atomic.Uint64
@@ -40,10 +37,12 @@ func newNetwork(cfg Config, s seams) *network {
 		now:        s.now,
 		sem:        make(chan struct{}, cfg.MaxConcurrentFetches),
 		records:    newCache[*Record]("record", cfg.CacheSize, cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
+		proven:     newCache[*ProvenRecord]("proven", cfg.CacheSize, cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
 		identities: newCache[*Identity]("identity", cfg.CacheSize, cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
 		dids:       newCache[syntax.DID]("lexicon-did", cfg.CacheSize, cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
 	}
 	n.records.counted = true
+	n.proven.counted = true
 	return n
 }
 
@@ -137,10 +136,10 @@ func (n *network) resolveNSID(ctx context.Context, nsid syntax.NSID) (*Record, e
 	return n.resolveURI(ctx, uri, did, nsid)
 }
 
-// resolveURI fetches and authenticates the schema record at uri.
+// resolveURI fetches and proves the schema record at uri.
 func (n *network) resolveURI(ctx context.Context, uri syntax.ATURI, did syntax.DID, nsid syntax.NSID) (*Record, error) {
 	return lookup(ctx, n, n.records, string(uri), false, func(ctx context.Context) (*Record, error) {
-		rec, err := n.fetchRecord(ctx, uri, did, nsid)
+		rec, err := n.fetchSchema(ctx, uri, did, nsid)
 		if err == nil && n.cfg.Sink != nil {
 			if err := n.cfg.Sink.Put(ctx, rec); err != nil {
 				n.log.Warn("sink refused a record", "uri", uri, "cid", rec.CID, "error", err)
@@ -150,70 +149,33 @@ func (n *network) resolveURI(ctx context.Context, uri syntax.ATURI, did syntax.D
 	})
 }
 
-// getRecordResponse is the output of com.atproto.repo.getRecord.
-type getRecordResponse struct {
-	URI   string          `json:"uri"`
-	CID   string          `json:"cid"`
-	Value json.RawMessage `json:"value"`
-}
-
-func (n *network) fetchRecord(ctx context.Context, uri syntax.ATURI, did syntax.DID, nsid syntax.NSID) (*Record, error) {
-	id, err := n.identity(ctx, did, false)
+// fetchSchema fetches the record at uri with its proof and checks that it
+// publishes lexicon nsid.
+func (n *network) fetchSchema(ctx context.Context, uri syntax.ATURI, did syntax.DID, nsid syntax.NSID) (*Record, error) {
+	p, where, err := n.fetchProven(ctx, uri, did, SchemaCollection, syntax.RecordKey(nsid))
 	if err != nil {
 		return nil, err
-	}
-	pds := id.PDS
-	u := pds.JoinPath("xrpc", "com.atproto.repo.getRecord")
-	u.RawQuery = url.Values{
-		"repo":       {string(did)},
-		"collection": {string(SchemaCollection)},
-		"rkey":       {string(nsid)},
-	}.Encode()
-	body, err := n.getJSON(ctx, "getRecord "+string(uri), u)
-	if err != nil {
-		return nil, err
-	}
-
-	invalid := func(format string, args ...any) error {
-		return fmt.Errorf("%w: %s from %s: %s", ErrInvalidRecord, uri, pds.Host, fmt.Sprintf(format, args...))
-	}
-	var out getRecordResponse
-	if err := json.Unmarshal(body, &out); err != nil {
-		return nil, invalid("getRecord response: %v", err)
-	}
-	if out.URI == "" {
-		return nil, invalid("getRecord response has no uri")
-	}
-	if out.URI != string(uri) {
-		return nil, invalid("the PDS answered for %s", out.URI)
-	}
-	if len(out.Value) == 0 {
-		return nil, invalid("getRecord response has no value")
-	}
-	if out.CID == "" {
-		return nil, invalid("getRecord response has no cid")
-	}
-	published, err := cid.Decode(out.CID)
-	if err != nil {
-		return nil, invalid("cid %q: %v", out.CID, err)
 	}
 	// The causes below are formatted, not wrapped: a flaw in a published
 	// record is an upstream failure, not the caller's invalid JSON or
 	// lexicon.
-	doc, computed, err := authenticate(out.Value, published, nsid)
-	switch {
-	case errors.Is(err, errCIDDiffers):
-		return nil, fmt.Errorf("%w: %s: the PDS says %s, but the value hashes to %s", ErrCIDMismatch, uri, published, computed)
-	case err != nil:
-		return nil, invalid("%v", err)
+	m := p.Value.(map[string]any) // a proven record is an object
+	if err := checkSchemaRecord(m, nsid); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalidRecord, uri, err)
 	}
+	doc, err := parseDocument(m, p.CID)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalidRecord, uri, err)
+	}
+	proof := p.Proof
 	return &Record{
 		URI:       uri,
-		CID:       computed,
-		IndexedAt: n.now().UTC(),
+		CID:       p.CID,
+		IndexedAt: proof.VerifiedAt,
 		Source:    SourceNetwork,
-		Location:  u.String(),
-		Value:     out.Value,
+		Location:  where,
+		Value:     p.JSON,
 		Document:  doc,
+		Proof:     &proof,
 	}, nil
 }

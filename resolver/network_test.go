@@ -10,7 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +21,7 @@ import (
 	"github.com/bluesky-social/indigo/atproto/syntax"
 	"github.com/ipfs/go-cid"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/internal/atprototest"
 	"github.com/lexval/lexval/lexicons"
 	"github.com/lexval/lexval/resolver"
@@ -35,6 +36,10 @@ const (
 	// com.atproto.lexicon.schema's).
 	otherCID = "bafyreigtmtzisxiuao4kcswgnbud7wmpkcnsdb6h2kenhbnaolsx7bpiq4"
 )
+
+// requestsPerFetch is what fetching one record asks the PDS:
+// com.atproto.repo.getRecord and com.atproto.sync.getRecord (the proof).
+const requestsPerFetch = 2
 
 // testNet is the shared fake network with two accounts: test (p256) and
 // other (k256).
@@ -114,7 +119,7 @@ func TestResolveByURI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkNetworkRecord(t, rec, testDID, testNSID, want, value)
+	checkNetworkRecord(t, rec, n.test, testNSID, want, value)
 	if got := n.DNS.Lookups(); got != 0 {
 		t.Errorf("got %d DNS lookups, want 0 for an AT-URI", got)
 	}
@@ -133,7 +138,7 @@ func TestResolveByNSID(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkNetworkRecord(t, rec, string(a.DID), testNSID, want, value)
+			checkNetworkRecord(t, rec, a, testNSID, want, value)
 			if got := n.DNS.Lookups(); got != 1 {
 				t.Errorf("got %d DNS lookups, want 1", got)
 			}
@@ -145,7 +150,7 @@ func TestResolveByNSID(t *testing.T) {
 	}
 }
 
-func checkNetworkRecord(t *testing.T, rec *resolver.Record, repo, nsid string, wantCID cid.Cid, wantValue []byte) {
+func checkNetworkRecord(t *testing.T, rec *resolver.Record, a *atprototest.Account, nsid string, wantCID cid.Cid, wantValue []byte) {
 	t.Helper()
 	if !rec.CID.Equals(wantCID) {
 		t.Errorf("got CID %s, want %s", rec.CID, wantCID)
@@ -153,7 +158,7 @@ func checkNetworkRecord(t *testing.T, rec *resolver.Record, repo, nsid string, w
 	if rec.Document.CID != wantCID.String() {
 		t.Errorf("got Document.CID %s, want %s", rec.Document.CID, wantCID)
 	}
-	if want := schemaURI(repo, nsid); rec.URI != want {
+	if want := schemaURI(string(a.DID), nsid); rec.URI != want {
 		t.Errorf("got URI %s, want %s", rec.URI, want)
 	}
 	if string(rec.NSID()) != nsid {
@@ -162,15 +167,31 @@ func checkNetworkRecord(t *testing.T, rec *resolver.Record, repo, nsid string, w
 	if rec.Source != resolver.SourceNetwork {
 		t.Errorf("got source %s, want %s", rec.Source, resolver.SourceNetwork)
 	}
-	if !strings.Contains(rec.Location, "/xrpc/com.atproto.repo.getRecord?") {
-		t.Errorf("got location %s, want the getRecord URL", rec.Location)
+	if !strings.Contains(rec.Location, "/xrpc/com.atproto.sync.getRecord?") {
+		t.Errorf("got location %s, want the sync.getRecord URL", rec.Location)
 	}
 	if rec.IndexedAt.IsZero() {
 		t.Error("got zero IndexedAt, want the fetch time")
 	}
-	if !bytes.Equal(rec.Value, wantValue) {
+	// The value is the proven block's, as JSON: the published value, its
+	// members perhaps in another order.
+	if got, want := mustDecode(t, rec.Value), mustDecode(t, wantValue); !reflect.DeepEqual(got, want) {
 		t.Errorf("got value %s, want the published %s", rec.Value, wantValue)
 	}
+	head := a.Head()
+	want := resolver.Proof{DID: a.DID, Rev: head.Rev, Commit: head.CID.String(), SigningKey: a.SigningKey().DIDKey(), VerifiedAt: rec.IndexedAt}
+	if rec.Proof == nil || *rec.Proof != want {
+		t.Errorf("got proof %+v, want %+v", rec.Proof, want)
+	}
+}
+
+func mustDecode(t *testing.T, data []byte) any {
+	t.Helper()
+	v, err := datamodel.DecodeJSON(data)
+	if err != nil {
+		t.Fatalf("decode %s: %v", data, err)
+	}
+	return v
 }
 
 // editRecord makes the PDS pass its getRecord answers through edit.
@@ -198,7 +219,8 @@ func TestResolveFailures(t *testing.T) {
 				n.editRecord(func(ans *atprototest.RecordJSON) { ans.CID = otherCID })
 			},
 			query: resolver.Query{URI: uri},
-			is:    resolver.ErrCIDMismatch,
+			is:    resolver.ErrProofDisagrees,
+			not:   resolver.ErrCIDMismatch,
 			says:  []string{otherCID, "$published"},
 		},
 		{
@@ -233,11 +255,10 @@ func TestResolveFailures(t *testing.T) {
 				honestCID(n)
 				n.editRecord(func(ans *atprototest.RecordJSON) {
 					ans.Value = append(bytes.TrimSuffix(ans.Value, []byte("}")), `,"x":1.5}`...)
-					ans.CID = otherCID
 				})
 			},
 			query: resolver.Query{URI: uri},
-			is:    resolver.ErrInvalidRecord,
+			is:    resolver.ErrProofDisagrees,
 			says:  []string{"/x", "integer"},
 		},
 		{
@@ -247,7 +268,7 @@ func TestResolveFailures(t *testing.T) {
 				n.editRecord(func(ans *atprototest.RecordJSON) { ans.URI = strings.Replace(ans.URI, testDID, otherDID, 1) })
 			},
 			query: resolver.Query{URI: uri},
-			is:    resolver.ErrInvalidRecord,
+			is:    resolver.ErrProofDisagrees,
 			says:  []string{otherDID},
 		},
 		{
@@ -257,8 +278,8 @@ func TestResolveFailures(t *testing.T) {
 				n.editRecord(func(ans *atprototest.RecordJSON) { ans.URI = "" })
 			},
 			query: resolver.Query{URI: uri},
-			is:    resolver.ErrInvalidRecord,
-			says:  []string{"no uri"},
+			is:    resolver.ErrProofDisagrees,
+			says:  []string{`answers for ""`},
 		},
 		{
 			name: "DID document without a PDS",
@@ -306,7 +327,8 @@ func TestResolveFailures(t *testing.T) {
 			setup: func(n *testNet) {},
 			query: resolver.Query{URI: uri},
 			is:    resolver.ErrNotFound,
-			says:  []string{"RecordNotFound"},
+			not:   resolver.ErrProofInvalid,
+			says:  []string{"does not hold it", "proven at rev"},
 		},
 		{
 			name:  "no _lexicon TXT record",
@@ -435,8 +457,8 @@ func TestSlowServer(t *testing.T) {
 	if !errors.Is(err, resolver.ErrTimeout) {
 		t.Errorf("got error %v, want one wrapping ErrTimeout", err)
 	}
-	if got := r.Stats().FetchErrors; got != 1 {
-		t.Errorf("got %d fetch errors, want 1", got)
+	if got := r.Stats().FetchErrors; got != requestsPerFetch {
+		t.Errorf("got %d fetch errors, want %d (the record and its proof)", got, requestsPerFetch)
 	}
 }
 
@@ -566,6 +588,8 @@ func TestPrivateAddresses(t *testing.T) {
 }
 
 func TestRedirects(t *testing.T) {
+	// samePath in a target stands for the path and query redirected.
+	const samePath = "$same"
 	// private is a server on loopback that the resolver must never reach.
 	var privateHits sync.Map
 	private := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -595,13 +619,10 @@ func TestRedirects(t *testing.T) {
 			blocked: true,
 		},
 		{
-			// The PDS counts as public; the redirected request is answered.
+			// The PDS counts as public; the redirected request (to the
+			// same method, marked) is answered.
 			name: "to a public server",
-			to: func(n *testNet) string {
-				return n.PDS.URL() + "/xrpc/com.atproto.repo.getRecord?" + url.Values{
-					"repo": {testDID}, "collection": {schemaCol}, "rkey": {testNSID}, "redirected": {"1"},
-				}.Encode()
-			},
+			to:   func(n *testNet) string { return n.PDS.URL() + samePath },
 		},
 		{
 			name: "to another scheme",
@@ -624,7 +645,7 @@ func TestRedirects(t *testing.T) {
 					next.ServeHTTP(w, r)
 					return
 				}
-				http.Redirect(w, r, target, http.StatusFound)
+				http.Redirect(w, r, strings.Replace(target, samePath, r.URL.Path+"?"+r.URL.RawQuery+"&redirected=1", 1), http.StatusFound)
 			})
 			cfg := n.ResolverConfig()
 			cfg.AllowPrivateAddresses = false
@@ -681,7 +702,7 @@ func TestDIDWeb(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkNetworkRecord(t, rec, string(tt.did), testNSID, want, value)
+			checkNetworkRecord(t, rec, a, testNSID, want, value)
 			id, err := r.Identity(t.Context(), tt.did)
 			if err != nil || !id.SigningKey.Equal(a.SigningKey()) {
 				t.Errorf("got identity %+v (%v), want the account's key", id, err)
@@ -811,7 +832,7 @@ func TestCache(t *testing.T) {
 		advance     time.Duration
 		query       resolver.Query
 		wantErr     error
-		wantFetches int64 // PDS requests so far
+		wantFetches int64 // record fetches so far
 		wantStats   resolver.Stats
 	}{
 		{name: "first lookup fetches", query: found, wantFetches: 1, wantStats: resolver.Stats{CacheMisses: 1}},
@@ -834,8 +855,8 @@ func TestCache(t *testing.T) {
 		case s.wantErr != nil && !errors.Is(err, s.wantErr):
 			t.Fatalf("%s: got error %v, want one wrapping %v", s.name, err, s.wantErr)
 		}
-		if got := n.PDS.Requests(); got != s.wantFetches {
-			t.Errorf("%s: got %d PDS requests, want %d", s.name, got, s.wantFetches)
+		if got := n.PDS.Requests(); got != requestsPerFetch*s.wantFetches {
+			t.Errorf("%s: got %d PDS requests, want %d", s.name, got, requestsPerFetch*s.wantFetches)
 		}
 		if got := r.Stats(); got != s.wantStats {
 			t.Errorf("%s: got stats %+v, want %+v", s.name, got, s.wantStats)
@@ -868,8 +889,8 @@ func TestCacheSize(t *testing.T) {
 		if _, err := r.Resolve(t.Context(), resolver.Query{URI: schemaURI(testDID, s.nsid)}); err != nil {
 			t.Fatalf("step %d: %v", i, err)
 		}
-		if got := n.PDS.Requests(); got != s.wantFetches {
-			t.Errorf("step %d (%s): got %d PDS requests, want %d", i, s.nsid, got, s.wantFetches)
+		if got := n.PDS.Requests(); got != requestsPerFetch*s.wantFetches {
+			t.Errorf("step %d (%s): got %d PDS requests, want %d", i, s.nsid, got, requestsPerFetch*s.wantFetches)
 		}
 	}
 }
@@ -905,8 +926,8 @@ func TestConcurrentLookupsShareOneFetch(t *testing.T) {
 			t.Errorf("caller %d: got CID %s, want %s", i, recs[i].CID, want)
 		}
 	}
-	if got := n.PDS.Requests(); got != 1 {
-		t.Errorf("got %d PDS requests, want 1", got)
+	if got := n.PDS.Requests(); got != requestsPerFetch {
+		t.Errorf("got %d PDS requests, want %d", got, requestsPerFetch)
 	}
 }
 
@@ -947,8 +968,8 @@ func TestLeavingCallerDoesNotFailOthers(t *testing.T) {
 	if rec := <-second; rec != nil && !rec.CID.Equals(want) {
 		t.Errorf("second caller: got CID %s, want %s", rec.CID, want)
 	}
-	if got := n.PDS.Requests(); got != 1 {
-		t.Errorf("got %d PDS requests, want 1", got)
+	if got := n.PDS.Requests(); got != requestsPerFetch {
+		t.Errorf("got %d PDS requests, want %d", got, requestsPerFetch)
 	}
 }
 

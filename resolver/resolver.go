@@ -24,9 +24,9 @@ import (
 
 // Sentinel errors; wrapped with the cause, tested with errors.Is.
 var (
-	ErrNotFound       = errors.New("schema record not found")
+	ErrNotFound       = errors.New("not found")
 	ErrCIDMismatch    = errors.New("CID mismatch")
-	ErrInvalidRecord  = errors.New("invalid schema record")
+	ErrInvalidRecord  = errors.New("invalid record") // outside the data model, or a schema record not of its key's lexicon
 	ErrResolution     = errors.New("resolution failed")
 	ErrBlockedAddress = errors.New("blocked address")
 	ErrTimeout        = errors.New("resolution timed out")
@@ -50,6 +50,9 @@ type Record struct {
 	Source    SourceKind
 	// Location is the file or URL the record was read from.
 	Location string
+	// Proof is how a network record was proven: its author's signed
+	// commit. Nil for embedded and directory records.
+	Proof *Proof
 	// Value is the record's JSON as stored or published (for a directory
 	// document: the file as it is, without the added $type).
 	Value json.RawMessage
