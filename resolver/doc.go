@@ -4,7 +4,7 @@
 // embedded catalog (package lexicons), directories of lexicon files,
 // sources the caller configures (the seam for a database store), and, when
 // enabled, the network (DNS _lexicon TXT → DID document → PDS →
-// com.atproto.repo.getRecord). A Resolver asks them in that order of
+// com.atproto.sync.getRecord and com.atproto.repo.getRecord). A Resolver asks them in that order of
 // precedence and takes the first answer: a directory document overrides an
 // embedded one of the same NSID, a later directory an earlier one, and an
 // AT-URI names the embedded record of that AT-URI before the network's.
@@ -12,6 +12,16 @@
 // trusted (datamodel.RecordCID); a directory document gets the CID it has
 // once published (datamodel.PublishLexicon). A Sink, when configured,
 // receives what the network fetched.
+//
+// A network record is proven, not just hashed: the sync.getRecord CAR must
+// hold its author's signed commit (checked with the DID document's #atproto
+// key, low-S; the document is fetched again once when the signature fails,
+// for a rotated key) and the MST path to the record, every block hashing to
+// its CID, and repo.getRecord must agree. The value is decoded from the
+// proven block (datamodel.DecodeDAGCBOR); Record.Proof says which commit
+// and key proved it. A refusal is a *ProofError (ErrProofInvalid and a
+// reason). VerifyProof is that check on its own, and FetchRecord proves a
+// record of any collection by AT-URI.
 //
 // Local records are loaded once, in New. DID resolution gives the whole
 // Identity: the PDS and the #atproto signing key that commits are signed
@@ -25,6 +35,10 @@
 // unless configured otherwise. The _lexicon TXT name is looked up fully
 // qualified, so no search domain is appended.
 //
+// Errors name the step that failed (the DNS lookup of _lexicon.<authority>,
+// the DID document of a DID, getRecord at a PDS host, the proof) in words a
+// client may read; URLs and DNS servers go to the log only.
+//
 // The resolver feeds the validator documents; it knows nothing of HTTP
 // serving or of validation rules, and leaves decoding, the data model,
 // DAG-CBOR and CIDs to package datamodel. It never looks up an NSID on its
@@ -32,6 +46,9 @@
 // run against internal/atprototest, from package resolver_test.
 //
 // Specifications: https://atproto.com/specs/lexicon (publication and
-// resolution), https://atproto.com/specs/did (documents, keys) and
+// resolution), https://atproto.com/specs/did (documents, keys),
+// https://atproto.com/specs/repository (commits, MST),
+// https://atproto.com/specs/sync (getRecord proofs),
+// https://atproto.com/specs/cryptography (low-S) and
 // https://atproto.com/specs/data-model (DAG-CBOR and CIDs).
 package resolver

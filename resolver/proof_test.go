@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/big"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -645,6 +647,66 @@ func BenchmarkVerifyProof(b *testing.B) {
 				if _, err := resolver.VerifyProof(car, uri, key); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// TestErrorsNameTheStep: what a client reads of an upstream failure names
+// the step that failed, not the URL fetched nor the DNS server asked (the
+// log has those).
+func TestErrorsNameTheStep(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(n *testNet, cfg *resolver.Config)
+		query resolver.Query
+		says  string
+	}{
+		{
+			name: "DNS server failure",
+			setup: func(n *testNet, _ *resolver.Config) {
+				n.DNS.Fail(&net.DNSError{Err: "server misbehaving", Name: "_lexicon.test.example.com.", Server: "10.53.0.1:53"})
+			},
+			query: resolver.Query{NSID: testNSID},
+			says:  "DNS lookup of _lexicon.test.example.com: server misbehaving",
+		},
+		{
+			name: "PLC directory down",
+			setup: func(n *testNet, cfg *resolver.Config) {
+				cfg.PLCURL = "http://127.0.0.1:1/plc-secret-path"
+			},
+			query: resolver.Query{URI: schemaURI(testDID, testNSID)},
+			says:  "DID document of " + testDID + ": dial: connect: connection refused",
+		},
+		{
+			name: "PDS down",
+			setup: func(n *testNet, _ *resolver.Config) {
+				n.test.SetPDS("http://127.0.0.1:1")
+			},
+			query: resolver.Query{URI: schemaURI(testDID, testNSID)},
+			says:  "getRecord of " + string(schemaURI(testDID, testNSID)) + " at 127.0.0.1:1: dial: connect: connection refused",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n := newTestNet(t)
+			n.test.PublishLexicon(lexiconValue(testNSID))
+			cfg := n.ResolverConfig()
+			tt.setup(n, &cfg)
+			var log bytes.Buffer
+			cfg.Logger = slog.New(slog.NewTextHandler(&log, nil))
+			r := n.resolver(t, cfg, resolver.Seams{})
+			_, err := r.Resolve(t.Context(), tt.query)
+			if err == nil || !strings.Contains(err.Error(), tt.says) {
+				t.Fatalf("got error %v, want it to say %q", err, tt.says)
+			}
+			for _, secret := range []string{"10.53.0.1", "http://", "/xrpc/", "plc-secret-path"} {
+				if strings.Contains(err.Error(), secret) {
+					t.Errorf("got error %q, want it not to show %q", err, secret)
+				}
+			}
+			if !strings.Contains(log.String(), "10.53.0.1") && !strings.Contains(log.String(), "http://127.0.0.1:1") {
+				t.Errorf("got log %q, want the details there", log.String())
 			}
 		})
 	}
