@@ -4,10 +4,11 @@
 // embedded catalog (package lexicons), directories of lexicon files,
 // sources the caller configures (the seam for a database store), and, when
 // enabled, the network (DNS _lexicon TXT → DID document → PDS →
-// com.atproto.sync.getRecord and com.atproto.repo.getRecord). A Resolver asks them in that order of
-// precedence and takes the first answer: a directory document overrides an
-// embedded one of the same NSID, a later directory an earlier one, and an
-// AT-URI names the embedded record of that AT-URI before the network's.
+// com.atproto.sync.getRecord and com.atproto.repo.getRecord). A Resolver
+// asks them in that order of precedence and takes the first answer: a
+// directory document overrides an embedded one of the same NSID, a later
+// directory an earlier one, and an AT-URI names the embedded record of that
+// AT-URI before the network's.
 // Every record's CID is recomputed from its DAG-CBOR encoding before it is
 // trusted (datamodel.RecordCID); a directory document gets the CID it has
 // once published (datamodel.PublishLexicon). A Sink, when configured,
