@@ -16,6 +16,8 @@ const (
 	CodeInvalidRequest  Code = "InvalidRequest"  // bad input: 400, exit 2
 	CodeNotFound        Code = "LexiconNotFound" // unknown schema: 404
 	CodeCIDMismatch     Code = "CIDMismatch"     // pinned or published CID differs: 409
+	CodeProofInvalid    Code = "ProofInvalid"    // the upstream served a record it could not prove: 502
+	CodeRecordNotFound  Code = "RecordNotFound"  // a record fetched by AT-URI is not there: 404
 	CodeUpstreamFailure Code = "UpstreamFailure" // network resolution failed: 502
 	CodeUpstreamTimeout Code = "UpstreamTimeout" // network resolution timed out: 504
 	CodeInternal        Code = "InternalError"   // a bug: 500
@@ -40,8 +42,12 @@ func ErrorCode(err error) Code {
 		errors.Is(err, validator.ErrNoTarget),
 		errors.Is(err, validator.ErrInvalidLexicon):
 		return CodeInvalidRequest
+	case errors.Is(err, resolver.ErrProofInvalid):
+		return CodeProofInvalid
 	case errors.Is(err, resolver.ErrCIDMismatch):
 		return CodeCIDMismatch
+	case errors.Is(err, resolver.ErrNotFound) && errors.As(err, new(*recordError)):
+		return CodeRecordNotFound
 	case errors.Is(err, resolver.ErrNotFound), errors.Is(err, validator.ErrNotFound):
 		return CodeNotFound
 	case errors.Is(err, resolver.ErrTimeout),

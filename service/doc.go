@@ -3,7 +3,10 @@
 // alike. It parses what users name (AT-URI, NSID, NSID#def) once, resolves
 // and authenticates the schema, keeps compiled schemas, and classifies every
 // failure with a Code that front ends map to their own terms (HTTP status,
-// exit code, page message). It knows nothing of HTTP.
+// exit code, page message). It knows nothing of HTTP. A network schema's
+// SchemaInfo carries its Proof (the signed commit that holds it); FetchRecord
+// gives a record of any collection by AT-URI, proven the same way, for
+// values named by AT-URI rather than sent.
 //
 // Compile once, validate many: one validator.Compiler over the local catalog
 // (embedded records and directories, fixed at start-up) lives as long as the

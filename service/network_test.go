@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bluesky-social/indigo/atproto/syntax"
+
 	"github.com/lexval/lexval/internal/atprototest"
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/validator"
@@ -45,6 +47,9 @@ func TestPrepareNetwork(t *testing.T) {
 	if want := "at://" + remoteDID + "/com.atproto.lexicon.schema/com.example.remote.post"; c.Info.URI != want {
 		t.Errorf("got URI %s, want %s", c.Info.URI, want)
 	}
+	if p := c.Info.Proof; p == nil || p.DID != remoteDID || p.Commit == "" || !strings.HasPrefix(p.SigningKey, "did:key:") {
+		t.Errorf("got proof %+v, want the commit of %s and its key", p, remoteDID)
+	}
 	if _, ok := c.Missing["com.example.remote.gone"]; !ok || len(c.Missing) != 1 {
 		t.Errorf("got missing %v, want com.example.remote.gone only", c.Missing)
 	}
@@ -61,7 +66,7 @@ func TestPrepareNetwork(t *testing.T) {
 		{
 			name:  "missing lexicon says why it is missing",
 			value: `{"$type":"com.example.remote.post","label":{"val":"ok"},"extra":{}}`, wantPaths: "/extra",
-			wantMessage: "lexicon com.example.remote.gone could not be resolved (schema record not found: getRecord at://" + remoteDID,
+			wantMessage: "lexicon com.example.remote.gone could not be resolved (not found: at://" + remoteDID + "/com.atproto.lexicon.schema/com.example.remote.gone: the repository does not hold it",
 		},
 	}
 	for _, tt := range tests {
@@ -90,5 +95,44 @@ func TestPrepareNetwork(t *testing.T) {
 	// Network checkers are not kept: the records behind them expire.
 	if n := s.numCheckers.Load(); n != 0 {
 		t.Errorf("got %d cached network checkers, want 0", n)
+	}
+}
+
+// TestFetchRecord: a record of any collection by AT-URI, proven; a record
+// that is not there is RecordNotFound, not LexiconNotFound; a proof that
+// fails is ProofInvalid.
+func TestFetchRecord(t *testing.T) {
+	n := atprototest.New(t)
+	a := n.NewAccount(remoteDID, atprototest.K256)
+	want := a.PutRecord("com.example.remote.post", "3k2yihcrp6f2c", []byte(`{"$type":"com.example.remote.post","label":{"val":"ok"}}`))
+	res, err := resolver.New(n.ResolverConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(res)
+	uri, err := ParseRecordURI("at://" + remoteDID + "/com.example.remote.post/3k2yihcrp6f2c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := s.FetchRecord(t.Context(), uri)
+	if err != nil || !rec.CID.Equals(want) {
+		t.Fatalf("got %v (%v), want %s", rec, err, want)
+	}
+	if info := NewRecordInfo(rec); info.URI != string(uri) || info.CID != want.String() || info.Proof.DID != remoteDID {
+		t.Errorf("got %+v, want the record and its proof", info)
+	}
+
+	_, err = s.FetchRecord(t.Context(), a.URI("com.example.remote.post", "nope"))
+	if got := ErrorCode(err); got != CodeRecordNotFound {
+		t.Errorf("absent record: got code %q (%v), want %q", got, err, CodeRecordNotFound)
+	}
+	// The PDS names another CID than the proof's.
+	a.PutRecord("com.example.remote.post", "3k2yihcrp6f2d", []byte(`{"$type":"com.example.remote.post"}`))
+	n.PDS.EditGetRecord(func(_ syntax.ATURI, ans *atprototest.RecordJSON) {
+		ans.CID = "bafyreigtmtzisxiuao4kcswgnbud7wmpkcnsdb6h2kenhbnaolsx7bpiq4"
+	})
+	_, err = s.FetchRecord(t.Context(), a.URI("com.example.remote.post", "3k2yihcrp6f2d"))
+	if got := ErrorCode(err); got != CodeProofInvalid {
+		t.Errorf("disagreeing PDS: got code %q (%v), want %q", got, err, CodeProofInvalid)
 	}
 }

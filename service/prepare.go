@@ -24,6 +24,9 @@ type SchemaInfo struct {
 	CID  string `json:"cid"`
 	NSID string `json:"nsid"`
 	Def  string `json:"def"`
+	// Proof is how a network record was proven; nil for embedded and
+	// directory records, whose source says where they came from.
+	Proof *resolver.Proof `json:"proof,omitempty"`
 }
 
 // Request names what to check values against.
@@ -114,6 +117,7 @@ func (s *Service) Prepare(ctx context.Context, req Request) (*Checker, error) {
 		Missing: missing,
 		schema:  schema,
 	}
+	c.Info.Proof = rec.Proof
 	if local && s.numCheckers.Load() < s.maxCheckers {
 		if prev, loaded := s.checkers.LoadOrStore(req, c); loaded {
 			return prev.(*Checker), nil

@@ -81,3 +81,29 @@ func TestSchemaRefStringRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+func TestParseRecordURI(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // "" for an error
+	}{
+		{in: "at://did:plc:abc/app.bsky.feed.post/3k2yihcrp6f2c", want: "at://did:plc:abc/app.bsky.feed.post/3k2yihcrp6f2c"},
+		{in: "at://did:web:example.com/com.atproto.lexicon.schema/com.example.x", want: "at://did:web:example.com/com.atproto.lexicon.schema/com.example.x"},
+		{in: "at://alice.example.com/app.bsky.feed.post/3k2yihcrp6f2c"},
+		{in: "at://did:plc:abc/app.bsky.feed.post"},
+		{in: "at://did:plc:abc"},
+		{in: "did:plc:abc/app.bsky.feed.post/x"},
+		{in: "at://did:plc:abc/not a collection/x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseRecordURI(tt.in)
+			switch {
+			case tt.want == "" && ErrorCode(err) != CodeInvalidRequest:
+				t.Errorf("got %q (%v), want an error with CodeInvalidRequest", got, err)
+			case tt.want != "" && (err != nil || string(got) != tt.want):
+				t.Errorf("got %q (%v), want %q", got, err, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,65 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/bluesky-social/indigo/atproto/syntax"
+
+	"github.com/lexval/lexval/resolver"
+)
+
+// RecordInfo says which record a verdict was made on, when it was fetched by
+// AT-URI: the record and how it was proven.
+type RecordInfo struct {
+	URI   string         `json:"uri"`
+	CID   string         `json:"cid"`
+	Proof resolver.Proof `json:"proof"`
+}
+
+// NewRecordInfo describes a proven record.
+func NewRecordInfo(rec *resolver.ProvenRecord) RecordInfo {
+	return RecordInfo{URI: string(rec.URI), CID: rec.CID.String(), Proof: rec.Proof}
+}
+
+// ParseRecordURI parses the AT-URI of a record of any collection:
+// at://DID/COLLECTION/RKEY. Handles are not resolved: the authority must be
+// a DID. Errors have CodeInvalidRequest.
+func ParseRecordURI(s string) (syntax.ATURI, error) {
+	if !strings.HasPrefix(s, "at://") {
+		return "", fmt.Errorf("%w: %q is not an AT-URI (want at://DID/COLLECTION/RKEY)", ErrInvalidRequest, s)
+	}
+	uri, err := syntax.ParseATURI(s)
+	if err != nil {
+		return "", fmt.Errorf("%w: invalid AT-URI %q: %w", ErrInvalidRequest, s, err)
+	}
+	if !uri.Authority().IsDID() {
+		return "", fmt.Errorf("%w: AT-URI %q: the authority must be a DID (handles are not resolved)", ErrInvalidRequest, s)
+	}
+	if uri.Collection() == "" || uri.RecordKey() == "" {
+		return "", fmt.Errorf("%w: AT-URI %q does not name a record (want at://DID/COLLECTION/RKEY)", ErrInvalidRequest, s)
+	}
+	return uri, nil
+}
+
+// FetchRecord returns the record at uri from its author's repository,
+// proven by the signed commit that holds it (resolver.FetchRecord). A
+// record the repository does not hold has CodeRecordNotFound; a proof
+// refused, CodeProofInvalid.
+func (s *Service) FetchRecord(ctx context.Context, uri syntax.ATURI) (*resolver.ProvenRecord, error) {
+	rec, err := s.res.FetchRecord(ctx, uri)
+	if err != nil {
+		return nil, &recordError{err: err}
+	}
+	return rec, nil
+}
+
+// recordError marks the failure of a record fetch by AT-URI, so that
+// ErrorCode tells a record that is not there (RecordNotFound) from a
+// lexicon that is not (LexiconNotFound). It adds nothing to the message:
+// the resolver's names the record.
+type recordError struct{ err error }
+
+func (e *recordError) Error() string { return e.err.Error() }
+func (e *recordError) Unwrap() error { return e.err }
