@@ -50,11 +50,13 @@ func StatusFor(code service.Code) int {
 	switch code {
 	case service.CodeInvalidRequest:
 		return http.StatusBadRequest
-	case service.CodeNotFound:
+	case service.CodeNotFound, service.CodeRecordNotFound:
 		return http.StatusNotFound
 	case service.CodeCIDMismatch:
 		return http.StatusConflict
-	case service.CodeUpstreamFailure:
+	case service.CodeUpstreamFailure, service.CodeProofInvalid:
+		// A proof refused is the upstream's failure: it served something
+		// it could not prove.
 		return http.StatusBadGateway
 	case service.CodeUpstreamTimeout:
 		return http.StatusGatewayTimeout

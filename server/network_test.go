@@ -1,11 +1,14 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
+	"github.com/ipfs/go-cid"
 
 	"github.com/lexval/lexval/internal/atprototest"
 	"github.com/lexval/lexval/resolver"
@@ -22,9 +25,22 @@ var remoteLexicons = map[string]string{
 	"com.example.remote.badcid": `{"lexicon":1,"id":"com.example.remote.badcid","defs":{"main":{"type":"object","properties":{}}}}`,
 }
 
+// Records by AT-URI: a valid post and an invalid one of remoteDID, and a
+// post of forgedDID, whose DID document names a key that did not sign its
+// repository.
+const (
+	forgedDID   = "did:plc:forgedforgedforgedforgedf"
+	postURI     = "at://" + remoteDID + "/com.example.remote.post/3k2yihcrp6f2c"
+	badPostURI  = "at://" + remoteDID + "/com.example.remote.post/3k2yihcrp6f2d"
+	forgedURI   = "at://" + forgedDID + "/com.example.remote.post/3k2yihcrp6f2c"
+	absentURI   = "at://" + remoteDID + "/com.example.remote.post/3k2yihcrp6f2z"
+	remotePostV = `{"$type":"com.example.remote.post","text":"hello","label":{"val":"ok"}}`
+)
+
 // newFakeNetwork publishes remoteLexicons on the shared fake network, whose
 // PDS fails for com.example.remote.broken and never answers for
-// com.example.remote.slow.
+// com.example.remote.slow, and the records of postURI, badPostURI and
+// forgedURI.
 func newFakeNetwork(t *testing.T) *atprototest.Network {
 	t.Helper()
 	n := atprototest.New(t)
@@ -32,6 +48,13 @@ func newFakeNetwork(t *testing.T) *atprototest.Network {
 	for _, doc := range remoteLexicons {
 		a.PublishLexicon([]byte(doc))
 	}
+	a.PutRecord("com.example.remote.post", "3k2yihcrp6f2c", []byte(remotePostV))
+	a.PutRecord("com.example.remote.post", "3k2yihcrp6f2d", []byte(`{"$type":"com.example.remote.post","text":"hello","label":{"val":"too long"}}`))
+	forged := n.NewAccount(forgedDID, atprototest.K256)
+	forged.PutRecord("com.example.remote.post", "3k2yihcrp6f2c", []byte(remotePostV))
+	doc := forged.Document()
+	doc["verificationMethod"].([]any)[0].(map[string]any)["publicKeyMultibase"] = a.SigningKey().Multibase()
+	n.PLC.SetDocument(forgedDID, doc)
 	n.PDS.EditGetRecord(func(uri syntax.ATURI, ans *atprototest.RecordJSON) {
 		if uri.RecordKey() == "com.example.remote.badcid" {
 			ans.CID = refreshSessionCID
@@ -110,8 +133,45 @@ func TestNetworkResolution(t *testing.T) {
 			return c
 		}(),
 		{
-			name: "published CID differs", method: http.MethodPost, path: path, body: validateBody("com.example.remote.badcid", `{}`),
-			status: 409, errName: "CIDMismatch",
+			name: "getRecord names another CID than the proof", method: http.MethodPost, path: path, body: validateBody("com.example.remote.badcid", `{}`),
+			status: 502, errName: "ProofInvalid", msgContains: []string{"getRecord disagrees with the proof", refreshSessionCID},
+		},
+		func() apiCase {
+			c := post("the schema's proof", validateBody("com.example.remote.post", remotePost("")), 200)
+			c.check = func(t *testing.T, b map[string]any) {
+				wantField(t, b, remoteDID, "schema", "proof", "did")
+				wantProof(t, b["schema"])
+			}
+			return c
+		}(),
+		func() apiCase {
+			c := post("a record by AT-URI", `{"schema":"com.example.remote.post","uri":"`+postURI+`"}`, 200)
+			c.check = func(t *testing.T, b map[string]any) {
+				wantField(t, b, true, "valid")
+				wantField(t, b, postURI, "record", "uri")
+				wantField(t, b, remoteDID, "record", "proof", "did")
+				wantProof(t, b["record"])
+			}
+			return c
+		}(),
+		func() apiCase {
+			c := post("an invalid record by AT-URI", `{"schema":"com.example.remote.post","uri":"`+badPostURI+`"}`, 200)
+			c.check = func(t *testing.T, b map[string]any) {
+				wantField(t, b, false, "valid")
+				wantPaths(t, b["errors"], "/label/val")
+				wantField(t, b, badPostURI, "record", "uri")
+			}
+			return c
+		}(),
+		{
+			name: "a record by AT-URI that is not there", method: http.MethodPost, path: path,
+			body:   `{"schema":"com.example.remote.post","uri":"` + absentURI + `"}`,
+			status: 404, errName: "RecordNotFound", msgContains: []string{absentURI},
+		},
+		{
+			name: "a record by AT-URI whose proof fails", method: http.MethodPost, path: path,
+			body:   `{"schema":"com.example.remote.post","uri":"` + forgedURI + `"}`,
+			status: 502, errName: "ProofInvalid", msgContains: []string{forgedURI, "bad commit signature"},
 		},
 		{
 			name: "PDS fails", method: http.MethodPost, path: path, body: validateBody("com.example.remote.broken", `{}`),
@@ -134,7 +194,11 @@ func TestNetworkResolution(t *testing.T) {
 		},
 		{
 			name: "schema over the network", method: http.MethodGet, path: "/api/v1/schema?nsid=com.example.remote.defs", status: 200,
-			check: func(t *testing.T, b map[string]any) { wantField(t, b, "network", "source") },
+			check: func(t *testing.T, b map[string]any) {
+				wantField(t, b, "network", "source")
+				wantField(t, b, remoteDID, "proof", "did")
+				wantProof(t, b)
+			},
 		},
 	}
 	runCases(t, s, cases)
@@ -164,4 +228,30 @@ func TestRequestTimeout(t *testing.T) {
 		t.Fatalf("got %d, want 504\n%s", r.status, r.body)
 	}
 	checkErrorShape(t, r.decode(t), "UpstreamTimeout")
+}
+
+// wantProof checks the proof object of a schema or a record: a DID, a
+// revision, a commit CID, a did:key and a time, and nothing else.
+func wantProof(t *testing.T, parent any) {
+	t.Helper()
+	m, _ := parent.(map[string]any)
+	proof, _ := m["proof"].(map[string]any)
+	if len(proof) != 5 {
+		t.Fatalf("got proof %#v, want did, rev, commit, signingKey, verifiedAt", m["proof"])
+	}
+	if did, _ := proof["did"].(string); !strings.HasPrefix(did, "did:") {
+		t.Errorf("got did %#v", proof["did"])
+	}
+	if _, err := syntax.ParseTID(fmt.Sprint(proof["rev"])); err != nil {
+		t.Errorf("got rev %#v: %v", proof["rev"], err)
+	}
+	if _, err := cid.Decode(fmt.Sprint(proof["commit"])); err != nil {
+		t.Errorf("got commit %#v: %v", proof["commit"], err)
+	}
+	if key, _ := proof["signingKey"].(string); !strings.HasPrefix(key, "did:key:z") {
+		t.Errorf("got signingKey %#v, want a did:key", proof["signingKey"])
+	}
+	if _, err := time.Parse(time.RFC3339, fmt.Sprint(proof["verifiedAt"])); err != nil {
+		t.Errorf("got verifiedAt %#v: %v", proof["verifiedAt"], err)
+	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/service"
 )
 
@@ -19,6 +20,8 @@ type schemaResponse struct {
 	IndexedAt string          `json:"indexedAt,omitempty"`
 	Source    string          `json:"source"`
 	Record    json.RawMessage `json:"record"` // as hashed: with $type, for a directory document too
+	// Proof, for a network record: the signed commit that holds it.
+	Proof *resolver.Proof `json:"proof,omitempty"`
 }
 
 // GET /api/v1/schema?uri=…|nsid=…[&cid=…][&format=jsonschema[&target=…]]
@@ -86,6 +89,7 @@ func (s *Server) handleSchema(c echo.Context) error {
 		Source: string(rec.Source),
 		Record: record,
 	}
+	resp.Proof = rec.Proof
 	if !rec.IndexedAt.IsZero() {
 		resp.IndexedAt = rec.IndexedAt.UTC().Format(time.RFC3339)
 	}

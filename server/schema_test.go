@@ -29,6 +29,7 @@ func TestSchema(t *testing.T) {
 				wantField(t, b, refreshSession, "nsid")
 				wantField(t, b, "2026-01-09T12:47:00Z", "indexedAt")
 				wantField(t, b, "embedded", "source")
+				wantField(t, b, nil, "proof") // the source says where it came from
 				wantField(t, b, refreshSession, "record", "id")
 				wantField(t, b, "com.atproto.lexicon.schema", "record", "$type")
 			}

@@ -23,6 +23,8 @@ type validateResponse struct {
 	Target     validator.Target       `json:"target"`
 	Errors     []validator.Error      `json:"errors"`
 	Unresolved []validator.Unresolved `json:"unresolved"`
+	// Record is the record validated when the request named it by "uri".
+	Record *service.RecordInfo `json:"record,omitempty"`
 }
 
 // batchResponse answers "values": valid when every value is.
@@ -54,14 +56,19 @@ func newResultJSON(r validator.Result) resultJSON {
 // POST /api/v1/validate
 //
 // {"schema": "<AT-URI | NSID | NSID#def>", "cid": "<pin>", "target": "...",
-// "value": <any> | "values": [...], "options": {"allowUnresolved", "lenient"}}
+// "value": <any> | "values": [...] | "uri": "<record AT-URI>",
+// "options": {"allowUnresolved", "lenient"}}
+//
+// "uri" names a record to fetch, with its proof, and validate. There is no
+// batch of URIs: each costs a fetch and a proof upstream, which a request
+// should not multiply by thousands; clients send one request per record.
 func (s *Server) handleValidate(c echo.Context) error {
 	body, err := s.readObject(c)
 	if err != nil {
 		return err
 	}
 	const where = "validate request"
-	if err := checkFields(body, where, "schema", "cid", "target", "value", "values", "options"); err != nil {
+	if err := checkFields(body, where, "schema", "cid", "target", "value", "values", "uri", "options"); err != nil {
 		return err
 	}
 	req, err := s.parseRequest(body, where)
@@ -70,11 +77,18 @@ func (s *Server) handleValidate(c echo.Context) error {
 	}
 	value, single := body["value"]
 	rawValues, batch := body["values"]
-	switch {
-	case single && batch:
-		return badRequest("%s: give either \"value\" or \"values\", not both", where)
-	case !single && !batch:
-		return badRequest("%s: missing \"value\" (one value) or \"values\" (an array of values)", where)
+	rawURI, byURI, err := stringField(body, where, "uri")
+	if err != nil {
+		return err
+	}
+	switch given := btoi(single) + btoi(batch) + btoi(byURI); {
+	case given > 1:
+		return badRequest("%s: give one of \"value\", \"values\" and \"uri\", not several", where)
+	case given == 0:
+		return badRequest("%s: missing \"value\" (one value), \"values\" (an array of values) or \"uri\" (the AT-URI of a record)", where)
+	}
+	if byURI {
+		return s.validateURI(c, req, rawURI)
 	}
 	var values []any
 	if batch {
@@ -110,6 +124,42 @@ func (s *Server) handleValidate(c echo.Context) error {
 		resp.Valid = resp.Valid && r.Valid
 	}
 	return c.JSON(http.StatusOK, resp)
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// validateURI validates the record at uri, fetched and proven, against the
+// schema req names.
+func (s *Server) validateURI(c echo.Context, req service.Request, raw string) error {
+	uri, err := service.ParseRecordURI(raw)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	checker, err := s.cfg.Service.Prepare(ctx, req)
+	if err != nil {
+		return err
+	}
+	rec, err := s.cfg.Service.FetchRecord(ctx, uri)
+	if err != nil {
+		return err
+	}
+	r := newResultJSON(checker.Validate(rec.Value))
+	s.metrics.observeResult(r.Valid, len(r.Unresolved))
+	info := service.NewRecordInfo(rec)
+	return c.JSON(http.StatusOK, validateResponse{
+		Valid:      r.Valid,
+		Schema:     checker.Info,
+		Target:     checker.Target,
+		Errors:     r.Errors,
+		Unresolved: r.Unresolved,
+		Record:     &info,
+	})
 }
 
 // parseRequest reads schema, cid, target and options.

@@ -31,6 +31,7 @@ func TestValidate(t *testing.T) {
 				wantField(t, b, "output", "target")
 				wantField(t, b, refreshSessionCID, "schema", "cid")
 				wantField(t, b, refreshSessionURI, "schema", "uri")
+				wantField(t, b, nil, "schema", "proof")
 				wantPaths(t, b["errors"])
 				wantPaths(t, b["unresolved"])
 			}
@@ -202,7 +203,13 @@ func TestValidateErrors(t *testing.T) {
 		bad("schema not an NSID", validateBody("refreshSession", `{}`), "refreshSession"),
 		bad("schema wrong collection", validateBody("at://did:plc:6msi3pj7krzih5qxqtryxlzw/app.bsky.feed.post/x", `{}`), "com.atproto.lexicon.schema"),
 		bad("missing value", `{"schema":"`+refreshSession+`"}`, `missing "value"`),
-		bad("value and values", `{"schema":"`+refreshSession+`","value":{},"values":[]}`, "not both"),
+		bad("value and values", `{"schema":"`+refreshSession+`","value":{},"values":[]}`, "not several"),
+		bad("value and uri", `{"schema":"`+refreshSession+`","value":{},"uri":"at://did:plc:abc/a.b.c/r"}`, "not several"),
+		bad("uri not a string", `{"schema":"`+refreshSession+`","uri":1}`, `"uri" must be a string`),
+		bad("uri not an AT-URI", `{"schema":"`+refreshSession+`","uri":"https://example.com/x"}`, "not an AT-URI"),
+		bad("uri with a handle", `{"schema":"`+refreshSession+`","uri":"at://alice.example.com/a.b.c/r"}`, "must be a DID"),
+		bad("uri naming no record", `{"schema":"`+refreshSession+`","uri":"at://did:plc:abc/a.b.c"}`, "does not name a record"),
+		bad("uri with the network off", `{"schema":"`+refreshSession+`","uri":"at://did:plc:abc/a.b.c/r"}`, "network resolution is off"),
 		bad("values not an array", `{"schema":"`+refreshSession+`","values":{}}`, `"values" must be an array`),
 		bad("batch too large", `{"schema":"`+refreshSession+`","values":[`+strings.Repeat(`1,`, maxBatch)+`1]}`, "split the batch"),
 		bad("unknown field", validateBody(refreshSession, `{}`, `"option":{}`), `unknown field "option"`),

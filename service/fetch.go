@@ -46,8 +46,12 @@ func ParseRecordURI(s string) (syntax.ATURI, error) {
 // FetchRecord returns the record at uri from its author's repository,
 // proven by the signed commit that holds it (resolver.FetchRecord). A
 // record the repository does not hold has CodeRecordNotFound; a proof
-// refused, CodeProofInvalid.
+// refused, CodeProofInvalid; with network resolution off, every record
+// has CodeInvalidRequest.
 func (s *Service) FetchRecord(ctx context.Context, uri syntax.ATURI) (*resolver.ProvenRecord, error) {
+	if !s.res.Network() {
+		return nil, fmt.Errorf("%w: record %s: records named by AT-URI are fetched from the network, and network resolution is off", ErrInvalidRequest, uri)
+	}
 	rec, err := s.res.FetchRecord(ctx, uri)
 	if err != nil {
 		return nil, &recordError{err: err}
