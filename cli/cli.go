@@ -16,7 +16,7 @@ import (
 const (
 	exitOK      = 0
 	exitInvalid = 1 // something checked is invalid
-	exitError   = 2 // usage, I/O, resolution or CID-pin errors
+	exitError   = 2 // usage, I/O, resolution, proof or CID-pin errors
 )
 
 // streams are the process's standard streams.
@@ -37,7 +37,7 @@ type command struct {
 }
 
 // commands in the order of the usage text; serve comes first.
-var commands = []*command{serveCommand, validateCommand, lintCommand, cidCommand, schemaCommand, healthcheckCommand, versionCommand}
+var commands = []*command{serveCommand, validateCommand, lintCommand, cidCommand, schemaCommand, verifyCommand, healthcheckCommand, versionCommand}
 
 func lookupCommand(name string) *command {
 	i := slices.IndexFunc(commands, func(c *command) bool { return c.name == name })
@@ -97,8 +97,8 @@ func printUsage(w io.Writer) {
 		fmt.Fprintf(w, "  lexval %-*s  %s\n", width, l[0], l[1])
 	}
 	fmt.Fprint(w, `
-Exit status: 0 all valid, 1 something invalid, 2 usage, I/O, resolution or
-CID-pin errors (with a message on stderr).
+Exit status: 0 all valid, 1 something invalid, 2 usage, I/O, resolution,
+proof or CID-pin errors (with a message on stderr).
 `)
 }
 

@@ -71,7 +71,7 @@ func TestSchema(t *testing.T) {
 		{name: "jsonschema from a directory", args: []string{"schema", "--lexicons", testLexicons, "--jsonschema", "com.example.cli.post"}, code: 0, golden: "schema-post.jsonschema.json"},
 		{name: "jsonschema of a named def", args: []string{"schema", "--lexicons", testLexicons, "--jsonschema", "com.example.cli.post#link"}, code: 0, golden: "schema-post-link.jsonschema.json"},
 		{name: "jsonschema no such target", args: []string{"schema", "--jsonschema", "--target", "input", refresh}, code: 2, stderr: "lexval schema: schema com.atproto.server.refreshSession: invalid request"},
-		{name: "not found", args: []string{"schema", "com.example.nope"}, code: 2, stderr: "lexval schema: schema com.example.nope: schema record not found"},
+		{name: "not found", args: []string{"schema", "com.example.nope"}, code: 2, stderr: "lexval schema: schema com.example.nope: not found"},
 		{name: "unknown def", args: []string{"schema", refresh + "#zzz"}, code: 2, stderr: `no definition "zzz"`},
 		{name: "unknown def, JSON Schema", args: []string{"schema", "--jsonschema", refresh + "#zzz"}, code: 2, stderr: `no definition "zzz"`},
 		{name: "record from a directory", args: []string{"schema", "--lexicons", testLexicons, "com.example.cli.post"}, code: 0, golden: "schema-post.json"},

@@ -1,7 +1,7 @@
 // Package cli is the lexval command: serve (the default), validate, lint,
-// cid, schema, healthcheck and version. Exit codes: 0 all valid, 1 something
-// invalid, 2 usage, I/O, resolution or CID-pin errors (with a message on
-// stderr).
+// cid, schema, verify, healthcheck and version. Exit codes: 0 all valid, 1
+// something invalid, 2 usage, I/O, resolution, proof or CID-pin errors (with
+// a message on stderr).
 //
 // It is a front end like the server: it parses flags, LEXVAL_* variables and
 // files, calls package service (and package server for serve), and turns

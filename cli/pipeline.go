@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"strings"
 	"sync"
+
+	"github.com/bluesky-social/indigo/atproto/syntax"
 
 	"github.com/lexval/lexval/validator"
 )
@@ -44,6 +47,9 @@ type pipeline struct {
 	format  func(dst []byte, v *verdict) []byte // on the workers
 	count   func(*verdict)                      // in input order, on the writer
 	out     *bufio.Writer
+	// fetch returns the JSON of the record an input AT-URI names; its
+	// error ends the run.
+	fetch func(ctx context.Context, uri syntax.ATURI) ([]byte, error)
 }
 
 // run checks every value of paths ("-" is stdin; .jsonl/.ndjson files and
@@ -174,7 +180,12 @@ func (p *pipeline) read(ctx context.Context, paths []string, stdin io.Reader, se
 	}
 	var err error
 	for _, path := range paths {
-		if err = readValues(path, stdin, p.limit, add); err != nil {
+		if strings.HasPrefix(path, "at://") {
+			err = p.readRecord(ctx, syntax.ATURI(path), add)
+		} else {
+			err = readValues(path, stdin, p.limit, add)
+		}
+		if err != nil {
 			break
 		}
 	}
@@ -185,4 +196,18 @@ func (p *pipeline) read(ctx context.Context, paths []string, stdin io.Reader, se
 		err = context.Cause(ctx)
 	}
 	return err
+}
+
+// readRecord fetches the record uri names and hands it to emit, its source
+// the AT-URI; over the size limit it is an invalid value, as a file's is.
+func (p *pipeline) readRecord(ctx context.Context, uri syntax.ATURI, emit func(verdict) error) error {
+	data, err := p.fetch(ctx, uri)
+	if err != nil {
+		return err
+	}
+	size := int64(len(data))
+	if size > p.limit {
+		data = nil
+	}
+	return emit(verdict{src: source{file: string(uri)}, data: data, size: size})
 }

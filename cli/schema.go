@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/service"
 )
 
@@ -16,7 +17,10 @@ var schemaCommand = &command{
 	summary:  "print a schema record, or its JSON Schema",
 	detail: `Prints the schema record the reference names (as published, pretty-printed),
 after checking its CID; a document from a --lexicons directory is printed as
-the record it will be once published, with its $type, whose CID that is. With --jsonschema it prints instead the JSON Schema
+the record it will be once published, with its $type, whose CID that is. A
+record from the network is proven by its author's signed commit, and its
+provenance (CID, repository revision, commit, signing key) is printed on
+stderr. With --jsonschema it prints instead the JSON Schema
 (draft 2020-12) that lexval compiles the definition and target to, with every
 lexicon it references: a self-contained document for other JSON Schema tools.`,
 	env: resolverEnv,
@@ -51,19 +55,28 @@ func runSchema(ctx context.Context, s *streams, cmd *command, args []string) int
 	}
 
 	// The service's errors name the schema ("schema NSID: ..."): not again.
-	var raw json.RawMessage
+	var (
+		raw json.RawMessage
+		rec *resolver.Record
+	)
 	if *jsonSchema {
 		c, err := svc.Prepare(ctx, req)
 		if err != nil {
 			return s.fail(cmd, err)
 		}
-		raw = c.JSONSchema()
+		raw, rec = c.JSONSchema(), c.Record
 	} else {
-		rec, err := svc.Lookup(ctx, req.Schema, req.CID)
-		if err != nil {
+		if rec, err = svc.Lookup(ctx, req.Schema, req.CID); err != nil {
 			return s.fail(cmd, err)
 		}
 		if raw, err = service.RecordValue(rec); err != nil {
+			return s.fail(cmd, err)
+		}
+	}
+	if rec.Proof != nil {
+		// Where the record came from goes beside it, not into the output.
+		fmt.Fprint(s.stderr, "proven from its repository:\n")
+		if err := writeProvenance(s.stderr, rec.URI, rec.CID.String(), rec.Proof); err != nil {
 			return s.fail(cmd, err)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/bluesky-social/indigo/atproto/syntax"
 	"github.com/ipfs/go-cid"
 
 	"github.com/lexval/lexval/service"
@@ -22,20 +23,23 @@ const defaultMaxValue = 2 << 20
 
 var validateCommand = &command{
 	name:     "validate",
-	synopsis: "[flags] FILE|DIR...",
-	summary:  "check records (.json, .jsonl, - for stdin)",
+	synopsis: "[flags] FILE|DIR|AT-URI...",
+	summary:  "check records (.json, .jsonl, - for stdin, AT-URIs)",
 	detail: `Checks values against their schema and reports every error with its JSON
 Pointer. A .json file holds one value; a .jsonl (or .ndjson) file and standard
 input ("-") hold one value per line, blank lines skipped; a directory stands
-for the .json, .jsonl and .ndjson files under it. Without --schema each record
-is checked as the record its $type names.
+for the .json, .jsonl and .ndjson files under it. An AT-URI
+(at://DID/COLLECTION/RKEY, with --network) names a record that is fetched
+from its author's repository and proven by its signed commit (see verify);
+its source in the output is the AT-URI. Without --schema each record is
+checked as the record its $type names.
 
 Formats: text (for people: what is wrong, then a summary), json (one object
 per value, in input order: {"source", "valid", "errors", "unresolved"}),
 github (GitHub Actions ::error annotations on the offending line).
 
-Exit status: 0 all valid, 1 any invalid, 2 usage, I/O, resolution or CID-pin
-errors.`,
+Exit status: 0 all valid, 1 any invalid, 2 usage, I/O, resolution, proof or
+CID-pin errors.`,
 	env: resolverEnv,
 	run: runValidate,
 }
@@ -64,11 +68,14 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 	if err != nil {
 		return s.usageError(cmd, fs, err)
 	}
-	paths, err := collectInputs(files, func(name string) bool {
-		return isJSONL(name) || strings.EqualFold(filepath.Ext(name), ".json")
-	})
-	if err != nil {
+	paths, records, err := validateInputs(files)
+	switch {
+	case errors.Is(err, service.ErrInvalidRequest):
+		return s.usageError(cmd, fs, err)
+	case err != nil:
 		return s.fail(cmd, err)
+	case records > 0 && !rf.network:
+		return s.usageError(cmd, fs, errors.New("records named by AT-URI are fetched from the network: add --network"))
 	}
 
 	svc, _, err := rf.open(cliLogger(s))
@@ -100,6 +107,13 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 			prog.add(v.result.Valid)
 		},
 		out: out,
+		fetch: func(ctx context.Context, uri syntax.ATURI) ([]byte, error) {
+			rec, err := svc.FetchRecord(ctx, uri)
+			if err != nil {
+				return nil, err
+			}
+			return rec.JSON, nil
+		},
 	}
 	err = p.run(ctx, paths, s.stdin)
 	prog.finish()
@@ -116,6 +130,31 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 		return s.fail(cmd, err)
 	}
 	return t.exitCode()
+}
+
+// validateInputs expands the command line's inputs in order: files and
+// directories (collectInputs), and the AT-URIs of records, which stay as
+// they are and are counted. An AT-URI that names no record is an error with
+// service.ErrInvalidRequest.
+func validateInputs(args []string) (paths []string, records int, err error) {
+	for _, arg := range args {
+		if !strings.HasPrefix(arg, "at://") {
+			files, err := collectInputs([]string{arg}, func(name string) bool {
+				return isJSONL(name) || strings.EqualFold(filepath.Ext(name), ".json")
+			})
+			if err != nil {
+				return nil, 0, err
+			}
+			paths = append(paths, files...)
+			continue
+		}
+		if _, err := service.ParseRecordURI(arg); err != nil {
+			return nil, 0, err
+		}
+		paths = append(paths, arg)
+		records++
+	}
+	return paths, records, nil
 }
 
 // checkFlags name the schema values are checked against and how.
