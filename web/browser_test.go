@@ -207,7 +207,13 @@ func submitValue(t *testing.T, ctx context.Context, text string) {
 // result region the server renders, whitespace collapsed.
 func (s *browserSuite) serverVerdict(t *testing.T, path string, form url.Values) string {
 	t.Helper()
-	resp, err := http.PostForm(s.base+path, form)
+	return serverVerdictAt(t, s.base, path, form)
+}
+
+// serverVerdictAt is serverVerdict for the server at base.
+func serverVerdictAt(t *testing.T, base, path string, form url.Values) string {
+	t.Helper()
+	resp, err := http.PostForm(base+path, form)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -533,6 +539,50 @@ func TestBrowser(t *testing.T) {
 			}
 		})
 	}
+
+	// A record named by AT-URI, against a lexicon from the network: a
+	// server of its own, resolving over the fake network.
+	t.Run("record by AT-URI", func(t *testing.T) {
+		svc, res, a := provenanceNet(t)
+		srv, err := server.New(server.Config{Service: svc, Resolver: res})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(srv.Handler())
+		t.Cleanup(ts.Close)
+		for _, tt := range []struct {
+			name, uri, wait, shot string
+			want                  []string
+		}{
+			{name: "valid", uri: postURI, wait: "#result .verdict-valid", shot: "14-record-uri-valid", want: []string{"Valid", "Record " + postURI, "signed by " + a.SigningKey().DIDKey()}},
+			{name: "invalid", uri: badPostURI, wait: "#result .verdict-invalid", want: []string{"/text", "Record " + badPostURI}},
+			{name: "proof fails", uri: forgedURI, wait: "#result .verdict-problem", shot: "15-record-uri-proof-fails", want: []string{"The record could not be proven", "bad commit signature"}},
+			{name: "not there", uri: absentURI, wait: "#result .verdict-problem", want: []string{"Record not found"}},
+			{name: "not a record's AT-URI", uri: "at://alice.example.com/com.example.remote.post/x", wait: "#result .verdict-problem", want: []string{"Not the AT-URI of a record", "must be a DID"}},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				ctx := s.tab(t)
+				do(t, ctx,
+					chromedp.Navigate(ts.URL+remotePage),
+					chromedp.WaitVisible(chromedp.ID("uri")),
+					chromedp.SendKeys(chromedp.ID("uri"), tt.uri),
+					chromedp.Click(chromedp.CSS(`form.validate-form button[type="submit"]`)),
+					chromedp.WaitVisible(chromedp.CSS(tt.wait)),
+				)
+				if u := run(t, ctx, chromedp.Location()); strings.Contains(u, "#result") {
+					t.Errorf("location: got %s, want no form navigation", u)
+				}
+				js := browserVerdict(t, ctx)
+				wantAll(t, "result", []string{js}, tt.want...)
+				if srv := serverVerdictAt(t, ts.URL, remotePage, url.Values{"target": {"record"}, "uri": {tt.uri}}); js != srv {
+					t.Errorf("JavaScript and server results differ:\njs:     %s\nserver: %s", js, srv)
+				}
+				if tt.shot != "" {
+					s.screenshot(t, ctx, tt.shot)
+				}
+			})
+		}
+	})
 
 	t.Run("layout", func(t *testing.T) {
 		ctx := s.tab(t)

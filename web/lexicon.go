@@ -42,6 +42,8 @@ type lexiconPage struct {
 	// Placeholder shows the shape of the value expected.
 	Placeholder     string
 	Value           string
+	RecordURI       string // a record's AT-URI, typed instead of Value
+	Network         bool   // offer RecordURI: such records come from the network
 	AllowUnresolved bool
 	Result          *resultView
 	Problem         *problem
@@ -65,6 +67,8 @@ type metadata struct {
 	DID, CID, URI string
 	IndexedAt     time.Time
 	Source        string
+	// Proof is how a network record was proven; nil for local ones.
+	Proof *resolver.Proof
 }
 
 // GET|POST /lexicon/:nsid and /lexicon/:did/:nsid (Lexicon Garden's scheme).
@@ -204,7 +208,9 @@ func (u *UI) newLexiconPage(rec *resolver.Record, def string) (*lexiconPage, int
 			URI:       rec.URI.String(),
 			IndexedAt: rec.IndexedAt,
 			Source:    sourceLabel(rec.Source),
+			Proof:     rec.Proof,
 		},
+		Network: u.cfg.Service.Network(),
 	}
 
 	names := checkableDefs(doc)
@@ -334,7 +340,7 @@ func sourceLabel(s resolver.SourceKind) string {
 	case resolver.SourceDirectory:
 		return "local directory"
 	case resolver.SourceNetwork:
-		return "fetched from the network"
+		return "fetched from the network, proven by its repository's signed commit"
 	}
 	return string(s)
 }
@@ -351,6 +357,7 @@ func (u *UI) checkSubmission(c echo.Context, p *lexiconPage, ref service.SchemaR
 	}
 	form := c.Request().PostForm
 	p.Value = form.Get("value")
+	p.RecordURI = strings.TrimSpace(form.Get("uri"))
 	p.AllowUnresolved = form.Get("allowUnresolved") != ""
 
 	target := validator.Target(form.Get("target"))
@@ -372,24 +379,61 @@ func (u *UI) checkSubmission(c echo.Context, p *lexiconPage, ref service.SchemaR
 			return fail(problem{Status: http.StatusBadRequest, Title: "Invalid CID", Message: "The form's CID " + s + " is not a CID: " + err.Error()})
 		}
 	}
-	if strings.TrimSpace(p.Value) == "" {
+	empty := strings.TrimSpace(p.Value) == ""
+	switch {
+	case p.RecordURI != "" && !empty:
+		return fail(problem{Status: http.StatusBadRequest, Title: "Two things to validate", Message: "Paste a JSON value or give the AT-URI of a record, not both.", Field: "uri"})
+	case p.RecordURI != "":
+		return u.checkRecordURI(c, p, ref, pin, target)
+	case empty:
 		return fail(problem{Status: http.StatusBadRequest, Title: "Nothing to validate", Message: "Paste a JSON value into the box above, then press Validate.", Field: "value"})
 	}
 	v, err := decodeValue(p.Value)
 	if err != nil {
 		return fail(jsonProblem("Not valid JSON", "value", []byte(p.Value), err))
 	}
+	chk, err := u.prepare(c, p, ref, pin, target)
+	if err != nil {
+		return fail(u.problemFor(c, err))
+	}
+	p.Result = newResultView(chk.Info, chk.Target, chk.Validate(v))
+	return http.StatusOK
+}
+
+func (u *UI) prepare(c echo.Context, p *lexiconPage, ref service.SchemaRef, pin cid.Cid, target validator.Target) (*service.Checker, error) {
 	ref.Def.Name = p.Def
-	chk, err := u.cfg.Service.Prepare(c.Request().Context(), service.Request{
+	return u.cfg.Service.Prepare(c.Request().Context(), service.Request{
 		Schema:  ref,
 		CID:     pin,
 		Target:  target,
 		Options: validator.Options{AllowUnresolved: p.AllowUnresolved},
 	})
+}
+
+// checkRecordURI validates the record p.RecordURI names, fetched with its
+// proof, and shows which record it was and how it was proven.
+func (u *UI) checkRecordURI(c echo.Context, p *lexiconPage, ref service.SchemaRef, pin cid.Cid, target validator.Target) int {
+	fail := func(pr problem) int {
+		p.Problem = &pr
+		return pr.Status
+	}
+	uri, err := service.ParseRecordURI(p.RecordURI)
+	if err != nil {
+		return fail(problem{Status: http.StatusBadRequest, Title: "Not the AT-URI of a record",
+			Message: "A record's AT-URI looks like at://did:plc:…/" + p.NSID + "/3k…: a DID, a collection and a record key.",
+			Detail:  technical(err), Field: "uri"})
+	}
+	chk, err := u.prepare(c, p, ref, pin, target)
 	if err != nil {
 		return fail(u.problemFor(c, err))
 	}
-	p.Result = newResultView(chk.Info, chk.Target, chk.Validate(v))
+	rec, err := u.cfg.Service.FetchRecord(c.Request().Context(), uri)
+	if err != nil {
+		return fail(u.problemFor(c, err))
+	}
+	p.Result = newResultView(chk.Info, chk.Target, chk.Validate(rec.Value))
+	info := service.NewRecordInfo(rec)
+	p.Result.Record = &info
 	return http.StatusOK
 }
 

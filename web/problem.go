@@ -45,6 +45,10 @@ func (u *UI) problemFor(c echo.Context, err error) problem {
 		p.Title, p.Message = "Lexicon not found", "lexval found no such lexicon."
 	case service.CodeCIDMismatch:
 		p.Title, p.Message = "The schema record does not match its CID", "The schema record lexval found is not the one expected, so it was not used."
+	case service.CodeRecordNotFound:
+		p.Title, p.Message = "Record not found", "The repository the AT-URI names holds no such record."
+	case service.CodeProofInvalid:
+		p.Title, p.Message = "The record could not be proven", "The PDS served a record that its author's signed repository does not prove, so lexval did not use it. The details say which check failed."
 	case service.CodeUpstreamFailure:
 		p.Title, p.Message = "The lexicon could not be fetched", "lexval could not fetch the lexicon over the network. Please try again later."
 	case service.CodeUpstreamTimeout:

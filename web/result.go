@@ -28,6 +28,9 @@ type resultView struct {
 	Errors     []validator.Error
 	// Unresolved lists references treated as valid without being checked.
 	Unresolved []validator.Unresolved
+	// Record is the record checked, when it was named by AT-URI: which, and
+	// how it was proven.
+	Record *service.RecordInfo
 }
 
 func newResultView(info service.SchemaInfo, target validator.Target, r validator.Result) *resultView {

@@ -433,6 +433,11 @@
     }
     if (unresolved.length) out.append(...unresolvedList(unresolved));
     out.append(h('p', 'result-meta', 'Checked as ' + noun + ' against CID ', code(schema.cid || '')));
+    const rec = data.record;
+    if (rec && rec.proof) {
+      out.append(h('p', 'result-meta result-record', 'Record ', code(rec.uri), ' (CID ', code(rec.cid), '), proven by the commit ',
+        code(rec.proof.commit), ' at revision ', code(rec.proof.rev), ', signed by ', code(rec.proof.signingKey)));
+    }
     return out;
   }
 
@@ -445,6 +450,13 @@
     413: ['Submission too large', 'The text you sent is over the size limit.'],
     502: ['The lexicon could not be fetched', 'lexval could not fetch the lexicon over the network. Please try again later.'],
     504: ['Fetching the lexicon timed out', 'lexval gave up waiting for the lexicon. Please try again.'],
+  };
+
+  // Answers whose XRPC error name says more than their status, as
+  // problem.go words them.
+  const errorProblems = {
+    RecordNotFound: ['Record not found', 'The repository the AT-URI names holds no such record.'],
+    ProofInvalid: ['The record could not be proven', "The PDS served a record that its author's signed repository does not prove, so lexval did not use it. The details say which check failed."],
   };
 
   // technical is the server's message as a detail: the page already says
@@ -479,7 +491,7 @@
 
   // showFailure shows an answer that is not a verdict.
   function showFailure(region, resp, data) {
-    const known = statusProblems[resp.status];
+    const known = errorProblems[data && data.error] || statusProblems[resp.status];
     if (resp.status >= 500 && !known) {
       showProblem(region, 'Something went wrong in lexval', 'The error has been logged. Please try again, or report it if it persists.');
       return;
@@ -513,9 +525,15 @@
 
   function enhanceValidateForm(form) {
     const textarea = form.querySelector('textarea[name="value"]');
+    const uriInput = form.querySelector('input[name="uri"]'); // when the network is on
     const region = document.getElementById('result');
     if (!textarea || !region) return;
     textarea.addEventListener('input', () => clearFault(textarea));
+    function clearURIFault() {
+      uriInput.removeAttribute('aria-invalid');
+      uriInput.setAttribute('aria-describedby', 'uri-help');
+    }
+    if (uriInput) uriInput.addEventListener('input', clearURIFault);
     const help = document.getElementById('value-help');
     for (const radio of form.querySelectorAll('input[name="target"][type="radio"]')) {
       radio.addEventListener('change', () => {
@@ -524,20 +542,34 @@
       });
     }
 
+    // uriProblem shows what the server's page says of an AT-URI that names
+    // no record, and marks the field.
+    function uriProblem(title, message, detail) {
+      showProblem(region, title, message, detail);
+      uriInput.setAttribute('aria-invalid', 'true');
+      uriInput.setAttribute('aria-describedby', 'uri-help problem');
+    }
+
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       const text = textarea.value;
-      if (text.trim() === '') {
+      const uri = uriInput ? uriInput.value.trim() : '';
+      if (uri !== '' && text.trim() !== '') {
+        uriProblem('Two things to validate', 'Paste a JSON value or give the AT-URI of a record, not both.');
+        return;
+      }
+      if (uri === '' && text.trim() === '') {
         showProblem(region, 'Nothing to validate', 'Paste a JSON value into the box above, then press Validate.');
         markJSONFault(textarea, { offset: -1 });
         return;
       }
-      const fault = checkJSON(text);
+      const fault = uri === '' ? checkJSON(text) : null;
       if (fault) {
         showFault(region, textarea, 'Not valid JSON', fault);
         return;
       }
       clearFault(textarea);
+      if (uriInput) clearURIFault();
 
       const target = (form.querySelector('input[name="target"]:checked') || form.querySelector('input[name="target"]') || {}).value || '';
       const allow = !!(form.querySelector('input[name="allowUnresolved"]') || {}).checked;
@@ -545,12 +577,22 @@
       if (form.dataset.cid) rest += ',"cid":' + JSON.stringify(form.dataset.cid);
       if (target) rest += ',"target":' + JSON.stringify(target);
       rest += ',"options":{"allowUnresolved":' + allow + '}}';
-      const request = jsonBody(['{"value":', { field: 'value', text }, rest]);
+      // A record named by AT-URI is fetched, proven and validated by the
+      // server; a pasted value is sent as typed.
+      const request = uri !== ''
+        ? jsonBody(['{"uri":' + JSON.stringify(uri) + rest])
+        : jsonBody(['{"value":', { field: 'value', text }, rest]);
 
       await submitting(form, region, async () => {
         const { resp, data } = await postJSON(form.dataset.api, request);
         if (resp.ok && data && typeof data.valid === 'boolean') {
           show(region, resultView(data, form.dataset.against));
+          return;
+        }
+        if (uri !== '' && resp.status === 400) {
+          // As the page words an AT-URI that names no record.
+          uriProblem('Not the AT-URI of a record', "A record's AT-URI looks like " + uriInput.placeholder +
+            ': a DID, a collection and a record key.', technical(data && data.message));
           return;
         }
         const located = locateDecodeError(request, data);

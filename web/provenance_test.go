@@ -1,0 +1,154 @@
+package web_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/lexval/lexval/internal/atprototest"
+	"github.com/lexval/lexval/resolver"
+	"github.com/lexval/lexval/server"
+	"github.com/lexval/lexval/service"
+	"github.com/lexval/lexval/web"
+)
+
+// The fake network of the provenance tests: remoteDID publishes
+// com.example.remote.post and two posts; forgedDID publishes a lexicon and a
+// post, but its DID document names remoteDID's key, which did not sign them.
+const (
+	remoteDID   = "did:plc:remoteremoteremoteremote"
+	forgedDID   = "did:plc:forgedforgedforgedforgedf"
+	remotePage  = "/lexicon/" + remoteDID + "/com.example.remote.post"
+	forgedPage  = "/lexicon/" + forgedDID + "/com.example.forged.post"
+	postURI     = "at://" + remoteDID + "/com.example.remote.post/3k2yihcrp6f2c"
+	badPostURI  = "at://" + remoteDID + "/com.example.remote.post/3k2yihcrp6f2d"
+	forgedURI   = "at://" + forgedDID + "/com.example.remote.post/3k2yihcrp6f2c"
+	absentURI   = "at://" + remoteDID + "/com.example.remote.post/3k2yihcrp6f2z"
+	remotePostL = `{"lexicon":1,"id":"com.example.remote.post","defs":{"main":{"type":"record","key":"tid","record":{"type":"object","required":["text"],"properties":{"text":{"type":"string","maxLength":10}}}}}}`
+)
+
+// provenanceNet starts the fake network and returns a service (and its
+// resolver) that resolves over it, beside testdata/lexicons, and the account
+// that publishes.
+func provenanceNet(t *testing.T) (*service.Service, *resolver.Resolver, *atprototest.Account) {
+	t.Helper()
+	n := atprototest.New(t)
+	a := n.NewAccount(remoteDID, atprototest.P256)
+	a.PublishLexicon([]byte(remotePostL))
+	a.PutRecord("com.example.remote.post", "3k2yihcrp6f2c", []byte(`{"$type":"com.example.remote.post","text":"hello"}`))
+	a.PutRecord("com.example.remote.post", "3k2yihcrp6f2d", []byte(`{"$type":"com.example.remote.post","text":"far too long for ten"}`))
+	forged := n.NewAccount(forgedDID, atprototest.K256)
+	forged.PublishLexicon([]byte(strings.ReplaceAll(remotePostL, "remote", "forged")))
+	forged.PutRecord("com.example.remote.post", "3k2yihcrp6f2c", []byte(`{"$type":"com.example.remote.post","text":"hello"}`))
+	doc := forged.Document()
+	doc["verificationMethod"].([]any)[0].(map[string]any)["publicKeyMultibase"] = a.SigningKey().Multibase()
+	n.PLC.SetDocument(forgedDID, doc)
+
+	cfg := n.ResolverConfig()
+	cfg.Directories = []string{filepath.Join("testdata", "lexicons")}
+	res, err := resolver.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return service.New(res), res, a
+}
+
+// TestProvenancePages: a network lexicon's page shows its proof, and its
+// form validates a record named by AT-URI, proven, saying which record and
+// how; every way that fails has its own page.
+func TestProvenancePages(t *testing.T) {
+	svc, _, a := provenanceNet(t)
+	ui, err := web.New(web.Config{Service: svc, Status: server.StatusFor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := echo.New()
+	ui.Register(e)
+	key := a.SigningKey().DIDKey()
+	head := a.Head()
+
+	tests := []struct {
+		name, method, target, body string
+		status                     int
+		contains, lacks            []string
+	}{
+		{
+			name: "a network lexicon shows its proof", target: remotePage, status: 200,
+			contains: []string{
+				"<dt>Signing Key</dt><dd><code>" + key + "</code>",
+				"<dt>Repository Revision</dt><dd><code>" + string(head.Rev) + "</code>",
+				"<dt>Commit</dt><dd><code>" + head.CID.String() + "</code>",
+				"<dt>Verified At (UTC)</dt>",
+				"proven by its repository&#39;s signed commit",
+				`<input id="uri" name="uri"`, `placeholder="at://did:plc:…/com.example.remote.post/3k…"`,
+			},
+		},
+		{
+			name: "a local lexicon has no proof", target: "/lexicon/com.example.web.post", status: 200,
+			contains: []string{`<input id="uri" name="uri"`},
+			lacks:    []string{"Signing Key", "Repository Revision"},
+		},
+		{
+			name: "a record by AT-URI, valid", method: "POST", target: remotePage, body: form("target", "record", "uri", postURI), status: 200,
+			contains: []string{"verdict-valid", "This record matches", `<p class="result-meta result-record">Record <code>` + postURI + `</code>`, "signed by <code>" + key + "</code>", `value="` + postURI + `"`},
+		},
+		{
+			name: "a record by AT-URI, invalid", method: "POST", target: remotePage, body: form("target", "record", "uri", badPostURI), status: 200,
+			contains: []string{"verdict-invalid", "/text", "result-record"},
+		},
+		{
+			name: "a record whose proof fails", method: "POST", target: remotePage, body: form("target", "record", "uri", forgedURI), status: 502,
+			contains: []string{"The record could not be proven", "bad commit signature", forgedURI},
+			lacks:    []string{"result-record"},
+		},
+		{
+			name: "a record that is not there", method: "POST", target: remotePage, body: form("target", "record", "uri", absentURI), status: 404,
+			contains: []string{"Record not found", "holds no such record"},
+		},
+		{
+			name: "an AT-URI that names no record", method: "POST", target: remotePage, body: form("target", "record", "uri", "at://alice.example.com/com.example.remote.post/x"), status: 400,
+			contains: []string{"Not the AT-URI of a record", "the authority must be a DID", `aria-describedby="uri-help problem" aria-invalid="true"`},
+		},
+		{
+			name: "a value and an AT-URI", method: "POST", target: remotePage, body: form("target", "record", "uri", postURI, "value", `{}`), status: 400,
+			contains: []string{"Two things to validate"},
+		},
+		{
+			name: "a lexicon whose proof fails", target: forgedPage, status: 502,
+			contains: []string{"The record could not be proven", "bad commit signature"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			method := tt.method
+			if method == "" {
+				method = http.MethodGet
+			}
+			req := httptest.NewRequest(method, tt.target, strings.NewReader(tt.body))
+			if method == http.MethodPost {
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			}
+			rec := httptest.NewRecorder()
+			e.ServeHTTP(rec, req)
+			if rec.Code != tt.status {
+				t.Errorf("status: got %d, want %d", rec.Code, tt.status)
+			}
+			body := rec.Body.String()
+			for _, s := range tt.contains {
+				if !strings.Contains(body, s) {
+					t.Errorf("page does not contain %q", s)
+				}
+			}
+			for _, s := range tt.lacks {
+				if strings.Contains(body, s) {
+					t.Errorf("page contains %q", s)
+				}
+			}
+			assertNoInline(t, body)
+		})
+	}
+}
