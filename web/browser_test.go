@@ -582,6 +582,23 @@ func TestBrowser(t *testing.T) {
 				}
 			})
 		}
+
+		// The draft form leaves a record named by AT-URI to the server.
+		t.Run("draft", func(t *testing.T) {
+			ctx := s.tab(t)
+			do(t, ctx,
+				chromedp.Navigate(ts.URL+"/validate"),
+				chromedp.WaitVisible(chromedp.ID("uri")),
+				chromedp.SetValue(chromedp.ID("lexicon"), remotePostL),
+				chromedp.SendKeys(chromedp.ID("uri"), postURI),
+				chromedp.Click(chromedp.CSS(`form.draft-form button[type="submit"]`)),
+				chromedp.WaitVisible(chromedp.CSS("#result .verdict-valid + p + p.result-record")),
+			)
+			if u := run(t, ctx, chromedp.Location()); !strings.HasSuffix(u, "/validate#result") {
+				t.Errorf("location: got %s, want the server's page", u)
+			}
+			wantAll(t, "summary", texts(t, ctx, "#result .summary"), "The record is valid; the lexicon has no problems.")
+		})
 	})
 
 	t.Run("layout", func(t *testing.T) {

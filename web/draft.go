@@ -15,6 +15,8 @@ type draftPage struct {
 	page
 	Lexicon         string
 	Record          string
+	RecordURI       string // a record's AT-URI, typed instead of Record
+	Network         bool   // offer RecordURI: such records come from the network
 	Def             string
 	Targets         []choice
 	AllowUnresolved bool
@@ -39,7 +41,7 @@ var draftTargets = []validator.Target{
 // GET|POST /validate: lint an unpublished lexicon document and validate a
 // record against it.
 func (u *UI) draft(c echo.Context) error {
-	p := &draftPage{page: page{Title: "Validate a draft lexicon", Section: "validate"}, Def: "main"}
+	p := &draftPage{page: page{Title: "Validate a draft lexicon", Section: "validate"}, Def: "main", Network: u.cfg.Service.Network()}
 	status := http.StatusOK
 	target := ""
 	if c.Request().Method == http.MethodPost {
@@ -65,6 +67,7 @@ func (u *UI) checkDraft(c echo.Context, p *draftPage) (int, string) {
 	form := c.Request().PostForm
 	p.Lexicon = form.Get("lexicon")
 	p.Record = form.Get("record")
+	p.RecordURI = strings.TrimSpace(form.Get("uri"))
 	p.AllowUnresolved = form.Get("allowUnresolved") != ""
 	if d := strings.TrimSpace(form.Get("def")); d != "" {
 		p.Def = d
@@ -105,20 +108,48 @@ func (u *UI) checkDraft(c echo.Context, p *draftPage) (int, string) {
 		return nil
 	}
 
-	if strings.TrimSpace(p.Record) == "" {
+	noRecord := strings.TrimSpace(p.Record) == ""
+	if noRecord && p.RecordURI == "" {
 		if err := lintAlone(); err != nil {
 			return fail(u.problemFor(c, err)), rawTarget
 		}
 		return http.StatusOK, rawTarget
 	}
 
-	value, err := decodeValue(p.Record)
-	if err != nil {
-		// Lint anyway: the author learns about both texts at once.
+	// What keeps the record from being checked is shown beside the lint:
+	// the author learns about both at once.
+	lintAnd := func(pr problem) (int, string) {
 		if lerr := lintAlone(); lerr != nil {
 			return fail(u.problemFor(c, lerr)), rawTarget
 		}
-		return fail(jsonProblem("The record is not valid JSON", "record", []byte(p.Record), err)), rawTarget
+		return fail(pr), rawTarget
+	}
+	var (
+		value  any
+		record *service.RecordInfo
+	)
+	switch {
+	case p.RecordURI != "" && !noRecord:
+		return lintAnd(problem{Status: http.StatusBadRequest, Title: "Two records to validate", Message: "Paste a record or give the AT-URI of one, not both.", Field: "uri"})
+	case p.RecordURI != "":
+		uri, err := service.ParseRecordURI(p.RecordURI)
+		if err != nil {
+			return lintAnd(problem{Status: http.StatusBadRequest, Title: "Not the AT-URI of a record",
+				Message: "A record's AT-URI looks like at://did:plc:…/com.example.thing/3k…: a DID, a collection and a record key.",
+				Detail:  technical(err), Field: "uri"})
+		}
+		rec, err := u.cfg.Service.FetchRecord(ctx, uri)
+		if err != nil {
+			return lintAnd(u.problemFor(c, err))
+		}
+		info := service.NewRecordInfo(rec)
+		value, record = rec.Value, &info
+	default:
+		v, err := decodeValue(p.Record)
+		if err != nil {
+			return lintAnd(jsonProblem("The record is not valid JSON", "record", []byte(p.Record), err))
+		}
+		value = v
 	}
 	chk, lintErrs, err := u.cfg.Service.PrepareDocument(ctx, doc, p.Def, target, opts)
 	if err != nil {
@@ -144,6 +175,7 @@ func (u *UI) checkDraft(c echo.Context, p *draftPage) (int, string) {
 	lint.Errors = lintErrs
 	p.Lint = lint
 	p.Result = newResultView(chk.Info, chk.Target, chk.Validate(value))
+	p.Result.Record = record
 	return http.StatusOK, rawTarget
 }
 

@@ -118,6 +118,22 @@ func TestProvenancePages(t *testing.T) {
 			contains: []string{"Two things to validate"},
 		},
 		{
+			name: "the draft form offers an AT-URI", target: "/validate", status: 200,
+			contains: []string{`<input id="uri" name="uri"`},
+		},
+		{
+			name: "a draft and a record by AT-URI", method: "POST", target: "/validate", body: form("lexicon", remotePostL, "uri", badPostURI), status: 200,
+			contains: []string{"The record is invalid (1 error); the lexicon has no problems.", "/text", `<p class="result-meta result-record">Record <code>` + badPostURI + `</code>`},
+		},
+		{
+			name: "a draft, a record and an AT-URI", method: "POST", target: "/validate", body: form("lexicon", remotePostL, "record", `{}`, "uri", postURI), status: 400,
+			contains: []string{"Two records to validate", "No problems found", `aria-describedby="uri-help problem" aria-invalid="true"`},
+		},
+		{
+			name: "a draft and a record whose proof fails", method: "POST", target: "/validate", body: form("lexicon", remotePostL, "uri", forgedURI), status: 502,
+			contains: []string{"The record could not be proven", "No problems found"},
+		},
+		{
 			name: "a lexicon whose proof fails", target: forgedPage, status: 502,
 			contains: []string{"The record could not be proven", "bad commit signature"},
 		},

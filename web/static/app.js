@@ -663,11 +663,15 @@
       return jsonBody(parts);
     }
 
+    const uriInput = form.querySelector('input[name="uri"]'); // when the network is on
+
     form.addEventListener('submit', async (event) => {
-      // The method checks a document's main definition; for another, the
-      // form goes to the server, which renders the page.
+      // The method checks a document's main definition, against a record
+      // sent; for another definition, or a record named by AT-URI, the form
+      // goes to the server, which renders the page.
       const name = def ? def.value.trim() : '';
       if (name !== '' && name !== 'main') return;
+      if (uriInput && uriInput.value.trim() !== '') return;
       event.preventDefault();
       clearFault(lexicon);
       clearFault(record);
