@@ -160,3 +160,31 @@ func TestVerify(t *testing.T) {
 		}
 	})
 }
+
+// TestProofCorruptions: validate and verify refuse a record that the PDS
+// serves in any of the ways atprototest.Corruptions lists, with exit 2 and
+// the reason.
+func TestProofCorruptions(t *testing.T) {
+	for _, c := range atprototest.Corruptions() {
+		t.Run(c.Name, func(t *testing.T) {
+			n := atprototest.New(t)
+			a := n.NewAccount(remoteDID, atprototest.P256)
+			a.PutRecord("com.example.remote.post", "3k2yihcrp6f2c", []byte(`{"$type":"com.example.remote.post","label":{"val":"ok"}}`))
+			other := n.NewAccount(forgedDID, atprototest.K256)
+			c.Apply(t, n, a, other, postURI)
+			testDNS = n.DNS
+			t.Cleanup(func() { testDNS = nil })
+			flags := []string{"--plc-url", n.PLC.URL(), "--allow-private-addresses"}
+			want := "record proof invalid: " + postURI + ": " + c.Reason.Error()
+			for _, args := range [][]string{
+				append([]string{"validate", "--network", "--schema", "com.atproto.server.refreshSession", postURI}, flags...),
+				append([]string{"verify", postURI}, flags...),
+			} {
+				code, stdout, stderr := runCLI(t, "", args...)
+				if code != exitError || !strings.Contains(stderr, "lexval "+args[0]+": "+want) || stdout != "" {
+					t.Errorf("%s: got exit %d, stdout %q, stderr %q; want 2, nothing, and %q", args[0], code, stdout, stderr, want)
+				}
+			}
+		})
+	}
+}

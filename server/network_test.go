@@ -255,3 +255,35 @@ func wantProof(t *testing.T, parent any) {
 		t.Errorf("got verifiedAt %#v: %v", proof["verifiedAt"], err)
 	}
 }
+
+// TestProofCorruptions: a record named by "uri" that the PDS serves in any
+// of the ways atprototest.Corruptions lists is a 502 ProofInvalid giving the
+// reason; served honestly, it is validated.
+func TestProofCorruptions(t *testing.T) {
+	const body = `{"schema":"com.atproto.server.refreshSession","uri":"` + postURI + `"}`
+	setup := func(t *testing.T) (*atprototest.Network, *atprototest.Account, *atprototest.Account, *testServer) {
+		n := atprototest.New(t)
+		a := n.NewAccount(remoteDID, atprototest.P256)
+		a.PutRecord("com.example.remote.post", "3k2yihcrp6f2c", []byte(remotePostV))
+		other := n.NewAccount(forgedDID, atprototest.K256)
+		return n, a, other, newTestServer(t, func(rc *resolver.Config, _ *Config) { useNetwork(rc, n) })
+	}
+	t.Run("honest", func(t *testing.T) {
+		_, _, _, s := setup(t)
+		r := s.do(t, http.MethodPost, "/api/v1/validate", body)
+		if b := r.decode(t); r.status != http.StatusOK || field(b, "record", "uri") != postURI {
+			t.Errorf("got %d %s, want 200 naming the record", r.status, r.body)
+		}
+	})
+	for _, c := range atprototest.Corruptions() {
+		t.Run(c.Name, func(t *testing.T) {
+			n, a, other, s := setup(t)
+			c.Apply(t, n, a, other, postURI)
+			r := s.do(t, http.MethodPost, "/api/v1/validate", body)
+			if r.status != http.StatusBadGateway {
+				t.Fatalf("got %d %s, want 502", r.status, r.body)
+			}
+			checkErrorShape(t, r.decode(t), "ProofInvalid", postURI, c.Reason.Error())
+		})
+	}
+}

@@ -168,3 +168,41 @@ func TestProvenancePages(t *testing.T) {
 		})
 	}
 }
+
+// TestProofCorruptionPages: the lexicon page's form refuses a record that
+// the PDS serves in any of the ways atprototest.Corruptions lists, with a
+// 502 page that says it could not be proven and why.
+func TestProofCorruptionPages(t *testing.T) {
+	for _, c := range atprototest.Corruptions() {
+		t.Run(c.Name, func(t *testing.T) {
+			n := atprototest.New(t)
+			a := n.NewAccount(remoteDID, atprototest.P256)
+			a.PutRecord("com.example.remote.post", "3k2yihcrp6f2c", []byte(`{"$type":"com.example.remote.post","text":"hello"}`))
+			other := n.NewAccount(forgedDID, atprototest.K256)
+			c.Apply(t, n, a, other, postURI)
+			res, err := resolver.New(n.ResolverConfig())
+			if err != nil {
+				t.Fatal(err)
+			}
+			ui, err := web.New(web.Config{Service: service.New(res), Status: server.StatusFor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := echo.New()
+			ui.Register(e)
+			req := httptest.NewRequest(http.MethodPost, refreshSession, strings.NewReader(form("target", "output", "uri", postURI)))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			rec := httptest.NewRecorder()
+			e.ServeHTTP(rec, req)
+			if rec.Code != http.StatusBadGateway {
+				t.Errorf("status: got %d, want 502", rec.Code)
+			}
+			body := rec.Body.String()
+			for _, want := range []string{"The record could not be proven", postURI + ": " + c.Reason.Error()} {
+				if !strings.Contains(body, want) {
+					t.Errorf("page does not contain %q", want)
+				}
+			}
+		})
+	}
+}

@@ -12,11 +12,16 @@
 // on the path to the record and the record) and com.atproto.sync.getRepo
 // (the whole repository). Every server can be made to misbehave: hold or
 // stall answers, fail, or answer with anything (Intercept); the PDS can
-// also edit its answers (EditGetRecord, EditProof). New XRPC methods
-// (subscribeRepos, listRepos) join through PDS.Handle.
+// also edit its answers (EditGetRecord, EditProof). Corruptions lists the
+// ways of serving a record that cannot be proven (a key the DID document
+// does not name, a commit of another repository, a tree without the record,
+// a changed block, a high-S signature, a CAR cut short, ...), each with the
+// resolver's reason, so that every front end's tests refuse the same list.
+// New XRPC methods (subscribeRepos, listRepos) join through PDS.Handle.
 //
 // It is a test helper, not part of lexval: only tests import it. It knows
 // resolver.Config and resolver.TXTResolver, to hand tests a resolver
-// configuration wired to it, and nothing else of lexval; records are encoded
+// configuration wired to it, and the resolver's proof reasons, and nothing
+// else of lexval; records are encoded
 // with indigo's atdata, independently of lexval's own DAG-CBOR code.
 package atprototest
