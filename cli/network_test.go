@@ -43,9 +43,7 @@ func useNetwork(t *testing.T) ([]string, *atprototest.Account) {
 	a.PutRecord("com.example.remote.post", "3k2yihcrp6f2d", []byte(`{"$type":"com.example.remote.post","label":{"val":"too long"}}`))
 	forged := n.NewAccount(forgedDID, atprototest.K256)
 	forged.PutRecord("com.example.remote.post", "3k2yihcrp6f2c", []byte(`{"$type":"com.example.remote.post","label":{"val":"ok"}}`))
-	doc := forged.Document()
-	doc["verificationMethod"].([]any)[0].(map[string]any)["publicKeyMultibase"] = a.SigningKey().Multibase()
-	n.PLC.SetDocument(forgedDID, doc)
+	forged.ClaimKey(a.SigningKey())
 	n.PDS.Intercept(func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 		if r.URL.Query().Get("rkey") == "com.example.remote.broken" {
 			atprototest.WriteError(w, http.StatusInternalServerError, "InternalServerError", "boom")

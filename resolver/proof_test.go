@@ -137,26 +137,14 @@ func TestProofRefused(t *testing.T) {
 		{
 			name: "getRecord says there is no such record",
 			setup: func(t *testing.T, n *testNet) {
-				n.PDS.Intercept(func(w http.ResponseWriter, r *http.Request, next http.Handler) {
-					if strings.HasSuffix(r.URL.Path, "com.atproto.repo.getRecord") {
-						atprototest.WriteError(w, http.StatusBadRequest, "RecordNotFound", "no")
-						return
-					}
-					next.ServeHTTP(w, r)
-				})
+				n.PDS.Intercept(notFoundAt("com.atproto.repo.getRecord"))
 			},
 			is: resolver.ErrProofDisagrees,
 		},
 		{
 			name: "no proof served",
 			setup: func(t *testing.T, n *testNet) {
-				n.PDS.Intercept(func(w http.ResponseWriter, r *http.Request, next http.Handler) {
-					if strings.HasSuffix(r.URL.Path, "com.atproto.sync.getRecord") {
-						atprototest.WriteError(w, http.StatusBadRequest, "RecordNotFound", "no")
-						return
-					}
-					next.ServeHTTP(w, r)
-				})
+				n.PDS.Intercept(notFoundAt("com.atproto.sync.getRecord"))
 			},
 			is: resolver.ErrProofDisagrees,
 		},
@@ -250,6 +238,18 @@ func indexOf(proof *atprototest.CAR, c cid.Cid) int {
 		}
 	}
 	panic(fmt.Sprintf("block %s not in the proof", c))
+}
+
+// notFoundAt answers XRPC method with RecordNotFound, and lets the rest
+// through.
+func notFoundAt(method string) atprototest.Interceptor {
+	return func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		if strings.HasSuffix(r.URL.Path, "/"+method) {
+			atprototest.WriteError(w, http.StatusBadRequest, "RecordNotFound", "no")
+			return
+		}
+		next.ServeHTTP(w, r)
+	}
 }
 
 // editProofBytes passes the bytes of each sync.getRecord answer through

@@ -52,9 +52,7 @@ func newFakeNetwork(t *testing.T) *atprototest.Network {
 	a.PutRecord("com.example.remote.post", "3k2yihcrp6f2d", []byte(`{"$type":"com.example.remote.post","text":"hello","label":{"val":"too long"}}`))
 	forged := n.NewAccount(forgedDID, atprototest.K256)
 	forged.PutRecord("com.example.remote.post", "3k2yihcrp6f2c", []byte(remotePostV))
-	doc := forged.Document()
-	doc["verificationMethod"].([]any)[0].(map[string]any)["publicKeyMultibase"] = a.SigningKey().Multibase()
-	n.PLC.SetDocument(forgedDID, doc)
+	forged.ClaimKey(a.SigningKey())
 	n.PDS.EditGetRecord(func(uri syntax.ATURI, ans *atprototest.RecordJSON) {
 		if uri.RecordKey() == "com.example.remote.badcid" {
 			ans.CID = refreshSessionCID

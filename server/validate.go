@@ -106,15 +106,7 @@ func (s *Server) handleValidate(c echo.Context) error {
 		return err
 	}
 	if single {
-		r := newResultJSON(checker.Validate(value))
-		s.metrics.observeResult(r.Valid, len(r.Unresolved))
-		return c.JSON(http.StatusOK, validateResponse{
-			Valid:      r.Valid,
-			Schema:     checker.Info,
-			Target:     checker.Target,
-			Errors:     r.Errors,
-			Unresolved: r.Unresolved,
-		})
+		return s.answerOne(c, checker, value, nil)
 	}
 	resp := batchResponse{Valid: true, Schema: checker.Info, Target: checker.Target, Results: make([]resultJSON, len(values))}
 	for i, v := range values {
@@ -149,16 +141,22 @@ func (s *Server) validateURI(c echo.Context, req service.Request, raw string) er
 	if err != nil {
 		return err
 	}
-	r := newResultJSON(checker.Validate(rec.Value))
-	s.metrics.observeResult(r.Valid, len(r.Unresolved))
 	info := service.NewRecordInfo(rec)
+	return s.answerOne(c, checker, rec.Value, &info)
+}
+
+// answerOne validates one value and answers with its verdict; record names
+// the record validated when the request named it by AT-URI.
+func (s *Server) answerOne(c echo.Context, checker *service.Checker, value any, record *service.RecordInfo) error {
+	r := newResultJSON(checker.Validate(value))
+	s.metrics.observeResult(r.Valid, len(r.Unresolved))
 	return c.JSON(http.StatusOK, validateResponse{
 		Valid:      r.Valid,
 		Schema:     checker.Info,
 		Target:     checker.Target,
 		Errors:     r.Errors,
 		Unresolved: r.Unresolved,
-		Record:     &info,
+		Record:     record,
 	})
 }
 

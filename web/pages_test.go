@@ -194,19 +194,7 @@ func TestPages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			method := tt.method
-			if method == "" {
-				method = http.MethodGet
-			}
-			req := httptest.NewRequest(method, tt.target, strings.NewReader(tt.body))
-			if method == http.MethodPost {
-				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			}
-			rec := httptest.NewRecorder()
-			e.ServeHTTP(rec, req)
-			if rec.Code != tt.status {
-				t.Errorf("status: got %d, want %d", rec.Code, tt.status)
-			}
+			rec := servePage(t, e, tt.method, tt.target, tt.body, tt.status)
 			if got := rec.Header().Get("Content-Type"); !strings.HasPrefix(got, "text/html") {
 				t.Errorf("Content-Type: got %q, want text/html", got)
 			}
@@ -228,6 +216,25 @@ func TestPages(t *testing.T) {
 			golden(t, tt.name+".html", rec.Body.Bytes())
 		})
 	}
+}
+
+// servePage asks e for target with method (GET when empty) and a form body,
+// and checks the status.
+func servePage(t *testing.T, e *echo.Echo, method, target, body string, status int) *httptest.ResponseRecorder {
+	t.Helper()
+	if method == "" {
+		method = http.MethodGet
+	}
+	req := httptest.NewRequest(method, target, strings.NewReader(body))
+	if method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, req)
+	if rec.Code != status {
+		t.Errorf("status: got %d, want %d", rec.Code, status)
+	}
+	return rec
 }
 
 // assertNoInline checks what the Content-Security-Policy would block anyway,

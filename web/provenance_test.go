@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -44,9 +43,7 @@ func provenanceNet(t *testing.T) (*service.Service, *resolver.Resolver, *atproto
 	forged := n.NewAccount(forgedDID, atprototest.K256)
 	forged.PublishLexicon([]byte(strings.ReplaceAll(remotePostL, "remote", "forged")))
 	forged.PutRecord("com.example.remote.post", "3k2yihcrp6f2c", []byte(`{"$type":"com.example.remote.post","text":"hello"}`))
-	doc := forged.Document()
-	doc["verificationMethod"].([]any)[0].(map[string]any)["publicKeyMultibase"] = a.SigningKey().Multibase()
-	n.PLC.SetDocument(forgedDID, doc)
+	forged.ClaimKey(a.SigningKey())
 
 	cfg := n.ResolverConfig()
 	cfg.Directories = []string{filepath.Join("testdata", "lexicons")}
@@ -140,20 +137,7 @@ func TestProvenancePages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			method := tt.method
-			if method == "" {
-				method = http.MethodGet
-			}
-			req := httptest.NewRequest(method, tt.target, strings.NewReader(tt.body))
-			if method == http.MethodPost {
-				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			}
-			rec := httptest.NewRecorder()
-			e.ServeHTTP(rec, req)
-			if rec.Code != tt.status {
-				t.Errorf("status: got %d, want %d", rec.Code, tt.status)
-			}
-			body := rec.Body.String()
+			body := servePage(t, e, tt.method, tt.target, tt.body, tt.status).Body.String()
 			for _, s := range tt.contains {
 				if !strings.Contains(body, s) {
 					t.Errorf("page does not contain %q", s)
@@ -190,14 +174,7 @@ func TestProofCorruptionPages(t *testing.T) {
 			}
 			e := echo.New()
 			ui.Register(e)
-			req := httptest.NewRequest(http.MethodPost, refreshSession, strings.NewReader(form("target", "output", "uri", postURI)))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			rec := httptest.NewRecorder()
-			e.ServeHTTP(rec, req)
-			if rec.Code != http.StatusBadGateway {
-				t.Errorf("status: got %d, want 502", rec.Code)
-			}
-			body := rec.Body.String()
+			body := servePage(t, e, http.MethodPost, refreshSession, form("target", "output", "uri", postURI), http.StatusBadGateway).Body.String()
 			for _, want := range []string{"The record could not be proven", postURI + ": " + c.Reason.Error()} {
 				if !strings.Contains(body, want) {
 					t.Errorf("page does not contain %q", want)

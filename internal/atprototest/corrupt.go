@@ -42,10 +42,8 @@ func Corruptions() []Corruption {
 	return []Corruption{
 		{
 			Name: "DID document naming another key", Reason: resolver.ErrProofSignature,
-			Apply: func(t testing.TB, n *Network, a, other *Account, _ syntax.ATURI) {
-				doc := a.Document()
-				doc["verificationMethod"].([]any)[0].(map[string]any)["publicKeyMultibase"] = other.SigningKey().Multibase()
-				n.PLC.SetDocument(a.DID, doc)
+			Apply: func(t testing.TB, _ *Network, a, other *Account, _ syntax.ATURI) {
+				a.ClaimKey(other.SigningKey())
 			},
 		},
 		{
@@ -158,6 +156,19 @@ func Corruptions() []Corruption {
 			},
 		},
 	}
+}
+
+// ClaimKey makes the account's DID document name key as its #atproto key,
+// while its commits stay signed with its own: the document of an account
+// whose records cannot be proven.
+func (a *Account) ClaimKey(key atcrypto.PublicKey) {
+	doc := a.Document()
+	doc["verificationMethod"].([]any)[0].(map[string]any)["publicKeyMultibase"] = key.Multibase()
+	if a.DID.Method() == "web" {
+		a.net.Web().SetDocument(a.DID, doc)
+		return
+	}
+	a.net.PLC.SetDocument(a.DID, doc)
 }
 
 func recordPath(uri syntax.ATURI) string {
