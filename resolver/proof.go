@@ -324,8 +324,9 @@ func (p *carProof) record(collection syntax.NSID, rkey syntax.RecordKey, now tim
 	if err != nil {
 		return nil, proofError(p.uri, ErrProofIncomplete, "the record block %s", c)
 	}
-	// The block was hashed when read: it is the one the tree names.
-	block := blk.RawData()
+	// The block was hashed when read: it is the one the tree names. A copy,
+	// so that a cached record does not keep the whole CAR alive.
+	block := bytes.Clone(blk.RawData())
 	v, err := datamodel.DecodeDAGCBOR(block)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: the proven record: %w", ErrInvalidRecord, p.uri, err)

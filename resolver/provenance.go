@@ -57,14 +57,11 @@ func (n *network) fetchProven(ctx context.Context, uri syntax.ATURI, did syntax.
 		return nil, "", err
 	}
 	host := id.PDS.Host
-	query := url.Values{"collection": {string(collection)}, "rkey": {string(rkey)}}
-	query.Set("repo", string(did))
+	// The two methods name the repository differently: repo, did.
 	recordURL := id.PDS.JoinPath("xrpc", "com.atproto.repo.getRecord")
-	recordURL.RawQuery = query.Encode()
-	query.Del("repo")
-	query.Set("did", string(did))
+	recordURL.RawQuery = url.Values{"repo": {string(did)}, "collection": {string(collection)}, "rkey": {string(rkey)}}.Encode()
 	proofURL := id.PDS.JoinPath("xrpc", "com.atproto.sync.getRecord")
-	proofURL.RawQuery = query.Encode()
+	proofURL.RawQuery = url.Values{"did": {string(did)}, "collection": {string(collection)}, "rkey": {string(rkey)}}.Encode()
 
 	var (
 		wg                sync.WaitGroup
@@ -80,9 +77,9 @@ func (n *network) fetchProven(ctx context.Context, uri syntax.ATURI, did syntax.
 	}
 	recordMissing := errors.Is(recordErr, ErrNotFound)
 	switch {
-	case carErr != nil && errors.Is(carErr, ErrNotFound) && recordMissing:
+	case errors.Is(carErr, ErrNotFound) && recordMissing:
 		return nil, "", recordErr
-	case carErr != nil && errors.Is(carErr, ErrNotFound) && recordErr == nil:
+	case errors.Is(carErr, ErrNotFound) && recordErr == nil:
 		return nil, "", disagrees("getRecord serves it, sync.getRecord does not: %v", carErr)
 	case carErr != nil:
 		return nil, "", carErr
