@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -71,6 +72,7 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 		return s.fail(cmd, err)
 	}
 
+	paceGC(os.Getenv, cgroupMemoryMax)
 	svc, _, err := rf.open(cliLogger(s))
 	if err != nil {
 		return s.fail(cmd, err)
