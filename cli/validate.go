@@ -51,6 +51,7 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 	fs.Var(format, "format", "output `format`: text, json or github")
 	maxValue := byteSize(defaultMaxValue)
 	fs.Var(&maxValue, "max-value", "largest value (a line, or a .json file) in `BYTES`; a larger one is invalid")
+	follow := fs.Bool("follow-symlinks", false, "in directories, read symbolic links to files outside the directory too")
 	files, code, ok := s.parse(cmd, fs, args)
 	if !ok {
 		return code
@@ -65,9 +66,10 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 	if err != nil {
 		return s.usageError(cmd, fs, err)
 	}
-	paths, err := collectInputs(files, func(name string) bool {
+	in, err := collectInputs(files, func(name string) bool {
 		return isJSONL(name) || strings.EqualFold(filepath.Ext(name), ".json")
-	})
+	}, *follow)
+	s.printSkipped(cmd, in)
 	if err != nil {
 		return s.fail(cmd, err)
 	}
@@ -103,7 +105,7 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 		},
 		out: out,
 	}
-	err = p.run(ctx, paths, s.stdin)
+	err = p.run(ctx, in.paths, s.stdin)
 	prog.finish()
 	if err == nil {
 		_, err = out.WriteString(f.summary(&t, "value"))
