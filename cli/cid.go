@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/lexval/lexval/resolver"
+	"github.com/lexval/lexval/datamodel"
 )
 
 var cidCommand = &command{
@@ -30,7 +30,7 @@ float, say) or not JSON, 2 usage or I/O errors.`,
 
 func runCID(ctx context.Context, s *streams, cmd *command, args []string) int {
 	fs := newFlagSet(cmd.name)
-	asLexicon := fs.Bool("as-lexicon", false, `add "$type": "`+string(resolver.SchemaCollection)+`" when absent (the CID of a lexicon document once published)`)
+	asLexicon := fs.Bool("as-lexicon", false, `add "$type": "`+string(datamodel.SchemaCollection)+`" when absent (the CID of a lexicon document once published)`)
 	maxValue := byteSize(defaultMaxValue)
 	fs.Var(&maxValue, "max-value", "largest record in `BYTES`")
 	files, code, ok := s.parse(cmd, fs, args)
@@ -95,13 +95,17 @@ func (h *hasher) cid(in verdict) (string, error) {
 		if _, typed := obj["$type"]; !typed {
 			switch {
 			case h.asLexicon:
-				obj["$type"] = string(resolver.SchemaCollection)
+				pub, err := datamodel.PublishLexicon(obj, in.data)
+				if err != nil {
+					return "", err
+				}
+				return pub.CID.String(), nil
 			case in.src.line == 0 && isLexiconDocument(obj):
 				fmt.Fprintf(h.s.stderr, "lexval cid: note: %s is a lexicon document without $type, hashed as is; its CID once published is what --as-lexicon prints\n", safeText(in.src.String()))
 			}
 		}
 	}
-	c, err := resolver.RecordCID(v)
+	c, err := datamodel.RecordCID(v)
 	if err != nil {
 		return "", err
 	}

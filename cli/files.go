@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/lexval/lexval/validator"
+	"github.com/lexval/lexval/datamodel"
 )
 
 // inputs are the files a command reads, from its FILE|DIR arguments.
@@ -232,17 +232,21 @@ func streamValues(ctx context.Context, path string, stdin io.Reader, limit int64
 
 // decodeError words a decoding failure without quoting the input: a file
 // that is not JSON may be anything (a key, a password file that a link led
-// to), and the output may be a CI log. It says where, and what kind of byte
-// is there.
+// to), and the output may be a CI log. The kinds of failure whose wording
+// quotes the input (a syntax error names the character, a duplicate key its
+// name) are said in other words: where, and what kind of byte is there.
 func decodeError(data []byte, err error) error {
-	var je *validator.JSONError
+	var je *datamodel.JSONError
 	if !errors.As(err, &je) {
 		return err
 	}
-	if je.Offset >= len(data) {
-		return fmt.Errorf("%w: the text ends at line %d, column %d before the value does", validator.ErrInvalidJSON, je.Line, je.Column)
+	switch {
+	case errors.Is(err, datamodel.ErrSyntax) && je.Offset < len(data): // at the end, nothing is quoted
+		return fmt.Errorf("%w at line %d, column %d: JSON syntax does not allow %s there (byte offset %d)", datamodel.ErrInvalidJSON, je.Line, je.Column, byteKind(data[je.Offset]), je.Offset)
+	case errors.Is(err, datamodel.ErrDuplicateKey):
+		return fmt.Errorf("%w at line %d, column %d: a key appears twice in one object", datamodel.ErrInvalidJSON, je.Line, je.Column)
 	}
-	return fmt.Errorf("%w at line %d, column %d (byte offset %d: %s)", validator.ErrInvalidJSON, je.Line, je.Column, je.Offset, byteKind(data[je.Offset]))
+	return err // the other kinds' words quote nothing
 }
 
 // byteKind is what a byte is, in a word or two, not which.

@@ -82,7 +82,7 @@ func TestSpecialEntries(t *testing.T) {
 		if code != exitInvalid {
 			t.Errorf("exit code: got %d, want 1 (stderr %q)", code, stderr)
 		}
-		want := filepath.Join(dir, "outside.json") + ": invalid\n  invalid JSON at line 1, column 1 (byte offset 0: a letter)\n"
+		want := filepath.Join(dir, "outside.json") + ": invalid\n  invalid JSON at line 1, column 1: JSON syntax does not allow a letter there (byte offset 0)\n"
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout: got %q, want it to contain %q", stdout, want)
 		}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/validator"
 )
 
@@ -33,7 +34,7 @@ func (v *verdict) decode(limit int64, noun string) (any, error) {
 	if v.size > limit {
 		return nil, fmt.Errorf("%s is %d bytes, over the limit of %d bytes (--max-value)", noun, v.size, limit)
 	}
-	x, err := validator.DecodeJSON(v.data)
+	x, err := datamodel.DecodeJSON(v.data)
 	if err != nil {
 		return nil, decodeError(v.data, err)
 	}

@@ -36,12 +36,17 @@ func (r *resolverFlags) check() error {
 	return nil
 }
 
+// testDNS, set by tests only, answers the resolver's DNS TXT lookups: the
+// one part of a fake network that no flag can point at.
+var testDNS resolver.TXTResolver
+
 func (r *resolverFlags) config(logger *slog.Logger) resolver.Config {
 	return resolver.Config{
 		Directories:           r.lexicons.values,
 		Network:               r.network,
 		PLCURL:                r.plcURL,
 		AllowPrivateAddresses: r.allowPrivate,
+		DNS:                   testDNS,
 		Logger:                logger,
 	}
 }

@@ -1,23 +1,28 @@
 package resolver
 
 import (
-	"sync"
+	"fmt"
 	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
-// maxCacheEntries bounds each cache: users choose what gets looked up, so an
-// unbounded cache would be theirs to grow.
-const maxCacheEntries = 10_000
-
-// cache remembers lookups, successes for ttl and failures for negativeTTL.
-// Safe for concurrent use.
+// cache remembers lookups, successes for ttl and failures for negativeTTL,
+// holding at most size entries (the least recently used go first). Safe for
+// concurrent use.
+//
+// golang-lru's expirable package was the other candidate; it keeps one TTL
+// per cache (two caches per step, for the negative TTL), reads the wall
+// clock, and starts a goroutine per cache that never exits (v2.0.7). Here
+// each entry carries its expiry: an expired entry is a miss and is
+// overwritten by the next fetch, or evicted when it is the least recently
+// used.
 type cache[V any] struct {
 	name             string // tells caches apart in singleflight keys
+	counted          bool   // lookups count in Stats
 	ttl, negativeTTL time.Duration
 	now              func() time.Time
-
-	mu      sync.Mutex
-	entries map[string]cacheEntry[V]
+	entries          *lru.Cache[string, cacheEntry[V]]
 }
 
 type cacheEntry[V any] struct {
@@ -26,21 +31,19 @@ type cacheEntry[V any] struct {
 	expires time.Time
 }
 
-func newCache[V any](name string, ttl, negativeTTL time.Duration, now func() time.Time) *cache[V] {
-	return &cache[V]{name: name, ttl: ttl, negativeTTL: negativeTTL, now: now, entries: make(map[string]cacheEntry[V])}
+func newCache[V any](name string, size int, ttl, negativeTTL time.Duration, now func() time.Time) *cache[V] {
+	entries, err := lru.New[string, cacheEntry[V]](size)
+	if err != nil {
+		// New fails only for a size below 1, which Config rules out.
+		panic(fmt.Sprintf("resolver: %s cache: %v", name, err))
+	}
+	return &cache[V]{name: name, ttl: ttl, negativeTTL: negativeTTL, now: now, entries: entries}
 }
 
 // get returns a live entry: its value or its error.
 func (c *cache[V]) get(key string) (V, error, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[key]
-	if !ok {
-		var zero V
-		return zero, nil, false
-	}
-	if !c.now().Before(e.expires) {
-		delete(c.entries, key)
+	e, ok := c.entries.Get(key)
+	if !ok || !c.now().Before(e.expires) {
 		var zero V
 		return zero, nil, false
 	}
@@ -53,30 +56,8 @@ func (c *cache[V]) put(key string, val V, err error) {
 	if err != nil {
 		ttl = c.negativeTTL
 	}
-	now := c.now()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.entries) >= maxCacheEntries {
-		c.evict(now)
-	}
-	c.entries[key] = cacheEntry[V]{val: val, err: err, expires: now.Add(ttl)}
+	c.entries.Add(key, cacheEntry[V]{val: val, err: err, expires: c.now().Add(ttl)})
 }
 
-// evict drops expired entries, and when none have expired, an arbitrary
-// tenth: crude, but it keeps the bound without an LRU's bookkeeping on every
-// hit.
-func (c *cache[V]) evict(now time.Time) {
-	for k, e := range c.entries {
-		if !now.Before(e.expires) {
-			delete(c.entries, k)
-		}
-	}
-	excess := len(c.entries) - maxCacheEntries*9/10
-	for k := range c.entries {
-		if excess <= 0 {
-			break
-		}
-		delete(c.entries, k)
-		excess--
-	}
-}
+// len is the number of entries held, live or expired.
+func (c *cache[V]) len() int { return c.entries.Len() }

@@ -1,13 +1,17 @@
-package resolver
+package resolver_test
 
 import (
 	"context"
 	"errors"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
+
+	"github.com/lexval/lexval/resolver"
 )
 
 // publishChain publishes a.one → b.two → c.three → d.four → a.one (a cycle),
@@ -19,16 +23,16 @@ func publishChain(n *testNet) {
 		c = "com.example.c.three"
 		d = "com.example.d.four"
 	)
-	n.publish(testDID, a, lexiconValue(a, b, "com.example.z.nope"))
-	n.publish(otherDID, b, lexiconValue(b, c, "com.atproto.lexicon.schema"))
-	n.publish(testDID, c, lexiconValue(c, d))
-	n.publish(testDID, d, lexiconValue(d, a))
+	n.test.PublishLexicon(lexiconValue(a, b, "com.example.z.nope"))
+	n.other.PublishLexicon(lexiconValue(b, c, "com.atproto.lexicon.schema"))
+	n.test.PublishLexicon(lexiconValue(c, d))
+	n.test.PublishLexicon(lexiconValue(d, a))
 }
 
 // closureOf resolves nsid and returns its closure.
-func closureOf(t *testing.T, r *Resolver, nsid syntax.NSID) ([]*Record, map[syntax.NSID]error) {
+func closureOf(t *testing.T, r *resolver.Resolver, nsid syntax.NSID) ([]*resolver.Record, map[syntax.NSID]error) {
 	t.Helper()
-	root, err := r.Resolve(t.Context(), Query{NSID: nsid})
+	root, err := r.Resolve(t.Context(), resolver.Query{NSID: nsid})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +55,7 @@ func TestClosure(t *testing.T) {
 			name: "everything within the defaults",
 			want: []syntax.NSID{"com.example.a.one", "com.atproto.lexicon.schema", "com.example.b.two", "com.example.c.three", "com.example.d.four"},
 			wantMissing: map[syntax.NSID]error{
-				"com.example.z.nope": ErrNotFound,
+				"com.example.z.nope": resolver.ErrNotFound,
 			},
 		},
 		{
@@ -59,8 +63,8 @@ func TestClosure(t *testing.T) {
 			maxDepth: 2,
 			want:     []syntax.NSID{"com.example.a.one", "com.atproto.lexicon.schema", "com.example.b.two", "com.example.c.three"},
 			wantMissing: map[syntax.NSID]error{
-				"com.example.z.nope": ErrNotFound,
-				"com.example.d.four": ErrResolution,
+				"com.example.z.nope": resolver.ErrNotFound,
+				"com.example.d.four": resolver.ErrResolution,
 			},
 		},
 		{
@@ -69,9 +73,9 @@ func TestClosure(t *testing.T) {
 			want:       []syntax.NSID{"com.example.a.one", "com.example.b.two"},
 			wantMissing: map[syntax.NSID]error{
 				// Sorted, b.two comes first and takes the last place.
-				"com.example.z.nope":         ErrResolution,
-				"com.example.c.three":        ErrResolution,
-				"com.atproto.lexicon.schema": ErrResolution,
+				"com.example.z.nope":         resolver.ErrResolution,
+				"com.example.c.three":        resolver.ErrResolution,
+				"com.atproto.lexicon.schema": resolver.ErrResolution,
 			},
 		},
 	}
@@ -79,10 +83,10 @@ func TestClosure(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			n := newTestNet(t)
 			publishChain(n)
-			cfg := n.config()
+			cfg := n.ResolverConfig()
 			cfg.MaxDepth, cfg.MaxRecords = tt.maxDepth, tt.maxRecords
 			// The real embedded catalog, to see local records join in.
-			r, err := newResolver(cfg, seams{})
+			r, err := resolver.New(cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -110,11 +114,11 @@ func TestClosure(t *testing.T) {
 // catalog holds.
 func TestClosureOffline(t *testing.T) {
 	dir := t.TempDir()
-	writeLexicon(t, dir, "a.json", `{"lexicon":1,"id":"com.example.a.one","defs":{"main":{"type":"object","properties":{
+	writeFile(t, dir, "a.json", `{"lexicon":1,"id":"com.example.a.one","defs":{"main":{"type":"object","properties":{
 		"x":{"type":"ref","ref":"com.example.b.two#thing"},
 		"y":{"type":"union","refs":["com.example.gone.away"]}}}}}`)
-	writeLexicon(t, dir, "b.json", `{"lexicon":1,"id":"com.example.b.two","defs":{"thing":{"type":"object","properties":{}}}}`)
-	r, err := New(Config{Directories: []string{dir}})
+	writeFile(t, dir, "b.json", `{"lexicon":1,"id":"com.example.b.two","defs":{"thing":{"type":"object","properties":{}}}}`)
+	r, err := resolver.New(resolver.Config{Directories: []string{dir}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +126,7 @@ func TestClosureOffline(t *testing.T) {
 	if len(recs) != 2 || recs[1].NSID() != "com.example.b.two" {
 		t.Errorf("got %d records, want a.one and b.two", len(recs))
 	}
-	if err := missing["com.example.gone.away"]; !errors.Is(err, ErrNotFound) || len(missing) != 1 {
+	if err := missing["com.example.gone.away"]; !errors.Is(err, resolver.ErrNotFound) || len(missing) != 1 {
 		t.Errorf("got missing %v, want com.example.gone.away not found", missing)
 	}
 }
@@ -130,8 +134,8 @@ func TestClosureOffline(t *testing.T) {
 func TestClosureCanceled(t *testing.T) {
 	n := newTestNet(t)
 	publishChain(n)
-	r := n.resolver(n.config(), seams{})
-	root, err := r.Resolve(t.Context(), Query{NSID: "com.example.a.one"})
+	r := n.resolver(t, n.ResolverConfig(), resolver.Seams{})
+	root, err := r.Resolve(t.Context(), resolver.Query{NSID: "com.example.a.one"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,5 +143,12 @@ func TestClosureCanceled(t *testing.T) {
 	cancel()
 	if _, _, err := r.Closure(ctx, root); !errors.Is(err, context.Canceled) {
 		t.Errorf("got error %v, want one wrapping context.Canceled", err)
+	}
+}
+
+func writeFile(t *testing.T, dir, name, content string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -3,26 +3,62 @@ package resolver
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
+	"github.com/bluesky-social/indigo/atproto/atcrypto"
 	"github.com/bluesky-social/indigo/atproto/syntax"
+	"github.com/mr-tron/base58"
 )
 
-// didDocument holds the fields of a DID document the resolver reads.
-type didDocument struct {
-	ID      string `json:"id"`
-	Service []struct {
-		ID              string `json:"id"`
-		Type            string `json:"type"`
-		ServiceEndpoint any    `json:"serviceEndpoint"`
-	} `json:"service"`
+// Identity is what an account's DID document says about it: where its
+// repository is hosted and which key signs its commits. Identities are
+// shared between callers and caches: treat every field as read-only.
+type Identity struct {
+	DID syntax.DID
+	// PDS is the #atproto_pds service endpoint, an http(s) origin.
+	PDS *url.URL
+	// SigningKey is the #atproto verification method's public key (p256
+	// or k256). It is nil when the document declares no usable one, and
+	// SigningKeyError, wrapping ErrResolution, then says why: a record
+	// needs no key to be fetched, only to be proven.
+	SigningKey      atcrypto.PublicKey
+	SigningKeyError error
+	// Document is the DID document as served.
+	Document json.RawMessage
+	// ResolvedAt is when the document was fetched.
+	ResolvedAt time.Time
 }
 
-// pdsEndpoint returns the #atproto_pds service endpoint of did.
-func (n *network) pdsEndpoint(ctx context.Context, did syntax.DID) (*url.URL, error) {
-	return lookup(ctx, n, n.pds, string(did), false, func(ctx context.Context) (*url.URL, error) {
+// didDocument holds the fields of a DID document the resolver reads. The
+// entries of both lists are decoded one by one: an entry the resolver does
+// not understand is not one it uses, and does not spoil the others.
+type didDocument struct {
+	ID                 string            `json:"id"`
+	VerificationMethod []json.RawMessage `json:"verificationMethod"`
+	Service            []json.RawMessage `json:"service"`
+}
+
+type didService struct {
+	ID              string `json:"id"`
+	Type            string `json:"type"`
+	ServiceEndpoint any    `json:"serviceEndpoint"`
+}
+
+type didVerificationMethod struct {
+	ID                 string `json:"id"`
+	Type               string `json:"type"`
+	Controller         string `json:"controller"`
+	PublicKeyMultibase string `json:"publicKeyMultibase"`
+}
+
+// identity returns did's identity from the cache or its DID document;
+// fresh skips the cache (the answer is cached).
+func (n *network) identity(ctx context.Context, did syntax.DID, fresh bool) (*Identity, error) {
+	return lookup(ctx, n, n.identities, string(did), fresh, func(ctx context.Context) (*Identity, error) {
 		u, err := didDocumentURL(n.cfg.PLCURL, did)
 		if err != nil {
 			return nil, err
@@ -31,7 +67,12 @@ func (n *network) pdsEndpoint(ctx context.Context, did syntax.DID) (*url.URL, er
 		if err != nil {
 			return nil, err
 		}
-		return pdsFromDocument(did, body)
+		id, err := parseIdentity(did, body)
+		if err != nil {
+			return nil, err
+		}
+		id.ResolvedAt = n.now().UTC()
+		return id, nil
 	})
 }
 
@@ -74,7 +115,9 @@ func didWebHost(did syntax.DID) (string, error) {
 	return host, nil
 }
 
-func pdsFromDocument(did syntax.DID, body []byte) (*url.URL, error) {
+// parseIdentity reads did's document: it must be the document of did and
+// name an http(s) origin as its PDS.
+func parseIdentity(did syntax.DID, body []byte) (*Identity, error) {
 	var doc didDocument
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return nil, fmt.Errorf("%w: DID document of %s: %w", ErrResolution, did, err)
@@ -82,8 +125,26 @@ func pdsFromDocument(did syntax.DID, body []byte) (*url.URL, error) {
 	if doc.ID != string(did) {
 		return nil, fmt.Errorf("%w: DID document of %s is for %q", ErrResolution, did, doc.ID)
 	}
-	for _, s := range doc.Service {
-		if (s.ID != "#atproto_pds" && s.ID != string(did)+"#atproto_pds") || s.Type != "AtprotoPersonalDataServer" {
+	pds, err := pdsEndpoint(did, doc.Service)
+	if err != nil {
+		return nil, err
+	}
+	id := &Identity{DID: did, PDS: pds, Document: body}
+	id.SigningKey, id.SigningKeyError = signingKey(did, doc.VerificationMethod)
+	return id, nil
+}
+
+// fragmentID reports whether id names the fragment of did's document, in
+// the relative ("#atproto") or the absolute ("did:...#atproto") form.
+func fragmentID(id string, did syntax.DID, fragment string) bool {
+	return id == "#"+fragment || id == string(did)+"#"+fragment
+}
+
+// pdsEndpoint returns the first #atproto_pds service of the document.
+func pdsEndpoint(did syntax.DID, services []json.RawMessage) (*url.URL, error) {
+	for _, raw := range services {
+		var s didService
+		if json.Unmarshal(raw, &s) != nil || !fragmentID(s.ID, did, "atproto_pds") || s.Type != "AtprotoPersonalDataServer" {
 			continue
 		}
 		raw, ok := s.ServiceEndpoint.(string)
@@ -97,4 +158,71 @@ func pdsFromDocument(did syntax.DID, body []byte) (*url.URL, error) {
 		return u, nil
 	}
 	return nil, fmt.Errorf("%w: DID document of %s has no #atproto_pds service", ErrResolution, did)
+}
+
+// signingKey returns the first valid #atproto key of the document, as the
+// DID specification asks: controlled by did itself, a Multikey (or, in the
+// legacy encoding the specification still allows, a p256 or k256 key).
+func signingKey(did syntax.DID, methods []json.RawMessage) (atcrypto.PublicKey, error) {
+	var first error // why the first #atproto entry is unusable
+	for _, raw := range methods {
+		var m didVerificationMethod
+		if json.Unmarshal(raw, &m) != nil || !fragmentID(m.ID, did, "atproto") {
+			continue
+		}
+		key, err := parseKey(did, m)
+		if err == nil {
+			return key, nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	if first != nil {
+		return nil, fmt.Errorf("%w: DID document of %s: the #atproto key %w", ErrResolution, did, first)
+	}
+	return nil, fmt.Errorf("%w: DID document of %s has no #atproto verification method", ErrResolution, did)
+}
+
+func parseKey(did syntax.DID, m didVerificationMethod) (atcrypto.PublicKey, error) {
+	if m.Controller != string(did) {
+		return nil, fmt.Errorf("is controlled by %q, not the DID itself", m.Controller)
+	}
+	var key atcrypto.PublicKey
+	var err error
+	switch m.Type {
+	case "Multikey":
+		key, err = atcrypto.ParsePublicMultibase(m.PublicKeyMultibase)
+	case legacyP256, legacyK256:
+		key, err = parseLegacyKey(m)
+	default:
+		return nil, fmt.Errorf("has type %q, not Multikey", m.Type)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("(%s) cannot be read: %w", m.Type, err)
+	}
+	return key, nil
+}
+
+// The legacy key types, which name the curve.
+const (
+	legacyP256 = "EcdsaSecp256r1VerificationKey2019"
+	legacyK256 = "EcdsaSecp256k1VerificationKey2019"
+)
+
+// parseLegacyKey reads the legacy encoding: base58btc ("z") of the
+// uncompressed key bytes, without a multicodec prefix.
+func parseLegacyKey(m didVerificationMethod) (atcrypto.PublicKey, error) {
+	raw, ok := strings.CutPrefix(m.PublicKeyMultibase, "z")
+	if !ok || raw == "" {
+		return nil, errors.New("not a base58btc multibase string")
+	}
+	b, err := base58.Decode(raw)
+	if err != nil {
+		return nil, err
+	}
+	if m.Type == legacyP256 {
+		return atcrypto.ParsePublicUncompressedBytesP256(b)
+	}
+	return atcrypto.ParsePublicUncompressedBytesK256(b)
 }

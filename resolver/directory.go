@@ -14,7 +14,7 @@ import (
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
 
-	"github.com/lexval/lexval/validator"
+	"github.com/lexval/lexval/datamodel"
 )
 
 // maxLexiconFileBytes bounds one lexicon file. The largest lexicon of the
@@ -84,54 +84,31 @@ func loadLexiconFile(path string) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := validator.DecodeJSON(raw)
+	v, err := datamodel.DecodeJSON(raw)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %w", path, ErrInvalidRecord, err)
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("%s: %w: a lexicon document is a JSON object, not %s", path, ErrInvalidRecord, validator.KindOf(v))
+		return nil, fmt.Errorf("%s: %w: a lexicon document is a JSON object, not %s", path, ErrInvalidRecord, datamodel.KindOf(v))
 	}
-	t, typed := m["$type"]
-	if typed && t != string(SchemaCollection) {
-		return nil, fmt.Errorf("%s: %w: $type is %s, want %q or none", path, ErrInvalidRecord, describeValue(t), SchemaCollection)
-	}
-	published := raw
-	if !typed && len(m) > 0 {
-		published = withTypeMember(raw)
-	}
-	m["$type"] = string(SchemaCollection)
-	c, err := RecordCID(m)
+	pub, err := datamodel.PublishLexicon(m, raw)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %w", path, ErrInvalidRecord, err)
 	}
-	doc, err := parseDocument(m, c)
+	doc, err := parseDocument(m, pub.CID)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %w", path, ErrInvalidRecord, err)
 	}
 	return &Record{
-		CID:       c,
+		CID:       pub.CID,
 		Source:    SourceDirectory,
 		Location:  path,
 		Value:     raw,
 		Document:  doc,
-		published: published,
+		published: pub.JSON,
 	}, nil
 }
-
-// withTypeMember returns raw, a JSON object with members and no $type, with
-// the $type of a published lexicon added as its first member, the others
-// following in their order: the record whose hash is the document's CID.
-func withTypeMember(raw []byte) []byte {
-	// After the object's "{" comes its first member.
-	body := bytes.TrimLeft(raw, " \t\r\n")[1:]
-	out := make([]byte, 0, len(raw)+len(typeMember))
-	return append(append(append(out, '{'), typeMember...), body...)
-}
-
-// typeMember is the $type member of a published lexicon record, with the
-// comma that separates it from the document's first member.
-const typeMember = `"$type":"` + string(SchemaCollection) + `",`
 
 func readFileLimited(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)

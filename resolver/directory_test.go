@@ -9,6 +9,7 @@ import (
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/internal/reference"
 )
 
@@ -17,6 +18,15 @@ const corpusSize = 402
 
 func corpusDir(t testing.TB) string {
 	return reference.Path(t, "atproto", "lexicons")
+}
+
+func mustDecode(t testing.TB, data []byte) any {
+	t.Helper()
+	v, err := datamodel.DecodeJSON(data)
+	if err != nil {
+		t.Fatalf("decode %s: %v", data, err)
+	}
+	return v
 }
 
 func TestLoadCorpus(t *testing.T) {
@@ -82,7 +92,7 @@ func TestDirectoriesOverride(t *testing.T) {
 	tests := []struct {
 		name       string
 		query      Query
-		wantSource Source
+		wantSource SourceKind
 		wantDesc   string
 	}{
 		{name: "the later directory wins", query: Query{NSID: refresh}, wantSource: SourceDirectory, wantDesc: "second"},

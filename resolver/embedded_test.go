@@ -9,6 +9,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/lexicons"
 )
 
@@ -38,7 +39,7 @@ func TestEmbeddedRecordCIDs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := RecordCID(mustDecode(t, data))
+			got, err := datamodel.RecordCID(mustDecode(t, data))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -118,7 +119,7 @@ func TestTamperedCatalogStopsStartUp(t *testing.T) {
 		t.Fatal("test setup: the text to change is not in the record")
 	}
 	fsys[file] = &fstest.MapFile{Data: tampered}
-	computed, err := RecordCID(mustDecode(t, tampered))
+	computed, err := datamodel.RecordCID(mustDecode(t, tampered))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,28 +5,7 @@ import (
 	"fmt"
 
 	"github.com/lexval/lexval/resolver"
-	"github.com/lexval/lexval/validator"
 )
-
-func ExampleRecordCID() {
-	v, err := validator.DecodeJSON([]byte(`{"$type":"com.example.note","text":"hi","count":123.0}`))
-	if err != nil {
-		panic(err)
-	}
-	c, err := resolver.RecordCID(v)
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(c)
-
-	// A float is outside the data model.
-	v, _ = validator.DecodeJSON([]byte(`{"text":"hi","ratio":0.5}`))
-	_, err = resolver.RecordCID(v)
-	fmt.Println(err)
-	// Output:
-	// bafyreibqqy2ccpgte4bpu7rnkcxd47f7ydwkdhnd6cbqh3gguz4co3jlry
-	// invalid JSON: /ratio: must be an integer, got 0.5
-}
 
 func ExampleResolver_Resolve() {
 	r, err := resolver.New(resolver.Config{})

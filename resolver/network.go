@@ -24,25 +24,27 @@ type network struct {
 	now    func() time.Time
 	sem    chan struct{}
 
-	records *cache[*Record]    // by AT-URI
-	pds     *cache[*url.URL]   // PDS endpoint by DID
-	dids    *cache[syntax.DID] // lexicon repository by NSID authority
-	flight  singleflight.Group
+	records    *cache[*Record]    // by AT-URI
+	identities *cache[*Identity]  // by DID
+	dids       *cache[syntax.DID] // lexicon repository by NSID authority
+	flight     singleflight.Group
 
 	hits, misses, fetchErrors atomic.Uint64
 }
 
 func newNetwork(cfg Config, s seams) *network {
-	return &network{
-		cfg:     cfg,
-		log:     cfg.Logger,
-		client:  newHTTPClient(cfg, s),
-		now:     s.now,
-		sem:     make(chan struct{}, cfg.MaxConcurrentFetches),
-		records: newCache[*Record]("record", cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
-		pds:     newCache[*url.URL]("pds", cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
-		dids:    newCache[syntax.DID]("lexicon-did", cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
+	n := &network{
+		cfg:        cfg,
+		log:        cfg.Logger,
+		client:     newHTTPClient(cfg, s),
+		now:        s.now,
+		sem:        make(chan struct{}, cfg.MaxConcurrentFetches),
+		records:    newCache[*Record]("record", cfg.CacheSize, cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
+		identities: newCache[*Identity]("identity", cfg.CacheSize, cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
+		dids:       newCache[syntax.DID]("lexicon-did", cfg.CacheSize, cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
 	}
+	n.records.counted = true
+	return n
 }
 
 func (n *network) stats() Stats {
@@ -50,18 +52,24 @@ func (n *network) stats() Stats {
 }
 
 // lookup answers key from c, or runs fetch once however many callers ask at
-// the same time, and caches its outcome.
+// the same time, and caches its outcome. fresh skips the cache (callers
+// asking fresh share their own fetch), and a fresh failure leaves the cached
+// entry alone: a refresh that fails says nothing new. Lookups in a counted
+// cache count as hits and misses in Stats.
 //
 // The fetch runs on a context detached from the first caller's cancellation,
 // so that caller leaving does not fail the others who wait on the same
 // fetch; it keeps ctx's values and is bounded by flightTimeout. Each caller
 // still stops waiting when its own ctx ends.
-func lookup[V any](ctx context.Context, n *network, c *cache[V], key string, count bool, fetch func(context.Context) (V, error)) (V, error) {
-	if v, err, ok := c.get(key); ok {
-		if count {
-			n.hits.Add(1)
+func lookup[V any](ctx context.Context, n *network, c *cache[V], key string, fresh bool, fetch func(context.Context) (V, error)) (V, error) {
+	count := c.counted
+	if !fresh {
+		if v, err, ok := c.get(key); ok {
+			if count {
+				n.hits.Add(1)
+			}
+			return v, err
 		}
-		return v, err
 	}
 	if count {
 		n.misses.Add(1)
@@ -70,16 +78,24 @@ func lookup[V any](ctx context.Context, n *network, c *cache[V], key string, cou
 		var zero V
 		return zero, classify(key, err)
 	}
-	ch := n.flight.DoChan(c.name+" "+key, func() (any, error) {
+	flightKey := c.name + " " + key
+	if fresh {
+		flightKey = "fresh " + flightKey
+	}
+	ch := n.flight.DoChan(flightKey, func() (any, error) {
 		// A flight that ended between our cache miss and DoChan has
 		// cached its outcome: use it rather than fetch again.
-		if v, err, ok := c.get(key); ok {
-			return v, err
+		if !fresh {
+			if v, err, ok := c.get(key); ok {
+				return v, err
+			}
 		}
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), n.flightTimeout())
 		defer cancel()
 		v, err := fetch(fctx)
-		c.put(key, v, err)
+		if err == nil || !fresh {
+			c.put(key, v, err)
+		}
 		return v, err
 	})
 	select {
@@ -96,6 +112,21 @@ func lookup[V any](ctx context.Context, n *network, c *cache[V], key string, cou
 // waiting for fetch slots.
 func (n *network) flightTimeout() time.Duration { return 4 * n.cfg.Timeout }
 
+var _ Source = (*network)(nil)
+
+// Resolve fetches the record q names: by AT-URI from that repository, by
+// NSID from the repository its authority's _lexicon TXT record names.
+func (n *network) Resolve(ctx context.Context, q Query) (*Record, error) {
+	if q.URI == "" {
+		return n.resolveNSID(ctx, q.NSID)
+	}
+	did, err := q.URI.Authority().AsDID()
+	if err != nil { // checkQuery rules it out
+		return nil, fmt.Errorf("%w: %s: %w", ErrInvalidQuery, q.URI, err)
+	}
+	return n.resolveURI(ctx, q.URI, did, q.NSID)
+}
+
 // resolveNSID finds the repository that publishes nsid and fetches the record.
 func (n *network) resolveNSID(ctx context.Context, nsid syntax.NSID) (*Record, error) {
 	did, err := n.lexiconDID(ctx, nsid)
@@ -108,8 +139,14 @@ func (n *network) resolveNSID(ctx context.Context, nsid syntax.NSID) (*Record, e
 
 // resolveURI fetches and authenticates the schema record at uri.
 func (n *network) resolveURI(ctx context.Context, uri syntax.ATURI, did syntax.DID, nsid syntax.NSID) (*Record, error) {
-	return lookup(ctx, n, n.records, string(uri), true, func(ctx context.Context) (*Record, error) {
-		return n.fetchRecord(ctx, uri, did, nsid)
+	return lookup(ctx, n, n.records, string(uri), false, func(ctx context.Context) (*Record, error) {
+		rec, err := n.fetchRecord(ctx, uri, did, nsid)
+		if err == nil && n.cfg.Sink != nil {
+			if err := n.cfg.Sink.Put(ctx, rec); err != nil {
+				n.log.Warn("sink refused a record", "uri", uri, "cid", rec.CID, "error", err)
+			}
+		}
+		return rec, err
 	})
 }
 
@@ -121,10 +158,11 @@ type getRecordResponse struct {
 }
 
 func (n *network) fetchRecord(ctx context.Context, uri syntax.ATURI, did syntax.DID, nsid syntax.NSID) (*Record, error) {
-	pds, err := n.pdsEndpoint(ctx, did)
+	id, err := n.identity(ctx, did, false)
 	if err != nil {
 		return nil, err
 	}
+	pds := id.PDS
 	u := pds.JoinPath("xrpc", "com.atproto.repo.getRecord")
 	u.RawQuery = url.Values{
 		"repo":       {string(did)},

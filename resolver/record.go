@@ -7,12 +7,12 @@ import (
 	"github.com/bluesky-social/indigo/atproto/syntax"
 	"github.com/ipfs/go-cid"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/validator"
 )
 
-// SchemaCollection is the collection, and the $type, of published lexicons:
-// the one definition the other packages use.
-const SchemaCollection syntax.NSID = "com.atproto.lexicon.schema"
+// SchemaCollection is the collection, and the $type, of published lexicons.
+const SchemaCollection = datamodel.SchemaCollection
 
 // checkSchemaRecord checks what makes a record a publication of the lexicon
 // its record key names: the $type, and an id equal to the key. The rest of
@@ -42,11 +42,11 @@ var errCIDDiffers = errors.New("record hashes to another CID")
 // record's flaws, unwrapped, for the caller to wrap or format as its source
 // requires.
 func authenticate(raw []byte, claimed cid.Cid, rkey syntax.NSID) (*validator.Document, cid.Cid, error) {
-	v, err := validator.DecodeJSON(raw)
+	v, err := datamodel.DecodeJSON(raw)
 	if err != nil {
 		return nil, cid.Undef, err
 	}
-	computed, err := RecordCID(v)
+	computed, err := datamodel.RecordCID(v)
 	if err != nil {
 		return nil, cid.Undef, err
 	}
@@ -89,5 +89,5 @@ func describeValue(v any) string {
 	if s, ok := v.(string); ok {
 		return fmt.Sprintf("%q", s)
 	}
-	return validator.KindOf(v)
+	return datamodel.KindOf(v)
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"maps"
 	"net"
 	"net/netip"
 	"net/url"
@@ -37,15 +36,6 @@ var (
 	ErrInvalidQuery = errors.New("invalid schema query")
 )
 
-// Source says where a record came from.
-type Source string
-
-const (
-	SourceEmbedded  Source = "embedded"
-	SourceDirectory Source = "directory"
-	SourceNetwork   Source = "network"
-)
-
 // Record is an authenticated schema record. Records are shared between
 // callers and caches: treat every field as read-only.
 type Record struct {
@@ -57,7 +47,7 @@ type Record struct {
 	CID cid.Cid
 	// IndexedAt is when the record was indexed or fetched; zero when unknown.
 	IndexedAt time.Time
-	Source    Source
+	Source    SourceKind
 	// Location is the file or URL the record was read from.
 	Location string
 	// Value is the record's JSON as stored or published (for a directory
@@ -125,11 +115,22 @@ type Config struct {
 	MaxConcurrentFetches int
 	// CacheTTL (default 10m) and NegativeCacheTTL (default 30s).
 	CacheTTL, NegativeCacheTTL time.Duration
+	// CacheSize bounds each network cache (records, identities, lexicon
+	// authorities; default 10,000 entries): users choose what gets looked
+	// up, so an unbounded cache would be theirs to grow.
+	CacheSize int
 	// MaxDepth (default 8) and MaxRecords (default 64) bound transitive
 	// resolution of references.
 	MaxDepth, MaxRecords int
 	// Logger receives a debug line per fetch (default: discarded).
 	Logger *slog.Logger
+
+	// Sources are asked after the local catalog and before the network, in
+	// order: the seam for a database store read through before the network.
+	Sources []Source
+	// Sink, when set, receives every record the network fetched and
+	// authenticated (the seam for a store to keep them).
+	Sink Sink
 }
 
 // Defaults for the zero values of Config.
@@ -140,6 +141,7 @@ const (
 	DefaultMaxConcurrentFetches = 16
 	DefaultCacheTTL             = 10 * time.Minute
 	DefaultNegativeCacheTTL     = 30 * time.Second
+	DefaultCacheSize            = 10_000
 	DefaultMaxDepth             = 8
 	DefaultMaxRecords           = 64
 )
@@ -158,6 +160,7 @@ func (c Config) withDefaults() (Config, error) {
 	orDefault(&err, "timeout", &c.Timeout, DefaultTimeout)
 	orDefault(&err, "cache TTL", &c.CacheTTL, DefaultCacheTTL)
 	orDefault(&err, "negative cache TTL", &c.NegativeCacheTTL, DefaultNegativeCacheTTL)
+	orDefault(&err, "cache size", &c.CacheSize, DefaultCacheSize)
 	orDefault(&err, "max concurrent fetches", &c.MaxConcurrentFetches, DefaultMaxConcurrentFetches)
 	orDefault(&err, "max depth", &c.MaxDepth, DefaultMaxDepth)
 	orDefault(&err, "max records", &c.MaxRecords, DefaultMaxRecords)
@@ -194,16 +197,15 @@ type Stats struct {
 	CacheHits, CacheMisses, FetchErrors uint64
 }
 
-// Resolver finds and authenticates schema records. Safe for concurrent use.
+// Resolver finds and authenticates schema records: it asks its sources in
+// order of precedence (directories, the later first; the embedded catalog;
+// Config.Sources; the network) and takes the first answer. Safe for
+// concurrent use.
 type Resolver struct {
-	cfg Config
-	// byNSID holds the local records: directories over embedded.
-	byNSID map[syntax.NSID]*Record
-	// byURI holds every embedded record, overridden or not: an AT-URI names
-	// one published record, whatever a directory says about its NSID.
-	byURI map[syntax.ATURI]*Record
-	local []*Record // byNSID's values, sorted by NSID
-	net   *network  // nil when the network is off
+	cfg     Config
+	sources []Source
+	local   []*Record // the listers' records, by NSID
+	net     *network  // nil when the network is off
 }
 
 // seams are test hooks. The zero value is the production behaviour.
@@ -241,46 +243,37 @@ func newResolver(cfg Config, s seams) (*Resolver, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	r := &Resolver{
-		cfg:    cfg,
-		byNSID: make(map[syntax.NSID]*Record),
-		byURI:  make(map[syntax.ATURI]*Record),
-	}
-	embedded, err := loadCatalog(s.catalog)
+	embedded, err := loadEmbedded(s.catalog)
 	if err != nil {
 		return nil, err
 	}
-	for _, rec := range embedded {
-		r.byNSID[rec.NSID()] = rec
-		r.byURI[rec.URI] = rec
-	}
-	for _, dir := range cfg.Directories {
-		recs, err := loadDirectory(dir)
+	dirs := make([]Source, len(cfg.Directories))
+	for i, dir := range cfg.Directories {
+		d, err := loadDirectorySource(dir)
 		if err != nil {
 			return nil, err
 		}
-		for _, rec := range recs {
-			r.byNSID[rec.NSID()] = rec
-		}
+		dirs[len(dirs)-1-i] = d // a later directory overrides an earlier one
 	}
-	r.local = slices.SortedFunc(maps.Values(r.byNSID), func(a, b *Record) int {
-		return strings.Compare(string(a.NSID()), string(b.NSID()))
-	})
+	r := &Resolver{cfg: cfg, sources: append(dirs, embedded)}
+	r.sources = append(r.sources, cfg.Sources...)
 	if cfg.Network {
 		r.net = newNetwork(cfg, s)
+		r.sources = append(r.sources, r.net)
 	}
+	r.local = mergeListers(r.sources)
 	return r, nil
 }
 
 // Resolve returns the record q names. Local records (directories, then
-// embedded) answer NSID queries first; the network is asked only when
-// enabled. A pinned CID that differs is an error wrapping ErrCIDMismatch that
-// names both CIDs.
+// embedded) answer NSID queries first, then Config.Sources; the network is
+// asked only when enabled. A pinned CID that differs is an error wrapping
+// ErrCIDMismatch that names both CIDs.
 //
 // An AT-URI query is answered by the embedded record of that AT-URI when
-// there is one (even if a directory overrides its NSID), else by the network.
-// A local record that fails the pin is an error: the network is not asked
-// for another version.
+// there is one (even if a directory overrides its NSID), else by the
+// configured sources or the network. A record that fails the pin is an
+// error: later sources are not asked for another version.
 func (r *Resolver) Resolve(ctx context.Context, q Query) (*Record, error) {
 	rec, err := r.resolve(ctx, q)
 	if err != nil {
@@ -293,33 +286,41 @@ func (r *Resolver) Resolve(ctx context.Context, q Query) (*Record, error) {
 }
 
 func (r *Resolver) resolve(ctx context.Context, q Query) (*Record, error) {
-	if q.URI == "" {
-		if q.NSID == "" {
-			return nil, fmt.Errorf("%w: neither an AT-URI nor an NSID", ErrInvalidQuery)
-		}
-		if rec, ok := r.byNSID[q.NSID]; ok {
-			return rec, nil
-		}
-		if r.net == nil {
-			return nil, fmt.Errorf("%w: %s is not in the local catalog and network resolution is off", ErrNotFound, q.NSID)
-		}
-		return r.net.resolveNSID(ctx, q.NSID)
-	}
-
-	did, nsid, err := parseSchemaURI(q.URI)
+	q, err := checkQuery(q)
 	if err != nil {
 		return nil, err
 	}
-	if q.NSID != "" && q.NSID != nsid {
-		return nil, fmt.Errorf("%w: NSID %s differs from the record key of %s", ErrInvalidQuery, q.NSID, q.URI)
-	}
-	if rec, ok := r.byURI[q.URI]; ok {
-		return rec, nil
+	for _, src := range r.sources {
+		var rec *Record
+		rec, err = src.Resolve(ctx, q)
+		if !errors.Is(err, ErrNotFound) {
+			return rec, err
+		}
 	}
 	if r.net == nil {
-		return nil, fmt.Errorf("%w: %s is not in the local catalog and network resolution is off", ErrNotFound, q.URI)
+		return nil, fmt.Errorf("%w: %s is not in the local catalog and network resolution is off", ErrNotFound, describeQuery(q))
 	}
-	return r.net.resolveURI(ctx, q.URI, did, nsid)
+	return nil, err // the network's, which says why
+}
+
+// checkQuery checks what every source relies on: an AT-URI names a schema
+// record of a DID's repository, and NSID is its record key.
+func checkQuery(q Query) (Query, error) {
+	if q.URI == "" {
+		if q.NSID == "" {
+			return q, fmt.Errorf("%w: neither an AT-URI nor an NSID", ErrInvalidQuery)
+		}
+		return q, nil
+	}
+	_, nsid, err := parseSchemaURI(q.URI)
+	if err != nil {
+		return q, err
+	}
+	if q.NSID != "" && q.NSID != nsid {
+		return q, fmt.Errorf("%w: NSID %s differs from the record key of %s", ErrInvalidQuery, q.NSID, q.URI)
+	}
+	q.NSID = nsid
+	return q, nil
 }
 
 // parseSchemaURI checks that uri names a schema record and returns its
@@ -355,4 +356,26 @@ func (r *Resolver) Stats() Stats {
 		return Stats{}
 	}
 	return r.net.stats()
+}
+
+// Identity returns what did's DID document says: its PDS and its #atproto
+// signing key. The answer is cached like records are; a document without
+// an #atproto_pds http(s) origin, or for another DID, is an error wrapping
+// ErrResolution.
+func (r *Resolver) Identity(ctx context.Context, did syntax.DID) (*Identity, error) {
+	if r.net == nil {
+		return nil, fmt.Errorf("%w: identity of %s: network resolution is off", ErrResolution, did)
+	}
+	return r.net.identity(ctx, did, false)
+}
+
+// RefreshIdentity fetches did's DID document again, bypassing the cache,
+// and caches the answer: for a signature that fails to verify because the
+// key may have rotated since the document was cached. Concurrent refreshes
+// of one DID share one fetch; a failed refresh keeps the cached identity.
+func (r *Resolver) RefreshIdentity(ctx context.Context, did syntax.DID) (*Identity, error) {
+	if r.net == nil {
+		return nil, fmt.Errorf("%w: identity of %s: network resolution is off", ErrResolution, did)
+	}
+	return r.net.identity(ctx, did, true)
 }

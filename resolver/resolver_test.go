@@ -20,6 +20,7 @@ func TestConfigErrors(t *testing.T) {
 		{name: "negative timeout", cfg: Config{Timeout: -1}, says: "timeout"},
 		{name: "negative response limit", cfg: Config{MaxResponseBytes: -1}, says: "max response bytes"},
 		{name: "negative depth", cfg: Config{MaxDepth: -1}, says: "max depth"},
+		{name: "negative cache size", cfg: Config{CacheSize: -1}, says: "cache size"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -43,6 +44,7 @@ func TestConfigDefaults(t *testing.T) {
 		MaxConcurrentFetches: DefaultMaxConcurrentFetches,
 		CacheTTL:             DefaultCacheTTL,
 		NegativeCacheTTL:     DefaultNegativeCacheTTL,
+		CacheSize:            DefaultCacheSize,
 		MaxDepth:             DefaultMaxDepth,
 		MaxRecords:           DefaultMaxRecords,
 	}

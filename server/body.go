@@ -12,11 +12,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/lexval/lexval/validator"
+	"github.com/lexval/lexval/datamodel"
 )
 
 // readJSON reads the request body (bounded by MaxBody) and decodes it with
-// validator.DecodeJSON, so numbers stay exact and nesting is bounded.
+// datamodel.DecodeJSON, so numbers stay exact and nesting is bounded.
 func (s *Server) readJSON(c echo.Context) (any, error) {
 	req := c.Request()
 	// Only JSON, declared: a plain HTML form on another site can post
@@ -38,11 +38,15 @@ func (s *Server) readJSON(c echo.Context) (any, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, badRequest("the request body is empty: send a JSON object")
 	}
-	v, err := validator.DecodeJSON(body)
+	v, err := datamodel.DecodeJSON(body)
 	if err != nil {
-		// A *validator.JSONError says where: "invalid JSON at line 3,
-		// column 7: ...".
-		return nil, badRequest("%v", err)
+		// "invalid JSON at line 3, column 7: ...", and the same in fields.
+		xe := badRequest("%v", err)
+		var je *datamodel.JSONError
+		if errors.As(err, &je) {
+			xe.jsonPosition = &jsonPosition{Offset: je.Offset, Line: je.Line, Column: je.Column, Reason: je.Reason}
+		}
+		return nil, xe
 	}
 	return v, nil
 }
@@ -55,7 +59,7 @@ func (s *Server) readObject(c echo.Context) (map[string]any, error) {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, badRequest("the request body must be a JSON object, got %s", validator.KindOf(v))
+		return nil, badRequest("the request body must be a JSON object, got %s", datamodel.KindOf(v))
 	}
 	return m, nil
 }
@@ -163,7 +167,7 @@ func stringField(m map[string]any, where, name string) (s string, ok bool, err e
 	}
 	s, isString := v.(string)
 	if !isString {
-		return "", false, badRequest("%s: field %q must be a string, got %s", where, name, validator.KindOf(v))
+		return "", false, badRequest("%s: field %q must be a string, got %s", where, name, datamodel.KindOf(v))
 	}
 	return s, true, nil
 }
@@ -176,7 +180,7 @@ func boolField(m map[string]any, where, name string) (bool, error) {
 	}
 	b, isBool := v.(bool)
 	if !isBool {
-		return false, badRequest("%s: field %q must be true or false, got %s", where, name, validator.KindOf(v))
+		return false, badRequest("%s: field %q must be true or false, got %s", where, name, datamodel.KindOf(v))
 	}
 	return b, nil
 }

@@ -51,12 +51,25 @@ func runCases(t *testing.T, s *testServer, cases []apiCase) {
 	}
 }
 
-// checkErrorShape asserts the XRPC error shape: exactly "error" and
-// "message", both non-empty strings.
+// checkErrorShape asserts the XRPC error shape: "error" and "message", both
+// non-empty strings, and nothing else but, for a body that is not JSON, its
+// position: "offset", "line", "column" (numbers) and "reason" (a string).
 func checkErrorShape(t *testing.T, body map[string]any, name string, contains ...string) {
 	t.Helper()
-	if len(body) != 2 {
-		t.Errorf("got error body with %d fields %v, want exactly error and message", len(body), body)
+	fields := 2
+	if _, positioned := body["offset"]; positioned {
+		fields += 4
+		for _, f := range []string{"offset", "line", "column"} {
+			if _, ok := body[f].(float64); !ok {
+				t.Errorf("got %s %#v, want a number", f, body[f])
+			}
+		}
+		if r, _ := body["reason"].(string); r == "" {
+			t.Errorf("got reason %#v, want a non-empty string", body["reason"])
+		}
+	}
+	if len(body) != fields {
+		t.Errorf("got error body with %d fields %v, want error and message, with a position or without", len(body), body)
 	}
 	if got, _ := body["error"].(string); got != name {
 		t.Errorf("got error %q, want %q (message %q)", got, name, body["message"])

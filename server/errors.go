@@ -17,6 +17,18 @@ type xrpcError struct {
 	Status  int    `json:"-"`
 	Name    string `json:"error"`
 	Message string `json:"message"`
+	// A request body that is not JSON says where, beside the message, so
+	// that clients (the web UI) need not read it out of the message.
+	*jsonPosition
+}
+
+// jsonPosition locates a decoding error in a request body: a byte offset,
+// a line and a column (in bytes, 1-based), and the reason alone.
+type jsonPosition struct {
+	Offset int    `json:"offset"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+	Reason string `json:"reason"`
 }
 
 func (e *xrpcError) Error() string { return e.Name + ": " + e.Message }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/validator"
 )
 
@@ -87,7 +88,7 @@ func lintDocuments(body map[string]any) (docs []any, batch bool, err error) {
 	}
 	docs, ok = raw.([]any)
 	if !ok {
-		return nil, false, badRequest("lint request: field \"documents\" must be an array of lexicon documents, got %s", validator.KindOf(raw))
+		return nil, false, badRequest("lint request: field \"documents\" must be an array of lexicon documents, got %s", datamodel.KindOf(raw))
 	}
 	if len(docs) == 0 {
 		return nil, false, badRequest("lint request: \"documents\" is empty")

@@ -1,132 +1,66 @@
 package server
 
 import (
-	"context"
-	"encoding/json"
-	"net"
 	"net/http"
-	"net/http/httptest"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/bluesky-social/indigo/atproto/syntax"
+
+	"github.com/lexval/lexval/internal/atprototest"
 	"github.com/lexval/lexval/resolver"
-	"github.com/lexval/lexval/validator"
 )
 
 // The fake network publishes lexicons of the authority remote.example.com
 // from one repository.
-const (
-	remoteDID       = "did:plc:remoteremoteremoteremote"
-	remoteAuthority = "_lexicon.remote.example.com." // fully qualified, as looked up
-)
+const remoteDID = "did:plc:remoteremoteremoteremote"
 
 var remoteLexicons = map[string]string{
 	"com.example.remote.post": `{"lexicon":1,"id":"com.example.remote.post","defs":{"main":{"type":"record","key":"tid","record":{"type":"object","required":["text","label"],"properties":{"text":{"type":"string","maxLength":20},"label":{"type":"ref","ref":"com.example.remote.defs#label"},"extra":{"type":"ref","ref":"com.example.remote.gone"}}}}}}`,
 	"com.example.remote.defs": `{"lexicon":1,"id":"com.example.remote.defs","defs":{"label":{"type":"object","required":["val"],"properties":{"val":{"type":"string","maxLength":5}}}}}`,
-	// Published with a cid that is not the value's.
+	// Served with a cid that is not the value's.
 	"com.example.remote.badcid": `{"lexicon":1,"id":"com.example.remote.badcid","defs":{"main":{"type":"object","properties":{}}}}`,
 }
 
-// fakeDNS answers TXT lookups from a map; other names do not exist.
-type fakeDNS map[string][]string
-
-func (f fakeDNS) LookupTXT(ctx context.Context, name string) ([]string, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if txt, ok := f[name]; ok {
-		return txt, nil
-	}
-	return nil, &net.DNSError{Err: "no such host", Name: name, IsNotFound: true}
-}
-
-// fakeNetwork is a PLC directory and a PDS on httptest servers.
-type fakeNetwork struct {
-	plc, pds *httptest.Server
-	release  chan struct{} // closed at cleanup, so slow handlers return
-	mu       sync.Mutex
-	records  map[string][]byte // getRecord bodies by rkey
-}
-
-func newFakeNetwork(t *testing.T) *fakeNetwork {
+// newFakeNetwork publishes remoteLexicons on the shared fake network, whose
+// PDS fails for com.example.remote.broken and never answers for
+// com.example.remote.slow.
+func newFakeNetwork(t *testing.T) *atprototest.Network {
 	t.Helper()
-	n := &fakeNetwork{records: map[string][]byte{}, release: make(chan struct{})}
-	n.pds = httptest.NewServer(http.HandlerFunc(n.servePDS))
-	t.Cleanup(n.pds.Close)
-	t.Cleanup(func() { close(n.release) }) // runs before Close
-	n.plc = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.TrimPrefix(r.URL.Path, "/") != remoteDID {
-			http.Error(w, `{"message":"DID not registered"}`, http.StatusNotFound)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]any{
-			"id": remoteDID,
-			"service": []any{map[string]any{
-				"id": "#atproto_pds", "type": "AtprotoPersonalDataServer", "serviceEndpoint": n.pds.URL,
-			}},
-		})
-	}))
-	t.Cleanup(n.plc.Close)
-
-	for nsid, doc := range remoteLexicons {
-		value := strings.Replace(doc, `{`, `{"$type":"com.atproto.lexicon.schema",`, 1)
-		v, err := validator.DecodeJSON([]byte(value))
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := resolver.RecordCID(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cidText := c.String()
-		if nsid == "com.example.remote.badcid" {
-			cidText = refreshSessionCID
-		}
-		body, _ := json.Marshal(map[string]any{
-			"uri":   "at://" + remoteDID + "/com.atproto.lexicon.schema/" + nsid,
-			"cid":   cidText,
-			"value": json.RawMessage(value),
-		})
-		n.records[nsid] = body
+	n := atprototest.New(t)
+	a := n.NewAccount(remoteDID, atprototest.P256)
+	for _, doc := range remoteLexicons {
+		a.PublishLexicon([]byte(doc))
 	}
+	n.PDS.EditGetRecord(func(uri syntax.ATURI, ans *atprototest.RecordJSON) {
+		if uri.RecordKey() == "com.example.remote.badcid" {
+			ans.CID = refreshSessionCID
+		}
+	})
+	n.PDS.Intercept(func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		switch r.URL.Query().Get("rkey") {
+		case "com.example.remote.broken":
+			atprototest.WriteError(w, http.StatusInternalServerError, "InternalServerError", "")
+		case "com.example.remote.slow":
+			n.PDS.Stall(w, r)
+		default:
+			next.ServeHTTP(w, r)
+		}
+	})
 	return n
 }
 
-func (n *fakeNetwork) servePDS(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	switch rkey := q.Get("rkey"); rkey {
-	case "com.example.remote.broken":
-		http.Error(w, `{"error":"InternalServerError"}`, http.StatusInternalServerError)
-	case "com.example.remote.slow":
-		select {
-		case <-r.Context().Done():
-		case <-n.release:
-		}
-	default:
-		n.mu.Lock()
-		body, ok := n.records[rkey]
-		n.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		if !ok || q.Get("repo") != remoteDID {
-			w.WriteHeader(http.StatusBadRequest)
-			w.Write([]byte(`{"error":"RecordNotFound","message":"Could not locate record"}`))
-			return
-		}
-		w.Write(body)
-	}
+// useNetwork points rc at the fake network n.
+func useNetwork(rc *resolver.Config, n *atprototest.Network) {
+	nc := n.ResolverConfig()
+	rc.Network, rc.PLCURL, rc.DNS, rc.AllowPrivateAddresses = nc.Network, nc.PLCURL, nc.DNS, nc.AllowPrivateAddresses
 }
 
 func newNetworkServer(t *testing.T) *testServer {
 	t.Helper()
 	n := newFakeNetwork(t)
 	return newTestServer(t, func(rc *resolver.Config, _ *Config) {
-		rc.Network = true
-		rc.PLCURL = n.plc.URL
-		rc.DNS = fakeDNS{remoteAuthority: {"did=" + remoteDID}}
-		rc.AllowPrivateAddresses = true // the httptest servers are on loopback
+		useNetwork(rc, n)
 		rc.Timeout = 300 * time.Millisecond
 	})
 }
@@ -221,10 +155,7 @@ func TestNetworkResolution(t *testing.T) {
 func TestRequestTimeout(t *testing.T) {
 	n := newFakeNetwork(t)
 	s := newTestServer(t, func(rc *resolver.Config, c *Config) {
-		rc.Network = true
-		rc.PLCURL = n.plc.URL
-		rc.DNS = fakeDNS{remoteAuthority: {"did=" + remoteDID}}
-		rc.AllowPrivateAddresses = true
+		useNetwork(rc, n)
 		rc.Timeout = 10 * time.Second
 		c.RequestTimeout = 200 * time.Millisecond
 	})

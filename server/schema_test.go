@@ -6,8 +6,7 @@ import (
 	"net/url"
 	"testing"
 
-	"github.com/lexval/lexval/resolver"
-	"github.com/lexval/lexval/validator"
+	"github.com/lexval/lexval/datamodel"
 )
 
 func TestSchema(t *testing.T) {
@@ -53,11 +52,11 @@ func TestSchema(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				record, err := validator.DecodeJSON(raw)
+				record, err := datamodel.DecodeJSON(raw)
 				if err != nil {
 					t.Fatal(err)
 				}
-				got, err := resolver.RecordCID(record)
+				got, err := datamodel.RecordCID(record)
 				if err != nil {
 					t.Fatal(err)
 				}

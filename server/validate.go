@@ -11,6 +11,7 @@ import (
 	"github.com/ipfs/go-cid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/service"
 	"github.com/lexval/lexval/validator"
@@ -85,7 +86,7 @@ func (s *Server) handleValidate(c echo.Context) error {
 	if batch {
 		var ok bool
 		if values, ok = rawValues.([]any); !ok {
-			return badRequest("%s: field \"values\" must be an array, got %s", where, validator.KindOf(rawValues))
+			return badRequest("%s: field \"values\" must be an array, got %s", where, datamodel.KindOf(rawValues))
 		}
 		if len(values) > maxBatch {
 			return badRequest("%s: %d values, more than the %d a request may carry: split the batch", where, len(values), maxBatch)
@@ -249,7 +250,7 @@ func (s *Server) parseRequest(body map[string]any, where string) (service.Reques
 	if opts, present := body["options"]; present {
 		m, ok := opts.(map[string]any)
 		if !ok {
-			return req, badRequest("%s: field \"options\" must be an object, got %s", where, validator.KindOf(opts))
+			return req, badRequest("%s: field \"options\" must be an object, got %s", where, datamodel.KindOf(opts))
 		}
 		where := where + " options"
 		if err := checkFields(m, where, "allowUnresolved", "lenient"); err != nil {

@@ -170,6 +170,13 @@ func TestValidateErrors(t *testing.T) {
 		func() apiCase {
 			c := bad("malformed JSON", "{\n  \"schema\": \"x\",\n  \"value\": {,}\n}", "line 3, column 13")
 			c.golden = "error_malformed_json"
+			c.check = func(t *testing.T, b map[string]any) {
+				// The position, in fields: offset and column in bytes.
+				wantField(t, b, float64(31), "offset")
+				wantField(t, b, float64(3), "line")
+				wantField(t, b, float64(13), "column")
+				wantField(t, b, "expected a string key", "reason")
+			}
 			return c
 		}(),
 		bad("truncated JSON", `{"schema":"x"`, "JSON"),
@@ -179,7 +186,16 @@ func TestValidateErrors(t *testing.T) {
 			c.header = []string{"Content-Type", "application/json"}
 			return c
 		}(),
-		bad("body is an array", `[1,2]`, "must be a JSON object, got an array"),
+		func() apiCase {
+			c := bad("body is an array", `[1,2]`, "must be a JSON object, got an array")
+			c.check = func(t *testing.T, b map[string]any) {
+				// JSON, so no position.
+				for _, f := range []string{"offset", "line", "column", "reason"} {
+					wantField(t, b, nil, f)
+				}
+			}
+			return c
+		}(),
 		bad("too deep", `{"schema":"`+refreshSession+`","value":`+strings.Repeat("[", 200)+strings.Repeat("]", 200)+`}`, "JSON"),
 		bad("missing schema", `{"value":{}}`, `missing "schema"`),
 		bad("schema not a string", `{"schema":1,"value":{}}`, `"schema" must be a string, got an integer`),

@@ -10,6 +10,7 @@ import (
 	"github.com/ipfs/go-cid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/service"
 	"github.com/lexval/lexval/validator"
 )
@@ -143,7 +144,7 @@ func (s *Server) handleXRPCValidate(c echo.Context) error {
 		if _, present := body["schema"]; !present {
 			return badRequest("%s: missing \"schema\" (a lexicon document, AT-URI or NSID)", where)
 		}
-		return badRequest("%s: field \"schema\" must be a lexicon document (object) or an AT-URI or NSID (string), got %s", where, validator.KindOf(body["schema"]))
+		return badRequest("%s: field \"schema\" must be a lexicon document (object) or an AT-URI or NSID (string), got %s", where, datamodel.KindOf(body["schema"]))
 	}
 	s.metrics.observeResult(resp.Valid, len(resp.Unresolved))
 	return c.JSON(http.StatusOK, resp)
@@ -155,7 +156,7 @@ func (s *Server) lintPublished(c echo.Context, b *budget, ref service.SchemaRef,
 	if err != nil {
 		return err
 	}
-	doc, err := validator.DecodeJSON(rec.Value)
+	doc, err := datamodel.DecodeJSON(rec.Value)
 	if err != nil {
 		return fmt.Errorf("schema %s: stored record: %w", ref, err)
 	}

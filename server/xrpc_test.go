@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/internal/reference"
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/service"
@@ -138,7 +139,7 @@ const xrpcErrorLexicon = `{"lexicon":1,"id":"com.example.xrpc.error","defs":{"ma
 
 func mustDecode(t *testing.T, s string) any {
 	t.Helper()
-	v, err := validator.DecodeJSON([]byte(s))
+	v, err := datamodel.DecodeJSON([]byte(s))
 	if err != nil {
 		t.Fatalf("decoding %s: %v", s, err)
 	}

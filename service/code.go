@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/validator"
 )
@@ -34,7 +35,7 @@ func ErrorCode(err error) Code {
 	// Request errors first: an ambiguous target wraps the validator's
 	// sentinel too, and it is still the caller's to fix.
 	case errors.Is(err, ErrInvalidRequest),
-		errors.Is(err, validator.ErrInvalidJSON),
+		errors.Is(err, datamodel.ErrInvalidJSON),
 		errors.Is(err, validator.ErrAmbiguousTarget),
 		errors.Is(err, validator.ErrNoTarget),
 		errors.Is(err, validator.ErrInvalidLexicon):

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/validator"
 )
@@ -18,7 +19,7 @@ func TestErrorCode(t *testing.T) {
 	}{
 		{name: "nil", err: nil, want: ""},
 		{name: "invalid request", err: fmt.Errorf("%w: bad", ErrInvalidRequest), want: CodeInvalidRequest},
-		{name: "invalid JSON", err: fmt.Errorf("decode: %w", validator.ErrInvalidJSON), want: CodeInvalidRequest},
+		{name: "invalid JSON", err: fmt.Errorf("decode: %w", datamodel.ErrInvalidJSON), want: CodeInvalidRequest},
 		{name: "ambiguous target", err: fmt.Errorf("x: %w", validator.ErrAmbiguousTarget), want: CodeInvalidRequest},
 		{name: "no target", err: validator.ErrNoTarget, want: CodeInvalidRequest},
 		{name: "invalid lexicon", err: validator.ErrInvalidLexicon, want: CodeInvalidRequest},

@@ -2,21 +2,20 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"reflect"
 	"slices"
 	"strings"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/validator"
 )
 
-// LintSet checks lexicon documents (decoded by validator.DecodeJSON) for
+// LintSet checks lexicon documents (decoded by datamodel.DecodeJSON) for
 // authors; references resolve against the local catalog plus the documents
 // themselves. Two documents with one id but different content are an error
 // on each, naming the other with names[i] for docs[i] (a file name, say;
@@ -174,14 +173,15 @@ func (s *Service) ValidateDocument(ctx context.Context, doc any, def string, tar
 // the local catalog; def "" means main. It also returns the document's lint
 // errors; with opts.AllowUnresolved they leave out references that neither
 // the document nor the catalog resolves, which values that reach them report
-// as unresolved. A document too broken to compile is an error with
-// CodeInvalidRequest that wraps validator.ErrInvalidLexicon.
+// as unresolved. A document too broken to compile, or with a $type other
+// than com.atproto.lexicon.schema (no schema record can publish it), is an
+// error with CodeInvalidRequest that wraps validator.ErrInvalidLexicon.
 // The Checker's CID is the one the document would have once published as a
 // com.atproto.lexicon.schema record; its URI is empty.
 func (s *Service) PrepareDocument(ctx context.Context, doc any, def string, target validator.Target, opts validator.Options) (*Checker, []validator.Error, error) {
 	m, ok := doc.(map[string]any)
 	if !ok {
-		return nil, nil, fmt.Errorf("%w: a lexicon document is a JSON object, got %s", ErrInvalidRequest, validator.KindOf(doc))
+		return nil, nil, fmt.Errorf("%w: a lexicon document is a JSON object, got %s", ErrInvalidRequest, datamodel.KindOf(doc))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
@@ -191,18 +191,15 @@ func (s *Service) PrepareDocument(ctx context.Context, doc any, def string, targ
 		return nil, nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
 	}
 
-	// The record as it would be published: the same fields plus $type.
-	published := maps.Clone(m)
-	published["$type"] = string(SchemaCollection)
-	id, err := resolver.RecordCID(published)
+	pub, err := datamodel.PublishLexicon(m, nil)
+	if errors.Is(err, datamodel.ErrNotSchemaRecord) {
+		// A lint error too: the verdict can say so (ValidateDocument).
+		return nil, nil, fmt.Errorf("%w: %w: %w", ErrInvalidRequest, validator.ErrInvalidLexicon, err)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: the document cannot be published as a record: %w", ErrInvalidRequest, err)
 	}
-	value, err := json.Marshal(published)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%w: the document cannot be published as a record: %w", ErrInvalidRequest, err)
-	}
-	parsed.CID = id.String()
+	parsed.CID = pub.CID.String()
 
 	if def == "" {
 		def = "main"
@@ -222,7 +219,7 @@ func (s *Service) PrepareDocument(ctx context.Context, doc any, def string, targ
 	return &Checker{
 		Info:   SchemaInfo{CID: parsed.CID, NSID: string(parsed.ID), Def: ref.Name},
 		Target: target,
-		Record: &resolver.Record{CID: id, Value: value, Document: parsed},
+		Record: &resolver.Record{CID: pub.CID, Value: pub.JSON, Document: parsed},
 		schema: schema,
 	}, lint, nil
 }

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"log"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/service"
-	"github.com/lexval/lexval/validator"
 )
 
 func ExampleParseSchemaRef() {
@@ -47,7 +47,7 @@ func ExampleService_Prepare() {
 	}
 	fmt.Println(checker.Info.CID, checker.Target)
 
-	value, err := validator.DecodeJSON([]byte(`{"refreshJwt":"r","handle":"alice.example.com","did":"plc:nope"}`))
+	value, err := datamodel.DecodeJSON([]byte(`{"refreshJwt":"r","handle":"alice.example.com","did":"plc:nope"}`))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -2,13 +2,10 @@ package service
 
 import (
 	"context"
-	"encoding/json"
-	"net"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/lexval/lexval/internal/atprototest"
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/validator"
 )
@@ -21,55 +18,16 @@ var remoteDocs = map[string]string{
 	"com.example.remote.defs": `{"lexicon":1,"id":"com.example.remote.defs","defs":{"label":{"type":"object","required":["val"],"properties":{"val":{"type":"string","maxLength":5}}}}}`,
 }
 
-// txtMap answers fully qualified names (with the trailing dot) from a map.
-type txtMap map[string][]string
-
-func (m txtMap) LookupTXT(ctx context.Context, name string) ([]string, error) {
-	if txt, ok := m[name]; ok {
-		return txt, nil
-	}
-	return nil, &net.DNSError{Err: "no such host", Name: name, IsNotFound: true}
-}
-
-// newNetworkService is a Service whose resolver reaches a fake PLC directory
-// and PDS on httptest servers through a fake DNS.
+// newNetworkService is a Service whose resolver reaches the fake network,
+// where remoteDID publishes remoteDocs.
 func newNetworkService(t *testing.T) *Service {
 	t.Helper()
-	records := map[string][]byte{}
-	for nsid, doc := range remoteDocs {
-		value := strings.Replace(doc, `{`, `{"$type":"com.atproto.lexicon.schema",`, 1)
-		c, err := resolver.RecordCID(decode(t, value))
-		if err != nil {
-			t.Fatal(err)
-		}
-		records[nsid], _ = json.Marshal(map[string]any{
-			"uri": "at://" + remoteDID + "/com.atproto.lexicon.schema/" + nsid, "cid": c.String(), "value": json.RawMessage(value),
-		})
+	n := atprototest.New(t)
+	a := n.NewAccount(remoteDID, atprototest.P256)
+	for _, doc := range remoteDocs {
+		a.PublishLexicon([]byte(doc))
 	}
-	pds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		body, ok := records[r.URL.Query().Get("rkey")]
-		if !ok {
-			w.WriteHeader(http.StatusBadRequest)
-			w.Write([]byte(`{"error":"RecordNotFound"}`))
-			return
-		}
-		w.Write(body)
-	}))
-	t.Cleanup(pds.Close)
-	plc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]any{"id": remoteDID, "service": []any{map[string]any{
-			"id": "#atproto_pds", "type": "AtprotoPersonalDataServer", "serviceEndpoint": pds.URL,
-		}}})
-	}))
-	t.Cleanup(plc.Close)
-	res, err := resolver.New(resolver.Config{
-		Network:               true,
-		PLCURL:                plc.URL,
-		DNS:                   txtMap{"_lexicon.remote.example.com.": {"did=" + remoteDID}},
-		AllowPrivateAddresses: true, // httptest listens on loopback
-	})
+	res, err := resolver.New(n.ResolverConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +84,7 @@ func TestPrepareNetwork(t *testing.T) {
 		})
 	}
 	// Every Prepare above shares one closure, so one compiler (and its cache).
-	if n := s.compilers.len(); n != 1 {
+	if n := s.compilers.Len(); n != 1 {
 		t.Errorf("got %d compilers for one closure, want 1", n)
 	}
 	// Network checkers are not kept: the records behind them expire.

@@ -48,7 +48,7 @@ type Checker struct {
 	schema  *validator.Schema
 }
 
-// Validate checks one value decoded by validator.DecodeJSON.
+// Validate checks one value decoded by datamodel.DecodeJSON.
 func (c *Checker) Validate(v any) validator.Result { return c.schema.Validate(v) }
 
 // Valid reports, cheaply and without allocating, whether v is valid with

@@ -6,7 +6,7 @@ import (
 
 	"github.com/ipfs/go-cid"
 
-	"github.com/lexval/lexval/resolver"
+	"github.com/lexval/lexval/datamodel"
 )
 
 // TestRecordValue: the value RecordValue gives hashes to the record's CID,
@@ -42,7 +42,7 @@ func TestRecordValue(t *testing.T) {
 			if string(got) != want {
 				t.Errorf("got %s, want %s", got, want)
 			}
-			c, err := resolver.RecordCID(decode(t, string(got)))
+			c, err := datamodel.RecordCID(decode(t, string(got)))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -8,12 +8,12 @@ import (
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
 
-	"github.com/lexval/lexval/resolver"
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/validator"
 )
 
 // SchemaCollection is the collection that holds published lexicons.
-const SchemaCollection = resolver.SchemaCollection
+const SchemaCollection = datamodel.SchemaCollection
 
 // SchemaRef is a schema as a user names it: an AT-URI or an NSID, and a
 // definition of that lexicon.

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/ipfs/go-cid"
 
 	"github.com/lexval/lexval/resolver"
@@ -43,7 +44,7 @@ type Service struct {
 	// compilers holds compilers over local + something else (a network
 	// closure, an unpublished document), keyed by that something's
 	// NSID@CID set.
-	compilers *lru[string, *validator.Compiler]
+	compilers *lru.Cache[string, *validator.Compiler]
 
 	// checkers short-cuts Prepare for requests answered by local records;
 	// bounded by maxCheckers (past it, new requests are simply not kept).
@@ -72,11 +73,13 @@ func NewWithOptions(res *resolver.Resolver, opts Options) *Service {
 	for i, r := range records {
 		docs[i] = r.Document
 	}
+	// New fails only for a size below 1, ruled out above.
+	compilers, _ := lru.New[string, *validator.Compiler](opts.CompilerCacheSize)
 	return &Service{
 		res:         res,
 		localDocs:   docs,
 		local:       validator.NewCompiler(validator.NewCatalog(docs...)),
-		compilers:   newLRU[string, *validator.Compiler](opts.CompilerCacheSize),
+		compilers:   compilers,
 		maxCheckers: int64(opts.CheckerCacheSize),
 	}
 }
@@ -112,12 +115,18 @@ func (s *Service) Lookup(ctx context.Context, ref SchemaRef, pin cid.Cid) (*reso
 // override local documents of the same NSID), cached under key. absent says
 // why lexicons that could not be resolved are missing; key must cover it.
 func (s *Service) compilerWith(key string, docs []*validator.Document, absent map[syntax.NSID]string) *validator.Compiler {
-	if c, ok := s.compilers.get(key); ok {
+	if c, ok := s.compilers.Get(key); ok {
 		return c
 	}
 	cat := s.catalogWith(docs)
 	if len(absent) > 0 {
 		cat = cat.WithAbsent(absent)
 	}
-	return s.compilers.add(key, validator.NewCompiler(cat))
+	// Of two goroutines that built the same compiler, both use the first
+	// stored, so that its cache of compiled schemas is shared.
+	c := validator.NewCompiler(cat)
+	if prev, ok, _ := s.compilers.PeekOrAdd(key, c); ok {
+		return prev
+	}
+	return c
 }

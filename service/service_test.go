@@ -12,6 +12,7 @@ import (
 
 	"github.com/ipfs/go-cid"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/validator"
 )
@@ -73,7 +74,7 @@ func mustCID(t testing.TB, s string) cid.Cid {
 
 func decode(t testing.TB, s string) any {
 	t.Helper()
-	v, err := validator.DecodeJSON([]byte(s))
+	v, err := datamodel.DecodeJSON([]byte(s))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -511,7 +512,8 @@ func TestAllowUnresolvedDocument(t *testing.T) {
 
 // TestUncompilable: a lexicon that parses but cannot be compiled is an
 // ErrInvalidLexicon in the lexicon's terms, not the JSON Schema compiler's;
-// as an unpublished document beside a value, its lint errors are the verdict.
+// as an unpublished document beside a value, its lint errors are the
+// verdict, as they are for one that cannot be published.
 func TestUncompilable(t *testing.T) {
 	const loop = `{"lexicon":1,"id":"com.example.loop","defs":{"main":{"type":"ref","ref":"#main"}}}`
 	s := newTestService(t, writeLexicons(t, map[string]string{"com.example.loop": loop}))
@@ -535,6 +537,8 @@ func TestUncompilable(t *testing.T) {
 	}{
 		{name: "does not compile", doc: loop, wantLint: []string{"/defs/main/type"}},
 		{name: "does not parse", doc: `{"lexicon":1,"defs":{"main":{"type":"token"}}}`, wantLint: []string{"/id"}},
+		// No schema record publishes it, so it has no CID to check against.
+		{name: "another $type", doc: `{"$type":"com.example.x","lexicon":1,"id":"com.example.x","defs":{"main":{"type":"object","properties":{}}}}`, wantLint: []string{"/$type"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/bluesky-social/indigo/atproto/atdata"
 	"github.com/bluesky-social/indigo/atproto/lexicon"
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/internal/reference"
 )
 
@@ -38,15 +39,16 @@ const indigoRefreshType = "bench.indigo.refreshSessionOutput"
 
 // benchCatalog is the corpus plus the refreshSession record from the
 // embedded catalog (issue 3), which replaces the corpus version.
-func benchCatalog(b *testing.B) *Catalog {
-	docs := loadDir(b, reference.Path(b, "atproto", "lexicons"))
+func benchCatalog(tb testing.TB) *Catalog {
+	tb.Helper()
+	docs := loadDir(tb, reference.Path(tb, "atproto", "lexicons"))
 	data, err := os.ReadFile(filepath.Join("testdata", "bench", "refresh-session-lexicon.json"))
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	rs, err := ParseDocument(data)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	return NewCatalog(append(docs, rs)...)
 }
@@ -68,10 +70,11 @@ func indigoCatalog(b *testing.B) *lexicon.BaseCatalog {
 	return cat
 }
 
-func readBench(b *testing.B, file string) []byte {
+func readBench(tb testing.TB, file string) []byte {
+	tb.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", "bench", file))
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	return data
 }
@@ -129,7 +132,7 @@ func BenchmarkValidate(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {
-				if _, err := DecodeJSON(data); err != nil {
+				if _, err := datamodel.DecodeJSON(data); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -143,7 +146,7 @@ func BenchmarkValidate(b *testing.B) {
 				}
 			}
 		})
-		v, _ := DecodeJSON(data)
+		v, _ := datamodel.DecodeJSON(data)
 		b.Run(bc.name+"/lexval-validate", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {

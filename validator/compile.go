@@ -11,6 +11,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 	"golang.org/x/sync/singleflight"
+
+	"github.com/lexval/lexval/datamodel"
 )
 
 // Compiler compiles definitions of one catalog into Schemas and caches them
@@ -28,7 +30,11 @@ type Compiler struct {
 	group singleflight.Group
 	// units maps a unit's resource URL (unitURL, a function of definition
 	// and target, and what v5 errors name) to the *unit.
-	units   sync.Map
+	units sync.Map
+	// byKey maps the unitKey to the same *unit, for lookups that must not
+	// allocate: building the URL would, for every $type an open union does
+	// not list but the catalog knows.
+	byKey   sync.Map
 	schemas sync.Map // schemaKey → *Schema
 }
 
@@ -107,10 +113,11 @@ func unitURL(ref DefRef, target Target) string {
 
 // unit returns the compiled unit for ref and target, compiling it once.
 func (c *Compiler) unit(ref DefRef, target Target) (*unit, error) {
-	url := unitURL(ref, target)
-	if u, ok := c.units.Load(url); ok {
+	key := unitKey{ref, target}
+	if u, ok := c.byKey.Load(key); ok {
 		return u.(*unit), nil
 	}
+	url := unitURL(ref, target)
 	v, err, _ := c.group.Do(url, func() (any, error) {
 		if u, ok := c.units.Load(url); ok {
 			return u, nil
@@ -120,6 +127,7 @@ func (c *Compiler) unit(ref DefRef, target Target) (*unit, error) {
 			return nil, err
 		}
 		c.units.Store(url, u)
+		c.byKey.Store(key, u)
 		return u, nil
 	})
 	if err != nil {
@@ -202,7 +210,7 @@ func (s *Schema) Options() Options { return s.opts }
 // ValidateJSON decodes data and validates it; a decode failure is an error
 // wrapping ErrInvalidJSON, not a Result.
 func (s *Schema) ValidateJSON(data []byte) (Result, error) {
-	v, err := DecodeJSON(data)
+	v, err := datamodel.DecodeJSON(data)
 	if err != nil {
 		return Result{}, err
 	}

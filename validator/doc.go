@@ -22,17 +22,24 @@
 // variants live in $defs. Lexicon defects met while compiling (an unknown
 // format, a ref to a token or a query, an empty closed union, a parameter that
 // is an object, a subscription message that is no union) fail the compile
-// with ErrInvalidLexicon; Lint reports every authoring rule.
+// with ErrInvalidLexicon; Lint reports every authoring rule. In one place
+// the compiler is the more lenient: a parameter of type unknown (or an array
+// of unknown) breaks the spec's rule that params hold only booleans, integers,
+// strings and arrays of those, and Lint reports it, but @atproto/lexicon
+// accepts it, so a published lexicon may have one (the atproto repository's
+// do not), and it compiles, so that its values are still checked.
 //
 // # Validating
 //
-// A value goes through three steps. The data-model walk checks the whole value
-// whatever the lexicon says (no floats, 64-bit integers, well-formed $bytes,
-// $link and blob objects, $type a non-empty string), inside unknown and
-// undeclared fields too. A fast path then evaluates the compiled v5 schemas
-// without allocating and accepts a valid value; anything else goes to v5,
-// which finds every error, and each v5 error is explained from the lexicon
-// node it belongs to. Errors are sorted by path, then message.
+// A value, decoded by datamodel.DecodeJSON, goes through three steps. The
+// data-model check (datamodel.Check) judges the whole value whatever the
+// lexicon says (no floats, 64-bit integers, well-formed $bytes, $link and
+// blob objects, $type a non-empty string), inside unknown and undeclared
+// fields too; values it marks unsafe never reach v5. A fast path then
+// evaluates the compiled v5 schemas without allocating and accepts a valid
+// value; anything else goes to v5, which finds every error, and each v5
+// error is explained from the lexicon node it belongs to. Errors are sorted
+// by path, then message.
 //
 // Open unions check an unlisted $type against the catalog when it knows it
 // (compiled on first use) and accept types it does not know, provided the
@@ -50,18 +57,13 @@
 // when the value reaches it, and is then an error, or, with
 // Options.AllowUnresolved, an entry in Result.Unresolved.
 //
-// # Decoding and other checks
+// # Other checks
 //
-// DecodeJSON is the decoder for every JSON value a user sends, in every
-// package. It is stricter than encoding/json (invalid UTF-8, lone
-// surrogates, duplicate keys and trailing data are errors, nesting is bounded
-// by MaxDepth) so that the value judged is the value sent, and it keeps
-// numbers as text, so that the data model, not the decoder, decides what is
-// an integer. CheckDataModel is the data-model walk on its own, CheckFormat a
-// string format, KindOf the wording of a value's kind that every package's
-// messages share. Lint checks a lexicon document against every authoring
-// rule; it reads the decoded tree, not a Document, so it also reports what
-// ParseDocument refuses.
+// CheckFormat checks a string format. Lint checks a lexicon document against
+// every authoring rule; it reads the decoded tree, not a Document, so it also
+// reports what ParseDocument refuses. Decoding, the data model, kinds and
+// numbers are package datamodel's: the validator knows the data model only
+// through it.
 //
 // Specification: https://atproto.com/specs/lexicon and https://atproto.com/specs/data-model
 package validator

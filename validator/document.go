@@ -6,6 +6,8 @@ import (
 	"sort"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
+
+	"github.com/lexval/lexval/datamodel"
 )
 
 // Document is a parsed lexicon document. It is immutable once parsed.
@@ -36,13 +38,13 @@ type Def struct {
 // published com.atproto.lexicon.schema records) is ignored. It checks the
 // structure needed to compile; Lint checks every authoring rule.
 func ParseDocument(data []byte) (*Document, error) {
-	v, err := DecodeJSON(data)
+	v, err := datamodel.DecodeJSON(data)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidLexicon, err)
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("%w: document must be a JSON object, got %s", ErrInvalidLexicon, KindOf(v))
+		return nil, fmt.Errorf("%w: document must be a JSON object, got %s", ErrInvalidLexicon, datamodel.KindOf(v))
 	}
 	return NewDocument(m)
 }
@@ -53,9 +55,9 @@ func NewDocument(v map[string]any) (*Document, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: lexicon version is missing", ErrInvalidLexicon)
 	}
-	if version, ok := toInt64(lv); !ok || version != 1 {
+	if version, ok := datamodel.Int64(lv); !ok || version != 1 {
 		// Only version 1 has a meaning we know.
-		return nil, fmt.Errorf("%w: lexicon must be 1, got %s", ErrInvalidLexicon, describe(lv))
+		return nil, fmt.Errorf("%w: lexicon must be 1, got %s", ErrInvalidLexicon, datamodel.Describe(lv))
 	}
 	iv, ok := v["id"]
 	if !ok {
@@ -63,7 +65,7 @@ func NewDocument(v map[string]any) (*Document, error) {
 	}
 	idStr, ok := iv.(string)
 	if !ok {
-		return nil, fmt.Errorf("%w: id must be a string, got %s", ErrInvalidLexicon, KindOf(iv))
+		return nil, fmt.Errorf("%w: id must be a string, got %s", ErrInvalidLexicon, datamodel.KindOf(iv))
 	}
 	id, err := syntax.ParseNSID(idStr)
 	if err != nil {
@@ -79,7 +81,7 @@ func NewDocument(v map[string]any) (*Document, error) {
 	}
 	defs, ok := dv.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("%w: %s: defs must be an object, got %s", ErrInvalidLexicon, id, KindOf(dv))
+		return nil, fmt.Errorf("%w: %s: defs must be an object, got %s", ErrInvalidLexicon, id, datamodel.KindOf(dv))
 	}
 	names := make([]string, 0, len(defs))
 	for name := range defs {

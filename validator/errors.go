@@ -10,9 +10,6 @@ var (
 	ErrNoTarget = errors.New("no such target")
 	// ErrAmbiguousTarget: no target was given and the definition has several.
 	ErrAmbiguousTarget = errors.New("ambiguous target")
-	// ErrInvalidJSON: the bytes are not JSON the data model accepts (syntax,
-	// depth, invalid UTF-8, trailing data, ...).
-	ErrInvalidJSON = errors.New("invalid JSON")
 	// ErrInvalidLexicon: a lexicon document cannot be parsed or compiled.
 	ErrInvalidLexicon = errors.New("invalid lexicon")
 )

@@ -6,19 +6,21 @@ package validator
 //
 //	langtag    = language ["-" script] ["-" region] *("-" variant)
 //	             *("-" extension) ["-" privateuse]
-//	language   = 2*3ALPHA *3("-" extlang)      extlang = 3ALPHA
+//	language   = 2*3ALPHA *3("-" extlang) / 5*8ALPHA    extlang = 3ALPHA
 //	script     = 4ALPHA                        region  = 2ALPHA / 3DIGIT
 //	variant    = 5*8alphanum / (DIGIT 3alphanum)
 //	extension  = singleton 1*("-" (2*8alphanum))   singleton: alphanum but x
 //	privateuse = "x" 1*("-" (1*8alphanum))
 //	tag        = langtag / privateuse / grandfathered
 //
-// As in the interop fixtures and the reference implementation
-// (@atproto/syntax), the primary language subtag must be two or three
-// lower-case letters ("JA" and "jaja" are invalid: the spec asks for ISO 639
-// codes "lower-cased"; RFC 5646's reserved 4ALPHA and registered 5*8ALPHA
-// languages are not accepted), while the other subtags and the private-use
-// "x" are case-insensitive (RFC 5646 §2.1.1; "X-fr-CH" is valid).
+// The primary language subtag is lower-case letters (the spec asks for ISO
+// 639 codes "lower-cased"; the interop fixtures refuse "JA"): two or three,
+// the ISO 639 codes, or five to eight, the length RFC 5646 keeps for
+// registered languages, so "english" is well-formed. Four letters are
+// reserved for future use by RFC 5646 and refused ("jaja" is in the fixtures'
+// invalid list), although its grammar has them. The other subtags and the
+// private-use "x" are case-insensitive (RFC 5646 §2.1.1; "X-fr-CH" is
+// valid).
 //
 // Repeated variants or extension singletons ("de-DE-1901-1901",
 // language_parse_invalid.txt) are well-formed but not "valid" (RFC 5646
@@ -40,11 +42,12 @@ func scanLanguage(s string) bool {
 	if sub == "x" || sub == "X" {
 		return t.privateUse()
 	}
-	if len(sub) < 2 || len(sub) > 3 || !lowerAlpha(sub) {
+	if len(sub) < 2 || len(sub) == 4 || len(sub) > 8 || !lowerAlpha(sub) {
 		return false
 	}
+	iso := len(sub) <= 3
 	sub, ok := t.next()
-	for n := 0; ok && n < 3 && len(sub) == 3 && alphaSubtag(sub); n++ { // extlang
+	for n := 0; iso && ok && n < 3 && len(sub) == 3 && alphaSubtag(sub); n++ { // extlang
 		sub, ok = t.next()
 	}
 	if ok && len(sub) == 4 && alphaSubtag(sub) { // script

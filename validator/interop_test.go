@@ -4,10 +4,11 @@ import (
 	"os"
 	"testing"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/internal/reference"
 )
 
-// readFixture decodes an interop fixture file with DecodeJSON, so numbers keep
+// readFixture decodes an interop fixture file with datamodel.DecodeJSON, so numbers keep
 // their exact text.
 func readFixture(t *testing.T, elem ...string) []any {
 	t.Helper()
@@ -15,7 +16,7 @@ func readFixture(t *testing.T, elem ...string) []any {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := DecodeJSON(data)
+	v, err := datamodel.DecodeJSON(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,32 +57,6 @@ func TestInteropRecordData(t *testing.T) {
 					}
 					for _, e := range r.Errors {
 						t.Logf("%s: %s (%s)", e.Path, e.Message, e.SchemaPath)
-					}
-				})
-			}
-		})
-	}
-}
-
-func TestInteropDataModel(t *testing.T) {
-	for _, file := range []struct {
-		name  string
-		valid bool
-	}{{"data-model-valid.json", true}, {"data-model-invalid.json", false}, {"data-model-fixtures.json", true}} {
-		t.Run(file.name, func(t *testing.T) {
-			for i, raw := range readFixture(t, "data-model", file.name) {
-				tc := raw.(map[string]any)
-				name, _ := tc["note"].(string)
-				if name == "" {
-					name = "case"
-				}
-				t.Run(name, func(t *testing.T) {
-					errs := CheckDataModel(tc["json"])
-					if got := len(errs) == 0; got != file.valid {
-						t.Errorf("case %d: got valid=%v, want %v; errors: %v", i, got, file.valid, errs)
-					}
-					for _, e := range errs {
-						t.Logf("%s: %s", e.Path, e.Message)
 					}
 				})
 			}

@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/lexval/lexval/datamodel"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -47,7 +49,7 @@ func TestJSONSchemaSelfContained(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := DecodeJSON(data)
+	v, err := datamodel.DecodeJSON(data)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/lexval/lexval/datamodel"
 )
 
 // The "lexicon" keyword: Lexicon rules JSON Schema has no keyword for.
@@ -139,7 +141,7 @@ func extInt(m map[string]any, name string) optInt {
 	if !ok {
 		return optInt{}
 	}
-	n, ok := toInt64(v)
+	n, ok := datamodel.Int64(v)
 	return optInt{v: n, set: ok}
 }
 
@@ -220,7 +222,7 @@ func (k *bytesKW) check(v any, fail func(rule, fact string)) {
 	if !ok {
 		return
 	}
-	n, ok := base64Len(s)
+	n, ok := datamodel.Base64Len(s)
 	switch {
 	case !ok:
 		// The data-model walk reports it, and keeps the value off the
@@ -264,7 +266,7 @@ func (k *blobKW) check(v any, fail func(rule, fact string)) {
 	if mt, ok := m["mimeType"].(string); ok && mt != "" && !k.accepts(mt) {
 		fail(ruleAccept, mt)
 	}
-	if size, ok := toInt64(m["size"]); ok && k.maxSize.set && size > k.maxSize.v {
+	if size, ok := datamodel.Int64(m["size"]); ok && k.maxSize.set && size > k.maxSize.v {
 		fail(ruleMaxSize, itoa(size))
 	}
 }
@@ -331,14 +333,14 @@ func mediaType(s string) (typ, sub string, ok bool) {
 }
 
 // isLegacyBlob reports the deprecated blob form: exactly {"cid", "mimeType"}
-// with string values, the cid a blessed CID as in any link (link.go).
+// with string values, the cid a blessed CID as in any link (datamodel.BlessedCID).
 func isLegacyBlob(m map[string]any) bool {
 	if len(m) != 2 {
 		return false
 	}
 	c, ok1 := m["cid"].(string)
 	mt, ok2 := m["mimeType"].(string)
-	return ok1 && ok2 && mt != "" && blessedCID(c)
+	return ok1 && ok2 && mt != "" && datamodel.BlessedCID(c)
 }
 
 type unknownKW struct{}
@@ -390,51 +392,117 @@ type unionKW struct {
 	typeOptional bool
 }
 
-func (k *unionKW) Validate(ctx jsonschema.ValidationContext, v any) error {
+// unionStep is what a union makes of a value before any variant is checked.
+type unionStep int
+
+const (
+	// unionPass: nothing for the union to check. The value is no object,
+	// its $type is missing ("required" reports it) or no non-empty string
+	// (the data-model walk reports it), or an open union meets a type the
+	// catalog does not know.
+	unionPass unionStep = iota
+	// unionUntyped: a subscription message without $type, which must match
+	// one of the variants (untyped).
+	unionUntyped
+	// unionVariant: a listed variant, k.variants[variant], checks the value.
+	unionVariant
+	// unionUnit: an unlisted type of an open union that the catalog knows;
+	// unit checks it.
+	unionUnit
+	// unionRefuse: the union refuses the value; rule and fact say why.
+	unionRefuse
+)
+
+// unionChoice is a union's decision for one value.
+type unionChoice struct {
+	step    unionStep
+	variant int
+	unit    *unit
+	rule    string
+	typ     string // the $type
+	kind    string // ruleVariantKind: the type of the definition named
+	err     error  // ruleVariantError: why it could not be compiled
+}
+
+// fact is a refusal's fact, as the rule's comment says (rule names, above).
+func (c unionChoice) fact() string {
+	switch {
+	case c.err != nil:
+		return c.typ + "\t" + c.err.Error()
+	case c.kind != "":
+		return c.typ + "\t" + c.kind
+	}
+	return c.typ
+}
+
+// choose decides which variant, if any, checks v. It is the one place that
+// reads a value's $type for a union: Validate (v5) and fastUnion.valid (the
+// fast path) both act on its choice, so they cannot select differently.
+func (k *unionKW) choose(v any) unionChoice {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil
+		return unionChoice{}
 	}
 	tv, ok := m["$type"]
 	if !ok {
 		if k.typeOptional {
-			return k.untyped(ctx)
+			return unionChoice{step: unionUntyped}
 		}
-		return nil // "required" reports it
+		return unionChoice{}
 	}
 	t, ok := tv.(string)
 	if !ok || t == "" {
-		return nil // the data-model walk reports it
+		return unionChoice{}
 	}
+	refuse := func(rule string) unionChoice { return unionChoice{step: unionRefuse, rule: rule, typ: t} }
 	if strings.HasSuffix(t, "#main") {
-		return ctx.Error(keyword+"/"+ruleMainSuffix, "%s", t)
+		return refuse(ruleMainSuffix)
 	}
 	for i, r := range k.refs {
 		if r == t {
 			if k.variants[i] == nil {
-				return ctx.Error(keyword+"/"+ruleUnresolved, "%s", t)
+				return refuse(ruleUnresolved)
 			}
-			return ctx.Validate(k.variants[i], keyword, v, "")
+			return unionChoice{step: unionVariant, variant: i}
 		}
 	}
 	if k.closed {
-		return ctx.Error(keyword+"/"+ruleNotOneOf, "%s", t)
+		return refuse(ruleNotOneOf)
 	}
 	ref, ok := parseTypeRef(t)
 	if !ok {
-		return ctx.Error(keyword+"/"+ruleNotTypeRef, "%s", t)
+		return refuse(ruleNotTypeRef)
 	}
 	// Open union: a type the catalog knows is checked; others pass.
 	u, kind, err := k.c.variantUnit(ref)
 	switch {
 	case err != nil:
-		return ctx.Error(keyword+"/"+ruleVariantError, "%s\t%s", t, err)
+		c := refuse(ruleVariantError)
+		c.err = err
+		return c
 	case kind != "":
-		return ctx.Error(keyword+"/"+ruleVariantKind, "%s\t%s", t, kind)
+		c := refuse(ruleVariantKind)
+		c.kind = kind
+		return c
 	case u == nil:
-		return nil
+		return unionChoice{}
 	}
-	return ctx.Validate(u.js, keyword, v, "")
+	return unionChoice{step: unionUnit, unit: u}
+}
+
+func (k *unionKW) Validate(ctx jsonschema.ValidationContext, v any) error {
+	c := k.choose(v)
+	switch c.step {
+	case unionUntyped:
+		return k.untyped(ctx)
+	case unionVariant:
+		return ctx.Validate(k.variants[c.variant], keyword, v, "")
+	case unionUnit:
+		return ctx.Validate(c.unit.js, keyword, v, "")
+	case unionRefuse:
+		return ctx.Error(keyword+"/"+c.rule, "%s", c.fact())
+	}
+	return nil
 }
 
 // parseTypeRef parses a $type that names a definition: an NSID, optionally

@@ -5,9 +5,11 @@ import (
 	"slices"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
+
+	"github.com/lexval/lexval/datamodel"
 )
 
-// Lint checks a lexicon document (decoded by DecodeJSON) against every
+// Lint checks a lexicon document (decoded by datamodel.DecodeJSON) against every
 // authoring rule of the Lexicon specification: lexicon is 1, id is an NSID,
 // primary types only as main, min <= max, known types and formats, union refs
 // point at objects or records, every ref resolvable in cat or reported. The
@@ -66,7 +68,7 @@ func (l *linter) report(path, format string, a ...any) {
 
 // member is the JSON Pointer of a member of the object at path.
 func member(path, key string) string {
-	return path + "/" + escapePointer(key)
+	return path + "/" + datamodel.EscapePointerToken(key)
 }
 
 // index is the JSON Pointer of an element of the array at path.
@@ -86,25 +88,25 @@ func (l *linter) fields(path string, m map[string]any, what string, allowed ...s
 func (l *linter) document(doc any) {
 	m, ok := doc.(map[string]any)
 	if !ok {
-		l.report("", "a lexicon document must be a JSON object, got %s", KindOf(doc))
+		l.report("", "a lexicon document must be a JSON object, got %s", datamodel.KindOf(doc))
 		return
 	}
 	l.fields("", m, "a lexicon document", "$type", "lexicon", "id", "description", "defs")
 
-	if v, ok := m["$type"]; ok && v != "com.atproto.lexicon.schema" {
-		l.report("/$type", "$type of a lexicon document must be com.atproto.lexicon.schema, got %s", describe(v))
+	if v, ok := m["$type"]; ok && v != string(datamodel.SchemaCollection) {
+		l.report("/$type", "$type of a lexicon document must be %s, got %s", datamodel.SchemaCollection, datamodel.Describe(v))
 	}
 	if v, ok := m["lexicon"]; !ok {
 		l.report("/lexicon", "lexicon is required: the Lexicon language version, 1")
-	} else if n, ok := toInt64(v); !ok || n != 1 {
-		l.report("/lexicon", "lexicon must be the integer 1, got %s", describe(v))
+	} else if n, ok := datamodel.Int64(v); !ok || n != 1 {
+		l.report("/lexicon", "lexicon must be the integer 1, got %s", datamodel.Describe(v))
 	}
 	if v, ok := m["id"]; !ok {
 		l.report("/id", "id is required: the NSID of the lexicon")
 	} else if s, ok := v.(string); !ok {
-		l.report("/id", "id must be a string, got %s", KindOf(v))
+		l.report("/id", "id must be a string, got %s", datamodel.KindOf(v))
 	} else if nsid, err := syntax.ParseNSID(s); err != nil || !scanNSID(s) {
-		l.report("/id", "id %s is not a valid NSID", describe(v))
+		l.report("/id", "id %s is not a valid NSID", datamodel.Describe(v))
 	} else {
 		l.id = nsid
 	}
@@ -117,7 +119,7 @@ func (l *linter) document(doc any) {
 	}
 	defs, ok := v.(map[string]any)
 	if !ok {
-		l.report("/defs", "defs must be an object of definitions, got %s", KindOf(v))
+		l.report("/defs", "defs must be an object of definitions, got %s", datamodel.KindOf(v))
 		return
 	}
 	if len(defs) == 0 {
@@ -137,7 +139,7 @@ func (l *linter) optString(path string, m map[string]any, key string) (string, b
 	}
 	s, ok := v.(string)
 	if !ok {
-		l.report(member(path, key), "%s must be a string, got %s", key, KindOf(v))
+		l.report(member(path, key), "%s must be a string, got %s", key, datamodel.KindOf(v))
 	}
 	return s, ok
 }
@@ -150,7 +152,7 @@ func (l *linter) optBool(path string, m map[string]any, key string) (value, pres
 	}
 	b, ok := v.(bool)
 	if !ok {
-		l.report(member(path, key), "%s must be a boolean, got %s", key, KindOf(v))
+		l.report(member(path, key), "%s must be a boolean, got %s", key, datamodel.KindOf(v))
 	}
 	return b, ok
 }
@@ -163,9 +165,9 @@ func (l *linter) optInt(path string, m map[string]any, key string, nonNegative b
 	if !ok {
 		return optInt{}
 	}
-	n, ok := toInt64(v)
+	n, ok := datamodel.Int64(v)
 	if !ok {
-		l.report(member(path, key), "%s must be an integer, got %s", key, describe(v))
+		l.report(member(path, key), "%s must be an integer, got %s", key, datamodel.Describe(v))
 		return optInt{}
 	}
 	if nonNegative && n < 0 {
@@ -199,14 +201,14 @@ func (l *linter) stringList(path string, m map[string]any, key string) ([]listIt
 	p := member(path, key)
 	arr, ok := v.([]any)
 	if !ok {
-		l.report(p, "%s must be an array of strings, got %s", key, KindOf(v))
+		l.report(p, "%s must be an array of strings, got %s", key, datamodel.KindOf(v))
 		return nil, true
 	}
 	out := make([]listItem, 0, len(arr))
 	for i, e := range arr {
 		s, ok := e.(string)
 		if !ok {
-			l.report(index(p, i), "%s entries must be strings, got %s", key, KindOf(e))
+			l.report(index(p, i), "%s entries must be strings, got %s", key, datamodel.KindOf(e))
 			continue
 		}
 		if slices.ContainsFunc(out, func(it listItem) bool { return it.s == s }) {

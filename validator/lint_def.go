@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/lexval/lexval/datamodel"
 )
 
 // def checks one named definition.
@@ -19,7 +21,7 @@ func (l *linter) def(name string, v any) {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		l.report(path, "definition %s must be an object, got %s", name, KindOf(v))
+		l.report(path, "definition %s must be an object, got %s", name, datamodel.KindOf(v))
 		return
 	}
 	typ, ok := l.typeOf(path, m)
@@ -56,7 +58,7 @@ func (l *linter) typeOf(path string, m map[string]any) (string, bool) {
 	}
 	s, ok := v.(string)
 	if !ok {
-		l.report(member(path, "type"), "type must be a string, got %s", KindOf(v))
+		l.report(member(path, "type"), "type must be a string, got %s", datamodel.KindOf(v))
 		return "", false
 	}
 	return s, true
@@ -72,7 +74,7 @@ func (l *linter) primary(path, typ string, m map[string]any) {
 		if v, ok := m["key"]; !ok {
 			l.report(member(path, "key"), "key is required: the record key type (tid, nsid, any or literal:<key>)")
 		} else if s, ok := v.(string); !ok || !validRecordKeyType(s) {
-			l.report(member(path, "key"), `key must be "tid", "nsid", "any" or "literal:<record key>", got %s`, describe(v))
+			l.report(member(path, "key"), `key must be "tid", "nsid", "any" or "literal:<record key>", got %s`, datamodel.Describe(v))
 		}
 		if v, ok := m["record"]; !ok {
 			l.report(member(path, "record"), "record is required: the object schema of the record")
@@ -127,7 +129,7 @@ func validRecordKeyType(s string) bool {
 func (l *linter) body(path string, v any) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		l.report(path, "must be an object with encoding and an optional schema, got %s", KindOf(v))
+		l.report(path, "must be an object with encoding and an optional schema, got %s", datamodel.KindOf(v))
 		return
 	}
 	l.fields(path, m, "a body", "description", "encoding", "schema")
@@ -135,7 +137,7 @@ func (l *linter) body(path string, v any) {
 	if ev, ok := m["encoding"]; !ok {
 		l.report(member(path, "encoding"), "encoding is required: the MIME type of the body, e.g. application/json")
 	} else if s, ok := ev.(string); !ok || !validEncoding(s) {
-		l.report(member(path, "encoding"), "encoding must be a MIME type such as application/json, got %s", describe(ev))
+		l.report(member(path, "encoding"), "encoding must be a MIME type such as application/json, got %s", datamodel.Describe(ev))
 	}
 	if sv, ok := m["schema"]; ok {
 		l.schemaValue(member(path, "schema"), sv, placeBody)
@@ -159,7 +161,7 @@ func validEncoding(s string) bool {
 func (l *linter) message(path string, v any) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		l.report(path, "must be an object with a union schema, got %s", KindOf(v))
+		l.report(path, "must be an object with a union schema, got %s", datamodel.KindOf(v))
 		return
 	}
 	l.fields(path, m, "a subscription message", "description", "schema")
@@ -176,7 +178,7 @@ func (l *linter) message(path string, v any) {
 func (l *linter) errorList(path string, v any) {
 	arr, ok := v.([]any)
 	if !ok {
-		l.report(path, "errors must be an array of {name, description} objects, got %s", KindOf(v))
+		l.report(path, "errors must be an array of {name, description} objects, got %s", datamodel.KindOf(v))
 		return
 	}
 	var seen []string
@@ -184,7 +186,7 @@ func (l *linter) errorList(path string, v any) {
 		p := index(path, i)
 		m, ok := e.(map[string]any)
 		if !ok {
-			l.report(p, "errors entries must be objects with a name, got %s", KindOf(e))
+			l.report(p, "errors entries must be objects with a name, got %s", datamodel.KindOf(e))
 			continue
 		}
 		l.fields(p, m, "an error", "name", "description")
@@ -197,7 +199,7 @@ func (l *linter) errorList(path string, v any) {
 		name, ok := nv.(string)
 		switch {
 		case !ok:
-			l.report(member(p, "name"), "name must be a string, got %s", KindOf(nv))
+			l.report(member(p, "name"), "name must be a string, got %s", datamodel.KindOf(nv))
 		case name == "" || strings.ContainsFunc(name, unicode.IsSpace):
 			l.report(member(p, "name"), "error name %q must be non-empty with no whitespace", name)
 		case slices.Contains(seen, name):

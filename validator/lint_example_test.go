@@ -3,11 +3,12 @@ package validator_test
 import (
 	"fmt"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/validator"
 )
 
 func ExampleLint() {
-	doc, err := validator.DecodeJSON([]byte(`{
+	doc, err := datamodel.DecodeJSON([]byte(`{
 	  "lexicon": 1,
 	  "id": "com.example.post",
 	  "defs": {
@@ -41,7 +42,7 @@ func ExampleLint() {
 }
 
 func ExampleLintResult() {
-	doc, err := validator.DecodeJSON([]byte(`{
+	doc, err := datamodel.DecodeJSON([]byte(`{
 	  "lexicon": 1,
 	  "id": "com.example.post",
 	  "defs": {

@@ -2,6 +2,8 @@ package validator
 
 import (
 	"slices"
+
+	"github.com/lexval/lexval/datamodel"
 )
 
 // permissionSet checks a permission-set definition (Lexicon spec, "Permission
@@ -21,7 +23,7 @@ func (l *linter) permissionSet(path string, m map[string]any) {
 	}
 	arr, ok := v.([]any)
 	if !ok {
-		l.report(member(path, "permissions"), "permissions must be an array of permission objects, got %s", KindOf(v))
+		l.report(member(path, "permissions"), "permissions must be an array of permission objects, got %s", datamodel.KindOf(v))
 		return
 	}
 	for i, e := range arr {
@@ -39,7 +41,7 @@ func (l *linter) langMap(path string, m map[string]any, key string) {
 	p := member(path, key)
 	mm, ok := v.(map[string]any)
 	if !ok {
-		l.report(p, "%s must be an object mapping language tags to strings, got %s", key, KindOf(v))
+		l.report(p, "%s must be an object mapping language tags to strings, got %s", key, datamodel.KindOf(v))
 		return
 	}
 	for _, lang := range sortedKeys(mm) {
@@ -47,7 +49,7 @@ func (l *linter) langMap(path string, m map[string]any, key string) {
 			l.report(member(p, lang), "%s key %q is not a valid language tag", key, lang)
 		}
 		if _, ok := mm[lang].(string); !ok {
-			l.report(member(p, lang), "%s values must be strings, got %s", key, KindOf(mm[lang]))
+			l.report(member(p, lang), "%s values must be strings, got %s", key, datamodel.KindOf(mm[lang]))
 		}
 	}
 }
@@ -64,7 +66,7 @@ func (l *linter) permission(path string, m map[string]any) {
 	}
 	resource, ok := rv.(string)
 	if !ok {
-		l.report(member(path, "resource"), "resource must be a string, got %s", KindOf(rv))
+		l.report(member(path, "resource"), "resource must be a string, got %s", datamodel.KindOf(rv))
 		return
 	}
 	switch resource {

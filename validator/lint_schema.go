@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/lexval/lexval/datamodel"
 )
 
 // place is where a schema object appears; it decides which types may appear.
@@ -47,13 +49,20 @@ func (p place) allows(typ string) string {
 	case placeParam, placeParamItems:
 		// Spec, "params": properties "can only include the types boolean,
 		// integer, string; or an array of one of these types".
+		// lexval compiles an unknown parameter all the same (compilesAsParam).
+		var why string
 		switch {
 		case isParamType(typ), typ == typeArray && p == placeParam:
 			return ""
 		case p == placeParamItems:
-			return fmt.Sprintf("parameter arrays can only hold boolean, integer, string or unknown, not %s", typ)
+			why = fmt.Sprintf("parameter arrays can only hold boolean, integer or string, not %s", typ)
+		default:
+			why = fmt.Sprintf("parameters can only be boolean, integer, string or arrays of those, not %s", typ)
 		}
-		return fmt.Sprintf("parameters can only be boolean, integer, string, unknown or arrays of those, not %s", typ)
+		if typ == typeUnknown {
+			why += " (lexval and @atproto/lexicon still accept it, but the spec does not)"
+		}
+		return why
 	case placeRecord:
 		if typ == typeObject {
 			return ""
@@ -89,7 +98,7 @@ func (p place) allows(typ string) string {
 func (l *linter) schemaValue(path string, v any, p place) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		l.report(path, "a schema must be an object with a type, got %s", KindOf(v))
+		l.report(path, "a schema must be an object with a type, got %s", datamodel.KindOf(v))
 		return
 	}
 	l.schema(path, m, p)
@@ -154,7 +163,7 @@ func (l *linter) schemaOf(path, typ string, m map[string]any, p place) {
 		if v, ok := m["ref"]; !ok {
 			l.report(member(path, "ref"), "ref is required: the definition referenced (nsid, nsid#name or #name)")
 		} else if s, ok := v.(string); !ok {
-			l.report(member(path, "ref"), "ref must be a string, got %s", KindOf(v))
+			l.report(member(path, "ref"), "ref must be a string, got %s", datamodel.KindOf(v))
 		} else {
 			l.ref(member(path, "ref"), s, false)
 		}
@@ -185,17 +194,17 @@ func (l *linter) integer(path string, m map[string]any) {
 	if v, ok := m["enum"]; ok {
 		arr, ok := v.([]any)
 		if !ok {
-			l.report(member(path, "enum"), "enum must be an array of integers, got %s", KindOf(v))
+			l.report(member(path, "enum"), "enum must be an array of integers, got %s", datamodel.KindOf(v))
 		} else {
 			hasEnum = true
 			if len(arr) == 0 {
 				l.report(member(path, "enum"), "enum is empty: no value can match")
 			}
 			for i, e := range arr {
-				n, ok := toInt64(e)
+				n, ok := datamodel.Int64(e)
 				switch {
 				case !ok:
-					l.report(index(member(path, "enum"), i), "enum entries must be integers, got %s", describe(e))
+					l.report(index(member(path, "enum"), i), "enum entries must be integers, got %s", datamodel.Describe(e))
 				case slices.Contains(enum, n):
 					l.report(index(member(path, "enum"), i), "enum lists %d more than once", n)
 				default:
@@ -209,8 +218,8 @@ func (l *linter) integer(path string, m map[string]any) {
 	}
 	for _, key := range []string{"const", "default"} {
 		if v, ok := m[key]; ok {
-			if n, ok := toInt64(v); !ok {
-				l.report(member(path, key), "%s must be an integer, got %s", key, describe(v))
+			if n, ok := datamodel.Int64(v); !ok {
+				l.report(member(path, key), "%s must be an integer, got %s", key, datamodel.Describe(v))
 			} else if why := intProblem(n, lo, hi, enum, hasEnum); why != "" {
 				l.report(member(path, key), "%s %d %s", key, n, why)
 			}
@@ -324,7 +333,7 @@ func (l *linter) string(path string, m map[string]any) {
 	for _, key := range []string{"const", "default"} {
 		if v, ok := m[key]; ok {
 			if s, ok := v.(string); !ok {
-				l.report(member(path, key), "%s must be a string, got %s", key, KindOf(v))
+				l.report(member(path, key), "%s must be a string, got %s", key, datamodel.KindOf(v))
 			} else if why := r.problem(s, true); why != "" {
 				l.report(member(path, key), "%s %q %s", key, s, why)
 			}
@@ -420,7 +429,7 @@ func (l *linter) properties(path string, m map[string]any, p place, required boo
 	}
 	props, ok := v.(map[string]any)
 	if !ok {
-		l.report(member(path, "properties"), "properties must be an object of schemas, got %s", KindOf(v))
+		l.report(member(path, "properties"), "properties must be an object of schemas, got %s", datamodel.KindOf(v))
 		return nil
 	}
 	for _, name := range sortedKeys(props) {

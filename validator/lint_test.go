@@ -10,17 +10,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/internal/reference"
 )
 
-// readJSON decodes a file with DecodeJSON.
+// readJSON decodes a file with datamodel.DecodeJSON.
 func readJSON(tb testing.TB, path string) any {
 	tb.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	v, err := DecodeJSON(data)
+	v, err := datamodel.DecodeJSON(data)
 	if err != nil {
 		tb.Fatalf("%s: %v", path, err)
 	}
@@ -51,7 +52,7 @@ func readInteropLexiconCases(t *testing.T, file string) []interopLexiconCase {
 
 func decodeCase(t *testing.T, raw json.RawMessage) any {
 	t.Helper()
-	v, err := DecodeJSON(raw)
+	v, err := datamodel.DecodeJSON(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +282,7 @@ func FuzzLint(f *testing.F) {
 	}
 	cat := NewCatalog(docs...)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		v, err := DecodeJSON(data)
+		v, err := datamodel.DecodeJSON(data)
 		if err != nil {
 			return
 		}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"github.com/lexval/lexval/datamodel"
 )
 
 // Pieces of error messages. Messages speak Lexicon: types, fields, $type,
@@ -42,11 +44,11 @@ func expected(n *node, nullable bool) string {
 func got(v any) string {
 	switch x := v.(type) {
 	case string:
-		return "string " + describe(x)
+		return "string " + datamodel.Describe(x)
 	case json.Number, bool, nil:
-		return describe(x)
+		return datamodel.Describe(x)
 	}
-	return KindOf(v)
+	return datamodel.KindOf(v)
 }
 
 // dataModelObject names an object the data model gives a meaning: "a blob",
@@ -78,14 +80,14 @@ func enumList(n *node, nullable bool) string {
 	var items []string
 	switch {
 	case n.constVal != nil:
-		items = append(items, describe(n.constVal))
+		items = append(items, datamodel.Describe(n.constVal))
 	case n.typ == typeInteger:
 		for _, v := range n.intEnum {
 			items = append(items, itoa(v))
 		}
 	default:
 		for _, v := range n.strEnum {
-			items = append(items, describe(v))
+			items = append(items, datamodel.Describe(v))
 		}
 	}
 	if nullable {

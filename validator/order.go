@@ -1,32 +1,12 @@
 package validator
 
 import (
-	"cmp"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
-)
 
-// comparePaths orders JSON Pointers token by token, array indexes
-// numerically, so "/facets/2" comes before "/facets/10".
-func comparePaths(a, b string) int {
-	for a != "" && b != "" {
-		var ta, tb string
-		ta, a = nextToken(a)
-		tb, b = nextToken(b)
-		if ta == tb {
-			continue
-		}
-		na, errA := strconv.Atoi(ta)
-		nb, errB := strconv.Atoi(tb)
-		if errA == nil && errB == nil {
-			return cmp.Compare(na, nb)
-		}
-		return strings.Compare(ta, tb)
-	}
-	return cmp.Compare(len(a), len(b))
-}
+	"github.com/lexval/lexval/datamodel"
+)
 
 // nextToken splits "/a/b" into "a" and "/b".
 func nextToken(p string) (string, string) {
@@ -41,7 +21,7 @@ func nextToken(p string) (string, string) {
 // duplicates in place.
 func sortErrors(errs []Error) []Error {
 	slices.SortFunc(errs, func(a, b Error) int {
-		if c := comparePaths(a.Path, b.Path); c != 0 {
+		if c := datamodel.ComparePointers(a.Path, b.Path); c != 0 {
 			return c
 		}
 		if c := strings.Compare(a.Message, b.Message); c != 0 {
@@ -54,7 +34,7 @@ func sortErrors(errs []Error) []Error {
 
 func sortUnresolved(us []Unresolved) []Unresolved {
 	slices.SortFunc(us, func(a, b Unresolved) int {
-		if c := comparePaths(a.Path, b.Path); c != 0 {
+		if c := datamodel.ComparePointers(a.Path, b.Path); c != 0 {
 			return c
 		}
 		if c := strings.Compare(a.Ref, b.Ref); c != 0 {

@@ -1,15 +1,13 @@
 package validator
 
 import (
-	"encoding/json"
 	"fmt"
-	"math"
 	"sort"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
+
+	"github.com/lexval/lexval/datamodel"
 )
 
 // parser turns one decoded lexicon document into nodes. It checks what
@@ -28,7 +26,7 @@ func (p *parser) def(name string, v any) (*Def, error) {
 	loc := string(p.nsid) + "#" + name
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, parseError(loc, "definition must be an object, got %s", KindOf(v))
+		return nil, parseError(loc, "definition must be an object, got %s", datamodel.KindOf(v))
 	}
 	typ, err := typeOf(m, loc)
 	if err != nil {
@@ -100,7 +98,7 @@ func (p *parser) def(name string, v any) (*Def, error) {
 func (p *parser) body(v any, loc string, isMessage bool) (*body, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, parseError(loc, "must be an object, got %s", KindOf(v))
+		return nil, parseError(loc, "must be an object, got %s", datamodel.KindOf(v))
 	}
 	b := &body{}
 	var err error
@@ -131,7 +129,7 @@ func (p *parser) field(v any, loc, sub string) (*node, error) {
 		if sub != "" {
 			loc += "/" + sub
 		}
-		return nil, parseError(loc, "schema must be an object, got %s", KindOf(v))
+		return nil, parseError(loc, "schema must be an object, got %s", datamodel.KindOf(v))
 	}
 	if sub != "" && sub != "record" {
 		loc += "/" + sub
@@ -153,7 +151,7 @@ func (p *parser) field(v any, loc, sub string) (*node, error) {
 func (p *parser) params(v any, loc string) (*node, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, parseError(loc, "parameters must be an object, got %s", KindOf(v))
+		return nil, parseError(loc, "parameters must be an object, got %s", datamodel.KindOf(v))
 	}
 	typ, err := typeOf(m, loc)
 	if err != nil {
@@ -184,20 +182,20 @@ func (p *parser) schema(m map[string]any, loc, typ string) (*node, error) {
 		if n.maximum, err = optInteger(m, "maximum", loc); err != nil {
 			return nil, err
 		}
-		if err := constDefault(n, m, "an integer", func(v any) (any, bool) { x, ok := toInt64(v); return x, ok }); err != nil {
+		if err := constDefault(n, m, "an integer", func(v any) (any, bool) { x, ok := datamodel.Int64(v); return x, ok }); err != nil {
 			return nil, err
 		}
 		if ev, ok := m["enum"]; ok {
 			arr, ok := ev.([]any)
 			if !ok {
-				return nil, parseError(loc, "enum must be an array of integers, got %s", KindOf(ev))
+				return nil, parseError(loc, "enum must be an array of integers, got %s", datamodel.KindOf(ev))
 			}
 			n.hasEnum = true
 			n.intEnum = make([]int64, len(arr))
 			for i, e := range arr {
-				x, ok := toInt64(e)
+				x, ok := datamodel.Int64(e)
 				if !ok {
-					return nil, parseError(loc, "enum/%d must be an integer, got %s", i, KindOf(e))
+					return nil, parseError(loc, "enum/%d must be an integer, got %s", i, datamodel.KindOf(e))
 				}
 				n.intEnum[i] = x
 			}
@@ -274,13 +272,13 @@ func (p *parser) schema(m map[string]any, loc, typ string) (*node, error) {
 		}
 		arr, ok := rv.([]any)
 		if !ok {
-			return nil, parseError(loc, "refs must be an array of strings, got %s", KindOf(rv))
+			return nil, parseError(loc, "refs must be an array of strings, got %s", datamodel.KindOf(rv))
 		}
 		n.refs = make([]DefRef, len(arr))
 		for i, e := range arr {
 			s, ok := e.(string)
 			if !ok {
-				return nil, parseError(loc, "refs/%d must be a string, got %s", i, KindOf(e))
+				return nil, parseError(loc, "refs/%d must be a string, got %s", i, datamodel.KindOf(e))
 			}
 			if n.refs[i], err = p.parseRef(s, fmt.Sprintf("%s/refs/%d", loc, i)); err != nil {
 				return nil, err
@@ -289,7 +287,7 @@ func (p *parser) schema(m map[string]any, loc, typ string) (*node, error) {
 		if cv, ok := m["closed"]; ok {
 			b, ok := cv.(bool)
 			if !ok {
-				return nil, parseError(loc, "closed must be a boolean, got %s", KindOf(cv))
+				return nil, parseError(loc, "closed must be a boolean, got %s", datamodel.KindOf(cv))
 			}
 			n.closed = b
 		}
@@ -310,7 +308,7 @@ func constDefault(n *node, m map[string]any, want string, conv func(any) (any, b
 		}
 		x, ok := conv(v)
 		if !ok {
-			return parseError(n.loc, "%s must be %s, got %s", name, want, KindOf(v))
+			return parseError(n.loc, "%s must be %s, got %s", name, want, datamodel.KindOf(v))
 		}
 		if name == "const" {
 			n.constVal = x
@@ -336,7 +334,7 @@ func (p *parser) properties(n *node, m map[string]any) error {
 	}
 	pm, ok := pv.(map[string]any)
 	if !ok {
-		return parseError(loc, "properties must be an object, got %s", KindOf(pv))
+		return parseError(loc, "properties must be an object, got %s", datamodel.KindOf(pv))
 	}
 	n.properties = make(map[string]*node, len(pm))
 	n.propNames = make([]string, 0, len(pm))
@@ -345,7 +343,7 @@ func (p *parser) properties(n *node, m map[string]any) error {
 	}
 	sort.Strings(n.propNames)
 	for _, name := range n.propNames {
-		child, err := p.field(pm[name], loc, "properties/"+escapePointer(name))
+		child, err := p.field(pm[name], loc, "properties/"+datamodel.EscapePointerToken(name))
 		if err != nil {
 			return err
 		}
@@ -379,7 +377,7 @@ func typeOf(m map[string]any, loc string) (string, error) {
 	}
 	t, ok := tv.(string)
 	if !ok {
-		return "", parseError(loc, "type must be a string, got %s", KindOf(tv))
+		return "", parseError(loc, "type must be a string, got %s", datamodel.KindOf(tv))
 	}
 	switch t {
 	case typeBoolean, typeInteger, typeString, typeBytes, typeCIDLink, typeBlob, typeArray, typeObject,
@@ -397,7 +395,7 @@ func optString(m map[string]any, name, loc string) (string, error) {
 	}
 	s, ok := v.(string)
 	if !ok {
-		return "", parseError(loc, "%s must be a string, got %s", name, KindOf(v))
+		return "", parseError(loc, "%s must be a string, got %s", name, datamodel.KindOf(v))
 	}
 	return s, nil
 }
@@ -416,13 +414,13 @@ func optStrings(m map[string]any, name, loc string) ([]string, error) {
 	}
 	arr, ok := v.([]any)
 	if !ok {
-		return nil, parseError(loc, "%s must be an array of strings, got %s", name, KindOf(v))
+		return nil, parseError(loc, "%s must be an array of strings, got %s", name, datamodel.KindOf(v))
 	}
 	out := make([]string, len(arr))
 	for i, e := range arr {
 		s, ok := e.(string)
 		if !ok {
-			return nil, parseError(loc, "%s/%d must be a string, got %s", name, i, KindOf(e))
+			return nil, parseError(loc, "%s/%d must be a string, got %s", name, i, datamodel.KindOf(e))
 		}
 		out[i] = s
 	}
@@ -434,9 +432,9 @@ func optInteger(m map[string]any, name, loc string) (optInt, error) {
 	if !ok {
 		return optInt{}, nil
 	}
-	x, ok := toInt64(v)
+	x, ok := datamodel.Int64(v)
 	if !ok {
-		return optInt{}, parseError(loc, "%s must be an integer, got %s", name, KindOf(v))
+		return optInt{}, parseError(loc, "%s must be an integer, got %s", name, datamodel.KindOf(v))
 	}
 	return optInt{v: x, set: true}, nil
 }
@@ -448,62 +446,4 @@ func optCount(m map[string]any, name, loc string) (optInt, error) {
 		return optInt{}, parseError(loc, "%s must not be negative, got %d", name, o.v)
 	}
 	return o, err
-}
-
-// toInt64 accepts the integer forms a decoded document may hold: json.Number
-// from DecodeJSON (judged by classifyNumber, as the data-model walk and
-// KindOf judge it, so "1e2" is 100), float64 from encoding/json defaults, Go
-// integers.
-func toInt64(v any) (int64, bool) {
-	switch x := v.(type) {
-	case json.Number:
-		i, class := classifyNumber(string(x))
-		return i, class == numberInteger
-	case float64:
-		if x != math.Trunc(x) || x < -(1<<63) || x >= 1<<63 {
-			return 0, false
-		}
-		return int64(x), true
-	case int:
-		return int64(x), true
-	case int64:
-		return x, true
-	}
-	return 0, false
-}
-
-// escapePointer escapes one JSON Pointer token (RFC 6901).
-func escapePointer(s string) string {
-	if !strings.ContainsAny(s, "~/") {
-		return s
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
-}
-
-// describe shows a decoded value briefly in messages: strings quoted and
-// shortened, numbers as written, containers by kind.
-func describe(v any) string {
-	switch x := v.(type) {
-	case string:
-		const max = 64
-		if len(x) > max {
-			cut := max
-			for cut > 0 && !utf8.RuneStart(x[cut]) {
-				cut--
-			}
-			return strconv.Quote(x[:cut]) + "…"
-		}
-		return strconv.Quote(x)
-	case json.Number:
-		return string(x)
-	case bool:
-		return strconv.FormatBool(x)
-	case nil:
-		return "null"
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case int:
-		return strconv.Itoa(x)
-	}
-	return KindOf(v)
 }

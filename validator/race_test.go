@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"sync"
 	"testing"
+
+	"github.com/lexval/lexval/datamodel"
 )
 
 const raceLexicons = `[
@@ -19,7 +21,7 @@ const raceLexicons = `[
 ]`
 
 func raceCompiler(t *testing.T) *Compiler {
-	v, err := DecodeJSON([]byte(raceLexicons))
+	v, err := datamodel.DecodeJSON([]byte(raceLexicons))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lexval/lexval/datamodel"
 )
 
 // The rule tables in ../testdata/rules/*.json: one file per Lexicon rule (or
@@ -29,7 +31,7 @@ import (
 //	  }]
 //	}
 //
-// Values are decoded with DecodeJSON, so numbers keep their exact text.
+// Values are decoded with datamodel.DecodeJSON, so numbers keep their exact text.
 
 type ruleFile struct {
 	description string
@@ -195,7 +197,7 @@ func setAt(v any, path string, x any) (any, error) {
 		c[i] = child
 		return c, nil
 	}
-	return nil, errors.New("cannot descend into " + KindOf(v))
+	return nil, errors.New("cannot descend into " + datamodel.KindOf(v))
 }
 
 // readRuleFile reads a rule file strictly: unknown fields are mistakes.
@@ -205,7 +207,7 @@ func readRuleFile(t *testing.T, path string) ruleFile {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := DecodeJSON(data)
+	v, err := datamodel.DecodeJSON(data)
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
@@ -239,7 +241,7 @@ func readRuleFile(t *testing.T, path string) ruleFile {
 		fills, _ := m["fill"].([]any)
 		for _, f := range fills {
 			fm := fields(t, "fill", f, "path", "repeat", "count")
-			n, _ := toInt64(fm["count"])
+			n, _ := datamodel.Int64(fm["count"])
 			fl := ruleFill{count: int(n)}
 			fl.path, _ = fm["path"].(string)
 			fl.repeat, _ = fm["repeat"].(string)

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/lexval/lexval/datamodel"
 )
 
 // The translation of one definition+target into one JSON Schema (draft
@@ -239,14 +241,14 @@ func (t *translator) defsRef(r DefRef, def *Def) (string, error) {
 		t.emitted[r] = true
 		saved := t.stack
 		t.stack = []DefRef{r}
-		s, err := t.defBody(r, def, "/$defs/"+escapePointer(key), false)
+		s, err := t.defBody(r, def, "/$defs/"+datamodel.EscapePointerToken(key), false)
 		t.stack = saved
 		if err != nil {
 			return "", err
 		}
 		t.defs[key] = s
 	}
-	return "#/$defs/" + url.PathEscape(escapePointer(key)), nil
+	return "#/$defs/" + url.PathEscape(datamodel.EscapePointerToken(key)), nil
 }
 
 // defBody translates a definition used as data: a record's body (with its
@@ -469,7 +471,7 @@ func (t *translator) object(s map[string]any, e *entry, n *node, ptr string) err
 				return err
 			}
 		}
-		cs, err := t.schema(child, ptr+"/properties/"+escapePointer(name), n.isNullable(name), false)
+		cs, err := t.schema(child, ptr+"/properties/"+datamodel.EscapePointerToken(name), n.isNullable(name), false)
 		if err != nil {
 			return err
 		}
@@ -485,7 +487,7 @@ func checkParam(n *node) error {
 	if t == typeArray {
 		t = n.items.typ
 	}
-	if isParamType(t) {
+	if compilesAsParam(t) {
 		return nil
 	}
 	return fmt.Errorf("%w: %s: a parameter must be a boolean, integer, string, unknown or an array of those, got %s", ErrInvalidLexicon, n.loc, n.typ)

@@ -6,9 +6,11 @@ import (
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/lexval/lexval/datamodel"
 )
 
-// Validate checks a value decoded by DecodeJSON. It reports every error, with
+// Validate checks a value decoded by datamodel.DecodeJSON. It reports every error, with
 // the data-model problems found anywhere in the value (including inside
 // unknown fields and fields the lexicon does not declare).
 //
@@ -18,20 +20,15 @@ import (
 // Options.AllowUnresolved each one reached is an error; with it, each is
 // listed in Result.Unresolved and the value is otherwise checked.
 func (s *Schema) Validate(v any) Result {
-	var quick dataModelWalker
-	quick.value(v, 0)
-	if !quick.bad {
+	if datamodel.Valid(v) {
 		if s.fastValid(v) {
 			return Result{Valid: true, Errors: []Error{}, Unresolved: []Unresolved{}}
 		}
-		// Every unsafe mark is also a failure, so a walk that found nothing
-		// bad has no errors and nothing unsafe: collecting again would only
-		// find the same nothing.
-		return s.report(v, &quick)
+		// The walk found nothing wrong, so a full one would report nothing
+		// either: no problems and nothing unsafe.
+		return s.report(v, datamodel.Report{})
 	}
-	w := dataModelWalker{collect: true}
-	w.value(v, 0)
-	return s.report(v, &w)
+	return s.report(v, datamodel.Check(v))
 }
 
 // Valid reports whether Validate would find v valid with nothing left
@@ -42,9 +39,7 @@ func (s *Schema) Validate(v any) Result {
 // explanation, and to bound how much of it runs at once, when nothing needs
 // explaining.
 func (s *Schema) Valid(v any) bool {
-	var quick dataModelWalker
-	quick.value(v, 0)
-	return !quick.bad && s.fastValid(v)
+	return datamodel.Valid(v) && s.fastValid(v)
 }
 
 // fastValid is the allocation-free check of a valid value (see fast.go).
@@ -52,39 +47,22 @@ func (s *Schema) fastValid(v any) bool {
 	return s.unit.fast != nil && s.unit.fast.valid(v)
 }
 
-// report runs v5 and explains every error; w has walked v already, and
-// collected its problems unless it found none.
-func (s *Schema) report(v any, w *dataModelWalker) Result {
-	var schemaErrs []Error
-	var unresolved []Unresolved
-	// Values the walk calls unsafe (costly numbers, foreign Go types,
-	// excessive depth) are reported by the walk alone: the schema validator
-	// sees null in their place, and what it says at or below them is dropped.
-	var unsafe []string
-	if w.unsafe {
-		for _, p := range w.unsafePaths {
-			unsafe = append(unsafe, pointer(p))
-		}
-		v = withoutUnsafe(v, newPathTrie(w.unsafePaths))
-	}
-	if err := s.unit.js.Validate(v); err != nil {
-		cv := converter{s: s, root: v}
-		var ve *jsonschema.ValidationError
-		if errors.As(err, &ve) {
-			cv.walk(ve)
-		} else {
-			cv.errs = append(cv.errs, Error{Message: "cannot validate: " + err.Error()})
-		}
-		schemaErrs, unresolved = cv.errs, cv.unresolved
-		if len(unsafe) > 0 {
-			schemaErrs = slices.DeleteFunc(schemaErrs, func(e Error) bool { return under(e.Path, unsafe) })
-			unresolved = slices.DeleteFunc(unresolved, func(u Unresolved) bool { return under(u.Path, unsafe) })
-		}
+// report runs v5 and explains every error; dm is the data-model check of v.
+func (s *Schema) report(v any, dm datamodel.Report) Result {
+	// Values the data model calls unsafe (costly numbers, foreign Go types,
+	// excessive depth) are reported by it alone: the schema validator sees
+	// null in their place, and what it says at or below them is dropped.
+	unsafe := dm.Unsafe()
+	v = dm.WithoutUnsafe(v)
+	schemaErrs, unresolved := s.schemaErrors(v)
+	if len(unsafe) > 0 {
+		schemaErrs = slices.DeleteFunc(schemaErrs, func(e Error) bool { return under(e.Path, unsafe) })
+		unresolved = slices.DeleteFunc(unresolved, func(u Unresolved) bool { return under(u.Path, unsafe) })
 	}
 	errs := schemaErrs
 	if len(errs) == 0 {
-		errs = w.errs
-	} else if len(w.errs) > 0 {
+		errs = problemErrors(dm.Problems)
+	} else if len(dm.Problems) > 0 {
 		// One problem, one message: where the lexicon has something to say
 		// about a value ("must be a string, got 1.5"), the data model's
 		// general rule ("must be an integer") would only confuse.
@@ -92,9 +70,9 @@ func (s *Schema) report(v any, w *dataModelWalker) Result {
 		for _, e := range errs {
 			said[e.Path] = true
 		}
-		for _, e := range w.errs {
-			if !said[e.Path] {
-				errs = append(errs, e)
+		for _, p := range dm.Problems {
+			if !said[p.Path] {
+				errs = append(errs, Error{Path: p.Path, Message: p.Message})
 			}
 		}
 	}
@@ -106,6 +84,46 @@ func (s *Schema) report(v any, w *dataModelWalker) Result {
 		r.Unresolved = sortUnresolved(unresolved)
 	}
 	return r
+}
+
+// schemaErrors runs v5 on v and explains what it finds: the schema's verdict
+// alone, without the data-model walk's.
+func (s *Schema) schemaErrors(v any) ([]Error, []Unresolved) {
+	err := s.unit.js.Validate(v)
+	if err == nil {
+		return nil, nil
+	}
+	cv := converter{s: s, root: v}
+	var ve *jsonschema.ValidationError
+	if errors.As(err, &ve) {
+		cv.walk(ve)
+	} else {
+		cv.errs = append(cv.errs, Error{Message: "cannot validate: " + err.Error()})
+	}
+	return cv.errs, cv.unresolved
+}
+
+// problemErrors turns data-model problems into Errors (no schema path: the
+// data model is no lexicon's rule).
+func problemErrors(ps []datamodel.Problem) []Error {
+	if ps == nil {
+		return nil
+	}
+	errs := make([]Error, len(ps))
+	for i, p := range ps {
+		errs[i] = Error{Path: p.Path, Message: p.Message}
+	}
+	return errs
+}
+
+// under reports whether the JSON Pointer p is at or below one of roots.
+func under(p string, roots []string) bool {
+	for _, r := range roots {
+		if p == r || strings.HasPrefix(p, r+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // converter turns v5 validation errors into Errors and Unresolved entries.
@@ -200,9 +218,9 @@ func (cv *converter) add(path, msg, schemaPath string) {
 func (cv *converter) keyword(ent *entry, kw, path string, value any) {
 	n := ent.n
 	if ent.kind == entryRecordType && (kw == "type" || kw == "const") {
-		msg := "$type must be " + ent.nsid + ", got " + describe(value)
+		msg := "$type must be " + ent.nsid + ", got " + datamodel.Describe(value)
 		if value == ent.nsid+"#main" {
-			msg = "$type must be " + ent.nsid + " (a main definition's $type has no #main suffix), got " + describe(value)
+			msg = "$type must be " + ent.nsid + " (a main definition's $type has no #main suffix), got " + datamodel.Describe(value)
 		}
 		cv.add(path, msg, n.loc)
 		return
@@ -232,25 +250,25 @@ func (cv *converter) keyword(ent *entry, kw, path string, value any) {
 			if n.isRequired(name) {
 				loc += "/required"
 			}
-			cv.add(path+"/"+escapePointer(name), "required field missing: "+name, loc)
+			cv.add(path+"/"+datamodel.EscapePointerToken(name), "required field missing: "+name, loc)
 		}
 	case "const":
-		cv.add(path, "must be "+describe(n.constVal)+", got "+describe(value), n.loc)
+		cv.add(path, "must be "+datamodel.Describe(n.constVal)+", got "+datamodel.Describe(value), n.loc)
 	case "enum":
 		if n.allowsNoValue() {
 			return // the lexicon keyword's noValue says why nothing fits
 		}
-		cv.add(path, "must be one of: "+enumList(n, ent.nullable)+"; got "+describe(value), n.loc)
+		cv.add(path, "must be one of: "+enumList(n, ent.nullable)+"; got "+datamodel.Describe(value), n.loc)
 	case "minimum":
-		cv.add(path, "must be at least "+itoa(n.minimum.v)+", got "+describe(value), n.loc)
+		cv.add(path, "must be at least "+itoa(n.minimum.v)+", got "+datamodel.Describe(value), n.loc)
 	case "maximum":
-		cv.add(path, "must be at most "+itoa(n.maximum.v)+", got "+describe(value), n.loc)
+		cv.add(path, "must be at most "+itoa(n.maximum.v)+", got "+datamodel.Describe(value), n.loc)
 	case "minItems":
 		cv.add(path, subject(path)+" has "+count(arrayLen(value), "item")+", minimum "+itoa(n.minLength.v), n.loc)
 	case "maxItems":
 		cv.add(path, subject(path)+" has "+count(arrayLen(value), "item")+", maximum "+itoa(n.maxLength.v), n.loc)
 	case "format":
-		cv.add(path, "must be a valid "+FormatNoun(n.format)+", got "+describe(value), n.loc)
+		cv.add(path, "must be a valid "+FormatNoun(n.format)+", got "+datamodel.Describe(value), n.loc)
 	default:
 		cv.add(path, "does not match the schema (rule "+kw+")", n.loc)
 	}
@@ -290,7 +308,7 @@ func (cv *converter) rule(ent *entry, rule, fact, path string, value any) {
 	case ruleNotOneOf:
 		cv.add(path, "$type "+fact+" is not one of: "+refList(n), loc)
 	case ruleNotTypeRef:
-		cv.add(path, "$type "+describe(fact)+" does not name a definition: write an NSID, with #name for a definition other than main (e.g. com.example.thing#view)", loc)
+		cv.add(path, "$type "+datamodel.Describe(fact)+" does not name a definition: write an NSID, with #name for a definition other than main (e.g. com.example.thing#view)", loc)
 	case ruleVariantKind:
 		t, kind, _ := strings.Cut(fact, "\t")
 		cv.add(path, "$type "+t+" names a "+kind+" definition, not an object or record", loc)
@@ -302,7 +320,7 @@ func (cv *converter) rule(ent *entry, rule, fact, path string, value any) {
 	case ruleNoValue:
 		why := "its enum is empty"
 		if n.constVal != nil {
-			why = "its const " + describe(n.constVal) + " is not one of its enum values"
+			why = "its const " + datamodel.Describe(n.constVal) + " is not one of its enum values"
 		}
 		cv.add(path, "no value is allowed here: "+why+" (a defect of the lexicon)", loc)
 	case ruleUnresolved:

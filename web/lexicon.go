@@ -327,7 +327,7 @@ func defaultTarget(ts []validator.Target) validator.Target {
 	return ""
 }
 
-func sourceLabel(s resolver.Source) string {
+func sourceLabel(s resolver.SourceKind) string {
 	switch s {
 	case resolver.SourceEmbedded:
 		return "embedded catalog"

@@ -8,8 +8,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/service"
-	"github.com/lexval/lexval/validator"
 )
 
 // problem is a request the UI could not answer, told to a person: a heading,
@@ -91,7 +91,7 @@ func problemForStatus(status int) problem {
 // decoder counts bytes.
 func jsonProblem(title, field string, text []byte, err error) problem {
 	p := problem{Status: http.StatusBadRequest, Title: title, Message: err.Error(), Field: field}
-	var je *validator.JSONError
+	var je *datamodel.JSONError
 	if errors.As(err, &je) {
 		p.Message = je.Reason
 		p.Line, p.Column = position(text, je.Offset)
@@ -153,5 +153,5 @@ func (u *UI) renderError(c echo.Context, status int, p problem) error {
 // decodeValue decodes user JSON with the validator's decoder, as every front
 // end does.
 func decodeValue(text string) (any, error) {
-	return validator.DecodeJSON([]byte(text))
+	return datamodel.DecodeJSON([]byte(text))
 }

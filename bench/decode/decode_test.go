@@ -79,7 +79,7 @@ func TestCorrectness(t *testing.T) {
 		}
 		t.Logf("%-18s fails %d/%d: %s", c.name, len(failed), len(correctnessCases), strings.Join(failed, "; "))
 		if c.name == "lexval" && len(failed) > 0 {
-			t.Errorf("validator.DecodeJSON fails: %v", failed)
+			t.Errorf("datamodel.DecodeJSON fails: %v", failed)
 		}
 	}
 }

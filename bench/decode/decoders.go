@@ -11,7 +11,7 @@ import (
 	gojson "github.com/goccy/go-json"
 
 	"github.com/bluesky-social/indigo/atproto/atdata"
-	"github.com/lexval/lexval/validator"
+	"github.com/lexval/lexval/datamodel"
 )
 
 // A candidate decodes one JSON value into map[string]any / []any / string /
@@ -22,7 +22,7 @@ type candidate struct {
 }
 
 var candidates = []candidate{
-	{"lexval", validator.DecodeJSON},
+	{"lexval", datamodel.DecodeJSON},
 	{"stdlib-usenumber", stdlibDecode},
 	{"goccy-usenumber", goccyDecode},
 	{"jsontext-tree", jsontextDecode},
@@ -75,7 +75,7 @@ func jsontextDecode(data []byte) (any, error) {
 // would have.
 func jsontextValue(dec *jsontext.Decoder, depth int) (any, error) {
 	switch k := dec.PeekKind(); {
-	case (k == '{' || k == '[') && depth > validator.MaxDepth:
+	case (k == '{' || k == '[') && depth > datamodel.MaxDepth:
 		return nil, errors.New("too deep")
 	case k == '0':
 		raw, err := dec.ReadValue()

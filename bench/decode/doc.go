@@ -1,4 +1,4 @@
-// Package decode compares JSON decoders for validator.DecodeJSON, on speed and
+// Package decode compares JSON decoders for datamodel.DecodeJSON, on speed and
 // on the rules a validator needs. It is a separate module so that the
 // candidates that lose do not enter the main go.mod.
 //

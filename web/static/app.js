@@ -315,24 +315,20 @@
     return { body, spans };
   }
 
-  // locateDecodeError turns the server decoder's "invalid JSON at line L,
-  // column C: reason", counted in the request body (C in bytes), into a
-  // fault in the user's text it falls in: {field, offset, line, column,
-  // length, message}, or null. The decoder refuses what JSON.parse accepts
-  // (duplicate keys, lone surrogates, deep nesting), so these reach it.
-  function locateDecodeError(request, message) {
-    const m = /invalid JSON at line (\d+), column (\d+): (.+)$/.exec(message || '');
-    if (!m) return null;
-    const bytes = new TextEncoder().encode(request.body);
-    let at = 0;
-    for (let line = 1; line < Number(m[1]) && at < bytes.length; at++) {
-      if (bytes[at] === 10) line++;
-    }
-    at += Number(m[2]) - 1;
+  // locateDecodeError turns where the server's decoder failed in the request
+  // body, which an API error gives beside its message (offset, in bytes, and
+  // reason), into a fault in the user's text it falls in: {field, offset,
+  // line, column, length, message}, or null. The decoder refuses what
+  // JSON.parse accepts (duplicate keys, lone surrogates, deep nesting), so
+  // these reach it.
+  function locateDecodeError(request, data) {
+    if (!data || typeof data.offset !== 'number') return null;
+    const at = data.offset;
     const span = request.spans.find((s) => at >= s.start && at <= s.end);
     if (!span) return null;
+    const bytes = new TextEncoder().encode(request.body);
     const offset = new TextDecoder().decode(bytes.subarray(span.start, at)).length;
-    const fault = { field: span.field, offset, length: tokenLength(span.text, offset), message: m[3] };
+    const fault = { field: span.field, offset, length: tokenLength(span.text, offset), message: data.reason || data.message };
     return Object.assign(fault, lineColumn(span.text, offset));
   }
 
@@ -557,7 +553,7 @@
           show(region, resultView(data, form.dataset.against));
           return;
         }
-        const located = locateDecodeError(request, data && data.message);
+        const located = locateDecodeError(request, data);
         if (located) showFault(region, textarea, 'Not valid JSON', located);
         else showFailure(region, resp, data);
       });
@@ -673,7 +669,7 @@
               problem = ['The record was not checked', null, null];
             }
           } else {
-            const located = locateDecodeError(req, data && data.message);
+            const located = locateDecodeError(req, data);
             if (located && located.field === 'lexicon') {
               showFault(region, lexicon, titles.lexicon, located);
               return;
@@ -694,7 +690,7 @@
           const req = request(false);
           const { resp, data } = await postJSON(form.dataset.api, req);
           if (!(resp.ok && data && typeof data.valid === 'boolean')) {
-            const located = locateDecodeError(req, data && data.message);
+            const located = locateDecodeError(req, data);
             if (located) showFault(region, lexicon, titles.lexicon, located);
             else showFailure(region, resp, data);
             return;

@@ -1,4 +1,4 @@
-package resolver
+package datamodel
 
 import (
 	"encoding/base64"
@@ -12,39 +12,36 @@ import (
 
 	"github.com/fxamacker/cbor/v2"
 	"github.com/ipfs/go-cid"
-
-	"github.com/lexval/lexval/validator"
 )
 
 // cidLinkTag is the CBOR tag of a CID link in DAG-CBOR.
 const cidLinkTag = 42
 
-// DataModelError lists the ways a value breaks the atproto data model, each
-// with the JSON Pointer of the offending value. It wraps
-// validator.ErrInvalidJSON.
-type DataModelError struct {
-	Errors []validator.Error
+// ValueError lists the ways a value breaks the atproto data model, each with
+// the JSON Pointer of the offending value. It wraps ErrInvalidJSON.
+type ValueError struct {
+	Problems []Problem
 }
 
-func (e *DataModelError) Error() string {
+func (e *ValueError) Error() string {
 	var b strings.Builder
-	b.WriteString(validator.ErrInvalidJSON.Error())
-	for i, v := range e.Errors {
+	b.WriteString(ErrInvalidJSON.Error())
+	for i, p := range e.Problems {
 		if i == 0 {
 			b.WriteString(": ")
 		} else {
 			b.WriteString("; ")
 		}
-		if v.Path != "" {
-			b.WriteString(v.Path)
+		if p.Path != "" {
+			b.WriteString(p.Path)
 			b.WriteString(": ")
 		}
-		b.WriteString(v.Message)
+		b.WriteString(p.Message)
 	}
 	return b.String()
 }
 
-func (e *DataModelError) Unwrap() error { return validator.ErrInvalidJSON }
+func (e *ValueError) Unwrap() error { return ErrInvalidJSON }
 
 // encodeError is a value the encoder cannot represent. The path is collected
 // while the recursion unwinds, so the happy path pays nothing for it.
@@ -55,14 +52,14 @@ type encodeError struct {
 
 func (e *encodeError) Error() string { return e.msg }
 
-// dataModelError turns e into the exported form.
-func (e *encodeError) dataModelError() *DataModelError {
+// valueError turns e into the exported form.
+func (e *encodeError) valueError() *ValueError {
 	var b strings.Builder
 	for i := len(e.rev) - 1; i >= 0; i-- {
 		b.WriteByte('/')
 		b.WriteString(e.rev[i])
 	}
-	return &DataModelError{Errors: []validator.Error{{Path: b.String(), Message: e.msg}}}
+	return &ValueError{Problems: []Problem{{Path: b.String(), Message: e.msg}}}
 }
 
 func under(err error, token string) error {
@@ -72,21 +69,19 @@ func under(err error, token string) error {
 	return err
 }
 
-var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
-
 func dmErrorf(format string, args ...any) error {
 	return &encodeError{msg: fmt.Sprintf(format, args...)}
 }
 
 // toCBOR turns a decoded JSON tree into the Go values the CBOR library encodes
 // the DAG-CBOR way (int64, []byte, cbor.Tag). It checks only what decides the
-// encoding; validator.CheckDataModel owns the data model's other rules.
+// encoding; Check owns the data model's other rules.
 //
 // Containers are copied only on the way to a value that changes, so strings
 // and unchanged subtrees are shared with v; changed reports a copy.
 func toCBOR(v any, depth int) (out any, changed bool, err error) {
-	if depth > validator.MaxDepth {
-		return nil, false, dmErrorf("nested deeper than %d levels", validator.MaxDepth)
+	if depth > MaxDepth {
+		return nil, false, dmErrorf("nested deeper than %d levels", MaxDepth)
 	}
 	// Unchanged values return v itself: re-boxing a string would allocate.
 	switch x := v.(type) {
@@ -98,7 +93,7 @@ func toCBOR(v any, depth int) (out any, changed bool, err error) {
 		}
 		return v, false, nil
 	case json.Number:
-		i, err := parseInteger(string(x))
+		i, err := integer(string(x))
 		return i, true, err
 	case []any:
 		var copied []any
@@ -129,6 +124,23 @@ func toCBOR(v any, depth int) (out any, changed bool, err error) {
 	}
 }
 
+// integer is the int64 that JSON number text denotes; numbers written with a
+// fraction or exponent count when their value is whole ("123.0", "1.5e1"):
+// the data model has only integers, and JSON cannot say which spelling a
+// writer meant.
+func integer(s string) (int64, error) {
+	i, class := ClassifyNumber(s)
+	switch class {
+	case NumberFraction:
+		return 0, dmErrorf("number %s is not an integer (the data model has no floats)", s)
+	case NumberOutOfRange:
+		return 0, dmErrorf("integer %s is outside the signed 64-bit range", s)
+	case NumberMalformed:
+		return 0, dmErrorf("%q is not a number", s)
+	}
+	return i, nil
+}
+
 func mapToCBOR(m map[string]any, depth int) (any, bool, error) {
 	if raw, ok := m["$link"]; ok {
 		c, err := linkToCBOR(m, raw)
@@ -145,7 +157,7 @@ func mapToCBOR(m map[string]any, depth int) (any, bool, error) {
 		}
 		c, ch, err := toCBOR(e, depth+1)
 		if err != nil {
-			return nil, false, under(err, pointerEscaper.Replace(k))
+			return nil, false, under(err, EscapePointerToken(k))
 		}
 		if ch {
 			if copied == nil {
@@ -166,7 +178,7 @@ func linkToCBOR(m map[string]any, raw any) (any, error) {
 	}
 	s, ok := raw.(string)
 	if !ok {
-		return nil, under(dmErrorf("$link must be a CID string, not %s", validator.KindOf(raw)), "$link")
+		return nil, under(dmErrorf("$link must be a CID string, not %s", KindOf(raw)), "$link")
 	}
 	c, err := cid.Decode(s)
 	if err != nil {
@@ -185,7 +197,7 @@ func bytesToCBOR(m map[string]any, raw any) (any, error) {
 	}
 	s, ok := raw.(string)
 	if !ok {
-		return nil, under(dmErrorf("$bytes must be a base64 string, not %s", validator.KindOf(raw)), "$bytes")
+		return nil, under(dmErrorf("$bytes must be a base64 string, not %s", KindOf(raw)), "$bytes")
 	}
 	b, err := decodeBase64(s)
 	if err != nil {

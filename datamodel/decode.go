@@ -1,7 +1,8 @@
-package validator
+package datamodel
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"unicode/utf16"
@@ -11,11 +12,41 @@ import (
 // MaxDepth bounds the nesting of arrays and objects in decoded values.
 const MaxDepth = 128
 
-// JSONError is a decoding failure with its position. It wraps ErrInvalidJSON.
+// ErrInvalidJSON: the bytes are not JSON the data model accepts. Every
+// decoding error (*JSONError) and every *ValueError wraps it.
+var ErrInvalidJSON = errors.New("invalid JSON")
+
+// What a *JSONError found wrong; it wraps exactly one of these, beside
+// ErrInvalidJSON, so callers act on the kind with errors.Is.
+var (
+	// ErrSyntax: not JSON syntax (an unexpected character, a bad literal,
+	// number or escape, a missing ':' or ',').
+	ErrSyntax = errors.New("JSON syntax error")
+	// ErrUnexpectedEnd: the input ends inside a value, or holds none.
+	ErrUnexpectedEnd = errors.New("unexpected end of JSON input")
+	// ErrTrailingData: something follows the JSON value.
+	ErrTrailingData = errors.New("data after the JSON value")
+	// ErrByteOrderMark: the text starts with U+FEFF.
+	ErrByteOrderMark = errors.New("byte order mark before the JSON text")
+	// ErrTooDeep: arrays and objects nest deeper than MaxDepth.
+	ErrTooDeep = errors.New("JSON nested too deep")
+	// ErrDuplicateKey: an object has the same key twice.
+	ErrDuplicateKey = errors.New("duplicate key in a JSON object")
+	// ErrInvalidUTF8: a string is not valid UTF-8.
+	ErrInvalidUTF8 = errors.New("invalid UTF-8 in a JSON string")
+	// ErrLoneSurrogate: a \u escape is half of a surrogate pair.
+	ErrLoneSurrogate = errors.New("lone surrogate in a JSON string")
+	// ErrControlCharacter: a string holds a raw control character.
+	ErrControlCharacter = errors.New("control character in a JSON string")
+)
+
+// JSONError is a decoding failure with its position. It wraps ErrInvalidJSON
+// and Err; Reason words the failure for people, and is what Error shows.
 type JSONError struct {
 	Offset int    // byte offset of the problem
 	Line   int    // 1-based
 	Column int    // 1-based, in bytes
+	Err    error  // the kind of failure: ErrSyntax, ErrDuplicateKey, ...
 	Reason string // e.g. "duplicate key \"text\""
 }
 
@@ -23,17 +54,17 @@ func (e *JSONError) Error() string {
 	return fmt.Sprintf("%s at line %d, column %d: %s", ErrInvalidJSON, e.Line, e.Column, e.Reason)
 }
 
-func (e *JSONError) Unwrap() error { return ErrInvalidJSON }
+func (e *JSONError) Unwrap() []error { return []error{ErrInvalidJSON, e.Err} }
 
-// DecodeJSON decodes one JSON value into the tree the validator works on:
+// DecodeJSON decodes one JSON value into the tree every package works on:
 // map[string]any, []any, string, json.Number, bool and nil. Errors are
-// *JSONError and wrap ErrInvalidJSON.
+// *JSONError and wrap ErrInvalidJSON and the kind of failure.
 //
 // It is strict where encoding/json is lenient, because a validator must not
 // judge a value other than the one sent: invalid UTF-8 and escaped lone
 // surrogates are errors (not U+FFFD), as are duplicate keys, data after the
 // value and nesting deeper than MaxDepth. Numbers keep their text as
-// json.Number, so 2^53+1 stays exact and the validator decides what is an
+// json.Number, so 2^53+1 stays exact and the data model decides what is an
 // integer.
 //
 // It was chosen on evidence: bench/decode compares it with encoding/json,
@@ -45,7 +76,7 @@ func DecodeJSON(data []byte) (any, error) {
 	if len(d.s) >= 3 && d.s[:3] == "\xef\xbb\xbf" {
 		// RFC 8259 §8.1 lets a parser ignore a byte order mark; we refuse it
 		// by name rather than as an unexpected 0xef.
-		return nil, d.fail("byte order mark (U+FEFF) before the JSON text; save the file as UTF-8 without BOM")
+		return nil, d.fail(ErrByteOrderMark, "byte order mark (U+FEFF) before the JSON text; save the file as UTF-8 without BOM")
 	}
 	d.skipSpace()
 	v, err := d.value(0)
@@ -54,7 +85,7 @@ func DecodeJSON(data []byte) (any, error) {
 	}
 	d.skipSpace()
 	if d.i != len(d.s) {
-		return nil, d.fail("data after the JSON value")
+		return nil, d.fail(ErrTrailingData, "data after the JSON value")
 	}
 	return v, nil
 }
@@ -74,7 +105,7 @@ type jsonDecoder struct {
 	items   []any
 }
 
-func (d *jsonDecoder) fail(reason string) error {
+func (d *jsonDecoder) fail(kind error, reason string) error {
 	line, col := 1, 1
 	for j := 0; j < d.i && j < len(d.s); j++ {
 		if d.s[j] == '\n' {
@@ -84,7 +115,7 @@ func (d *jsonDecoder) fail(reason string) error {
 			col++
 		}
 	}
-	return &JSONError{Offset: d.i, Line: line, Column: col, Reason: reason}
+	return &JSONError{Offset: d.i, Line: line, Column: col, Err: kind, Reason: reason}
 }
 
 func (d *jsonDecoder) skipSpace() {
@@ -100,7 +131,7 @@ func (d *jsonDecoder) skipSpace() {
 
 func (d *jsonDecoder) value(depth int) (any, error) {
 	if d.i >= len(d.s) {
-		return nil, d.fail("unexpected end of input")
+		return nil, d.fail(ErrUnexpectedEnd, "unexpected end of input")
 	}
 	switch c := d.s[d.i]; {
 	case c == '{':
@@ -118,13 +149,13 @@ func (d *jsonDecoder) value(depth int) (any, error) {
 	case c == 'n':
 		return nil, d.literal("null")
 	default:
-		return nil, d.fail("unexpected character " + quoteByte(c))
+		return nil, d.fail(ErrSyntax, "unexpected character "+quoteByte(c))
 	}
 }
 
 func (d *jsonDecoder) literal(word string) error {
 	if len(d.s)-d.i < len(word) || d.s[d.i:d.i+len(word)] != word {
-		return d.fail("invalid literal (expected " + word + ")")
+		return d.fail(ErrSyntax, "invalid literal (expected "+word+")")
 	}
 	d.i += len(word)
 	return nil
@@ -132,7 +163,7 @@ func (d *jsonDecoder) literal(word string) error {
 
 func (d *jsonDecoder) object(depth int) (any, error) {
 	if depth > MaxDepth {
-		return nil, d.fail("nested deeper than " + strconv.Itoa(MaxDepth) + " levels")
+		return nil, d.fail(ErrTooDeep, "nested deeper than "+strconv.Itoa(MaxDepth)+" levels")
 	}
 	d.i++ // {
 	// On error the decoder is dropped, so only success restores the stack.
@@ -144,7 +175,7 @@ func (d *jsonDecoder) object(depth int) (any, error) {
 	}
 	for {
 		if d.i >= len(d.s) || d.s[d.i] != '"' {
-			return nil, d.fail("expected a string key")
+			return nil, d.fail(ErrSyntax, "expected a string key")
 		}
 		keyAt := d.i
 		key, err := d.str()
@@ -153,7 +184,7 @@ func (d *jsonDecoder) object(depth int) (any, error) {
 		}
 		d.skipSpace()
 		if d.i >= len(d.s) || d.s[d.i] != ':' {
-			return nil, d.fail("expected ':' after key")
+			return nil, d.fail(ErrSyntax, "expected ':' after key")
 		}
 		d.i++
 		d.skipSpace()
@@ -164,7 +195,7 @@ func (d *jsonDecoder) object(depth int) (any, error) {
 		d.members = append(d.members, jsonMember{key, v, keyAt})
 		d.skipSpace()
 		if d.i >= len(d.s) {
-			return nil, d.fail("unexpected end of input in object")
+			return nil, d.fail(ErrUnexpectedEnd, "unexpected end of input in object")
 		}
 		switch d.s[d.i] {
 		case ',':
@@ -185,7 +216,7 @@ func (d *jsonDecoder) object(depth int) (any, error) {
 			d.members = d.members[:base]
 			return m, nil
 		default:
-			return nil, d.fail("expected ',' or '}' in object")
+			return nil, d.fail(ErrSyntax, "expected ',' or '}' in object")
 		}
 	}
 }
@@ -196,16 +227,16 @@ func (d *jsonDecoder) duplicate(ms []jsonMember) error {
 	for _, e := range ms {
 		if seen[e.key] {
 			d.i = e.at
-			return d.fail("duplicate key " + strconv.Quote(e.key))
+			return d.fail(ErrDuplicateKey, "duplicate key "+strconv.Quote(e.key))
 		}
 		seen[e.key] = true
 	}
-	return d.fail("duplicate key")
+	return d.fail(ErrDuplicateKey, "duplicate key")
 }
 
 func (d *jsonDecoder) array(depth int) (any, error) {
 	if depth > MaxDepth {
-		return nil, d.fail("nested deeper than " + strconv.Itoa(MaxDepth) + " levels")
+		return nil, d.fail(ErrTooDeep, "nested deeper than "+strconv.Itoa(MaxDepth)+" levels")
 	}
 	d.i++ // [
 	base := len(d.items)
@@ -222,7 +253,7 @@ func (d *jsonDecoder) array(depth int) (any, error) {
 		d.items = append(d.items, v)
 		d.skipSpace()
 		if d.i >= len(d.s) {
-			return nil, d.fail("unexpected end of input in array")
+			return nil, d.fail(ErrUnexpectedEnd, "unexpected end of input in array")
 		}
 		switch d.s[d.i] {
 		case ',':
@@ -237,7 +268,7 @@ func (d *jsonDecoder) array(depth int) (any, error) {
 			d.items = d.items[:base]
 			return out, nil
 		default:
-			return nil, d.fail("expected ',' or ']' in array")
+			return nil, d.fail(ErrSyntax, "expected ',' or ']' in array")
 		}
 	}
 }
@@ -261,18 +292,18 @@ func (d *jsonDecoder) str() (string, error) {
 		case c == '\\':
 			return d.escapedString(start)
 		case c < 0x20:
-			return "", d.fail("control character in string (must be escaped)")
+			return "", d.fail(ErrControlCharacter, "control character in string (must be escaped)")
 		case c < utf8.RuneSelf:
 			d.i++
 		default:
 			r, size := utf8.DecodeRuneInString(d.s[d.i:])
 			if r == utf8.RuneError && size <= 1 {
-				return "", d.fail("invalid UTF-8 in string")
+				return "", d.fail(ErrInvalidUTF8, "invalid UTF-8 in string")
 			}
 			d.i += size
 		}
 	}
-	return "", d.fail("unterminated string")
+	return "", d.fail(ErrUnexpectedEnd, "unterminated string")
 }
 
 // escapedString finishes a string that has escapes, copying it.
@@ -287,7 +318,7 @@ func (d *jsonDecoder) escapedString(start int) (string, error) {
 			return string(buf), nil
 		case c == '\\':
 			if d.i+1 >= len(d.s) {
-				return "", d.fail("unterminated escape")
+				return "", d.fail(ErrUnexpectedEnd, "unterminated escape")
 			}
 			e := d.s[d.i+1]
 			d.i += 2
@@ -312,23 +343,23 @@ func (d *jsonDecoder) escapedString(start int) (string, error) {
 				buf = utf8.AppendRune(buf, r)
 			default:
 				d.i -= 2
-				return "", d.fail("invalid escape " + strconv.Quote(d.s[d.i:d.i+2]))
+				return "", d.fail(ErrSyntax, "invalid escape "+strconv.Quote(d.s[d.i:d.i+2]))
 			}
 		case c < 0x20:
-			return "", d.fail("control character in string (must be escaped)")
+			return "", d.fail(ErrControlCharacter, "control character in string (must be escaped)")
 		case c < utf8.RuneSelf:
 			buf = append(buf, c)
 			d.i++
 		default:
 			r, size := utf8.DecodeRuneInString(d.s[d.i:])
 			if r == utf8.RuneError && size <= 1 {
-				return "", d.fail("invalid UTF-8 in string")
+				return "", d.fail(ErrInvalidUTF8, "invalid UTF-8 in string")
 			}
 			buf = append(buf, d.s[d.i:d.i+size]...)
 			d.i += size
 		}
 	}
-	return "", d.fail("unterminated string")
+	return "", d.fail(ErrUnexpectedEnd, "unterminated string")
 }
 
 // unicodeEscape reads the XXXX of \uXXXX (d.i just past "\u"), and a second
@@ -339,20 +370,20 @@ func (d *jsonDecoder) unicodeEscape() (rune, error) {
 	r, ok := d.hex4()
 	if !ok {
 		d.i = at
-		return 0, d.fail("invalid \\u escape")
+		return 0, d.fail(ErrSyntax, "invalid \\u escape")
 	}
 	if !utf16.IsSurrogate(r) {
 		return r, nil
 	}
 	if r >= 0xDC00 || len(d.s)-d.i < 6 || d.s[d.i] != '\\' || d.s[d.i+1] != 'u' {
 		d.i = at
-		return 0, d.fail("lone surrogate in \\u escape")
+		return 0, d.fail(ErrLoneSurrogate, "lone surrogate in \\u escape")
 	}
 	d.i += 2
 	lo, ok := d.hex4()
 	if !ok || lo < 0xDC00 || lo > 0xDFFF {
 		d.i = at
-		return 0, d.fail("lone surrogate in \\u escape")
+		return 0, d.fail(ErrLoneSurrogate, "lone surrogate in \\u escape")
 	}
 	return utf16.DecodeRune(r, lo), nil
 }
@@ -389,17 +420,17 @@ func (d *jsonDecoder) number() (any, error) {
 	case d.i < len(d.s) && d.s[d.i] == '0':
 		d.i++
 		if d.i < len(d.s) && d.s[d.i] >= '0' && d.s[d.i] <= '9' {
-			return nil, d.fail("invalid number (leading zero)")
+			return nil, d.fail(ErrSyntax, "invalid number (leading zero)")
 		}
 	case d.i < len(d.s) && d.s[d.i] >= '1' && d.s[d.i] <= '9':
 		d.digits()
 	default:
-		return nil, d.fail("invalid number")
+		return nil, d.fail(ErrSyntax, "invalid number")
 	}
 	if d.i < len(d.s) && d.s[d.i] == '.' {
 		d.i++
 		if d.digits() == 0 {
-			return nil, d.fail("invalid number (digits expected after '.')")
+			return nil, d.fail(ErrSyntax, "invalid number (digits expected after '.')")
 		}
 	}
 	if d.i < len(d.s) && (d.s[d.i] == 'e' || d.s[d.i] == 'E') {
@@ -408,7 +439,7 @@ func (d *jsonDecoder) number() (any, error) {
 			d.i++
 		}
 		if d.digits() == 0 {
-			return nil, d.fail("invalid number (digits expected in exponent)")
+			return nil, d.fail(ErrSyntax, "invalid number (digits expected in exponent)")
 		}
 	}
 	return json.Number(d.s[start:d.i]), nil

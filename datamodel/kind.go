@@ -1,9 +1,11 @@
-package validator
+package datamodel
 
 import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
+	"unicode/utf8"
 )
 
 // KindOf names the kind of a value decoded by DecodeJSON, article included,
@@ -23,16 +25,16 @@ func KindOf(v any) string {
 	case string:
 		return "a string"
 	case json.Number:
-		_, class := classifyNumber(string(x))
+		_, class := ClassifyNumber(string(x))
 		return numberKind(class)
 	case float64:
 		switch {
 		case x != math.Trunc(x) || math.IsInf(x, 0):
-			return numberKind(numberFraction)
+			return numberKind(NumberFraction)
 		case x < -(1<<63) || x >= 1<<63:
-			return numberKind(numberOutOfRange)
+			return numberKind(NumberOutOfRange)
 		}
-		return numberKind(numberInteger)
+		return numberKind(NumberInteger)
 	case int, int8, int16, int32, int64, uint8, uint16, uint32:
 		return "an integer"
 	case []any:
@@ -43,14 +45,43 @@ func KindOf(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
-func numberKind(class numberClass) string {
+func numberKind(class NumberClass) string {
 	switch class {
-	case numberInteger:
+	case NumberInteger:
 		return "an integer"
-	case numberOutOfRange:
+	case NumberOutOfRange:
 		return "an integer beyond 64 bits"
-	case numberFraction:
+	case NumberFraction:
 		return "a float"
 	}
 	return "a number"
+}
+
+// Describe shows a decoded value briefly in messages: strings quoted and
+// shortened to 64 bytes, numbers as written, booleans and null as in JSON,
+// containers by kind (KindOf).
+func Describe(v any) string {
+	switch x := v.(type) {
+	case string:
+		const max = 64
+		if len(x) > max {
+			cut := max
+			for cut > 0 && !utf8.RuneStart(x[cut]) {
+				cut--
+			}
+			return strconv.Quote(x[:cut]) + "…"
+		}
+		return strconv.Quote(x)
+	case json.Number:
+		return string(x)
+	case bool:
+		return strconv.FormatBool(x)
+	case nil:
+		return "null"
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case int:
+		return strconv.Itoa(x)
+	}
+	return KindOf(v)
 }

@@ -1,6 +1,7 @@
-package validator
+package datamodel
 
 import (
+	"cmp"
 	"encoding/json"
 	"maps"
 	"math"
@@ -10,22 +11,108 @@ import (
 	"unicode/utf8"
 )
 
-// CheckDataModel checks a decoded value against the atproto data model,
-// independent of any lexicon: the top level is an object; numbers are
-// integers within 64 bits (123.0 counts as an integer, 1.5 does not); $bytes
-// and $link objects are well formed; blobs have their four fields; $type,
-// when present, is a non-empty string. It reports every problem at any depth,
-// sorted by path; nil means valid.
-func CheckDataModel(v any) []Error {
-	w := dataModelWalker{collect: true}
+// Problem is one way a value breaks the data model.
+type Problem struct {
+	Path    string // JSON Pointer of the offending value; "" is the top level
+	Message string
+}
+
+// CheckRecord checks a decoded record against the atproto data model,
+// independent of any lexicon: the top level is an object, and the rest is as
+// Check says. It reports every problem at any depth, sorted by path, then
+// message; nil means valid.
+func CheckRecord(v any) []Problem {
+	w := walker{collect: true}
 	if _, ok := v.(map[string]any); !ok {
 		w.fail("", "the top level must be an object, got "+KindOf(v))
 	}
 	w.value(v, 0)
-	if len(w.errs) == 0 {
+	return sortProblems(w.problems)
+}
+
+// ValidRecord reports whether CheckRecord would find nothing wrong with v,
+// without collecting paths or messages: a valid value costs no allocation,
+// so callers that need the report only for invalid values (RecordCID, say)
+// run CheckRecord only when this is false.
+func ValidRecord(v any) bool {
+	// The walker does not judge the top level; CheckRecord does.
+	if _, ok := v.(map[string]any); !ok {
+		return false
+	}
+	return Valid(v)
+}
+
+// Report is what Check found in a value.
+type Report struct {
+	// Problems are sorted by path, then message; nil means valid.
+	Problems []Problem
+	// unsafe are the paths of values a schema evaluator must not see:
+	// numbers whose evaluation would be costly (huge exponents or digit
+	// strings), Go types outside the data model, nesting beyond MaxDepth.
+	// Each is also a problem, so a valid value has none.
+	unsafe [][]pathStep
+}
+
+// Check checks a decoded value of any kind against the atproto data model,
+// independent of any lexicon: numbers are integers within 64 bits (123.0
+// counts as an integer, 1.5 does not); strings and keys are UTF-8; $bytes and
+// $link objects are well formed and their links blessed CIDs; blobs have
+// their four fields; $type, when present, is a non-empty string. It reports
+// every problem at any depth, and marks the values a schema evaluator must
+// not see (Report.Unsafe).
+func Check(v any) Report {
+	w := walker{collect: true}
+	w.value(v, 0)
+	return Report{Problems: sortProblems(w.problems), unsafe: w.unsafePaths}
+}
+
+// Valid reports whether Check would find nothing wrong with v. It allocates
+// nothing: it runs on every value a validator checks, and the report matters
+// only for the invalid ones.
+func Valid(v any) bool {
+	var w walker
+	w.value(v, 0)
+	return !w.bad
+}
+
+// Unsafe returns the JSON Pointers of the values Check marked unsafe: where
+// a schema evaluator would spend unbounded time or meet values it does not
+// know. A caller that runs one on the value anyway reports these problems
+// alone, and gives the evaluator WithoutUnsafe's value.
+func (r Report) Unsafe() []string {
+	if len(r.unsafe) == 0 {
 		return nil
 	}
-	return sortErrors(w.errs)
+	out := make([]string, len(r.unsafe))
+	for i, p := range r.unsafe {
+		out[i] = pointer(p)
+	}
+	return out
+}
+
+// WithoutUnsafe returns v, the value the report is about, with every value
+// Unsafe names replaced by null. Only the containers on those paths are
+// copied, so v is unchanged and the copy shares the rest of it.
+func (r Report) WithoutUnsafe(v any) any {
+	if len(r.unsafe) == 0 {
+		return v
+	}
+	return withoutUnsafe(v, newPathTrie(r.unsafe))
+}
+
+// sortProblems sorts by path, then message, and drops exact duplicates in
+// place; none is nil.
+func sortProblems(ps []Problem) []Problem {
+	if len(ps) == 0 {
+		return nil
+	}
+	slices.SortFunc(ps, func(a, b Problem) int {
+		if c := ComparePointers(a.Path, b.Path); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Message, b.Message)
+	})
+	return slices.Compact(ps)
 }
 
 // pathStep is one step of the path to the value being checked: a key, or an
@@ -35,62 +122,57 @@ type pathStep struct {
 	index int // -1 for object keys
 }
 
-// dataModelWalker walks a value in one of two modes. Collecting, it records
-// every problem with its path; not collecting, it only notes that there is a
+// walker walks a value in one of two modes. Collecting, it records every
+// problem with its path; not collecting, it only notes that there is a
 // problem (bad) and allocates nothing, which is all a valid value needs.
-type dataModelWalker struct {
-	collect bool
-	bad     bool
-	errs    []Error
-	// unsafe marks values the schema validator must not see: numbers whose
-	// evaluation would be costly (huge exponents or digit strings), Go types
-	// outside the data model, nesting beyond MaxDepth.
-	unsafe bool
-	// unsafePaths are where those values are (collecting only).
+type walker struct {
+	collect  bool
+	bad      bool
+	problems []Problem
+	// unsafePaths are where the values marked unsafe are (collecting only).
 	unsafePaths [][]pathStep
-	// path to the value being checked; rendered only for errors.
+	// path to the value being checked; rendered only for problems.
 	path []pathStep
 }
 
-func (w *dataModelWalker) push(s pathStep) {
+func (w *walker) push(s pathStep) {
 	if w.collect {
 		w.path = append(w.path, s)
 	}
 }
 
-func (w *dataModelWalker) pop() {
+func (w *walker) pop() {
 	if w.collect {
 		w.path = w.path[:len(w.path)-1]
 	}
 }
 
-// markUnsafe notes that the current value must not reach the schema
-// validator.
-func (w *dataModelWalker) markUnsafe() {
-	w.unsafe = true
+// markUnsafe notes that the current value must not reach a schema
+// evaluator.
+func (w *walker) markUnsafe() {
 	if w.collect {
 		w.unsafePaths = append(w.unsafePaths, slices.Clone(w.path))
 	}
 }
 
 // fail records an error at the current path, plus an optional last token.
-func (w *dataModelWalker) fail(last, msg string) {
+func (w *walker) fail(last, msg string) {
 	w.bad = true
 	if !w.collect {
 		return
 	}
 	p := pointer(w.path)
 	if last != "" {
-		p += "/" + escapePointer(last)
+		p += "/" + EscapePointerToken(last)
 	}
-	w.errs = append(w.errs, Error{Path: p, Message: msg})
+	w.problems = append(w.problems, Problem{Path: p, Message: msg})
 }
 
-// maxNumberText bounds the JSON number text handed to the schema validator,
-// which evaluates numbers as big.Rat.
+// maxNumberText bounds the JSON number text a schema evaluator may see:
+// jsonschema/v5 evaluates numbers as big.Rat.
 const maxNumberText = 1000
 
-func (w *dataModelWalker) value(v any, depth int) {
+func (w *walker) value(v any, depth int) {
 	if w.bad && !w.collect {
 		return
 	}
@@ -106,21 +188,21 @@ func (w *dataModelWalker) value(v any, depth int) {
 			w.fail("", "string is not valid UTF-8")
 		}
 	case json.Number:
-		_, class := classifyNumber(string(x))
-		// The schema validator evaluates numbers as big.Rat: text this long
+		_, class := ClassifyNumber(string(x))
+		// A schema evaluator may take numbers as big.Rat: text this long
 		// or exponents this large never reach it. Every unsafe value is also
 		// an error, so an unsafe value is never reported valid.
 		huge := len(x) > maxNumberText || hugeExponent(string(x))
-		if huge || class == numberMalformed {
+		if huge || class == NumberMalformed {
 			w.markUnsafe()
 		}
 		switch {
-		case class == numberMalformed:
+		case class == NumberMalformed:
 			w.fail("", "not a JSON number: "+strconv.Quote(string(x)))
-		case class == numberFraction:
-			w.fail("", "must be an integer, got "+describe(x))
-		case class == numberOutOfRange:
-			w.fail("", "integer out of range (64-bit signed), got "+describe(x))
+		case class == NumberFraction:
+			w.fail("", "must be an integer, got "+Describe(x))
+		case class == NumberOutOfRange:
+			w.fail("", "integer out of range (64-bit signed), got "+Describe(x))
 		case huge:
 			w.fail("", "number has more than "+strconv.Itoa(maxNumberText)+" characters or an exponent of more than "+strconv.Itoa(maxExponentDigits)+" digits; write it as a plain integer")
 		}
@@ -148,7 +230,7 @@ func (w *dataModelWalker) value(v any, depth int) {
 	}
 }
 
-func (w *dataModelWalker) object(m map[string]any, depth int) {
+func (w *walker) object(m map[string]any, depth int) {
 	// One pass over the fields; the $-fields that make an object special
 	// are looked up only in objects that have one.
 	special := false
@@ -181,7 +263,7 @@ func (w *dataModelWalker) object(m map[string]any, depth int) {
 		s, isString := t.(string)
 		switch {
 		case !isString || s == "":
-			w.fail("$type", "$type must be a non-empty string, got "+describe(t))
+			w.fail("$type", "$type must be a non-empty string, got "+Describe(t))
 		case !utf8.ValidString(s):
 			w.fail("$type", "string is not valid UTF-8")
 		case s == "blob":
@@ -190,46 +272,46 @@ func (w *dataModelWalker) object(m map[string]any, depth int) {
 	}
 }
 
-func (w *dataModelWalker) bytesObject(m map[string]any) {
+func (w *walker) bytesObject(m map[string]any) {
 	w.onlyField(m, "$bytes")
 	s, ok := m["$bytes"].(string)
 	if !ok {
 		w.fail("$bytes", "$bytes must be a base64 string, got "+KindOf(m["$bytes"]))
 		return
 	}
-	if _, ok := base64Len(s); !ok {
+	if _, ok := Base64Len(s); !ok {
 		w.fail("$bytes", "$bytes is not valid base64")
 	}
 }
 
-func (w *dataModelWalker) linkObject(m map[string]any) {
+func (w *walker) linkObject(m map[string]any) {
 	w.onlyField(m, "$link")
 	w.link(m["$link"], "$link")
 }
 
 // link checks the CID string of a $link.
-func (w *dataModelWalker) link(v any, last string) {
+func (w *walker) link(v any, last string) {
 	s, ok := v.(string)
 	if !ok {
 		w.fail(last, "$link must be a CID string, got "+KindOf(v))
 		return
 	}
-	if blessedCID(s) {
+	if BlessedCID(s) {
 		return
 	}
 	if !w.collect {
 		w.bad = true // the message costs a full CID decode: only when collecting
 		return
 	}
-	w.fail(last, "$link "+linkCIDProblem(s)+": "+describe(s))
+	w.fail(last, "$link "+linkCIDProblem(s)+": "+Describe(s))
 }
 
 // onlyField reports fields beside a $bytes or $link.
-func (w *dataModelWalker) onlyField(m map[string]any, field string) {
+func (w *walker) onlyField(m map[string]any, field string) {
 	if len(m) == 1 {
 		return
 	}
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if k != field {
 			w.fail(k, "a "+field+" object has no other fields, got "+strconv.Quote(k))
 		}
@@ -238,7 +320,7 @@ func (w *dataModelWalker) onlyField(m map[string]any, field string) {
 
 // blob checks the fields of a {"$type": "blob"} object. Unknown $-fields are
 // tolerated, as the data model asks; other extra fields are not.
-func (w *dataModelWalker) blob(m map[string]any) {
+func (w *walker) blob(m map[string]any) {
 	ref, ok := m["ref"]
 	if !ok {
 		w.fail("ref", "blob field missing: ref")
@@ -252,24 +334,24 @@ func (w *dataModelWalker) blob(m map[string]any) {
 	if !ok {
 		w.fail("mimeType", "blob field missing: mimeType")
 	} else if s, isString := mt.(string); !isString || s == "" {
-		w.fail("mimeType", "blob mimeType must be a non-empty string, got "+describe(mt))
+		w.fail("mimeType", "blob mimeType must be a non-empty string, got "+Describe(mt))
 	}
 	// The data model says size is "positive, non-zero", the blob spec that
 	// "The empty blob (zero bytes) is generally valid, though it may be
 	// disallowed by individual Lexicons/applications"; indigo accepts 0 too.
 	// A size of 0 is valid, a negative one is not.
 	size, ok := m["size"]
-	switch n, isInt := toInt64(size); {
+	switch n, isInt := Int64(size); {
 	case !ok:
 		w.fail("size", "blob field missing: size")
 	case !isInt && isNumber(size):
 		// A fraction or an integer beyond 64 bits: the walk of the number
 		// itself says so, once.
 	case !isInt || n < 0:
-		w.fail("size", "blob size must be a non-negative integer, got "+describe(size))
+		w.fail("size", "blob size must be a non-negative integer, got "+Describe(size))
 	}
 	if len(m) > 4 {
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			switch k {
 			case "$type", "ref", "mimeType", "size":
 			default:
@@ -302,9 +384,9 @@ func hugeExponent(s string) bool {
 	return len(e) > maxExponentDigits
 }
 
-// base64Len returns the decoded length of standard base64 (RFC 4648 §4,
+// Base64Len returns the decoded length of standard base64 (RFC 4648 §4,
 // padding optional) without decoding it.
-func base64Len(s string) (int, bool) {
+func Base64Len(s string) (int, bool) {
 	n := len(s)
 	pad := 0
 	for pad < 2 && n > 0 && s[n-1] == '=' {
@@ -354,9 +436,8 @@ func newPathTrie(paths [][]pathStep) *pathTrie {
 	return root
 }
 
-// withoutUnsafe returns v with every value at an unsafe path replaced by
-// null, copying only the containers on those paths, so that the schema
-// validator can still judge the rest of v.
+// withoutUnsafe returns v with every value at a path of t replaced by null,
+// copying only the containers on those paths.
 func withoutUnsafe(v any, t *pathTrie) any {
 	if t.end {
 		return nil
@@ -386,18 +467,8 @@ func pointer(path []pathStep) string {
 		if s.index >= 0 {
 			b.WriteString(strconv.Itoa(s.index))
 		} else {
-			b.WriteString(escapePointer(s.key))
+			b.WriteString(EscapePointerToken(s.key))
 		}
 	}
 	return b.String()
-}
-
-// under reports whether the JSON Pointer p is at or below one of roots.
-func under(p string, roots []string) bool {
-	for _, r := range roots {
-		if p == r || strings.HasPrefix(p, r+"/") {
-			return true
-		}
-	}
-	return false
 }

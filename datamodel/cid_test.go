@@ -1,13 +1,15 @@
-package resolver
+package datamodel
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -15,8 +17,6 @@ import (
 	"github.com/bluesky-social/indigo/atproto/atdata"
 
 	"github.com/lexval/lexval/internal/reference"
-	"github.com/lexval/lexval/lexicons"
-	"github.com/lexval/lexval/validator"
 )
 
 // dataModelFixtures reads one of the interop data-model files, keeping each
@@ -37,73 +37,73 @@ func dataModelFixtures[T any](t *testing.T, name string) []T {
 	return out
 }
 
+// readRefreshSession reads the embedded catalog's refreshSession record
+// (782 bytes) from its file: importing package lexicons would tie this
+// package to another lexval package.
+func readRefreshSession() ([]byte, error) {
+	return os.ReadFile(filepath.Join("..", "lexicons", "records", "com.atproto.server.refreshSession.json"))
+}
+
 func mustDecode(t testing.TB, data []byte) any {
 	t.Helper()
-	v, err := validator.DecodeJSON(data)
+	v, err := DecodeJSON(data)
 	if err != nil {
 		t.Fatalf("decode %s: %v", data, err)
 	}
 	return v
 }
 
-func TestDataModelFixtures(t *testing.T) {
+// TestInteropDataModel runs the interop data-model fixtures: the valid
+// values pass CheckRecord and hash, the invalid ones fail both, and the
+// fixtures' values encode to their DAG-CBOR bytes and CID.
+func TestInteropDataModel(t *testing.T) {
 	type fixture struct {
+		Note       string          `json:"note"`
 		JSON       json.RawMessage `json:"json"`
 		CBORBase64 string          `json:"cbor_base64"`
 		CID        string          `json:"cid"`
 	}
-	for i, f := range dataModelFixtures[fixture](t, "data-model-fixtures.json") {
-		t.Run(f.CID, func(t *testing.T) {
-			v := mustDecode(t, f.JSON)
-			want, err := base64.RawStdEncoding.DecodeString(f.CBORBase64)
-			if err != nil {
-				t.Fatalf("fixture %d: cbor_base64: %v", i, err)
-			}
-			got, err := EncodeDAGCBOR(v)
-			if err != nil {
-				t.Fatalf("EncodeDAGCBOR: %v", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("got CBOR %s, want %s", base64.RawStdEncoding.EncodeToString(got), f.CBORBase64)
-			}
-			c, err := RecordCID(v)
-			if err != nil {
-				t.Fatalf("RecordCID: %v", err)
-			}
-			if c.String() != f.CID {
-				t.Errorf("got CID %s, want %s", c, f.CID)
-			}
-		})
-	}
-}
-
-func TestDataModelValid(t *testing.T) {
-	type fixture struct {
-		Note string          `json:"note"`
-		JSON json.RawMessage `json:"json"`
-	}
-	for _, f := range dataModelFixtures[fixture](t, "data-model-valid.json") {
-		t.Run(f.Note, func(t *testing.T) {
-			if _, err := RecordCID(mustDecode(t, f.JSON)); err != nil {
-				t.Errorf("got error %v, want none", err)
-			}
-		})
-	}
-}
-
-func TestDataModelInvalid(t *testing.T) {
-	type fixture struct {
-		Note string          `json:"note"`
-		JSON json.RawMessage `json:"json"`
-	}
-	for _, f := range dataModelFixtures[fixture](t, "data-model-invalid.json") {
-		t.Run(f.Note, func(t *testing.T) {
-			_, err := RecordCID(mustDecode(t, f.JSON))
-			if err == nil {
-				t.Fatal("got no error, want one")
-			}
-			if !errors.Is(err, validator.ErrInvalidJSON) {
-				t.Errorf("got error %v, want one wrapping validator.ErrInvalidJSON", err)
+	for _, file := range []struct {
+		name  string
+		valid bool
+	}{{"data-model-valid.json", true}, {"data-model-invalid.json", false}, {"data-model-fixtures.json", true}} {
+		t.Run(file.name, func(t *testing.T) {
+			for i, f := range dataModelFixtures[fixture](t, file.name) {
+				name := cmp.Or(f.Note, f.CID)
+				t.Run(name, func(t *testing.T) {
+					v := mustDecode(t, f.JSON)
+					problems := CheckRecord(v)
+					if got := problems == nil; got != file.valid {
+						t.Errorf("case %d: CheckRecord: got valid=%v, want %v; problems: %v", i, got, file.valid, problems)
+					}
+					if got := ValidRecord(v); got != file.valid {
+						t.Errorf("case %d: ValidRecord: got %v, want %v", i, got, file.valid)
+					}
+					c, err := RecordCID(v)
+					switch {
+					case !file.valid && !errors.Is(err, ErrInvalidJSON):
+						t.Errorf("case %d: RecordCID: got error %v, want one wrapping ErrInvalidJSON", i, err)
+					case file.valid && err != nil:
+						t.Errorf("case %d: RecordCID: got error %v, want none", i, err)
+					}
+					if f.CID == "" {
+						return
+					}
+					if c.String() != f.CID {
+						t.Errorf("got CID %s, want %s", c, f.CID)
+					}
+					want, err := base64.RawStdEncoding.DecodeString(f.CBORBase64)
+					if err != nil {
+						t.Fatalf("fixture %d: cbor_base64: %v", i, err)
+					}
+					got, err := EncodeDAGCBOR(v)
+					if err != nil {
+						t.Fatalf("EncodeDAGCBOR: %v", err)
+					}
+					if !bytes.Equal(got, want) {
+						t.Errorf("got CBOR %s, want %s", base64.RawStdEncoding.EncodeToString(got), f.CBORBase64)
+					}
+				})
 			}
 		})
 	}
@@ -147,12 +147,12 @@ func TestEncodeNumbers(t *testing.T) {
 				if err == nil {
 					t.Fatalf("got CBOR %x, want an error", got)
 				}
-				var dm *DataModelError
-				if !errors.As(err, &dm) || len(dm.Errors) != 1 {
-					t.Fatalf("got error %T %v, want a DataModelError with one error", err, err)
+				var dm *ValueError
+				if !errors.As(err, &dm) || len(dm.Problems) != 1 {
+					t.Fatalf("got error %T %v, want a *ValueError with one error", err, err)
 				}
-				if dm.Errors[0].Path != tt.errPath {
-					t.Errorf("got error path %q, want %q (%v)", dm.Errors[0].Path, tt.errPath, err)
+				if dm.Problems[0].Path != tt.errPath {
+					t.Errorf("got error path %q, want %q (%v)", dm.Problems[0].Path, tt.errPath, err)
 				}
 				return
 			}
@@ -182,12 +182,12 @@ func TestRecordCIDDataModelErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := RecordCID(mustDecode(t, []byte(tt.json)))
-			var dm *DataModelError
+			var dm *ValueError
 			if !errors.As(err, &dm) {
-				t.Fatalf("got error %v, want a DataModelError", err)
+				t.Fatalf("got error %v, want a *ValueError", err)
 			}
 			var got []string
-			for _, e := range dm.Errors {
+			for _, e := range dm.Problems {
 				got = append(got, e.Path)
 			}
 			if !slices.Equal(got, tt.paths) {
@@ -211,18 +211,18 @@ func TestEncodeBytesPadding(t *testing.T) {
 
 func TestEncodeDeepNesting(t *testing.T) {
 	var v any = "leaf"
-	for range validator.MaxDepth + 2 {
+	for range MaxDepth + 2 {
 		v = []any{v}
 	}
-	if _, err := EncodeDAGCBOR(v); !errors.Is(err, validator.ErrInvalidJSON) {
-		t.Errorf("got error %v, want one wrapping validator.ErrInvalidJSON", err)
+	if _, err := EncodeDAGCBOR(v); !errors.Is(err, ErrInvalidJSON) {
+		t.Errorf("got error %v, want one wrapping ErrInvalidJSON", err)
 	}
 }
 
 // BenchmarkRecordCID computes the CID of the embedded refreshSession record
 // (782 bytes of JSON), decoded once: data model check, encoding and hash.
 func BenchmarkRecordCID(b *testing.B) {
-	data, err := fs.ReadFile(lexicons.FS, "records/com.atproto.server.refreshSession.json")
+	data, err := readRefreshSession()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -239,13 +239,20 @@ func BenchmarkRecordCID(b *testing.B) {
 // TestEncodeMatchesIndigo encodes every lexicon of the corpus, published
 // form, and compares the bytes with indigo's independent DAG-CBOR encoder.
 func TestEncodeMatchesIndigo(t *testing.T) {
-	dir := corpusDir(t)
-	paths, err := lexiconFiles(dir)
+	dir := reference.Path(t, "atproto", "lexicons")
+	var paths []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".json") {
+			paths = append(paths, path)
+		}
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(paths) != corpusSize {
-		t.Fatalf("got %d corpus files, want %d", len(paths), corpusSize)
+	// The corpus holds 402 documents: fewer means a broken checkout.
+	if len(paths) != 402 {
+		t.Fatalf("got %d corpus files, want 402", len(paths))
 	}
 	for _, path := range paths {
 		t.Run(strings.TrimPrefix(path, dir+"/"), func(t *testing.T) {
@@ -254,7 +261,7 @@ func TestEncodeMatchesIndigo(t *testing.T) {
 				t.Fatal(err)
 			}
 			v := mustDecode(t, data).(map[string]any)
-			v["$type"] = "com.atproto.lexicon.schema"
+			v["$type"] = string(SchemaCollection)
 			got, err := EncodeDAGCBOR(v)
 			if err != nil {
 				t.Fatal(err)
@@ -263,7 +270,7 @@ func TestEncodeMatchesIndigo(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m["$type"] = "com.atproto.lexicon.schema"
+			m["$type"] = string(SchemaCollection)
 			want, err := atdata.MarshalCBOR(m)
 			if err != nil {
 				t.Fatal(err)

@@ -1,8 +1,9 @@
-package validator
+package datamodel
 
 import (
 	"encoding/json"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -35,6 +36,31 @@ func TestKindOf(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := KindOf(tc.v); got != tc.want {
 				t.Errorf("KindOf(%#v): got %q, want %q", tc.v, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestDescribe(t *testing.T) {
+	tests := []struct {
+		name string
+		v    any
+		want string
+	}{
+		{"string", "hi", `"hi"`},
+		{"long string, cut at a rune", strings.Repeat("a", 63) + "é" + "z", `"` + strings.Repeat("a", 63) + `"…`},
+		{"number as written", json.Number("1.50e+3"), "1.50e+3"},
+		{"boolean", true, "true"},
+		{"null", nil, "null"},
+		{"Go int64", int64(-3), "-3"},
+		{"Go int", 7, "7"},
+		{"array", []any{}, "an array"},
+		{"object", map[string]any{}, "an object"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Describe(tc.v); got != tc.want {
+				t.Errorf("Describe(%#v): got %q, want %q", tc.v, got, tc.want)
 			}
 		})
 	}

@@ -1,4 +1,4 @@
-package validator
+package datamodel
 
 import (
 	"fmt"
@@ -28,9 +28,10 @@ import (
 // blessedCIDLen is the length of a blessed CID string: "b" + ceil(36*8/5).
 const blessedCIDLen = 1 + (36*8+4)/5
 
-// blessedCID reports whether s is a CID string of the blessed kind. It does
-// not allocate: it runs on every link of every value.
-func blessedCID(s string) bool {
+// BlessedCID reports whether s is a CID string of the blessed kind, as a
+// $link, a blob ref or a legacy blob's cid must be. It does not allocate: it
+// runs on every link of every value.
+func BlessedCID(s string) bool {
 	if len(s) != blessedCIDLen || s[0] != 'b' {
 		return false
 	}
@@ -67,7 +68,7 @@ func blessedCID(s string) bool {
 
 // linkCIDProblem says why s, which must not be a blessed CID, is not one. It
 // names the first thing wrong so that a message can say what to change. The
-// caller has run blessedCID already (on every link, where it is cheap); this
+// caller has run BlessedCID already (on every link, where it is cheap); this
 // costs a full CID decode and runs only for links that failed it.
 func linkCIDProblem(s string) string {
 	c, err := cid.Decode(s)

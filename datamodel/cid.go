@@ -1,14 +1,13 @@
-package resolver
+package datamodel
 
 import (
 	"crypto/sha256"
 	"fmt"
+	"maps"
 
 	"github.com/fxamacker/cbor/v2"
 	"github.com/ipfs/go-cid"
 	"github.com/multiformats/go-multihash"
-
-	"github.com/lexval/lexval/validator"
 )
 
 // dagCBOR encodes with the DAG-CBOR (DRISL) normalisation: map keys sorted by
@@ -23,12 +22,12 @@ var dagCBOR = func() cbor.EncMode {
 		String:      cbor.StringToTextString,
 	}.EncMode()
 	if err != nil {
-		panic(fmt.Sprintf("resolver: DAG-CBOR encoder options: %v", err))
+		panic(fmt.Sprintf("datamodel: DAG-CBOR encoder options: %v", err))
 	}
 	return em
 }()
 
-// EncodeDAGCBOR encodes a value decoded by validator.DecodeJSON as DAG-CBOR:
+// EncodeDAGCBOR encodes a value decoded by DecodeJSON as DAG-CBOR:
 // map keys sorted by length then bytewise, minimal integers, {"$link": …} as
 // tag 42, {"$bytes": …} as a byte string, no floats. Values outside the data
 // model are errors.
@@ -36,16 +35,31 @@ var dagCBOR = func() cbor.EncMode {
 // Integer-valued numbers written with a fraction or exponent ("123.0", "1e2")
 // are integers; anything else with a fraction is a float and an error, as is
 // an integer outside the signed 64-bit range. Besides the types DecodeJSON
-// produces, int and int64 are accepted. Errors are *DataModelError naming
+// produces, int and int64 are accepted. Errors are *ValueError naming
 // the first value that cannot be encoded; RecordCID checks every data model
 // rule first and reports every problem.
 func EncodeDAGCBOR(v any) ([]byte, error) {
-	c, _, err := toCBOR(v, 0)
+	return encode(v, false)
+}
+
+// encode is EncodeDAGCBOR; withSchemaType, v must be an object without
+// $type, and is encoded as if it had "$type": SchemaCollection, without a
+// copy of v made for the purpose.
+func encode(v any, withSchemaType bool) ([]byte, error) {
+	c, changed, err := toCBOR(v, 0)
 	if err != nil {
 		if e, ok := err.(*encodeError); ok {
-			return nil, e.dataModelError()
+			return nil, e.valueError()
 		}
 		return nil, err
+	}
+	if withSchemaType {
+		m := c.(map[string]any)
+		if !changed { // c is v itself
+			m = maps.Clone(m)
+		}
+		m["$type"] = string(SchemaCollection) // a constant: boxing it is free
+		c = m
 	}
 	b, err := dagCBOR.Marshal(c)
 	if err != nil {
@@ -55,17 +69,24 @@ func EncodeDAGCBOR(v any) ([]byte, error) {
 }
 
 // RecordCID returns the CID (v1, dag-cbor, sha2-256) of v's DAG-CBOR encoding.
-// v must be a record: a JSON object within the data model
-// (validator.CheckDataModel). Errors are *DataModelError listing every
-// problem.
+// v must be a record: a JSON object within the data model (CheckRecord).
+// Errors are *ValueError listing every problem.
 func RecordCID(v any) (cid.Cid, error) {
+	return recordCID(v, false)
+}
+
+// recordCID is RecordCID; withSchemaType, of v (an object without $type)
+// with "$type": SchemaCollection added.
+func recordCID(v any, withSchemaType bool) (cid.Cid, error) {
 	// Paths and messages are collected only for a record that needs them.
-	if !validator.ValidDataModel(v) {
-		if errs := validator.CheckDataModel(v); len(errs) > 0 {
-			return cid.Undef, &DataModelError{Errors: errs}
+	// A $type that is a non-empty string is within the data model, so
+	// checking v without it is checking the record.
+	if !ValidRecord(v) {
+		if ps := CheckRecord(v); len(ps) > 0 {
+			return cid.Undef, &ValueError{Problems: ps}
 		}
 	}
-	b, err := EncodeDAGCBOR(v)
+	b, err := encode(v, withSchemaType)
 	if err != nil {
 		return cid.Undef, err
 	}
@@ -79,7 +100,7 @@ func blockCID(block []byte) cid.Cid {
 	if err != nil {
 		// Encode fails only for unknown codes or a wrong digest length;
 		// both are constants here.
-		panic(fmt.Sprintf("resolver: multihash: %v", err))
+		panic(fmt.Sprintf("datamodel: multihash: %v", err))
 	}
 	return cid.NewCidV1(cid.DagCBOR, mh)
 }

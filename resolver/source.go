@@ -1,0 +1,42 @@
+package resolver
+
+import "context"
+
+// Source answers schema queries: the embedded catalog, a directory of
+// lexicon files and the network today; a database store later. A Resolver
+// asks its sources in order of precedence and takes the first answer.
+//
+// Resolve returns the record q names, authenticated, or an error wrapping
+// ErrNotFound when the source does not hold it, which lets the next source
+// answer; any other error ends the resolution. The Resolver checks queries
+// before they reach a source: when q.URI is set it names a schema record
+// whose repository is a DID, and q.NSID is its record key. A source may
+// use q.CID to pick a version; the Resolver checks the pin on the answer.
+type Source interface {
+	Resolve(ctx context.Context, q Query) (*Record, error)
+}
+
+// Lister is a Source whose records are fixed when it is loaded and held in
+// memory, so that it can list them all: the embedded catalog and
+// directories. The Resolver's Local merges its listers by precedence.
+type Lister interface {
+	Source
+	Records() []*Record
+}
+
+// Sink receives every record a fetching source (the network) has fetched
+// and authenticated, once per fetch, not per cache hit: the seam for a store
+// that keeps what the network served. A Sink's error is logged and does not
+// fail the resolution; it must be safe for concurrent use.
+type Sink interface {
+	Put(ctx context.Context, rec *Record) error
+}
+
+// SourceKind says what kind of source a record came from.
+type SourceKind string
+
+const (
+	SourceEmbedded  SourceKind = "embedded"
+	SourceDirectory SourceKind = "directory"
+	SourceNetwork   SourceKind = "network"
+)
