@@ -49,7 +49,7 @@ func runCID(ctx context.Context, s *streams, cmd *command, args []string) int {
 			return s.fail(cmd, err)
 		}
 		if !info.Mode().IsRegular() {
-			return s.fail(cmd, fmt.Errorf("%s is %s, not a regular file (to read a stream, pipe it to standard input: -)", f, fileKind(info.Mode())))
+			return s.fail(cmd, notRegular(f, info.Mode()))
 		}
 	}
 	h := &hasher{s: s, asLexicon: *asLexicon, limit: int64(maxValue)}

@@ -57,10 +57,16 @@ func collectInputs(args []string, match func(name string) bool, followSymlinks b
 		case info.Mode().IsRegular():
 			in.paths = append(in.paths, arg)
 		default:
-			return in, fmt.Errorf("%s is %s, not a regular file (to read a stream, pipe it to standard input: -)", arg, fileKind(info.Mode()))
+			return in, notRegular(arg, info.Mode())
 		}
 	}
 	return in, nil
+}
+
+// notRegular is the error for a file named on the command line that is not
+// a regular one.
+func notRegular(path string, m fs.FileMode) error {
+	return fmt.Errorf("%s is %s, not a regular file (to read a stream, pipe it to standard input: -)", path, fileKind(m))
 }
 
 // walk adds the matching regular files under root.
