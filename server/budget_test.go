@@ -207,3 +207,30 @@ func mustSchemaRef(tb testing.TB, s *testServer, raw string) service.SchemaRef {
 	}
 	return ref
 }
+
+// TestWriteTimeoutCoversTheBudget: a request that uses its whole budget is
+// still answered before the connection's write deadline, which runs from
+// the end of its headers.
+func TestWriteTimeoutCoversTheBudget(t *testing.T) {
+	for _, budget := range []time.Duration{time.Second, DefaultRequestTimeout, 5 * time.Minute} {
+		s := newTestServer(t, func(_ *resolver.Config, c *Config) { c.RequestTimeout = budget })
+		longest := s.http.ReadTimeout + s.cfg.ExplainWait + budget + workGrace
+		if s.http.WriteTimeout <= longest {
+			t.Errorf("budget %v: got WriteTimeout %v, want more than the %v a request may take before answering", budget, s.http.WriteTimeout, longest)
+		}
+	}
+}
+
+// TestUndelivered: a handler that outlasts the write timeout is counted and
+// logged, since its answer cannot reach the client.
+func TestUndelivered(t *testing.T) {
+	s := newTestServer(t)
+	s.http.WriteTimeout = time.Nanosecond
+	s.echo.GET("/test/slow", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) })
+	s.do(t, http.MethodGet, "/test/slow", "")
+	s.http.WriteTimeout = time.Hour
+	text := string(s.do(t, http.MethodGet, "/metrics", "").body)
+	if got := metricValue(text, "lexval_http_responses_undelivered_total"); got != 1 {
+		t.Errorf("lexval_http_responses_undelivered_total: got %v, want 1", got)
+	}
+}
