@@ -41,15 +41,23 @@ func runCID(ctx context.Context, s *streams, cmd *command, args []string) int {
 		return s.usageError(cmd, fs, errors.New("no FILE given (use - for standard input)"))
 	}
 	for _, f := range files {
-		if f != "-" {
-			if _, err := os.Stat(f); err != nil {
-				return s.fail(cmd, err)
-			}
+		if f == "-" {
+			continue
+		}
+		info, err := os.Stat(f)
+		if err != nil {
+			return s.fail(cmd, err)
+		}
+		if !info.Mode().IsRegular() {
+			return s.fail(cmd, notRegular(f, info.Mode()))
 		}
 	}
 	h := &hasher{s: s, asLexicon: *asLexicon, limit: int64(maxValue)}
 	for _, path := range files {
-		if err := readValues(path, s.stdin, h.limit, h.value); err != nil {
+		if err := streamValues(ctx, path, s.stdin, h.limit, h.value); err != nil {
+			if ctx.Err() != nil {
+				err = errors.New("interrupted")
+			}
 			return s.fail(cmd, err)
 		}
 	}
@@ -71,10 +79,10 @@ func (h *hasher) value(v verdict) error {
 	c, err := h.cid(v)
 	if err != nil {
 		h.failed = true
-		_, err = fmt.Fprintf(h.s.stderr, "lexval cid: %s: %v\n", v.src, err)
+		_, err = fmt.Fprintf(h.s.stderr, "lexval cid: %s: %s\n", safeText(v.src.String()), safeText(err.Error()))
 		return err
 	}
-	_, err = fmt.Fprintf(h.s.stdout, "%s  %s\n", c, v.src)
+	_, err = fmt.Fprintf(h.s.stdout, "%s  %s\n", c, safeText(v.src.String()))
 	return err
 }
 
@@ -93,7 +101,7 @@ func (h *hasher) cid(in verdict) (string, error) {
 				}
 				return pub.CID.String(), nil
 			case in.src.line == 0 && isLexiconDocument(obj):
-				fmt.Fprintf(h.s.stderr, "lexval cid: note: %s is a lexicon document without $type, hashed as is; its CID once published is what --as-lexicon prints\n", in.src)
+				fmt.Fprintf(h.s.stderr, "lexval cid: note: %s is a lexicon document without $type, hashed as is; its CID once published is what --as-lexicon prints\n", safeText(in.src.String()))
 			}
 		}
 	}

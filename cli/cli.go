@@ -121,14 +121,14 @@ func (s *streams) parse(cmd *command, fs *flag.FlagSet, args []string) (position
 // usageError prints err and the command's usage on stderr and returns 2.
 func (s *streams) usageError(cmd *command, fs *flag.FlagSet, err error) int {
 	msg := strings.TrimPrefix(err.Error(), errUsage.Error()+": ")
-	fmt.Fprintf(s.stderr, "lexval %s: %s\n\n", cmd.name, msg)
+	fmt.Fprintf(s.stderr, "lexval %s: %s\n\n", cmd.name, safeText(msg))
 	printCommandUsage(s.stderr, cmd, fs)
 	return exitError
 }
 
 // fail prints a runtime error (I/O, resolution, ...) and returns 2.
 func (s *streams) fail(cmd *command, err error) int {
-	fmt.Fprintf(s.stderr, "lexval %s: %v\n", cmd.name, err)
+	fmt.Fprintf(s.stderr, "lexval %s: %s\n", cmd.name, safeText(err.Error()))
 	return exitError
 }
 

@@ -19,6 +19,15 @@ func TestMain(m *testing.M) {
 			os.Unsetenv(name)
 		}
 	}
+	// serve and validate pace the collector when these are unset (paceGC):
+	// in the test process that would change it for every later test, and
+	// some measure the heap. The runtime read them at start; setting them
+	// now only tells paceGC to leave the pacing alone. TestPaceGC tests it.
+	for name, value := range map[string]string{"GOGC": "100", "GOMEMLIMIT": "off"} {
+		if os.Getenv(name) == "" {
+			os.Setenv(name, value)
+		}
+	}
 	os.Exit(m.Run())
 }
 

@@ -13,4 +13,12 @@
 // per GOMAXPROCS) decode and check batches of values, and the writer emits
 // verdicts in input order from a bounded window, so memory does not grow
 // with the input.
+//
+// Inputs are untrusted too: only regular files are read (a named pipe or a
+// link to /dev/zero in a directory is skipped and listed, and named on the
+// command line is exit 2); links out of a directory's tree are followed only
+// with --follow-symlinks; a file over --max-value is judged by its size,
+// unread; a read ends when the command's context does (SIGINT, SIGTERM).
+// Text output escapes control characters (safeText), and no decoding error
+// quotes the input.
 package cli

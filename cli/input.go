@@ -3,11 +3,10 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -35,7 +34,11 @@ func (v *verdict) decode(limit int64, noun string) (any, error) {
 	if v.size > limit {
 		return nil, fmt.Errorf("%s is %d bytes, over the limit of %d bytes (--max-value)", noun, v.size, limit)
 	}
-	return datamodel.DecodeJSON(v.data)
+	x, err := datamodel.DecodeJSON(v.data)
+	if err != nil {
+		return nil, decodeError(v.data, err)
+	}
+	return x, nil
 }
 
 // invalid is a result with one error at path.
@@ -66,56 +69,18 @@ func isJSONL(path string) bool {
 	return false
 }
 
-// collectInputs expands the command line's FILE|DIR arguments: "-" stays
-// (standard input), a directory becomes the files under it that match
-// (lexically ordered, as filepath.WalkDir walks), a file stays. Every file is
-// checked to exist before any work starts, so a typo fails fast with exit 2.
-func collectInputs(args []string, match func(name string) bool) ([]string, error) {
-	var paths []string
-	for _, arg := range args {
-		if arg == "-" {
-			paths = append(paths, arg)
-			continue
-		}
-		info, err := os.Stat(arg)
-		if err != nil {
-			return nil, err
-		}
-		if !info.IsDir() {
-			paths = append(paths, arg)
-			continue
-		}
-		n := len(paths)
-		err = filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !d.IsDir() && match(d.Name()) {
-				paths = append(paths, path)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		if len(paths) == n {
-			return nil, fmt.Errorf("%s: no matching files in the directory", arg)
-		}
-	}
-	return paths, nil
-}
-
 // readValues hands each value of path ("-" is standard input) to emit: the
 // whole file, or one value per line for .jsonl/.ndjson files and standard
 // input, blank lines skipped. A value over limit comes with its size and no
-// data. An error from emit stops the reading and is returned as is.
-func readValues(path string, stdin io.Reader, limit int64, emit func(verdict) error) error {
+// data. An error from emit stops the reading and is returned as is; so does
+// ctx's end, between reads.
+func readValues(ctx context.Context, path string, stdin io.Reader, limit int64, emit func(verdict) error) error {
 	name := path
 	if path == "-" {
 		name = stdinName
 	}
 	if path != "-" && !isJSONL(path) {
-		data, size, err := readValueFile(path, stdin, limit)
+		data, size, err := readValueFile(ctx, path, stdin, limit)
 		if err != nil {
 			return err
 		}
@@ -123,14 +88,14 @@ func readValues(path string, stdin io.Reader, limit int64, emit func(verdict) er
 	}
 	r := stdin
 	if path != "-" {
-		f, err := os.Open(path)
+		f, _, err := openInput(path)
 		if err != nil {
 			return err
 		}
 		defer f.Close()
 		r = f
 	}
-	lr := newLineReader(r, limit)
+	lr := newLineReader(ctxReader{ctx, r}, limit)
 	for line := 1; ; line++ {
 		data, size, err := lr.appendLine(nil)
 		if err == io.EOF {
@@ -149,18 +114,23 @@ func readValues(path string, stdin io.Reader, limit int64, emit func(verdict) er
 }
 
 // readValueFile reads a whole file (or standard input for "-"), up to limit
-// bytes. A larger file is not an I/O error: tooLong reports its size so the
-// caller can turn it into an invalid value.
-func readValueFile(path string, stdin io.Reader, limit int64) (data []byte, size int64, err error) {
+// bytes. A larger file is not an I/O error: its size comes back with no data
+// so the caller can turn it into an invalid value; a regular file's size is
+// its length on disk, not read at all.
+func readValueFile(ctx context.Context, path string, stdin io.Reader, limit int64) (data []byte, size int64, err error) {
 	r := stdin
 	if path != "-" {
-		f, err := os.Open(path)
+		f, info, err := openInput(path)
 		if err != nil {
 			return nil, 0, err
 		}
 		defer f.Close()
+		if info.Size() > limit {
+			return nil, info.Size(), nil
+		}
 		r = f
 	}
+	r = ctxReader{ctx, r}
 	data, err = io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, 0, err

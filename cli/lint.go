@@ -37,6 +37,7 @@ func runLint(ctx context.Context, s *streams, cmd *command, args []string) int {
 	fs.Var(format, "format", "output `format`: text, json or github")
 	maxValue := byteSize(defaultMaxValue)
 	fs.Var(&maxValue, "max-value", "largest document in `BYTES`; a larger one is a problem")
+	follow := fs.Bool("follow-symlinks", false, "in directories, read symbolic links to files outside the directory too")
 	files, code, ok := s.parse(cmd, fs, args)
 	if !ok {
 		return code
@@ -47,12 +48,14 @@ func runLint(ctx context.Context, s *streams, cmd *command, args []string) int {
 	if err := rf.check(); err != nil {
 		return s.usageError(cmd, fs, err)
 	}
-	paths, err := collectInputs(files, func(name string) bool {
+	in, err := collectInputs(files, func(name string) bool {
 		return strings.EqualFold(filepath.Ext(name), ".json")
-	})
+	}, *follow)
+	s.printSkipped(cmd, in)
 	if err != nil {
 		return s.fail(cmd, err)
 	}
+	paths := in.paths
 	svc, _, err := rf.open(cliLogger(s))
 	if err != nil {
 		return s.fail(cmd, err)
@@ -68,10 +71,20 @@ func runLint(ctx context.Context, s *streams, cmd *command, args []string) int {
 		if path == "-" {
 			v.src.file = stdinName
 		}
-		v.data, v.size, err = readValueFile(path, s.stdin, int64(maxValue))
+		var data []byte
+		var size int64
+		err := abandonOnCancel(ctx, func() error {
+			var err error
+			data, size, err = readValueFile(ctx, path, s.stdin, int64(maxValue))
+			return err
+		})
 		if err != nil {
+			if ctx.Err() != nil {
+				err = errors.New("interrupted")
+			}
 			return s.fail(cmd, err)
 		}
+		v.data, v.size = data, size
 		doc, err := v.decode(int64(maxValue), "document")
 		if err != nil {
 			v.result = invalid("", err.Error())

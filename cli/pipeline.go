@@ -61,12 +61,15 @@ func (p *pipeline) run(ctx context.Context, paths []string, stdin io.Reader) err
 	work := make(chan *batch, p.workers)
 	order := make(chan *batch, 2*p.workers+2)
 
-	var wg sync.WaitGroup
-	var readErr error
-	wg.Go(func() {
+	// The reader is not waited for once the run is cancelled: it may be
+	// blocked in a read from a pipe or terminal that nothing will end, and
+	// it touches nothing of the run's once the run has returned (send gives
+	// up on ctx).
+	readDone := make(chan error, 1)
+	go func() {
 		defer close(work)
 		defer close(order)
-		readErr = p.read(ctx, paths, stdin, func(b *batch) bool {
+		readDone <- p.read(ctx, paths, stdin, func(b *batch) bool {
 			// order first: the writer waits on batches in the order sent.
 			select {
 			case order <- b:
@@ -80,10 +83,21 @@ func (p *pipeline) run(ctx context.Context, paths []string, stdin io.Reader) err
 				return false
 			}
 		})
-	})
+	}()
+	var wg sync.WaitGroup
 	for range p.workers {
 		wg.Go(func() {
-			for b := range work {
+			for {
+				var b *batch
+				var ok bool
+				select {
+				case b, ok = <-work:
+				case <-ctx.Done():
+					return
+				}
+				if !ok {
+					return
+				}
 				if err := p.process(ctx, b); err != nil {
 					b.err = err
 					cancel(err)
@@ -102,12 +116,22 @@ func (p *pipeline) run(ctx context.Context, paths []string, stdin io.Reader) err
 	if err != nil {
 		return err
 	}
-	return readErr
+	return <-readDone
 }
 
 // write counts the batches' verdicts and writes their output, in order.
 func (p *pipeline) write(ctx context.Context, order <-chan *batch, cancel context.CancelCauseFunc) error {
-	for b := range order {
+	for {
+		var b *batch
+		var ok bool
+		select {
+		case b, ok = <-order:
+		case <-ctx.Done(): // the reader may be blocked on a read
+			return context.Cause(ctx)
+		}
+		if !ok {
+			return nil
+		}
 		select {
 		case <-b.done:
 		default:
@@ -133,7 +157,6 @@ func (p *pipeline) write(ctx context.Context, order <-chan *batch, cancel contex
 			return err
 		}
 	}
-	return nil
 }
 
 func (p *pipeline) process(ctx context.Context, b *batch) error {
@@ -183,7 +206,7 @@ func (p *pipeline) read(ctx context.Context, paths []string, stdin io.Reader, se
 		if strings.HasPrefix(path, "at://") {
 			err = p.readRecord(ctx, syntax.ATURI(path), add)
 		} else {
-			err = readValues(path, stdin, p.limit, add)
+			err = readValues(ctx, path, stdin, p.limit, add)
 		}
 		if err != nil {
 			break

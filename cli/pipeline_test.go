@@ -188,8 +188,7 @@ func TestPipelineCancel(t *testing.T) {
 	done := make(chan error)
 	go func() { done <- p.run(ctx, []string{"-"}, pr) }()
 	fmt.Fprint(pw, numberLines(100)) // the reader now waits for more input
-	cancel()
-	pw.CloseWithError(context.Canceled) // what a signal does to a blocked read
+	cancel()                         // as SIGINT does: the blocked read is left behind
 	select {
 	case err := <-done:
 		if !errors.Is(err, context.Canceled) {

@@ -88,9 +88,9 @@ func (textFormat) format(dst []byte, v *verdict) []byte {
 	res := &v.result
 	switch {
 	case !res.Valid:
-		dst = append(append(dst, v.src.String()...), ": invalid\n"...)
+		dst = append(append(dst, safeText(v.src.String())...), ": invalid\n"...)
 	case len(res.Unresolved) > 0:
-		dst = append(append(dst, v.src.String()...), ": valid, with unchecked references\n"...)
+		dst = append(append(dst, safeText(v.src.String())...), ": valid, with unchecked references\n"...)
 	default:
 		return dst
 	}
@@ -106,9 +106,9 @@ func (textFormat) format(dst []byte, v *verdict) []byte {
 func textEntry(dst []byte, path, message string) []byte {
 	dst = append(dst, "  "...)
 	if path != "" {
-		dst = append(append(dst, path...), ": "...)
+		dst = append(append(dst, safeText(path)...), ": "...)
 	}
-	return append(append(dst, message...), '\n')
+	return append(append(dst, safeText(message)...), '\n')
 }
 
 func (textFormat) summary(t *tally, noun string) string { return t.summary(noun) + "\n" }
@@ -187,7 +187,7 @@ func (githubFormat) format(dst []byte, v *verdict) []byte {
 }
 
 func annotation(dst []byte, level, file string, line int, path, message string) []byte {
-	dst = append(dst, "::"+level+" file="+githubProperty(file)...)
+	dst = append(dst, "::"+level+" file="+githubProperty(safeText(file))...)
 	if line > 0 {
 		dst = strconv.AppendInt(append(dst, ",line="...), int64(line), 10)
 	}
@@ -195,7 +195,7 @@ func annotation(dst []byte, level, file string, line int, path, message string) 
 	if path != "" {
 		message = path + ": " + message
 	}
-	return append(append(dst, githubData(message)...), '\n')
+	return append(append(dst, githubData(safeText(message))...), '\n')
 }
 
 func (githubFormat) summary(t *tally, noun string) string {
@@ -203,7 +203,9 @@ func (githubFormat) summary(t *tally, noun string) string {
 }
 
 // Escaping of workflow commands, as GitHub's runner (and @actions/core)
-// does it: a message escapes %, CR and LF; a property also : and ,.
+// does it: a message escapes %, CR and LF; a property also : and ,. (The
+// text has been through safeText, which writes CR and LF as \r and \n
+// already: these escapes keep what is left unambiguous.)
 var (
 	githubDataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
 	githubPropertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/lexval/lexval/server"
@@ -21,7 +22,7 @@ var serveCommand = &command{
 	detail: `Serves the JSON API (/api/v1), the XRPC methods (/xrpc), the web UI, /healthz,
 /readyz and /metrics. With no flags it serves on :8080 with the embedded
 catalog; SIGINT or SIGTERM shut it down gracefully.`,
-	env: append([]string{"addr", "max-body", "log-format", "log-level"}, resolverEnv...),
+	env: append([]string{"addr", "max-body", "max-connections", "request-timeout", "max-explaining", "log-format", "log-level"}, resolverEnv...),
 	run: runServe,
 }
 
@@ -32,6 +33,9 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 	rf.register(fs)
 	maxBody := byteSize(server.DefaultMaxBody)
 	fs.Var(&maxBody, "max-body", "largest request body in `BYTES` (2097152, 2MiB, 512KiB, ...)")
+	maxConns := fs.Int("max-connections", server.DefaultMaxConnections, "most simultaneous connections, `N`; lowered to 80% of the descriptor limit")
+	requestTimeout := fs.Duration("request-timeout", server.DefaultRequestTimeout, "the work one request may take, a `DURATION` (resolving, explaining, batches, lint); past it, 503")
+	maxExplaining := fs.Int("max-explaining", 0, "most requests explaining invalid values at once, `N` (default half of GOMAXPROCS, at least 1)")
 	logFormat := newChoice("text", "text", "json")
 	fs.Var(logFormat, "log-format", "log `format`: text or json")
 	logLevel := newChoice("info", "debug", "info", "warn", "error")
@@ -46,7 +50,16 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 	if err := rf.check(); err != nil {
 		return s.usageError(cmd, fs, err)
 	}
+	switch {
+	case *maxConns <= 0:
+		return s.usageError(cmd, fs, fmt.Errorf("--max-connections %d: want a positive number", *maxConns))
+	case *requestTimeout <= 0:
+		return s.usageError(cmd, fs, fmt.Errorf("--request-timeout %v: want a positive duration (30s, 1m, ...)", *requestTimeout))
+	case *maxExplaining < 0:
+		return s.usageError(cmd, fs, fmt.Errorf("--max-explaining %d: want a positive number", *maxExplaining))
+	}
 	logger := newLogger(s.stderr, logFormat.value, logLevels[logLevel.value])
+	gc := paceGC(os.Getenv, cgroupMemoryMax)
 
 	svc, res, err := rf.open(logger)
 	if err != nil {
@@ -54,11 +67,14 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 		return exitError
 	}
 	srv, err := server.New(server.Config{
-		Addr:     *addr,
-		Service:  svc,
-		Resolver: res,
-		MaxBody:  int64(maxBody),
-		Logger:   logger,
+		Addr:           *addr,
+		Service:        svc,
+		Resolver:       res,
+		MaxBody:        int64(maxBody),
+		RequestTimeout: *requestTimeout,
+		MaxConnections: *maxConns,
+		MaxExplaining:  *maxExplaining,
+		Logger:         logger,
 	})
 	if err != nil {
 		logger.Error("cannot start", "error", err)
@@ -75,7 +91,11 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 		"lexicons", len(svc.Catalog()),
 		"directories", directories,
 		"network", svc.Network(),
-		"max_body", int64(maxBody))
+		"max_body", int64(maxBody),
+		"max_connections", srv.MaxConnections(),
+		"request_timeout", requestTimeout.String(),
+		"gc_percent", gc.percent, // 0: GOGC's
+		"memory_limit", gc.memoryLimit) // 0: GOMEMLIMIT's, or none
 
 	<-ctx.Done()
 	logger.Info("shutting down", "timeout", shutdownTimeout.String())

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -54,6 +55,7 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 	fs.Var(format, "format", "output `format`: text, json or github")
 	maxValue := byteSize(defaultMaxValue)
 	fs.Var(&maxValue, "max-value", "largest value (a line, or a .json file) in `BYTES`; a larger one is invalid")
+	follow := fs.Bool("follow-symlinks", false, "in directories, read symbolic links to files outside the directory too")
 	files, code, ok := s.parse(cmd, fs, args)
 	if !ok {
 		return code
@@ -68,7 +70,8 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 	if err != nil {
 		return s.usageError(cmd, fs, err)
 	}
-	paths, records, err := validateInputs(files)
+	in, records, err := validateInputs(files, *follow)
+	s.printSkipped(cmd, in)
 	switch {
 	case errors.Is(err, service.ErrInvalidRequest):
 		return s.usageError(cmd, fs, err)
@@ -78,6 +81,7 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 		return s.usageError(cmd, fs, errors.New("records named by AT-URI are fetched from the network: add --network"))
 	}
 
+	paceGC(os.Getenv, cgroupMemoryMax)
 	svc, _, err := rf.open(cliLogger(s))
 	if err != nil {
 		return s.fail(cmd, err)
@@ -115,7 +119,7 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 			return rec.JSON, nil
 		},
 	}
-	err = p.run(ctx, paths, s.stdin)
+	err = p.run(ctx, in.paths, s.stdin)
 	prog.finish()
 	if err == nil {
 		_, err = out.WriteString(f.summary(&t, "value"))
@@ -136,25 +140,26 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 // directories (collectInputs), and the AT-URIs of records, which stay as
 // they are and are counted. An AT-URI that names no record is an error with
 // service.ErrInvalidRequest.
-func validateInputs(args []string) (paths []string, records int, err error) {
+func validateInputs(args []string, followSymlinks bool) (in inputs, records int, err error) {
 	for _, arg := range args {
 		if !strings.HasPrefix(arg, "at://") {
 			files, err := collectInputs([]string{arg}, func(name string) bool {
 				return isJSONL(name) || strings.EqualFold(filepath.Ext(name), ".json")
-			})
+			}, followSymlinks)
+			in.paths = append(in.paths, files.paths...)
+			in.skipped = append(in.skipped, files.skipped...)
 			if err != nil {
-				return nil, 0, err
+				return in, 0, err
 			}
-			paths = append(paths, files...)
 			continue
 		}
 		if _, err := service.ParseRecordURI(arg); err != nil {
-			return nil, 0, err
+			return in, 0, err
 		}
-		paths = append(paths, arg)
+		in.paths = append(in.paths, arg)
 		records++
 	}
-	return paths, records, nil
+	return in, records, nil
 }
 
 // checkFlags name the schema values are checked against and how.

@@ -70,7 +70,16 @@ func (s *Server) readBody(c echo.Context) ([]byte, error) {
 	if req.ContentLength > limit {
 		return nil, tooLarge(limit)
 	}
-	body, err := readAll(http.MaxBytesReader(c.Response(), req.Body, limit), req.ContentLength)
+	if req.ContentLength >= 0 {
+		// net/http delivers exactly Content-Length bytes, which the check
+		// above bounds.
+		body, err := readExactly(req.Body, req.ContentLength)
+		if err != nil {
+			return nil, badRequest("reading the request body: %v", err)
+		}
+		return body, nil
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), req.Body, limit))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -82,24 +91,37 @@ func (s *Server) readBody(c echo.Context) ([]byte, error) {
 }
 
 // maxInitialBody caps the buffer allocated on the strength of a declared
-// Content-Length, so that a client announcing megabytes and sending nothing
-// does not get them allocated.
-const maxInitialBody = 64 << 10
+// Content-Length before the bytes arrive, so that clients announcing
+// megabytes and sending them slowly, or not at all, get no more memory than
+// they send (twice that at most, while the buffer grows).
+const maxInitialBody = 16 << 10
 
-// readAll is io.ReadAll with a size hint: a body of the announced length
-// takes one allocation.
-func readAll(r io.Reader, hint int64) ([]byte, error) {
-	if hint < 0 || hint > maxInitialBody {
-		hint = maxInitialBody
+// readExactly reads a body of n bytes (its Content-Length) into a buffer of
+// exactly n bytes: one allocation for the common small body, and for a large
+// one a buffer grown as the bytes arrive, never past n. A body that ends
+// early is an error; net/http ends a body at its Content-Length, so none
+// goes on past n.
+func readExactly(r io.Reader, n int64) ([]byte, error) {
+	buf := make([]byte, 0, min(n, maxInitialBody))
+	for int64(len(buf)) < n {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(n, 2*int64(cap(buf))))
+			copy(grown, buf)
+			buf = grown
+		}
+		m, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+m]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	var buf bytes.Buffer
-	// ReadFrom wants MinRead spare bytes before every read, the one that
-	// meets EOF included.
-	buf.Grow(int(hint) + bytes.MinRead)
-	if _, err := buf.ReadFrom(r); err != nil {
-		return nil, err
+	if int64(len(buf)) < n {
+		return nil, fmt.Errorf("the body ended after %d of the %d bytes its Content-Length announced", len(buf), n)
 	}
-	return buf.Bytes(), nil
+	return buf, nil
 }
 
 func unsupportedMediaType(message string) *xrpcError {

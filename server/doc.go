@@ -6,8 +6,16 @@
 // no validation logic: it parses requests, calls package service, and writes
 // responses.
 //
-// Every input is bounded: header and body read time, body size (MaxBody),
-// JSON nesting (datamodel.DecodeJSON), batch length, and the time spent on a
-// request, network resolution included (RequestTimeout). Request bodies are
-// decoded once, with datamodel.DecodeJSON, so numbers stay exact.
+// Every input is bounded: open connections (MaxConnections, below the
+// descriptor limit), header and body read time, body size (MaxBody), JSON
+// nesting (datamodel.DecodeJSON), batch length, the work a request may do
+// (RequestTimeout: resolution, compilation, explanation, batches, lint; past
+// it the request is answered 503, or 504 when a fetch timed out), and how
+// many requests explain invalid values at once (MaxExplaining; past it,
+// 503 with Retry-After). Request bodies are decoded once, with
+// datamodel.DecodeJSON, so numbers stay exact.
+//
+// The common request, a valid value against a schema the service keeps,
+// costs no deadline, no goroutine and no explanation slot: Checker.Valid
+// answers it, and its rendered answer is kept per checker.
 package server

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
@@ -50,7 +51,13 @@ func (s *Server) handleLint(c echo.Context) error {
 	for i := range docs {
 		names[i] = fmt.Sprintf("documents[%d]", i)
 	}
-	results, err := s.cfg.Service.LintSet(c.Request().Context(), docs, names)
+	var results [][]validator.Error
+	var b budget
+	err = s.work(c, &b, true, nil, func(ctx context.Context) error {
+		var err error
+		results, err = s.cfg.Service.LintSet(ctx, docs, names)
+		return err
+	})
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -26,11 +27,33 @@ type metrics struct {
 	requests    *prometheus.CounterVec
 	duration    *prometheus.HistogramVec
 	validations *prometheus.CounterVec
+	undelivered prometheus.Counter
 	// One counter per outcome, looked up once rather than per value.
 	valid, invalid, unresolved prometheus.Counter
+
+	// series holds the request series of each route (and of unmatched
+	// requests, by method), so that a request costs no label lookup. It is
+	// filled before the server serves and only read after.
+	series map[routeKey]*routeSeries
 }
 
-func newMetrics(res *resolver.Resolver) *metrics {
+// routeKey names a route: its method and pattern.
+type routeKey struct{ method, route string }
+
+// routeSeries are one route's series: its latency histogram and its request
+// counter per status, looked up once each.
+type routeSeries struct {
+	route, method string
+	duration      prometheus.Observer
+	// byStatus[status-minStatus] is the counter of that status, made on
+	// first use.
+	byStatus [maxStatus - minStatus]atomic.Pointer[prometheus.Counter]
+}
+
+// The statuses whose counters a route keeps ready; others are looked up.
+const minStatus, maxStatus = 100, 600
+
+func newMetrics(res *resolver.Resolver, conns *connLimiter) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -42,18 +65,33 @@ func newMetrics(res *resolver.Resolver) *metrics {
 			Help:    "HTTP request latency by route pattern and method.",
 			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
 		}, []string{"route", "method"}),
+		undelivered: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "lexval", Subsystem: "http", Name: "responses_undelivered_total",
+			Help: "Requests whose handler outlasted the connection's write timeout, so that their response (counted in requests_total by its status) was not delivered.",
+		}),
 		validations: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "lexval", Name: "validations_total",
 			Help: "Values validated, by outcome: valid, invalid, or unresolved (valid except for references not checked).",
 		}, []string{"outcome"}),
 	}
+	m.series = make(map[routeKey]*routeSeries)
 	m.valid = m.validations.WithLabelValues(outcomeValid)
 	m.invalid = m.validations.WithLabelValues(outcomeInvalid)
 	m.unresolved = m.validations.WithLabelValues(outcomeUnresolved)
 	m.registry.MustRegister(
-		m.requests, m.duration, m.validations,
+		m.requests, m.duration, m.validations, m.undelivered,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	m.registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: "lexval", Subsystem: "http", Name: "connections",
+			Help: "Open HTTP connections.",
+		}, func() float64 { return float64(conns.count()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: "lexval", Subsystem: "http", Name: "max_connections",
+			Help: "The cap on open HTTP connections; more wait to be accepted.",
+		}, func() float64 { return float64(conns.max) }),
 	)
 	if res != nil {
 		stat := func(pick func(resolver.Stats) uint64) func() float64 {
@@ -81,9 +119,34 @@ func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry})
 }
 
-func (m *metrics) observeRequest(route, method string, status int, elapsed time.Duration) {
-	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
-	m.duration.WithLabelValues(route, method).Observe(elapsed.Seconds())
+// addRoute makes the series of a route (or of unmatched requests) ahead of
+// the requests, before the server serves.
+func (m *metrics) addRoute(method, route string) *routeSeries {
+	k := routeKey{method, route}
+	if rs, ok := m.series[k]; ok {
+		return rs
+	}
+	rs := &routeSeries{route: route, method: method, duration: m.duration.WithLabelValues(route, method)}
+	m.series[k] = rs
+	return rs
+}
+
+func (m *metrics) observeRequest(rs *routeSeries, status int, elapsed time.Duration) {
+	rs.counter(m, status).Inc()
+	rs.duration.Observe(elapsed.Seconds())
+}
+
+func (rs *routeSeries) counter(m *metrics, status int) prometheus.Counter {
+	if status < minStatus || status >= maxStatus {
+		return m.requests.WithLabelValues(rs.route, rs.method, strconv.Itoa(status))
+	}
+	slot := &rs.byStatus[status-minStatus]
+	if c := slot.Load(); c != nil {
+		return *c
+	}
+	c := m.requests.WithLabelValues(rs.route, rs.method, strconv.Itoa(status))
+	slot.Store(&c) // a race stores the same counter twice
+	return c
 }
 
 // observeResult counts one validation by outcome; unresolved is the number

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/lexval/lexval/web"
 )
@@ -13,31 +12,25 @@ import (
 // register installs the middleware and every route.
 func (s *Server) register(ui *web.UI) {
 	e := s.echo
-	// Outermost first: observe sees the final status of everything below,
-	// panics included (Recover turns them into errors it hands back up).
+	// observe is the only middleware echo runs for every request; it
+	// recovers panics and sets the common headers itself.
 	e.Use(s.observe)
-	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
-		DisableErrorHandler: true,
-		DisableStackAll:     true, // the panicking goroutine's stack is enough
-		StackSize:           8 << 10,
-		LogErrorFunc:        s.logPanic,
-	}))
-	e.Use(secureHeaders)
-	e.Use(s.withTimeout)
 
+	// api marks a route's responses as data; applied here, once, rather than
+	// as route middleware, which echo would wrap for every request.
 	api := apiHeaders
-	e.POST("/api/v1/validate", s.handleValidate, api)
-	e.POST("/api/v1/lint", s.handleLint, api)
+	e.POST("/api/v1/validate", api(s.handleValidate))
+	e.POST("/api/v1/lint", api(s.handleLint))
 	// HEAD is answered wherever GET is (net/http drops the body), so that
 	// link checkers and load balancers' probes see the real status.
 	getHead := []string{http.MethodGet, http.MethodHead}
-	e.Match(getHead, "/api/v1/schema", s.handleSchema, api)
-	e.Match(getHead, "/xrpc/com.atproto.lexicon.resolveLexicon", s.handleResolveLexicon, api)
-	e.POST("/xrpc/com.atproto.lexicon.validate", s.handleXRPCValidate, api)
-	e.Match(getHead, "/healthz", s.handleHealth, api)
-	e.Match(getHead, "/readyz", s.handleReady, api)
+	e.Match(getHead, "/api/v1/schema", api(s.handleSchema))
+	e.Match(getHead, "/xrpc/com.atproto.lexicon.resolveLexicon", api(s.handleResolveLexicon))
+	e.POST("/xrpc/com.atproto.lexicon.validate", api(s.handleXRPCValidate))
+	e.Match(getHead, "/healthz", api(s.handleHealth))
+	e.Match(getHead, "/readyz", api(s.handleReady))
 	// GET /metrics: Prometheus text format, from the server's own registry.
-	e.Match(getHead, "/metrics", echo.WrapHandler(s.metrics.handler()), api)
+	e.Match(getHead, "/metrics", api(echo.WrapHandler(s.metrics.handler())))
 	// Everything registered so far is the API's or a probe's; the UI's
 	// routes follow.
 	s.apiPaths = make(map[string]bool)
@@ -46,11 +39,30 @@ func (s *Server) register(ui *web.UI) {
 	}
 	ui.Register(e)
 
-	s.routes = make(map[string]bool)
 	for _, r := range e.Routes() {
-		s.routes[r.Method+" "+r.Path] = true
+		if knownMethods[r.Method] {
+			s.metrics.addRoute(r.Method, r.Path)
+		}
 	}
+	s.unmatched = make(map[string]*routeSeries, len(knownMethods)+1)
+	for m := range knownMethods {
+		s.unmatched[m] = s.metrics.addRoute(m, unmatched)
+	}
+	s.unmatched[otherMethod] = s.metrics.addRoute(otherMethod, unmatched)
 }
+
+// unmatched is the route label of requests no route matched.
+const unmatched = "unmatched"
+
+// knownMethods are the methods metrics label as such; any other is
+// otherMethod, so that clients cannot add series at will.
+var knownMethods = map[string]bool{
+	http.MethodGet: true, http.MethodHead: true, http.MethodPost: true, http.MethodPut: true,
+	http.MethodPatch: true, http.MethodDelete: true, http.MethodConnect: true,
+	http.MethodOptions: true, http.MethodTrace: true,
+}
+
+const otherMethod = "other"
 
 // apiPrefixes are the paths under which everything, registered or not, is
 // the JSON API's.
@@ -70,11 +82,16 @@ func (s *Server) isAPI(path string) bool {
 	return false
 }
 
-// routeLabel names the route that served c for metrics and logs: its
-// pattern, never the raw path (which would make label values unbounded).
-func (s *Server) routeLabel(c echo.Context) string {
-	if p := c.Path(); s.routes[c.Request().Method+" "+p] {
-		return p
+// series returns the metrics series of the route that served c, labelled
+// by its pattern, never the raw path (which would make label values
+// unbounded).
+func (s *Server) series(c echo.Context) *routeSeries {
+	method := c.Request().Method
+	if rs, ok := s.metrics.series[routeKey{method, c.Path()}]; ok {
+		return rs
 	}
-	return "unmatched"
+	if rs, ok := s.unmatched[method]; ok {
+		return rs
+	}
+	return s.unmatched[otherMethod]
 }

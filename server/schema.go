@@ -1,11 +1,13 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/ipfs/go-cid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/lexval/lexval/resolver"
@@ -65,7 +67,8 @@ func (s *Server) handleSchema(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		checker, err := s.cfg.Service.Prepare(c.Request().Context(), service.Request{Schema: ref, CID: pin, Target: target})
+		var b budget
+		checker, err := s.prepare(c, &b, service.Request{Schema: ref, CID: pin, Target: target})
 		if err != nil {
 			return err
 		}
@@ -74,7 +77,8 @@ func (s *Server) handleSchema(c echo.Context) error {
 		return badRequest("%s: unknown format %q (want record or jsonschema)", where, format)
 	}
 
-	rec, err := s.cfg.Service.Lookup(c.Request().Context(), ref, pin)
+	var b budget
+	rec, err := s.lookup(c, &b, ref, pin)
 	if err != nil {
 		return err
 	}
@@ -94,4 +98,16 @@ func (s *Server) handleSchema(c echo.Context) error {
 		resp.IndexedAt = rec.IndexedAt.UTC().Format(time.RFC3339)
 	}
 	return c.JSON(http.StatusOK, resp)
+}
+
+// lookup returns the schema record ref names, resolved within the request's
+// budget.
+func (s *Server) lookup(c echo.Context, b *budget, ref service.SchemaRef, pin cid.Cid) (*resolver.Record, error) {
+	var rec *resolver.Record
+	err := s.work(c, b, false, nil, func(ctx context.Context) error {
+		var err error
+		rec, err = s.cfg.Service.Lookup(ctx, ref, pin)
+		return err
+	})
+	return rec, err
 }

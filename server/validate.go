@@ -1,12 +1,18 @@
 package server
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"net/http"
+	"sync"
+	"sync/atomic"
 
 	"github.com/ipfs/go-cid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/service"
 	"github.com/lexval/lexval/validator"
 )
@@ -87,8 +93,9 @@ func (s *Server) handleValidate(c echo.Context) error {
 	case given == 0:
 		return badRequest("%s: missing \"value\" (one value), \"values\" (an array of values) or \"uri\" (the AT-URI of a record)", where)
 	}
+	var b budget
 	if byURI {
-		return s.validateURI(c, req, rawURI)
+		return s.validateURI(c, &b, req, rawURI)
 	}
 	var values []any
 	if batch {
@@ -101,18 +108,42 @@ func (s *Server) handleValidate(c echo.Context) error {
 		}
 	}
 
-	checker, err := s.cfg.Service.Prepare(c.Request().Context(), req)
+	checker, err := s.prepare(c, &b, req)
 	if err != nil {
 		return err
 	}
 	if single {
-		return s.answerOne(c, checker, value, nil)
+		return s.answerOne(c, &b, checker, value, nil)
 	}
-	resp := batchResponse{Valid: true, Schema: checker.Info, Target: checker.Target, Results: make([]resultJSON, len(values))}
+
+	// Valid values are answered at once; the rest are explained together,
+	// within the budget and holding one explanation slot.
+	results := make([]resultJSON, len(values))
+	var explain []int
 	for i, v := range values {
-		r := newResultJSON(checker.Validate(v))
+		if checker.Valid(v) {
+			results[i] = validResult
+		} else {
+			explain = append(explain, i)
+		}
+	}
+	if len(explain) > 0 {
+		err := s.explain(c, &b, func(ctx context.Context) error {
+			for _, i := range explain {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				results[i] = newResultJSON(checker.Validate(values[i]))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	resp := batchResponse{Valid: true, Schema: checker.Info, Target: checker.Target, Results: results}
+	for _, r := range results {
 		s.metrics.observeResult(r.Valid, len(r.Unresolved))
-		resp.Results[i] = r
 		resp.Valid = resp.Valid && r.Valid
 	}
 	return c.JSON(http.StatusOK, resp)
@@ -127,28 +158,49 @@ func btoi(b bool) int {
 
 // validateURI validates the record at uri, fetched and proven, against the
 // schema req names.
-func (s *Server) validateURI(c echo.Context, req service.Request, raw string) error {
+func (s *Server) validateURI(c echo.Context, b *budget, req service.Request, raw string) error {
 	uri, err := service.ParseRecordURI(raw)
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	checker, err := s.cfg.Service.Prepare(ctx, req)
+	checker, err := s.prepare(c, b, req)
 	if err != nil {
 		return err
 	}
-	rec, err := s.cfg.Service.FetchRecord(ctx, uri)
+	var rec *resolver.ProvenRecord
+	err = s.work(c, b, false, nil, func(ctx context.Context) error {
+		var err error
+		rec, err = s.cfg.Service.FetchRecord(ctx, uri)
+		return err
+	})
 	if err != nil {
 		return err
 	}
 	info := service.NewRecordInfo(rec)
-	return s.answerOne(c, checker, rec.Value, &info)
+	return s.answerOne(c, b, checker, rec.Value, &info)
 }
 
 // answerOne validates one value and answers with its verdict; record names
-// the record validated when the request named it by AT-URI.
-func (s *Server) answerOne(c echo.Context, checker *service.Checker, value any, record *service.RecordInfo) error {
-	r := newResultJSON(checker.Validate(value))
+// the record validated when the request named it by AT-URI. A value the
+// checker accepts needs no explanation slot.
+func (s *Server) answerOne(c echo.Context, b *budget, checker *service.Checker, value any, record *service.RecordInfo) error {
+	if checker.Valid(value) {
+		s.metrics.observeResult(true, 0)
+		if record == nil {
+			return s.answerValid(c, checker)
+		}
+		resp := validResponse(checker)
+		resp.Record = record
+		return c.JSON(http.StatusOK, resp)
+	}
+	var r resultJSON
+	err := s.explain(c, b, func(context.Context) error {
+		r = newResultJSON(checker.Validate(value))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
 	s.metrics.observeResult(r.Valid, len(r.Unresolved))
 	return c.JSON(http.StatusOK, validateResponse{
 		Valid:      r.Valid,
@@ -158,6 +210,80 @@ func (s *Server) answerOne(c echo.Context, checker *service.Checker, value any, 
 		Unresolved: r.Unresolved,
 		Record:     record,
 	})
+}
+
+// validResult is the result of a value Checker.Valid accepts.
+var validResult = resultJSON{Valid: true, Errors: []validator.Error{}, Unresolved: []validator.Unresolved{}}
+
+// prepare returns the checker req names: the one the service keeps ready, or
+// one resolved and compiled within the request's budget.
+func (s *Server) prepare(c echo.Context, b *budget, req service.Request) (*service.Checker, error) {
+	if checker, ok := s.cfg.Service.Prepared(req); ok {
+		return checker, nil
+	}
+	var checker *service.Checker
+	err := s.work(c, b, false, nil, func(ctx context.Context) error {
+		var err error
+		checker, err = s.cfg.Service.Prepare(ctx, req)
+		return err
+	})
+	return checker, err
+}
+
+// answerValid answers a single value that checker accepts. The answer
+// depends on the checker alone, so it is rendered once per checker and then
+// written as is: the same bytes c.JSON would write.
+func (s *Server) answerValid(c echo.Context, checker *service.Checker) error {
+	// Echo indents for ?pretty or in debug mode (c.JSON); parsing an empty
+	// query would cost an allocation.
+	if c.Request().URL.RawQuery != "" && c.QueryParams().Has("pretty") || c.Echo().Debug {
+		return c.JSON(http.StatusOK, validResponse(checker))
+	}
+	body, err := s.validBodies.get(checker)
+	if err != nil {
+		return err
+	}
+	return c.JSONBlob(http.StatusOK, body)
+}
+
+func validResponse(checker *service.Checker) validateResponse {
+	return validateResponse{
+		Valid:      true,
+		Schema:     checker.Info,
+		Target:     checker.Target,
+		Errors:     validResult.Errors,
+		Unresolved: validResult.Unresolved,
+	}
+}
+
+// bodyCache holds the rendered answer to a valid value per Checker. The
+// service keeps the Checkers of local schemas for good, so those are the
+// ones kept here; a network schema's Checker is made anew for each request
+// that resolves it, and its answer is rendered each time. The cache is
+// bounded as the service's is.
+type bodyCache struct {
+	bodies sync.Map // *service.Checker → []byte
+	n      atomic.Int64
+}
+
+func (bc *bodyCache) get(checker *service.Checker) ([]byte, error) {
+	if b, ok := bc.bodies.Load(checker); ok {
+		return b.([]byte), nil
+	}
+	var buf bytes.Buffer
+	// As echo's DefaultJSONSerializer renders it, newline included.
+	if err := json.NewEncoder(&buf).Encode(validResponse(checker)); err != nil {
+		return nil, err
+	}
+	body := buf.Bytes()
+	if checker.Record == nil || checker.Record.Source == resolver.SourceNetwork || bc.n.Load() >= service.DefaultCheckerCacheSize {
+		return body, nil
+	}
+	if prev, loaded := bc.bodies.LoadOrStore(checker, body); loaded {
+		return prev.([]byte), nil
+	}
+	bc.n.Add(1)
+	return body, nil
 }
 
 // parseRequest reads schema, cid, target and options.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -32,7 +33,8 @@ func (s *Server) handleResolveLexicon(c echo.Context) error {
 		return badRequest("parameter nsid %q is not an NSID: %v", raw, err)
 	}
 	ref := service.SchemaRef{Def: validator.DefRef{NSID: nsid, Name: "main"}}
-	rec, err := s.cfg.Service.Lookup(c.Request().Context(), ref, cid.Undef)
+	var b budget
+	rec, err := s.lookup(c, &b, ref, cid.Undef)
 	if err != nil {
 		return err
 	}
@@ -85,8 +87,8 @@ func (s *Server) handleXRPCValidate(c echo.Context) error {
 		return err
 	}
 	record, hasRecord := body["record"]
-	ctx := c.Request().Context()
 
+	var b budget
 	var resp xrpcValidateResponse
 	switch schema := body["schema"].(type) {
 	case string:
@@ -95,13 +97,22 @@ func (s *Server) handleXRPCValidate(c echo.Context) error {
 			return err
 		}
 		if !hasRecord {
-			return s.lintPublished(c, ref, opts)
+			return s.lintPublished(c, &b, ref, opts)
 		}
-		checker, err := s.cfg.Service.Prepare(ctx, service.Request{Schema: ref, Target: target, Options: opts})
+		checker, err := s.prepare(c, &b, service.Request{Schema: ref, Target: target, Options: opts})
 		if err != nil {
 			return err
 		}
-		r := newResultJSON(checker.Validate(record))
+		r := validResult
+		if !checker.Valid(record) {
+			err := s.explain(c, &b, func(context.Context) error {
+				r = newResultJSON(checker.Validate(record))
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
 		info := checker.Info
 		resp = xrpcValidateResponse{
 			Valid: r.Valid, Errors: r.Errors, Unresolved: r.Unresolved,
@@ -109,9 +120,17 @@ func (s *Server) handleXRPCValidate(c echo.Context) error {
 		}
 	case map[string]any:
 		if !hasRecord {
-			return s.answerLint(c, schema, nil, opts)
+			return s.answerLint(c, &b, schema, nil, opts)
 		}
-		d, err := s.cfg.Service.ValidateDocument(ctx, schema, "", target, opts, record)
+		// An unpublished document is compiled for the request: CPU work
+		// within the budget. (Its compilation is not explanation: it takes
+		// no explanation slot.)
+		var d service.DocumentResult
+		err := s.work(c, &b, true, nil, func(ctx context.Context) error {
+			var err error
+			d, err = s.cfg.Service.ValidateDocument(ctx, schema, "", target, opts, record)
+			return err
+		})
 		if err != nil {
 			return err
 		}
@@ -132,8 +151,8 @@ func (s *Server) handleXRPCValidate(c echo.Context) error {
 }
 
 // lintPublished lints the document of a resolved schema record.
-func (s *Server) lintPublished(c echo.Context, ref service.SchemaRef, opts validator.Options) error {
-	rec, err := s.cfg.Service.Lookup(c.Request().Context(), ref, cid.Undef)
+func (s *Server) lintPublished(c echo.Context, b *budget, ref service.SchemaRef, opts validator.Options) error {
+	rec, err := s.lookup(c, b, ref, cid.Undef)
 	if err != nil {
 		return err
 	}
@@ -142,13 +161,18 @@ func (s *Server) lintPublished(c echo.Context, ref service.SchemaRef, opts valid
 		return fmt.Errorf("schema %s: stored record: %w", ref, err)
 	}
 	info := service.SchemaInfo{URI: string(rec.URI), CID: rec.CID.String(), NSID: string(rec.NSID()), Def: ref.Def.Name}
-	return s.answerLint(c, doc, &info, opts)
+	return s.answerLint(c, b, doc, &info, opts)
 }
 
 // answerLint answers a request without a record with the schema's lint
 // errors (and, with AllowUnresolved, its unresolved references).
-func (s *Server) answerLint(c echo.Context, doc any, info *service.SchemaInfo, opts validator.Options) error {
-	r, err := s.cfg.Service.LintDocument(c.Request().Context(), doc, opts)
+func (s *Server) answerLint(c echo.Context, b *budget, doc any, info *service.SchemaInfo, opts validator.Options) error {
+	var r validator.Result
+	err := s.work(c, b, true, nil, func(ctx context.Context) error {
+		var err error
+		r, err = s.cfg.Service.LintDocument(ctx, doc, opts)
+		return err
+	})
 	if err != nil {
 		return err
 	}

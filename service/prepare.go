@@ -54,16 +54,33 @@ type Checker struct {
 // Validate checks one value decoded by datamodel.DecodeJSON.
 func (c *Checker) Validate(v any) validator.Result { return c.schema.Validate(v) }
 
+// Valid reports, cheaply and without allocating, whether v is valid with
+// nothing left unchecked (validator.Schema.Valid): true means Validate's
+// Result would be valid, with no errors and no unresolved references; false
+// means v needs Validate to be judged and explained.
+func (c *Checker) Valid(v any) bool { return c.schema.Valid(v) }
+
 // JSONSchema returns the compiled JSON Schema.
 func (c *Checker) JSONSchema() json.RawMessage { return c.schema.JSONSchema() }
 
 // Schema returns the compiled schema.
 func (c *Checker) Schema() *validator.Schema { return c.schema }
 
+// Prepared returns the Checker that Prepare keeps for req, if it keeps one:
+// a map lookup that neither resolves nor compiles, so a caller can keep
+// deadlines and their cost for the requests that need them.
+func (s *Service) Prepared(req Request) (*Checker, bool) {
+	c, ok := s.checkers.Load(req)
+	if !ok {
+		return nil, false
+	}
+	return c.(*Checker), true
+}
+
 // Prepare resolves, authenticates and compiles the schema req names.
 func (s *Service) Prepare(ctx context.Context, req Request) (*Checker, error) {
-	if c, ok := s.checkers.Load(req); ok {
-		return c.(*Checker), nil
+	if c, ok := s.Prepared(req); ok {
+		return c, nil
 	}
 	rec, err := s.Lookup(ctx, req.Schema, req.CID)
 	if err != nil {

@@ -31,6 +31,17 @@ func (s *Schema) Validate(v any) Result {
 	return s.report(v, datamodel.Check(v))
 }
 
+// Valid reports whether Validate would find v valid with nothing left
+// unchecked, when the allocation-free fast path can say so: true means
+// exactly that (Validate's Result would be Valid with no errors and no
+// unresolved references); false means only that v needs Validate, which
+// finds and explains what is wrong. Front ends use it to spend nothing on
+// explanation, and to bound how much of it runs at once, when nothing needs
+// explaining.
+func (s *Schema) Valid(v any) bool {
+	return datamodel.Valid(v) && s.fastValid(v)
+}
+
 // fastValid is the allocation-free check of a valid value (see fast.go).
 func (s *Schema) fastValid(v any) bool {
 	return s.unit.fast != nil && s.unit.fast.valid(v)

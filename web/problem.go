@@ -78,6 +78,8 @@ func problemForStatus(status int) problem {
 		p.Title, p.Message = "Method not allowed", "This page does not accept that kind of request."
 	case http.StatusRequestEntityTooLarge:
 		p.Title, p.Message = "Submission too large", "The text you sent is over the size limit."
+	case http.StatusForbidden:
+		p.Title, p.Message = "Submission from another site refused", "lexval accepts its forms only from its own pages. Open the page on this site and submit the form from there."
 	default:
 		p.Title = http.StatusText(status)
 		if status >= 500 {

@@ -37,6 +37,9 @@ type UI struct {
 	cfg    Config
 	assets assets
 	pages  map[string]*template.Template
+	// origins refuses form posts that other sites' pages make a visitor's
+	// browser send (see sameOrigin).
+	origins *http.CrossOriginProtection
 }
 
 // New parses the embedded templates.
@@ -57,7 +60,7 @@ func New(cfg Config) (*UI, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &UI{cfg: cfg, assets: a}
+	u := &UI{cfg: cfg, assets: a, origins: http.NewCrossOriginProtection()}
 	if u.pages, err = parsePages(a); err != nil {
 		return nil, err
 	}
@@ -75,11 +78,11 @@ func (u *UI) Register(e *echo.Echo) {
 	// GET /lexicon?ref=… is the catalog's "open" form.
 	e.Match(getHead, "/lexicon", u.open, h)
 	e.Match(getHead, "/lexicon/:nsid", u.lexicon, h)
-	e.POST("/lexicon/:nsid", u.lexicon, h)
+	e.POST("/lexicon/:nsid", u.lexicon, h, u.sameOrigin)
 	e.Match(getHead, "/lexicon/:did/:nsid", u.lexicon, h)
-	e.POST("/lexicon/:did/:nsid", u.lexicon, h)
+	e.POST("/lexicon/:did/:nsid", u.lexicon, h, u.sameOrigin)
 	e.Match(getHead, "/validate", u.draft, h)
-	e.POST("/validate", u.draft, h)
+	e.POST("/validate", u.draft, h, u.sameOrigin)
 	e.Match(getHead, "/static/:name", u.static)
 	for _, prefix := range pathPrefixes {
 		e.RouteNotFound(prefix+"*", u.notFound, h)
@@ -134,6 +137,22 @@ func ownsPath(p string) bool {
 		}
 	}
 	return false
+}
+
+// sameOrigin refuses a form post that another site's page made the browser
+// send (403, with the error page): the forms change nothing, but checking a
+// large submission costs lexval, and other sites must not spend that through
+// their visitors. net/http's CrossOriginProtection decides: Sec-Fetch-Site
+// must be same-origin or none; without it, an Origin must name this host.
+// Requests with neither are not a browser's cross-site post, and pass, as
+// from curl.
+func (u *UI) sameOrigin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := u.origins.Check(c.Request()); err != nil {
+			return u.renderError(c, http.StatusForbidden, problemForStatus(http.StatusForbidden))
+		}
+		return next(c)
+	}
 }
 
 // pageHeaders sets the security headers every HTML page carries.

@@ -1,0 +1,10 @@
+//go:build unix
+
+package cli
+
+import "syscall"
+
+// openFlags open an input without blocking should it turn out to be a named
+// pipe, which open(2) would otherwise wait on for a writer; openInput then
+// refuses it. Regular files ignore the flag.
+const openFlags = syscall.O_NONBLOCK

@@ -1,0 +1,165 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Deadlines go only where work can be long: resolving and compiling a schema
+// the service does not keep ready, explaining invalid values, checking
+// batches, linting. Each request gets one budget (Config.RequestTimeout),
+// counted from the end of reading its body; its work runs on a goroutine of
+// its own under a context with that deadline, so that the request is answered
+// when the budget runs out, 503 (or 504 when a fetch timed out), even when
+// the work does not look at its context and goes on for a while. Accepting
+// a valid value against a schema the service keeps costs no deadline, no
+// goroutine and no slot.
+
+// workGrace is how long past the deadline the work may take to notice it
+// before the answer goes without waiting for it: long enough for work that
+// checks its context to return its own error (a fetch's timeout, a 504).
+const workGrace = time.Second
+
+// errOutOfTime is the cause of a request's budget context once the budget is
+// spent.
+var errOutOfTime = errors.New("request out of time")
+
+// budget is the time one request's work may take; it starts with the first
+// work, so that a request served without any costs no clock reading.
+type budget struct {
+	deadline time.Time
+}
+
+func (b *budget) context(parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if b.deadline.IsZero() {
+		b.deadline = time.Now().Add(d)
+	}
+	return context.WithDeadlineCause(parent, b.deadline, errOutOfTime)
+}
+
+// work runs fn within the request's budget and returns its error, or, when
+// the budget runs out first, the answer for that: a 503 when fn is CPU work
+// (cpu), or fn's own error when it returns within workGrace of the deadline
+// (a resolution timeout is a 504 by its code). fn must not touch the echo
+// context, which is reused once the handler returns; release, when set, runs
+// when fn is done, answered or not.
+func (s *Server) work(c echo.Context, b *budget, cpu bool, release func(), fn func(ctx context.Context) error) error {
+	req := c.Request()
+	ctx, cancel := b.context(req.Context(), s.cfg.RequestTimeout)
+	defer cancel()
+	method, path := req.Method, req.URL.Path // for the log, should fn panic
+	done := make(chan error, 1)
+	go func() {
+		if release != nil {
+			defer release()
+		}
+		done <- s.runWork(ctx, method, path, fn)
+	}()
+	var err error
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		t := time.NewTimer(workGrace)
+		select {
+		case err = <-done:
+			t.Stop()
+		case <-t.C:
+			err = context.Cause(ctx)
+		}
+	}
+	if err == nil {
+		return nil
+	}
+	// Out of time: the grace ran out, or CPU work saw the deadline. A
+	// resolution that timed out says so itself (504).
+	if context.Cause(ctx) == errOutOfTime && (errors.Is(err, errOutOfTime) || cpu && errors.Is(err, context.DeadlineExceeded)) {
+		return s.outOfTime()
+	}
+	return err
+}
+
+// runWork runs fn, turning a panic into an error (a 500): work runs on a
+// goroutine of its own, out of the reach of the recovering middleware.
+func (s *Server) runWork(ctx context.Context, method, path string, fn func(ctx context.Context) error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			stack := make([]byte, panicStackSize)
+			stack = stack[:runtime.Stack(stack, false)]
+			err = s.logPanic(method, path, fmt.Errorf("%v", r), stack)
+		}
+	}()
+	return fn(ctx)
+}
+
+// outOfTime is the answer to a request whose work did not fit its budget.
+func (s *Server) outOfTime() *xrpcError {
+	return &xrpcError{
+		Status:  http.StatusServiceUnavailable,
+		Name:    "RequestTimeout",
+		Message: fmt.Sprintf("the request needs more than the %v of work a request may take: send less at once", s.cfg.RequestTimeout),
+	}
+}
+
+// explainers bounds how many requests explain invalid values at once:
+// explaining costs 10-100 times what accepting a valid value does, so
+// without a bound a few clients sending large invalid values take every core
+// from valid traffic. A request that cannot get a slot within wait is
+// answered 503 with Retry-After rather than queued without end.
+type explainers struct {
+	slots chan struct{}
+	wait  time.Duration
+}
+
+func newExplainers(n int, wait time.Duration) *explainers {
+	return &explainers{slots: make(chan struct{}, n), wait: wait}
+}
+
+// acquire takes a slot; the caller releases it with release. It returns the
+// answer to send instead when none frees in time.
+func (e *explainers) acquire(ctx context.Context) error {
+	select {
+	case e.slots <- struct{}{}:
+		return nil
+	default:
+	}
+	t := time.NewTimer(e.wait)
+	defer t.Stop()
+	select {
+	case e.slots <- struct{}{}:
+		return nil
+	case <-t.C:
+		return &xrpcError{
+			Status:  http.StatusServiceUnavailable,
+			Name:    "ServiceUnavailable",
+			Message: "too many invalid values are being explained at once: try again shortly",
+		}
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (e *explainers) release() { <-e.slots }
+
+// retryAfterValue is the Retry-After of a request refused an explanation
+// slot, in seconds: slots free in milliseconds, unless large invalid values
+// hold them.
+var retryAfterValue = []string{"1"}
+
+// explain runs fn, which explains invalid values, within the request's
+// budget and while holding an explanation slot.
+func (s *Server) explain(c echo.Context, b *budget, fn func(ctx context.Context) error) error {
+	if err := s.explainers.acquire(c.Request().Context()); err != nil {
+		var xe *xrpcError
+		if errors.As(err, &xe) {
+			c.Response().Header()["Retry-After"] = retryAfterValue
+		}
+		return err
+	}
+	return s.work(c, b, true, s.explainers.release, fn)
+}
