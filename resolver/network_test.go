@@ -150,8 +150,8 @@ func checkNetworkRecord(t *testing.T, rec *resolver.Record, repo, nsid string, w
 	if !rec.CID.Equals(wantCID) {
 		t.Errorf("got CID %s, want %s", rec.CID, wantCID)
 	}
-	if rec.Document.CID != wantCID.String() {
-		t.Errorf("got Document.CID %s, want %s", rec.Document.CID, wantCID)
+	if rec.Document.CID() != wantCID.String() {
+		t.Errorf("got Document.CID %s, want %s", rec.Document.CID(), wantCID)
 	}
 	if want := schemaURI(repo, nsid); rec.URI != want {
 		t.Errorf("got URI %s, want %s", rec.URI, want)

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/lexdoc"
 	"github.com/lexval/lexval/service"
 	"github.com/lexval/lexval/validator"
 )
@@ -31,7 +32,7 @@ func (s *Server) handleResolveLexicon(c echo.Context) error {
 	if err != nil {
 		return badRequest("parameter nsid %q is not an NSID: %v", raw, err)
 	}
-	ref := service.SchemaRef{Def: validator.DefRef{NSID: nsid, Name: "main"}}
+	ref := service.SchemaRef{Def: lexdoc.DefRef{NSID: nsid, Name: "main"}}
 	rec, err := s.cfg.Service.Lookup(c.Request().Context(), ref, cid.Undef)
 	if err != nil {
 		return err

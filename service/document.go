@@ -11,6 +11,7 @@ import (
 	"github.com/bluesky-social/indigo/atproto/syntax"
 
 	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/lexdoc"
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/validator"
 )
@@ -32,11 +33,11 @@ func (s *Service) LintSet(ctx context.Context, docs []any, names []string) ([][]
 	}
 	// Documents that do not even parse are left out of the catalog; their
 	// own lint errors say why.
-	parsed := make([]*validator.Document, 0, len(docs))
+	parsed := make([]*lexdoc.Document, 0, len(docs))
 	seen := make(map[syntax.NSID]bool, len(docs))
 	for _, d := range docs {
 		if m, ok := d.(map[string]any); ok {
-			if doc, err := validator.NewDocument(m); err == nil && !seen[doc.ID] {
+			if doc, err := lexdoc.NewDocument(m); err == nil && !seen[doc.ID] {
 				seen[doc.ID] = true
 				parsed = append(parsed, doc)
 			}
@@ -118,9 +119,9 @@ func (s *Service) LintDocument(ctx context.Context, doc any, opts validator.Opti
 	if err := ctx.Err(); err != nil {
 		return validator.Result{}, err
 	}
-	var docs []*validator.Document
+	var docs []*lexdoc.Document
 	if m, ok := doc.(map[string]any); ok {
-		if parsed, err := validator.NewDocument(m); err == nil {
+		if parsed, err := lexdoc.NewDocument(m); err == nil {
 			docs = append(docs, parsed)
 		}
 	}
@@ -186,7 +187,7 @@ func (s *Service) PrepareDocument(ctx context.Context, doc any, def string, targ
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	parsed, err := validator.NewDocument(m)
+	parsed, err := lexdoc.NewDocument(m)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
 	}
@@ -199,25 +200,25 @@ func (s *Service) PrepareDocument(ctx context.Context, doc any, def string, targ
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: the document cannot be published as a record: %w", ErrInvalidRequest, err)
 	}
-	parsed.CID = pub.CID.String()
+	parsed = parsed.WithCID(pub.CID.String())
 
 	if def == "" {
 		def = "main"
 	}
-	ref, err := validator.ParseDefRef(string(parsed.ID) + "#" + def)
+	ref, err := lexdoc.ParseDefRef(string(parsed.ID) + "#" + def)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
 	}
 
-	docs := []*validator.Document{parsed}
-	compiler := s.compilerWith("document "+string(parsed.ID)+"@"+parsed.CID, docs, nil)
+	docs := []*lexdoc.Document{parsed}
+	compiler := s.compilerWith("document "+string(parsed.ID)+"@"+parsed.CID(), docs, nil)
 	lint := validator.LintResult(doc, compiler.Catalog(), opts).Errors
 	target, schema, err := compile(compiler, ref, target, opts)
 	if err != nil {
 		return nil, lint, fmt.Errorf("%w: document %s: %w", ErrInvalidRequest, ref, err)
 	}
 	return &Checker{
-		Info:   SchemaInfo{CID: parsed.CID, NSID: string(parsed.ID), Def: ref.Name},
+		Info:   SchemaInfo{CID: parsed.CID(), NSID: string(parsed.ID), Def: ref.Name},
 		Target: target,
 		Record: &resolver.Record{CID: pub.CID, Value: pub.JSON, Document: parsed},
 		schema: schema,
@@ -227,12 +228,12 @@ func (s *Service) PrepareDocument(ctx context.Context, doc any, def string, targ
 // catalogWith returns the local catalog plus docs, which override local
 // documents of the same NSID. Without docs it is the local catalog itself,
 // built once at New: catalogs are read-only, so requests can share it.
-func (s *Service) catalogWith(docs []*validator.Document) *validator.Catalog {
+func (s *Service) catalogWith(docs []*lexdoc.Document) *lexdoc.Catalog {
 	if len(docs) == 0 {
 		return s.local.Catalog()
 	}
-	all := make([]*validator.Document, 0, len(s.localDocs)+len(docs))
+	all := make([]*lexdoc.Document, 0, len(s.localDocs)+len(docs))
 	all = append(all, s.localDocs...)
 	all = append(all, docs...)
-	return validator.NewCatalog(all...)
+	return lexdoc.NewCatalog(all...)
 }

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/lexdoc"
 )
 
 // Compiler compiles definitions of one catalog into Schemas and caches them
@@ -20,7 +21,7 @@ import (
 // definition names one revision). It is safe for concurrent use; compiling
 // the same key twice at once compiles once.
 type Compiler struct {
-	catalog *Catalog
+	catalog *lexdoc.Catalog
 
 	// mu guards js: a v5 Compiler is not safe for concurrent use. Compiled
 	// v5 schemas are, and validation never takes mu.
@@ -41,9 +42,9 @@ type Compiler struct {
 // unit is one translated and compiled definition+target. Options only change
 // how its errors become a Result, so every Options shares one unit.
 type unit struct {
-	ref    DefRef
+	ref    lexdoc.DefRef
 	target Target
-	def    *Def
+	def    lexdoc.Schema
 	js     *jsonschema.Schema
 	fast   *fastNode // nil when the schema uses what the fast path does not cover
 	doc    []byte    // the JSON Schema document
@@ -51,7 +52,7 @@ type unit struct {
 }
 
 type unitKey struct {
-	ref    DefRef
+	ref    lexdoc.DefRef
 	target Target
 }
 
@@ -61,7 +62,7 @@ type schemaKey struct {
 }
 
 // NewCompiler returns a Compiler over cat.
-func NewCompiler(cat *Catalog) *Compiler {
+func NewCompiler(cat *lexdoc.Catalog) *Compiler {
 	c := &Compiler{catalog: cat, js: jsonschema.NewCompiler()}
 	c.js.Draft = jsonschema.Draft2020
 	c.js.AssertFormat = true
@@ -86,11 +87,11 @@ func formatChecker(name string) func(any) bool {
 }
 
 // Catalog returns the compiler's catalog.
-func (c *Compiler) Catalog() *Catalog { return c.catalog }
+func (c *Compiler) Catalog() *lexdoc.Catalog { return c.catalog }
 
 // Compile returns the schema for ref and target. Errors wrap ErrNotFound,
 // ErrNoTarget or ErrInvalidLexicon.
-func (c *Compiler) Compile(ref DefRef, target Target, opts Options) (*Schema, error) {
+func (c *Compiler) Compile(ref lexdoc.DefRef, target Target, opts Options) (*Schema, error) {
 	if ref.Name == "" {
 		ref.Name = "main"
 	}
@@ -107,12 +108,12 @@ func (c *Compiler) Compile(ref DefRef, target Target, opts Options) (*Schema, er
 }
 
 // unitURL is the resource URL of the unit for ref and target.
-func unitURL(ref DefRef, target Target) string {
+func unitURL(ref lexdoc.DefRef, target Target) string {
 	return "urn:lexval:" + string(ref.NSID) + ":" + ref.Name + ":" + string(target)
 }
 
 // unit returns the compiled unit for ref and target, compiling it once.
-func (c *Compiler) unit(ref DefRef, target Target) (*unit, error) {
+func (c *Compiler) unit(ref lexdoc.DefRef, target Target) (*unit, error) {
 	key := unitKey{ref, target}
 	if u, ok := c.byKey.Load(key); ok {
 		return u.(*unit), nil
@@ -136,7 +137,7 @@ func (c *Compiler) unit(ref DefRef, target Target) (*unit, error) {
 	return v.(*unit), nil
 }
 
-func (c *Compiler) compileUnit(ref DefRef, target Target, url string) (*unit, error) {
+func (c *Compiler) compileUnit(ref lexdoc.DefRef, target Target, url string) (*unit, error) {
 	def, err := c.catalog.Def(ref)
 	if err != nil {
 		return nil, err
@@ -171,16 +172,16 @@ func (c *Compiler) compileUnit(ref DefRef, target Target, url string) (*unit, er
 // when the $type names a definition that cannot be a union variant. It runs
 // for every such $type of every value, so a type the catalog lacks costs a
 // map lookup and no error value.
-func (c *Compiler) variantUnit(ref DefRef) (u *unit, kind string, err error) {
-	def, ok := c.catalog.def(ref)
+func (c *Compiler) variantUnit(ref lexdoc.DefRef) (u *unit, kind lexdoc.Type, err error) {
+	def, ok := c.catalog.Lookup(ref)
 	if !ok {
 		return nil, "", nil
 	}
-	if !isVariantType(def.Type) {
-		return nil, def.Type, nil
+	if !def.Type().IsVariant() {
+		return nil, def.Type(), nil
 	}
 	target := TargetObject
-	if def.Type == typeRecord {
+	if def.Type() == lexdoc.TypeRecord {
 		target = TargetRecord
 	}
 	u, err = c.unit(ref, target)
@@ -199,7 +200,7 @@ type Schema struct {
 }
 
 // Ref returns the definition the schema was compiled from.
-func (s *Schema) Ref() DefRef { return s.unit.ref }
+func (s *Schema) Ref() lexdoc.DefRef { return s.unit.ref }
 
 // Target returns the target the schema checks.
 func (s *Schema) Target() Target { return s.unit.target }

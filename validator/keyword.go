@@ -9,6 +9,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/lexdoc"
 )
 
 // The "lexicon" keyword: Lexicon rules JSON Schema has no keyword for.
@@ -63,23 +64,23 @@ func (x extension) Compile(ctx jsonschema.CompilerContext, m map[string]any) (js
 		// through) can be valid here: no other rule needs checking.
 		return noValueKW{}, nil
 	}
-	switch typ {
-	case typeString:
+	switch lexdoc.Type(typ) {
+	case lexdoc.TypeString:
 		k := &stringKW{
 			minLength: extInt(lm, "minLength"), maxLength: extInt(lm, "maxLength"),
 			minGraphemes: extInt(lm, "minGraphemes"), maxGraphemes: extInt(lm, "maxGraphemes"),
 		}
-		if !k.minLength.set && !k.maxLength.set && !k.minGraphemes.set && !k.maxGraphemes.set {
+		if !k.minLength.Set && !k.maxLength.Set && !k.minGraphemes.Set && !k.maxGraphemes.Set {
 			return nil, nil
 		}
 		return k, nil
-	case typeBytes:
+	case lexdoc.TypeBytes:
 		k := &bytesKW{minLength: extInt(lm, "minLength"), maxLength: extInt(lm, "maxLength")}
-		if !k.minLength.set && !k.maxLength.set {
+		if !k.minLength.Set && !k.maxLength.Set {
 			return nil, nil
 		}
 		return k, nil
-	case typeBlob:
+	case lexdoc.TypeBlob:
 		// accept is a "list of acceptable MIME types": absent, any type is
 		// acceptable; empty, none is (indigo treats an empty list as absent;
 		// Lint reports it).
@@ -96,11 +97,11 @@ func (x extension) Compile(ctx jsonschema.CompilerContext, m map[string]any) (js
 			}
 		}
 		return k, nil
-	case typeUnknown, typeObject:
+	case lexdoc.TypeUnknown, lexdoc.TypeObject:
 		// An object, like unknown, is data: a blob, $bytes or $link object
 		// is something else in the data model.
 		return unknownKW{}, nil
-	case typeUnion:
+	case lexdoc.TypeUnion:
 		return x.union(ctx, lm)
 	}
 	// record, cid-link: described for readers, checked by standard keywords
@@ -142,8 +143,11 @@ func extInt(m map[string]any, name string) optInt {
 		return optInt{}
 	}
 	n, ok := datamodel.Int64(v)
-	return optInt{v: n, set: ok}
+	return optInt{Value: n, Set: ok}
 }
+
+// optInt is a limit of a keyword; Set is false when the lexicon has none.
+type optInt = lexdoc.Optional[int64]
 
 // The string, bytes, blob and unknown keywords write their rules once, in a
 // check method that calls fail for every rule a value breaks, with the fact it
@@ -184,23 +188,23 @@ func (k *stringKW) check(v any, fail func(rule, fact string)) {
 		return
 	}
 	n := int64(len(s))
-	if k.minLength.set && n < k.minLength.v {
+	if k.minLength.Set && n < k.minLength.Value {
 		fail(ruleMinLength, itoa(n))
 	}
-	if k.maxLength.set && n > k.maxLength.v {
+	if k.maxLength.Set && n > k.maxLength.Value {
 		fail(ruleMaxLength, itoa(n))
 	}
 	// A grapheme takes at least one byte: short strings need no counting.
-	needMin := k.minGraphemes.set && k.minGraphemes.v > 0
-	needMax := k.maxGraphemes.set && n > k.maxGraphemes.v
+	needMin := k.minGraphemes.Set && k.minGraphemes.Value > 0
+	needMax := k.maxGraphemes.Set && n > k.maxGraphemes.Value
 	if !needMin && !needMax {
 		return
 	}
 	g := int64(graphemeCount(s))
-	if needMin && g < k.minGraphemes.v {
+	if needMin && g < k.minGraphemes.Value {
 		fail(ruleMinGraphemes, itoa(g))
 	}
-	if needMax && g > k.maxGraphemes.v {
+	if needMax && g > k.maxGraphemes.Value {
 		fail(ruleMaxGraphemes, itoa(g))
 	}
 }
@@ -227,9 +231,9 @@ func (k *bytesKW) check(v any, fail func(rule, fact string)) {
 	case !ok:
 		// The data-model walk reports it, and keeps the value off the
 		// fast path.
-	case k.minLength.set && int64(n) < k.minLength.v:
+	case k.minLength.Set && int64(n) < k.minLength.Value:
 		fail(ruleMinLength, strconv.Itoa(n))
-	case k.maxLength.set && int64(n) > k.maxLength.v:
+	case k.maxLength.Set && int64(n) > k.maxLength.Value:
 		fail(ruleMaxLength, strconv.Itoa(n))
 	}
 }
@@ -266,7 +270,7 @@ func (k *blobKW) check(v any, fail func(rule, fact string)) {
 	if mt, ok := m["mimeType"].(string); ok && mt != "" && !k.accepts(mt) {
 		fail(ruleAccept, mt)
 	}
-	if size, ok := datamodel.Int64(m["size"]); ok && k.maxSize.set && size > k.maxSize.v {
+	if size, ok := datamodel.Int64(m["size"]); ok && k.maxSize.Set && size > k.maxSize.Value {
 		fail(ruleMaxSize, itoa(size))
 	}
 }
@@ -419,9 +423,9 @@ type unionChoice struct {
 	variant int
 	unit    *unit
 	rule    string
-	typ     string // the $type
-	kind    string // ruleVariantKind: the type of the definition named
-	err     error  // ruleVariantError: why it could not be compiled
+	typ     string      // the $type
+	kind    lexdoc.Type // ruleVariantKind: the type of the definition named
+	err     error       // ruleVariantError: why it could not be compiled
 }
 
 // fact is a refusal's fact, as the rule's comment says (rule names, above).
@@ -430,7 +434,7 @@ func (c unionChoice) fact() string {
 	case c.err != nil:
 		return c.typ + "\t" + c.err.Error()
 	case c.kind != "":
-		return c.typ + "\t" + c.kind
+		return c.typ + "\t" + string(c.kind)
 	}
 	return c.typ
 }
@@ -515,15 +519,15 @@ func (k *unionKW) Validate(ctx jsonschema.ValidationContext, v any) error {
 // It runs on every unlisted $type of every value, so it scans with scanNSID
 // (fuzzed against indigo's ParseNSID, with which it agrees) instead of
 // ParseDefRef, whose regular expression costs a microsecond.
-func parseTypeRef(t string) (DefRef, bool) {
+func parseTypeRef(t string) (lexdoc.DefRef, bool) {
 	nsid, name, hasName := strings.Cut(t, "#")
-	if !scanNSID(nsid) || hasName && !validDefName(name) {
-		return DefRef{}, false
+	if !scanNSID(nsid) || hasName && !lexdoc.ValidDefName(name) {
+		return lexdoc.DefRef{}, false
 	}
 	if !hasName {
 		name = "main"
 	}
-	return DefRef{NSID: syntax.NSID(nsid), Name: name}, true
+	return lexdoc.DefRef{NSID: syntax.NSID(nsid), Name: name}, true
 }
 
 // untyped checks a subscription message that omits $type: it must match one

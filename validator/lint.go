@@ -174,13 +174,13 @@ func (l *linter) optInt(path string, m map[string]any, key string, nonNegative b
 		l.report(member(path, key), "%s must not be negative, got %d", key, n)
 		return optInt{}
 	}
-	return optInt{n, true}
+	return optInt{Value: n, Set: true}
 }
 
 // minMax reports a minimum above its maximum, at the minimum.
 func (l *linter) minMax(path, minKey string, lo optInt, maxKey string, hi optInt) {
-	if lo.set && hi.set && lo.v > hi.v {
-		l.report(member(path, minKey), "%s %d is greater than %s %d", minKey, lo.v, maxKey, hi.v)
+	if lo.Set && hi.Set && lo.Value > hi.Value {
+		l.report(member(path, minKey), "%s %d is greater than %s %d", minKey, lo.Value, maxKey, hi.Value)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/lexdoc"
 	"github.com/lexval/lexval/validator"
 )
 
@@ -31,7 +32,7 @@ func ExampleLint() {
 	if err != nil {
 		panic(err)
 	}
-	for _, e := range validator.Lint(doc, validator.NewCatalog()) {
+	for _, e := range validator.Lint(doc, lexdoc.NewCatalog()) {
 		fmt.Printf("%s: %s\n", e.Path, e.Message)
 	}
 	// Output:
@@ -56,7 +57,7 @@ func ExampleLintResult() {
 	if err != nil {
 		panic(err)
 	}
-	r := validator.LintResult(doc, validator.NewCatalog(), validator.Options{AllowUnresolved: true})
+	r := validator.LintResult(doc, lexdoc.NewCatalog(), validator.Options{AllowUnresolved: true})
 	fmt.Println("valid:", r.Valid, "errors:", len(r.Errors))
 	for _, u := range r.Unresolved {
 		fmt.Printf("unresolved %s at %s\n", u.Ref, u.Path)

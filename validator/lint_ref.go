@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
+
+	"github.com/lexval/lexval/lexdoc"
 )
 
 // ref checks a reference written at path: its syntax ("#name", "nsid" or
@@ -23,7 +25,7 @@ func (l *linter) ref(path, ref string, inUnion bool) (string, bool) {
 		}
 		nsid, name = l.id, local
 	} else {
-		r, err := ParseDefRef(ref)
+		r, err := lexdoc.ParseDefRef(ref)
 		if err != nil {
 			l.report(path, "reference %q is not valid: write nsid, nsid#name or #name", ref)
 			return "", false
@@ -67,7 +69,7 @@ func (l *linter) lookup(path, ref string, nsid syntax.NSID, name string) (typ st
 		typ, _ = m["type"].(string)
 		return typ, typ != ""
 	}
-	var doc *Document
+	var doc *lexdoc.Document
 	if l.cat != nil {
 		doc, _ = l.cat.Document(nsid)
 	}
@@ -80,7 +82,7 @@ func (l *linter) lookup(path, ref string, nsid syntax.NSID, name string) (typ st
 		l.missing(path, nsid, name, "reference %q cannot be resolved: lexicon %s has no definition %q", ref, nsid, name)
 		return "", false
 	}
-	return def.Type, true
+	return string(def.Type()), true
 }
 
 // missing reports a reference to nsid#name that nothing defines: an
@@ -88,7 +90,7 @@ func (l *linter) lookup(path, ref string, nsid syntax.NSID, name string) (typ st
 // reference in a document without a valid id does not), an error otherwise.
 func (l *linter) missing(path string, nsid syntax.NSID, name, format string, a ...any) {
 	if l.allowUnresolved && nsid != "" {
-		ref := DefRef{NSID: nsid, Name: name}
+		ref := lexdoc.DefRef{NSID: nsid, Name: name}
 		l.unresolved = append(l.unresolved, Unresolved{Ref: ref.String(), Path: path, SchemaPath: l.loc})
 		return
 	}

@@ -231,10 +231,10 @@ func (l *linter) integer(path string, m map[string]any) {
 // intProblem says why n breaks the integer schema's own constraints.
 func intProblem(n int64, lo, hi optInt, enum []int64, hasEnum bool) string {
 	switch {
-	case lo.set && n < lo.v:
-		return fmt.Sprintf("is less than minimum %d", lo.v)
-	case hi.set && n > hi.v:
-		return fmt.Sprintf("is greater than maximum %d", hi.v)
+	case lo.Set && n < lo.Value:
+		return fmt.Sprintf("is less than minimum %d", lo.Value)
+	case hi.Set && n > hi.Value:
+		return fmt.Sprintf("is greater than maximum %d", hi.Value)
 	case hasEnum && !slices.Contains(enum, n):
 		return "is not one of the enum values"
 	}
@@ -278,13 +278,13 @@ func (r *stringRules) lengthProblem(s string) string {
 		}
 		switch rule {
 		case ruleMinLength:
-			why = fmt.Sprintf("is %s bytes, minimum %d", fact, k.minLength.v)
+			why = fmt.Sprintf("is %s bytes, minimum %d", fact, k.minLength.Value)
 		case ruleMaxLength:
-			why = fmt.Sprintf("is %s bytes, maximum %d", fact, k.maxLength.v)
+			why = fmt.Sprintf("is %s bytes, maximum %d", fact, k.maxLength.Value)
 		case ruleMinGraphemes:
-			why = fmt.Sprintf("is %s graphemes, minimum %d", fact, k.minGraphemes.v)
+			why = fmt.Sprintf("is %s graphemes, minimum %d", fact, k.minGraphemes.Value)
 		case ruleMaxGraphemes:
-			why = fmt.Sprintf("is %s graphemes, maximum %d", fact, k.maxGraphemes.v)
+			why = fmt.Sprintf("is %s graphemes, maximum %d", fact, k.maxGraphemes.Value)
 		}
 	})
 	return why
@@ -310,8 +310,8 @@ func (l *linter) string(path string, m map[string]any) {
 	l.minMax(path, "minGraphemes", k.minGraphemes, "maxGraphemes", k.maxGraphemes)
 	// A grapheme is at least one byte, so more graphemes than bytes can
 	// never be met.
-	if k.minGraphemes.set && k.maxLength.set && k.minGraphemes.v > k.maxLength.v {
-		l.report(member(path, "minGraphemes"), "minGraphemes %d can never be met with maxLength %d bytes", k.minGraphemes.v, k.maxLength.v)
+	if k.minGraphemes.Set && k.maxLength.Set && k.minGraphemes.Value > k.maxLength.Value {
+		l.report(member(path, "minGraphemes"), "minGraphemes %d can never be met with maxLength %d bytes", k.minGraphemes.Value, k.maxLength.Value)
 	}
 
 	r.enum, r.hasEnum = l.stringList(path, m, "enum")
@@ -482,13 +482,4 @@ func (l *linter) union(path string, m map[string]any) {
 			seen = append(seen, written{target, it.s})
 		}
 	}
-}
-
-// withArticle puts "a" or "an" before a type name: "an integer", "a string".
-func withArticle(typ string) string {
-	switch typ {
-	case typeInteger, typeArray, typeObject, typeUnknown:
-		return "an " + typ
-	}
-	return "a " + typ
 }

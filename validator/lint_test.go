@@ -12,6 +12,7 @@ import (
 
 	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/internal/reference"
+	"github.com/lexval/lexval/lexdoc"
 )
 
 // readJSON decodes a file with datamodel.DecodeJSON.
@@ -128,7 +129,7 @@ type knownFinding struct {
 
 // lintFiles lints every lexicon file under dir against cat, each as a subtest,
 // comparing findings with knownFindings.
-func lintFiles(t *testing.T, dir string, cat *Catalog) int {
+func lintFiles(t *testing.T, dir string, cat *lexdoc.Catalog) int {
 	t.Helper()
 	n := 0
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
@@ -166,7 +167,7 @@ func lintFiles(t *testing.T, dir string, cat *Catalog) int {
 // (procedure.json uses app.bsky.actor.defs#preferences).
 func TestLintInteropCatalog(t *testing.T) {
 	dir := reference.Path(t, "atproto", "interop-tests", "lexicon", "catalog")
-	cat := NewCatalog(append(corpusCatalog(t).Documents(), interopCatalog(t).Documents()...)...)
+	cat := lexdoc.NewCatalog(append(corpusCatalog(t).Documents(), interopCatalog(t).Documents()...)...)
 	if n := lintFiles(t, dir, cat); n == 0 {
 		t.Fatalf("got no lexicons in %s", dir)
 	}
@@ -194,25 +195,25 @@ type lintRuleCase struct {
 const lintRulesDir = "../testdata/lint"
 
 // lintRulesCatalog holds the lexicons the rule cases reference.
-func lintRulesCatalog(t *testing.T) *Catalog {
+func lintRulesCatalog(t *testing.T) *lexdoc.Catalog {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(lintRulesDir, "catalog", "*.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("got no catalog lexicons in %s/catalog (err %v)", lintRulesDir, err)
 	}
-	var docs []*Document
+	var docs []*lexdoc.Document
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		doc, err := ParseDocument(data)
+		doc, err := lexdoc.ParseDocument(data)
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
 		docs = append(docs, doc)
 	}
-	cat := NewCatalog(docs...)
+	cat := lexdoc.NewCatalog(docs...)
 	for _, f := range files {
 		if errs := Lint(readJSON(t, f), cat); len(errs) != 0 {
 			t.Fatalf("%s does not lint clean:%s", f, formatErrors(errs))
@@ -269,18 +270,18 @@ func FuzzLint(f *testing.F) {
 	f.Add([]byte(`{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"query","parameters":{"type":"params","properties":{"a":{"type":"array","items":{"type":"string","format":"did","default":"x"}}}}}}}`))
 	f.Add([]byte(`[1,{"defs":null}]`))
 	files, _ := filepath.Glob(filepath.Join(lintRulesDir, "catalog", "*.json"))
-	var docs []*Document
+	var docs []*lexdoc.Document
 	for _, file := range files {
 		data, err := os.ReadFile(file)
 		if err != nil {
 			f.Fatal(err)
 		}
 		f.Add(data)
-		if doc, err := ParseDocument(data); err == nil {
+		if doc, err := lexdoc.ParseDocument(data); err == nil {
 			docs = append(docs, doc)
 		}
 	}
-	cat := NewCatalog(docs...)
+	cat := lexdoc.NewCatalog(docs...)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		v, err := datamodel.DecodeJSON(data)
 		if err != nil {

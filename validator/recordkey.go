@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/lexval/lexval/lexdoc"
 )
 
 // ErrInvalidRecordKey: a record key does not fit the record's key type.
@@ -12,10 +14,11 @@ var ErrInvalidRecordKey = errors.New("invalid record key")
 // CheckRecordKey checks rkey against the record definition's key type (tid,
 // nsid, any, literal:<value>). It returns an error for a non-record schema.
 func (s *Schema) CheckRecordKey(rkey string) error {
-	if s.unit.def.Type != typeRecord {
-		return fmt.Errorf("%w: %s is a %s definition, not a record", errNotRecord, s.unit.ref, s.unit.def.Type)
+	rec, ok := s.unit.def.(*lexdoc.Record)
+	if !ok {
+		return fmt.Errorf("%w: %s is a %s definition, not a record", errNotRecord, s.unit.ref, s.unit.def.Type())
 	}
-	return checkRecordKey(s.unit.def.node.key, rkey)
+	return checkRecordKey(rec.Key, rkey)
 }
 
 // checkRecordKey implements https://atproto.com/specs/record-key: every key

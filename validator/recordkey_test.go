@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/lexval/lexval/lexdoc"
 )
 
 func TestCheckRecordKey(t *testing.T) {
@@ -33,7 +35,7 @@ func TestCheckRecordKey(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.key+"/"+tc.rkey, func(t *testing.T) {
 			doc := mustParse(t, `{"lexicon":1,"id":"com.example.rec","defs":{"main":{"type":"record","key":"`+tc.key+`","record":{"type":"object","properties":{}}}}}`)
-			s, err := NewCompiler(NewCatalog(doc)).Compile(DefRef{NSID: doc.ID, Name: "main"}, TargetRecord, Options{})
+			s, err := NewCompiler(lexdoc.NewCatalog(doc)).Compile(lexdoc.DefRef{NSID: doc.ID, Name: "main"}, TargetRecord, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -48,7 +50,7 @@ func TestCheckRecordKey(t *testing.T) {
 	}
 	t.Run("not a record", func(t *testing.T) {
 		doc := mustParse(t, `{"lexicon":1,"id":"com.example.obj","defs":{"main":{"type":"object","properties":{}}}}`)
-		s, err := NewCompiler(NewCatalog(doc)).Compile(DefRef{NSID: doc.ID, Name: "main"}, TargetObject, Options{})
+		s, err := NewCompiler(lexdoc.NewCatalog(doc)).Compile(lexdoc.DefRef{NSID: doc.ID, Name: "main"}, TargetObject, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,7 +60,7 @@ func TestCheckRecordKey(t *testing.T) {
 	})
 	t.Run("unknown key type", func(t *testing.T) {
 		doc := mustParse(t, `{"lexicon":1,"id":"com.example.rec","defs":{"main":{"type":"record","key":"uuid","record":{"type":"object","properties":{}}}}}`)
-		s, err := NewCompiler(NewCatalog(doc)).Compile(DefRef{NSID: doc.ID, Name: "main"}, TargetRecord, Options{})
+		s, err := NewCompiler(lexdoc.NewCatalog(doc)).Compile(lexdoc.DefRef{NSID: doc.ID, Name: "main"}, TargetRecord, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

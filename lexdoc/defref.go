@@ -1,4 +1,4 @@
-package validator
+package lexdoc
 
 import (
 	"fmt"
@@ -24,14 +24,16 @@ func ParseDefRef(s string) (DefRef, error) {
 	if !hasFragment {
 		name = "main"
 	}
-	if !validDefName(name) {
+	if !ValidDefName(name) {
 		return DefRef{}, fmt.Errorf("invalid definition reference %q: bad definition name %q", s, name)
 	}
 	return DefRef{NSID: nsid, Name: name}, nil
 }
 
-// validDefName reports whether name can be a key of a lexicon's defs.
-func validDefName(name string) bool {
+// ValidDefName reports whether name can be a key of a lexicon's defs:
+// letters, digits, '_' and '-', starting with a letter or '_', at most
+// 128 characters.
+func ValidDefName(name string) bool {
 	if name == "" || len(name) > 128 {
 		return false
 	}

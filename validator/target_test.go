@@ -6,63 +6,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bluesky-social/indigo/atproto/syntax"
+	"github.com/lexval/lexval/lexdoc"
 )
 
-func mustParse(t *testing.T, src string) *Document {
+func mustParse(t *testing.T, src string) *lexdoc.Document {
 	t.Helper()
-	doc, err := ParseDocument([]byte(src))
+	doc, err := lexdoc.ParseDocument([]byte(src))
 	if err != nil {
 		t.Fatalf("ParseDocument: %v", err)
 	}
 	return doc
-}
-
-func TestParseDocumentErrors(t *testing.T) {
-	tests := []struct {
-		name string
-		src  string
-	}{
-		{"not an object", `[1]`},
-		{"not JSON", `{"lexicon":`},
-		{"lexicon missing", `{"id":"com.example.a","defs":{}}`},
-		{"lexicon not 1", `{"lexicon":2,"id":"com.example.a","defs":{}}`},
-		{"lexicon a string", `{"lexicon":"one","id":"com.example.a","defs":{}}`},
-		{"id a number", `{"lexicon":1,"id":2,"defs":{}}`},
-		{"id not an NSID", `{"lexicon":1,"id":"one-two-three","defs":{}}`},
-		{"defs missing", `{"lexicon":1,"id":"com.example.a"}`},
-		{"defs an array", `{"lexicon":1,"id":"com.example.a","defs":[]}`},
-		{"bad def name", `{"lexicon":1,"id":"com.example.a","defs":{"a.b":{"type":"string"}}}`},
-		{"def not an object", `{"lexicon":1,"id":"com.example.a","defs":{"main":"string"}}`},
-		{"def without type", `{"lexicon":1,"id":"com.example.a","defs":{"main":{}}}`},
-		{"unknown type", `{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"float"}}}`},
-		{"record without record", `{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"record","key":"tid"}}}`},
-		{"record body without type", `{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"record","key":"any","record":{"properties":{}}}}}`},
-		{"record body not an object", `{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"record","key":"any","record":{"type":"string"}}}}`},
-		{"record without key", `{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"record","record":{"type":"object","properties":{}}}}}`},
-		{"nested primary", `{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"object","properties":{"x":{"type":"query"}}}}}`},
-		{"nested params", `{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"object","properties":{"x":{"type":"params"}}}}}`},
-		{"maxLength a string", `{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"string","maxLength":"3"}}}`},
-		{"maxLength fractional", `{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"string","maxLength":3.5}}}`},
-		{"maxLength negative", `{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"string","maxLength":-1}}}`},
-		{"array without items", `{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"array"}}}`},
-		{"ref not a string", `{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"object","properties":{"x":{"type":"ref","ref":1}}}}}`},
-		{"ref unparsable", `{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"object","properties":{"x":{"type":"ref","ref":"not a ref"}}}}}`},
-		{"union without refs", `{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"object","properties":{"x":{"type":"union"}}}}}`},
-		{"union closed a string", `{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"object","properties":{"x":{"type":"union","refs":[],"closed":"yes"}}}}}`},
-		{"enum of mixed", `{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"integer","enum":[1,"a"]}}}`},
-		{"parameters not params", `{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"query","parameters":{"type":"object","properties":{}}}}}`},
-		{"body schema a string", `{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"query","output":{"encoding":"application/json","schema":{"type":"string"}}}}}`},
-		{"message without schema", `{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"subscription","message":{}}}}`},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParseDocument([]byte(tc.src))
-			if !errors.Is(err, ErrInvalidLexicon) {
-				t.Fatalf("got error %v, want one wrapping ErrInvalidLexicon", err)
-			}
-		})
-	}
 }
 
 const exampleDoc = `{
@@ -89,12 +42,9 @@ const exampleDoc = `{
   }
 }`
 
-func TestDocumentAccessors(t *testing.T) {
+func TestTargets(t *testing.T) {
 	doc := mustParse(t, exampleDoc)
-	if got, want := doc.References(), []syntax.NSID{"com.example.other", "com.example.third"}; !slices.Equal(got, want) {
-		t.Errorf("References: got %v, want %v", got, want)
-	}
-	cat := NewCatalog(doc)
+	cat := lexdoc.NewCatalog(doc)
 	tests := []struct {
 		def        string
 		targets    []Target
@@ -120,16 +70,16 @@ func TestDocumentAccessors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.def, func(t *testing.T) {
-			ref, err := ParseDefRef(tc.def)
+			ref, err := lexdoc.ParseDefRef(tc.def)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if ref.NSID == doc.ID {
-				if got := doc.Targets(ref.Name); !slices.Equal(got, tc.targets) {
+				if got := Targets(doc, ref.Name); !slices.Equal(got, tc.targets) {
 					t.Errorf("Targets: got %v, want %v", got, tc.targets)
 				}
 			}
-			got, err := cat.DefaultTarget(ref)
+			got, err := DefaultTarget(cat, ref)
 			if tc.defaultErr != nil {
 				if !errors.Is(err, tc.defaultErr) {
 					t.Errorf("DefaultTarget: got %q, %v; want error wrapping %v", got, err, tc.defaultErr)
@@ -143,26 +93,11 @@ func TestDocumentAccessors(t *testing.T) {
 	}
 }
 
-func TestCatalogDef(t *testing.T) {
-	cat := NewCatalog(mustParse(t, exampleDoc))
-	def, err := cat.Def(DefRef{NSID: "com.example.thing", Name: "main"})
-	if err != nil || def.Type != "record" || def.Name != "main" {
-		t.Fatalf("got %+v, %v; want the main record", def, err)
-	}
-	if _, err := cat.Def(DefRef{NSID: "com.example.thing", Name: "nope"}); !errors.Is(err, ErrNotFound) {
-		t.Errorf("got %v, want ErrNotFound", err)
-	}
-	docs := cat.Documents()
-	if len(docs) != 1 || docs[0].ID != "com.example.thing" {
-		t.Errorf("Documents: got %v", docs)
-	}
-}
-
 // TestCompileBodyWithoutSchema: a body declared by its encoding alone is no
 // target, and the error says that it exists but has no schema, rather than
 // that it is missing.
 func TestCompileBodyWithoutSchema(t *testing.T) {
-	c := NewCompiler(NewCatalog(mustParse(t, exampleDoc)))
+	c := NewCompiler(lexdoc.NewCatalog(mustParse(t, exampleDoc)))
 	tests := []struct {
 		def    string
 		target Target
@@ -175,7 +110,7 @@ func TestCompileBodyWithoutSchema(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.def+"/"+string(tc.target), func(t *testing.T) {
-			ref, err := ParseDefRef(tc.def)
+			ref, err := lexdoc.ParseDefRef(tc.def)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -194,8 +129,8 @@ func TestCompileBodyWithoutSchema(t *testing.T) {
 // default target, and the error names the one target it has rather than
 // calling a single choice ambiguous among several.
 func TestDefaultTargetParamsOnly(t *testing.T) {
-	cat := NewCatalog(mustParse(t, exampleDoc))
-	_, err := cat.DefaultTarget(DefRef{NSID: "com.example.thing", Name: "paramsOnly"})
+	cat := lexdoc.NewCatalog(mustParse(t, exampleDoc))
+	_, err := DefaultTarget(cat, lexdoc.DefRef{NSID: "com.example.thing", Name: "paramsOnly"})
 	if !errors.Is(err, ErrAmbiguousTarget) {
 		t.Fatalf("got %v, want an error wrapping ErrAmbiguousTarget", err)
 	}
