@@ -102,13 +102,6 @@ type Integer struct {
 	Const, Default   Optional[int64]
 }
 
-// StringLengths are the length limits of a string: UTF-8 bytes and
-// graphemes (extended grapheme clusters).
-type StringLengths struct {
-	MinLength, MaxLength       Optional[int64]
-	MinGraphemes, MaxGraphemes Optional[int64]
-}
-
 // String is a string schema. Format is "" when the schema has none (a name
 // Lexicon does not define is kept: compiling refuses it, Lint reports it).
 // Enum is nil when the schema has none; an empty, non-nil Enum allows no

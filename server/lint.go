@@ -7,7 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/lexval/lexval/datamodel"
-	"github.com/lexval/lexval/validator"
+	"github.com/lexval/lexval/lexdoc"
 )
 
 // maxDocuments bounds "documents", for the reason maxBatch bounds values.
@@ -16,7 +16,7 @@ const maxDocuments = 1000
 // lintResponse answers one document.
 type lintResponse struct {
 	Valid  bool              `json:"valid"`
-	Errors []validator.Error `json:"errors"`
+	Errors []lexdoc.Finding `json:"errors"`
 }
 
 // lintBatchResponse answers {"documents": [...]}, one result per document
@@ -29,7 +29,7 @@ type lintBatchResponse struct {
 type lintResultJSON struct {
 	ID     string            `json:"id,omitempty"` // the document's id when it has one
 	Valid  bool              `json:"valid"`
-	Errors []validator.Error `json:"errors"`
+	Errors []lexdoc.Finding `json:"errors"`
 }
 
 // POST /api/v1/lint

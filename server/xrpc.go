@@ -48,14 +48,14 @@ func (s *Server) handleResolveLexicon(c echo.Context) error {
 // xrpcValidateResponse answers com.atproto.lexicon.validate.
 type xrpcValidateResponse struct {
 	Valid bool `json:"valid"`
-	// Errors are the record's errors, or the schema's lint errors when no
-	// record was given.
+	// Errors are the record's errors (xrpcLintResponse answers without a
+	// record).
 	Errors     []validator.Error      `json:"errors"`
 	Unresolved []validator.Unresolved `json:"unresolved"`
 	// SchemaErrors are the lint errors of a schema given as a document
 	// together with a record; a record is not valid against a schema that
 	// is not (service.ValidateDocument decides).
-	SchemaErrors []validator.Error   `json:"schemaErrors,omitempty"`
+	SchemaErrors []lexdoc.Finding    `json:"schemaErrors,omitempty"`
 	Schema       *service.SchemaInfo `json:"schema,omitempty"`
 	Target       validator.Target    `json:"target,omitempty"`
 }
@@ -146,14 +146,23 @@ func (s *Server) lintPublished(c echo.Context, ref service.SchemaRef, opts valid
 	return s.answerLint(c, doc, &info, opts)
 }
 
+// xrpcLintResponse answers com.atproto.lexicon.validate without a record:
+// xrpcValidateResponse's fields, its errors the schema's lint findings.
+type xrpcLintResponse struct {
+	Valid      bool                `json:"valid"`
+	Errors     []lexdoc.Finding    `json:"errors"`
+	Unresolved []lexdoc.Unresolved `json:"unresolved"`
+	Schema     *service.SchemaInfo `json:"schema,omitempty"`
+}
+
 // answerLint answers a request without a record with the schema's lint
-// errors (and, with AllowUnresolved, its unresolved references).
+// findings (and, with AllowUnresolved, its unresolved references).
 func (s *Server) answerLint(c echo.Context, doc any, info *service.SchemaInfo, opts validator.Options) error {
-	r, err := s.cfg.Service.LintDocument(c.Request().Context(), doc, opts)
+	r, err := s.cfg.Service.LintDocument(c.Request().Context(), doc, lexdoc.LintOptions{AllowUnresolved: opts.AllowUnresolved})
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, xrpcValidateResponse{
-		Valid: r.Valid, Errors: r.Errors, Unresolved: r.Unresolved, Schema: info,
+	return c.JSON(http.StatusOK, xrpcLintResponse{
+		Valid: r.Valid, Errors: r.Findings, Unresolved: r.Unresolved, Schema: info,
 	})
 }

@@ -22,9 +22,9 @@ import (
 // on each, naming the other with names[i] for docs[i] (a file name, say;
 // nil names them "document 1", "document 2", ...): a set holds one document
 // per lexicon, as a lexicon directory does, and references resolve against
-// the first. The result has one slice of errors per document, in order; a
+// the first. The result has one slice of findings per document, in order; a
 // clean document has an empty, non-nil slice.
-func (s *Service) LintSet(ctx context.Context, docs []any, names []string) ([][]validator.Error, error) {
+func (s *Service) LintSet(ctx context.Context, docs []any, names []string) ([][]lexdoc.Finding, error) {
 	if len(docs) == 0 {
 		return nil, fmt.Errorf("%w: no lexicon documents to lint", ErrInvalidRequest)
 	}
@@ -44,16 +44,12 @@ func (s *Service) LintSet(ctx context.Context, docs []any, names []string) ([][]
 		}
 	}
 	cat := s.catalogWith(parsed)
-	out := make([][]validator.Error, len(docs))
+	out := make([][]lexdoc.Finding, len(docs))
 	for i, d := range docs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		errs := validator.Lint(d, cat)
-		if errs == nil {
-			errs = []validator.Error{}
-		}
-		out[i] = errs
+		out[i] = lexdoc.Lint(d, cat, lexdoc.LintOptions{}).Findings
 	}
 	name := func(j int) string {
 		if names == nil {
@@ -67,13 +63,13 @@ func (s *Service) LintSet(ctx context.Context, docs []any, names []string) ([][]
 			list[k] = name(j)
 		}
 		id := docs[i].(map[string]any)["id"]
-		out[i] = append(out[i], validator.Error{
+		out[i] = append(out[i], lexdoc.Finding{
 			Path:    "/id",
 			Message: fmt.Sprintf("id %s is also the id of %s, with different content: a set of lexicons holds one document per id", id, strings.Join(list, ", ")),
 		})
 		// Lint sorts by path; the document's own members are its first
 		// segments, so a stable sort on them puts /id in its place.
-		slices.SortStableFunc(out[i], func(a, b validator.Error) int {
+		slices.SortStableFunc(out[i], func(a, b lexdoc.Finding) int {
 			return strings.Compare(topMember(a.Path), topMember(b.Path))
 		})
 	}
@@ -112,12 +108,12 @@ func topMember(p string) string {
 
 // LintDocument lints one lexicon document as LintSet does, against the local
 // catalog plus the document. With opts.AllowUnresolved a reference that
-// neither resolves is not an error but is listed in Unresolved, its Path the
+// neither resolves is not a finding but is listed in Unresolved, its Path the
 // reference's JSON Pointer in the document: "valid", "valid with unresolved
 // references" and "invalid" stay three answers, as they are for values.
-func (s *Service) LintDocument(ctx context.Context, doc any, opts validator.Options) (validator.Result, error) {
+func (s *Service) LintDocument(ctx context.Context, doc any, opts lexdoc.LintOptions) (lexdoc.LintReport, error) {
 	if err := ctx.Err(); err != nil {
-		return validator.Result{}, err
+		return lexdoc.LintReport{}, err
 	}
 	var docs []*lexdoc.Document
 	if m, ok := doc.(map[string]any); ok {
@@ -125,7 +121,7 @@ func (s *Service) LintDocument(ctx context.Context, doc any, opts validator.Opti
 			docs = append(docs, parsed)
 		}
 	}
-	return validator.LintResult(doc, s.catalogWith(docs), opts), nil
+	return lexdoc.Lint(doc, s.catalogWith(docs), opts), nil
 }
 
 // DocumentResult is a value's verdict against an unpublished lexicon
@@ -134,9 +130,9 @@ type DocumentResult struct {
 	// Result is the value's verdict. A value is not valid against a schema
 	// that is not, so it is not Valid when SchemaErrors has any either.
 	validator.Result
-	// SchemaErrors are the document's lint errors, as PrepareDocument gives
-	// them; never nil.
-	SchemaErrors []validator.Error
+	// SchemaErrors are the document's lint findings, as PrepareDocument
+	// gives them; never nil.
+	SchemaErrors []lexdoc.Finding
 	// Checker is the compiled document. It is nil when lint errors keep the
 	// document from parsing or compiling: then the value was not checked.
 	Checker *Checker
@@ -155,7 +151,7 @@ func (s *Service) ValidateDocument(ctx context.Context, doc any, def string, tar
 			return DocumentResult{}, err
 		}
 		if lint == nil { // it did not parse, so it was not linted
-			lint = validator.LintResult(doc, s.catalogWith(nil), opts).Errors
+			lint = lexdoc.Lint(doc, s.catalogWith(nil), lintOptions(opts)).Findings
 		}
 		if len(lint) == 0 {
 			return DocumentResult{}, err
@@ -172,14 +168,14 @@ func (s *Service) ValidateDocument(ctx context.Context, doc any, def string, tar
 
 // PrepareDocument compiles an unpublished lexicon document (for authors) with
 // the local catalog; def "" means main. It also returns the document's lint
-// errors; with opts.AllowUnresolved they leave out references that neither
+// findings; with opts.AllowUnresolved they leave out references that neither
 // the document nor the catalog resolves, which values that reach them report
 // as unresolved. A document too broken to compile, or with a $type other
 // than com.atproto.lexicon.schema (no schema record can publish it), is an
 // error with CodeInvalidRequest that wraps validator.ErrInvalidLexicon.
 // The Checker's CID is the one the document would have once published as a
 // com.atproto.lexicon.schema record; its URI is empty.
-func (s *Service) PrepareDocument(ctx context.Context, doc any, def string, target validator.Target, opts validator.Options) (*Checker, []validator.Error, error) {
+func (s *Service) PrepareDocument(ctx context.Context, doc any, def string, target validator.Target, opts validator.Options) (*Checker, []lexdoc.Finding, error) {
 	m, ok := doc.(map[string]any)
 	if !ok {
 		return nil, nil, fmt.Errorf("%w: a lexicon document is a JSON object, got %s", ErrInvalidRequest, datamodel.KindOf(doc))
@@ -212,7 +208,7 @@ func (s *Service) PrepareDocument(ctx context.Context, doc any, def string, targ
 
 	docs := []*lexdoc.Document{parsed}
 	compiler := s.compilerWith("document "+string(parsed.ID)+"@"+parsed.CID(), docs, nil)
-	lint := validator.LintResult(doc, compiler.Catalog(), opts).Errors
+	lint := lexdoc.Lint(doc, compiler.Catalog(), lintOptions(opts)).Findings
 	target, schema, err := compile(compiler, ref, target, opts)
 	if err != nil {
 		return nil, lint, fmt.Errorf("%w: document %s: %w", ErrInvalidRequest, ref, err)
@@ -223,6 +219,12 @@ func (s *Service) PrepareDocument(ctx context.Context, doc any, def string, targ
 		Record: &resolver.Record{CID: pub.CID, Value: pub.JSON, Document: parsed},
 		schema: schema,
 	}, lint, nil
+}
+
+// lintOptions are the lint options that match validation options: a
+// reference values may leave unresolved may be unresolved in the document.
+func lintOptions(opts validator.Options) lexdoc.LintOptions {
+	return lexdoc.LintOptions{AllowUnresolved: opts.AllowUnresolved}
 }
 
 // catalogWith returns the local catalog plus docs, which override local

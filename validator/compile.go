@@ -71,7 +71,7 @@ func NewCompiler(cat *lexdoc.Catalog) *Compiler {
 	c.js.LoadURL = func(s string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("schema %s is not part of the catalog", s)
 	}
-	for _, name := range formatNames {
+	for _, name := range lexdoc.FormatNames() {
 		c.js.Formats[name] = formatChecker(name)
 	}
 	c.js.RegisterExtension(keyword, extensionMeta, extension{c: c})
@@ -79,7 +79,7 @@ func NewCompiler(cat *lexdoc.Catalog) *Compiler {
 }
 
 func formatChecker(name string) func(any) bool {
-	check, _ := FormatChecker(name)
+	check, _ := lexdoc.FormatChecker(name)
 	return func(v any) bool {
 		s, ok := v.(string)
 		return !ok || check(s) // "type" reports non-strings

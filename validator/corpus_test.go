@@ -76,3 +76,23 @@ func TestCompileCorpus(t *testing.T) {
 	}
 	t.Logf("compiled %d targets (%d records)", total, records)
 }
+
+// BenchmarkCompileCorpus compiles every target of every definition of the
+// real lexicons with a fresh Compiler: translation and v5's compilation.
+func BenchmarkCompileCorpus(b *testing.B) {
+	cat := corpusCatalog(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		c := NewCompiler(cat)
+		for _, doc := range cat.Documents() {
+			for name := range doc.Defs {
+				ref := lexdoc.DefRef{NSID: doc.ID, Name: name}
+				for _, target := range Targets(doc, name) {
+					if _, err := c.Compile(ref, target, Options{}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		}
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/bluesky-social/indigo/atproto/syntax"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/lexval/lexval/datamodel"
@@ -20,7 +19,9 @@ import (
 // this package sees these raw errors. A fact is never empty: v5 folds an
 // error with an empty message into its parent.
 
-// Rule names: the last token of a lexicon keyword error's location.
+// Rule names: the last token of a lexicon keyword error's location. The
+// four length rules are the limit names lexdoc's StringLengths.CheckLength
+// reports, and the lexicon fields that set them.
 const (
 	ruleMinLength    = "minLength"    // string (UTF-8 bytes) or bytes (raw bytes); fact: the length
 	ruleMaxLength    = "maxLength"    // idem
@@ -66,11 +67,11 @@ func (x extension) Compile(ctx jsonschema.CompilerContext, m map[string]any) (js
 	}
 	switch lexdoc.Type(typ) {
 	case lexdoc.TypeString:
-		k := &stringKW{
-			minLength: extInt(lm, "minLength"), maxLength: extInt(lm, "maxLength"),
-			minGraphemes: extInt(lm, "minGraphemes"), maxGraphemes: extInt(lm, "maxGraphemes"),
-		}
-		if !k.minLength.Set && !k.maxLength.Set && !k.minGraphemes.Set && !k.maxGraphemes.Set {
+		k := &stringKW{lexdoc.StringLengths{
+			MinLength: extInt(lm, "minLength"), MaxLength: extInt(lm, "maxLength"),
+			MinGraphemes: extInt(lm, "minGraphemes"), MaxGraphemes: extInt(lm, "maxGraphemes"),
+		}}
+		if !k.MinLength.Set && !k.MaxLength.Set && !k.MinGraphemes.Set && !k.MaxGraphemes.Set {
 			return nil, nil
 		}
 		return k, nil
@@ -178,34 +179,12 @@ func (r *keywordErrors) err() error {
 	return parent.Group(parent, r.errs...)
 }
 
-type stringKW struct {
-	minLength, maxLength, minGraphemes, maxGraphemes optInt
-}
+// stringKW checks a string's lengths, as Lint checks a const or default.
+type stringKW struct{ lexdoc.StringLengths }
 
 func (k *stringKW) check(v any, fail func(rule, fact string)) {
-	s, ok := v.(string)
-	if !ok {
-		return
-	}
-	n := int64(len(s))
-	if k.minLength.Set && n < k.minLength.Value {
-		fail(ruleMinLength, itoa(n))
-	}
-	if k.maxLength.Set && n > k.maxLength.Value {
-		fail(ruleMaxLength, itoa(n))
-	}
-	// A grapheme takes at least one byte: short strings need no counting.
-	needMin := k.minGraphemes.Set && k.minGraphemes.Value > 0
-	needMax := k.maxGraphemes.Set && n > k.maxGraphemes.Value
-	if !needMin && !needMax {
-		return
-	}
-	g := int64(graphemeCount(s))
-	if needMin && g < k.minGraphemes.Value {
-		fail(ruleMinGraphemes, itoa(g))
-	}
-	if needMax && g > k.maxGraphemes.Value {
-		fail(ruleMaxGraphemes, itoa(g))
+	if s, ok := v.(string); ok {
+		k.CheckLength(s, func(limit string, n int64) { fail(limit, itoa(n)) })
 	}
 }
 
@@ -473,7 +452,7 @@ func (k *unionKW) choose(v any) unionChoice {
 	if k.closed {
 		return refuse(ruleNotOneOf)
 	}
-	ref, ok := parseTypeRef(t)
+	ref, ok := lexdoc.ParseTypeRef(t)
 	if !ok {
 		return refuse(ruleNotTypeRef)
 	}
@@ -507,27 +486,6 @@ func (k *unionKW) Validate(ctx jsonschema.ValidationContext, v any) error {
 		return ctx.Error(keyword+"/"+c.rule, "%s", c.fact())
 	}
 	return nil
-}
-
-// parseTypeRef parses a $type that names a definition: an NSID, optionally
-// followed by "#" and a definition name. An open union accepts types it does
-// not list because a later revision of the lexicon may list them ("future
-// revisions of the schema could add more types to the list of refs"); refs
-// are definitions, so a $type of any other form ("#quote", "blob", "not a
-// type") can never become a variant.
-//
-// It runs on every unlisted $type of every value, so it scans with scanNSID
-// (fuzzed against indigo's ParseNSID, with which it agrees) instead of
-// ParseDefRef, whose regular expression costs a microsecond.
-func parseTypeRef(t string) (lexdoc.DefRef, bool) {
-	nsid, name, hasName := strings.Cut(t, "#")
-	if !scanNSID(nsid) || hasName && !lexdoc.ValidDefName(name) {
-		return lexdoc.DefRef{}, false
-	}
-	if !hasName {
-		name = "main"
-	}
-	return lexdoc.DefRef{NSID: syntax.NSID(nsid), Name: name}, true
 }
 
 // untyped checks a subscription message that omits $type: it must match one

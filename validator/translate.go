@@ -344,7 +344,7 @@ func (t *translator) schema(n lexdoc.Schema, ptr string, nullable, typeOptional 
 	case *lexdoc.String:
 		typ("string")
 		if n.Format != "" {
-			if _, ok := FormatChecker(n.Format); !ok {
+			if _, ok := lexdoc.FormatChecker(n.Format); !ok {
 				return nil, fmt.Errorf("%w: %s: unknown string format %q", ErrInvalidLexicon, loc, n.Format)
 			}
 			s["format"] = n.Format

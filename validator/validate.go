@@ -71,7 +71,7 @@ func (s *Schema) report(v any, dm datamodel.Report) Result {
 		r.Errors = sortErrors(errs)
 	}
 	if len(unresolved) > 0 {
-		r.Unresolved = sortUnresolved(unresolved)
+		r.Unresolved = lexdoc.SortUnresolved(unresolved)
 	}
 	return r
 }
@@ -254,7 +254,7 @@ func (cv *converter) keyword(ent *entry, kw, path string, value any) {
 		}
 	case "format":
 		if s, ok := n.(*lexdoc.String); ok {
-			cv.add(path, "must be a valid "+FormatNoun(s.Format)+", got "+datamodel.Describe(value), loc)
+			cv.add(path, "must be a valid "+lexdoc.FormatNoun(s.Format)+", got "+datamodel.Describe(value), loc)
 			return
 		}
 	}

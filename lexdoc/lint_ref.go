@@ -1,11 +1,9 @@
-package validator
+package lexdoc
 
 import (
 	"strings"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
-
-	"github.com/lexval/lexval/lexdoc"
 )
 
 // ref checks a reference written at path: its syntax ("#name", "nsid" or
@@ -19,13 +17,13 @@ func (l *linter) ref(path, ref string, inUnion bool) (string, bool) {
 	var nsid syntax.NSID
 	var name string
 	if local, ok := strings.CutPrefix(ref, "#"); ok {
-		if !validDefName(local) {
+		if !ValidDefName(local) {
 			l.report(path, "reference %q is not valid: after '#' comes a definition name", ref)
 			return "", false
 		}
 		nsid, name = l.id, local
 	} else {
-		r, err := lexdoc.ParseDefRef(ref)
+		r, err := ParseDefRef(ref)
 		if err != nil {
 			l.report(path, "reference %q is not valid: write nsid, nsid#name or #name", ref)
 			return "", false
@@ -39,17 +37,17 @@ func (l *linter) ref(path, ref string, inUnion bool) (string, bool) {
 		return full, true
 	}
 	switch {
-	case inUnion && !isVariantType(typ):
+	case inUnion && !typ.IsVariant():
 		// Spec, "union": "The schema definitions pointed to by a union must
 		// have type object or record."
-		l.report(path, "union refs must point at object or record definitions; %s is %s", ref, withArticle(typ))
-	case !inUnion && typ == typeToken:
+		l.report(path, "union refs must point at object or record definitions; %s is %s", ref, typ.WithArticle())
+	case !inUnion && typ == TypeToken:
 		// Spec, "ref": "A ref can not point to a token type."
 		l.report(path, "a ref cannot point at a token (%s): tokens have no data representation", ref)
-	case !inUnion && !hasDataForm(typ):
+	case !inUnion && !typ.HasDataForm():
 		// Spec, "params": "they can not be referenced by a ref or union"; the
 		// permission sub-type and the endpoint types describe no data.
-		l.report(path, "a ref cannot point at %s definition (%s): only data definitions can be referenced", withArticle(typ), ref)
+		l.report(path, "a ref cannot point at %s definition (%s): only data definitions can be referenced", typ.WithArticle(), ref)
 	}
 	return full, true
 }
@@ -58,7 +56,7 @@ func (l *linter) ref(path, ref string, inUnion bool) (string, bool) {
 // document itself, then in the catalog, reporting a reference it cannot
 // resolve. found is false when the definition is missing, or present without
 // a valid type (reported where it is defined).
-func (l *linter) lookup(path, ref string, nsid syntax.NSID, name string) (typ string, found bool) {
+func (l *linter) lookup(path, ref string, nsid syntax.NSID, name string) (typ Type, found bool) {
 	if nsid == l.id {
 		def, ok := l.defs[name]
 		if !ok {
@@ -66,10 +64,10 @@ func (l *linter) lookup(path, ref string, nsid syntax.NSID, name string) (typ st
 			return "", false
 		}
 		m, _ := def.(map[string]any)
-		typ, _ = m["type"].(string)
-		return typ, typ != ""
+		s, _ := m["type"].(string)
+		return Type(s), s != ""
 	}
-	var doc *lexdoc.Document
+	var doc *Document
 	if l.cat != nil {
 		doc, _ = l.cat.Document(nsid)
 	}
@@ -82,7 +80,7 @@ func (l *linter) lookup(path, ref string, nsid syntax.NSID, name string) (typ st
 		l.missing(path, nsid, name, "reference %q cannot be resolved: lexicon %s has no definition %q", ref, nsid, name)
 		return "", false
 	}
-	return string(def.Type()), true
+	return def.Type(), true
 }
 
 // missing reports a reference to nsid#name that nothing defines: an
@@ -90,7 +88,7 @@ func (l *linter) lookup(path, ref string, nsid syntax.NSID, name string) (typ st
 // reference in a document without a valid id does not), an error otherwise.
 func (l *linter) missing(path string, nsid syntax.NSID, name, format string, a ...any) {
 	if l.allowUnresolved && nsid != "" {
-		ref := lexdoc.DefRef{NSID: nsid, Name: name}
+		ref := DefRef{NSID: nsid, Name: name}
 		l.unresolved = append(l.unresolved, Unresolved{Ref: ref.String(), Path: path, SchemaPath: l.loc})
 		return
 	}

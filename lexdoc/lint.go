@@ -1,25 +1,22 @@
-package validator
+package lexdoc
 
 import (
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
 
 	"github.com/lexval/lexval/datamodel"
 )
 
-// Lint checks a lexicon document (decoded by datamodel.DecodeJSON) against every
-// authoring rule of the Lexicon specification: lexicon is 1, id is an NSID,
-// primary types only as main, min <= max, known types and formats, union refs
-// point at objects or records, every ref resolvable in cat or reported. The
-// document itself counts as part of the catalog. An empty result means clean.
-// Errors are sorted by path.
-//
-// Each Error's Path is the JSON Pointer of the offending member of the
-// document (for a missing field, the pointer it would have), and SchemaPath
-// the definition it belongs to ("com.example.post#main"), or "" for the
-// document's own fields.
+// Lint checks a lexicon document (decoded by datamodel.DecodeJSON) against
+// every authoring rule of the Lexicon specification: lexicon is 1, id is an
+// NSID, primary types only as main, min <= max, known types and formats,
+// union refs point at objects or records, every ref resolvable in cat or
+// reported. The document itself counts as part of the catalog; cat may be
+// nil.
 //
 // Lint works on the raw tree, not on a parsed Document, so that it can report
 // every problem of a document that does not parse. Beyond the rules the
@@ -27,23 +24,113 @@ import (
 // type has a fixed set of fields, and a misspelt constraint ("maxLenght") is
 // otherwise silently ignored by every validator. The document's "$type"
 // ("com.atproto.lexicon.schema", carried by published schema records) is
-// allowed. cat may be nil.
-func Lint(doc any, cat *Catalog) []Error {
-	return LintResult(doc, cat, Options{}).Errors
-}
-
-// LintResult lints doc as Lint does. With opts.AllowUnresolved, a
-// well-formed reference that neither doc nor cat defines is not an error but
-// an Unresolved entry (Ref in $type form, Path the pointer of the reference
-// string), as values report the references they could not check.
-func LintResult(doc any, cat *Catalog, opts Options) Result {
-	l := &linter{cat: cat, errs: []Error{}, allowUnresolved: opts.AllowUnresolved}
+// allowed.
+func Lint(doc any, cat *Catalog, opts LintOptions) LintReport {
+	l := &linter{cat: cat, findings: []Finding{}, allowUnresolved: opts.AllowUnresolved}
 	l.document(doc)
-	r := Result{Valid: len(l.errs) == 0, Errors: sortErrors(l.errs), Unresolved: []Unresolved{}}
+	r := LintReport{Valid: len(l.findings) == 0, Findings: sortFindings(l.findings), Unresolved: []Unresolved{}}
 	if len(l.unresolved) > 0 {
-		r.Unresolved = sortUnresolved(l.unresolved)
+		r.Unresolved = SortUnresolved(l.unresolved)
 	}
 	return r
+}
+
+// LintOptions change what Lint reports.
+type LintOptions struct {
+	// AllowUnresolved makes a well-formed reference that neither the
+	// document nor the catalog defines an Unresolved entry (Ref in $type
+	// form, Path the pointer of the reference string) rather than a
+	// finding, as values report the references they could not check.
+	AllowUnresolved bool
+}
+
+// LintReport is what Lint finds in one document.
+type LintReport struct {
+	// Valid is true when there are no findings (unresolved references, when
+	// allowed, do not count).
+	Valid bool
+	// Findings are sorted by path, then message; never nil.
+	Findings []Finding
+	// Unresolved are sorted by path; never nil.
+	Unresolved []Unresolved
+}
+
+// Finding is one problem Lint finds in a document.
+type Finding struct {
+	// Path is the JSON Pointer (RFC 6901) of the offending member of the
+	// document; for a missing field, the pointer it would have.
+	Path string `json:"path"`
+	// Message says what is wrong and, where it helps, how to fix it.
+	Message string `json:"message"`
+	// SchemaPath is the definition the member belongs to
+	// ("com.example.post#main"); "" for the document's own fields, and in a
+	// document without a valid id.
+	SchemaPath string `json:"schemaPath"`
+	// Rule names the rule broken and Severity says how much it matters.
+	// Both are empty until lint rules are named: every finding today breaks
+	// a rule of the specification (or a field no type defines), an error.
+	Rule     string   `json:"rule,omitempty"`
+	Severity Severity `json:"severity,omitempty"`
+}
+
+// Severity says how much a Finding matters; empty means an error.
+type Severity string
+
+// Severities, most severe first.
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+	SeverityInfo    Severity = "info"
+)
+
+// Unresolved is a reference that could not be resolved where it is needed:
+// Lint lists those of a document under LintOptions.AllowUnresolved, and the
+// validator those a value reaches.
+type Unresolved struct {
+	// Ref is the missing reference in $type form ("com.example.video",
+	// "com.example.defs#view").
+	Ref string `json:"ref"`
+	// Path is the JSON Pointer of what the reference governs: in a document,
+	// the reference string itself; in a value, the value it describes.
+	Path string `json:"path"`
+	// SchemaPath is the lexicon location where the reference is written.
+	SchemaPath string `json:"schemaPath"`
+}
+
+// sortFindings sorts by path, then message, then schema path, and drops
+// exact duplicates in place.
+func sortFindings(fs []Finding) []Finding {
+	slices.SortFunc(fs, func(a, b Finding) int {
+		if c := datamodel.ComparePointers(a.Path, b.Path); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Message, b.Message); c != 0 {
+			return c
+		}
+		return strings.Compare(a.SchemaPath, b.SchemaPath)
+	})
+	return slices.Compact(fs)
+}
+
+// SortUnresolved sorts by path, then reference, then schema path, and drops
+// exact duplicates in place.
+func SortUnresolved(us []Unresolved) []Unresolved {
+	slices.SortFunc(us, func(a, b Unresolved) int {
+		if c := datamodel.ComparePointers(a.Path, b.Path); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Ref, b.Ref); c != 0 {
+			return c
+		}
+		return strings.Compare(a.SchemaPath, b.SchemaPath)
+	})
+	return slices.Compact(us)
+}
+
+// sortedKeys returns the keys of m in order, so that reports do not depend on
+// map iteration.
+func sortedKeys(m map[string]any) []string {
+	return slices.Sorted(maps.Keys(m))
 }
 
 // linter collects the problems of one document.
@@ -58,12 +145,12 @@ type linter struct {
 	// defs are the document's own definitions, raw.
 	defs map[string]any
 	// loc is the location of the definition being checked, for SchemaPath.
-	loc  string
-	errs []Error
+	loc      string
+	findings []Finding
 }
 
 func (l *linter) report(path, format string, a ...any) {
-	l.errs = append(l.errs, Error{Path: path, Message: fmt.Sprintf(format, a...), SchemaPath: l.loc})
+	l.findings = append(l.findings, Finding{Path: path, Message: fmt.Sprintf(format, a...), SchemaPath: l.loc})
 }
 
 // member is the JSON Pointer of a member of the object at path.
@@ -160,25 +247,25 @@ func (l *linter) optBool(path string, m map[string]any, key string) (value, pres
 // optInt reads the integer member key of m, reporting a value that is not an
 // integer, or (when nonNegative) one below zero; it is unset when absent or
 // reported.
-func (l *linter) optInt(path string, m map[string]any, key string, nonNegative bool) optInt {
+func (l *linter) optInt(path string, m map[string]any, key string, nonNegative bool) Optional[int64] {
 	v, ok := m[key]
 	if !ok {
-		return optInt{}
+		return Optional[int64]{}
 	}
 	n, ok := datamodel.Int64(v)
 	if !ok {
 		l.report(member(path, key), "%s must be an integer, got %s", key, datamodel.Describe(v))
-		return optInt{}
+		return Optional[int64]{}
 	}
 	if nonNegative && n < 0 {
 		l.report(member(path, key), "%s must not be negative, got %d", key, n)
-		return optInt{}
+		return Optional[int64]{}
 	}
-	return optInt{Value: n, Set: true}
+	return Optional[int64]{Value: n, Set: true}
 }
 
 // minMax reports a minimum above its maximum, at the minimum.
-func (l *linter) minMax(path, minKey string, lo optInt, maxKey string, hi optInt) {
+func (l *linter) minMax(path, minKey string, lo Optional[int64], maxKey string, hi Optional[int64]) {
 	if lo.Set && hi.Set && lo.Value > hi.Value {
 		l.report(member(path, minKey), "%s %d is greater than %s %d", minKey, lo.Value, maxKey, hi.Value)
 	}
