@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
 	"github.com/ipfs/go-cid"
-	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/lexval/lexval/lexdoc"
 	"github.com/lexval/lexval/resolver"
@@ -161,26 +159,9 @@ func compile(c *validator.Compiler, ref lexdoc.DefRef, want validator.Target, op
 	}
 	schema, err := c.Compile(ref, target, opts)
 	if err != nil {
-		return "", nil, compileError(ref, target, err)
+		return "", nil, err
 	}
 	return target, schema, nil
-}
-
-// compileError keeps the JSON Schema compiler's own words out of err: they
-// speak of the URNs and $ref pointers a lexicon is compiled to, which its
-// author never wrote. The lexicon's lint says which definition is at fault.
-func compileError(ref lexdoc.DefRef, target validator.Target, err error) error {
-	var (
-		loop     jsonschema.InfiniteLoopError
-		compiler *jsonschema.SchemaError
-	)
-	switch {
-	case errors.As(err, &loop):
-		return fmt.Errorf("%w: %s (%s) cannot be compiled: its references lead back to themselves without describing a value (lint the lexicon to see where)", validator.ErrInvalidLexicon, ref, target)
-	case errors.As(err, &compiler):
-		return fmt.Errorf("%w: %s (%s) cannot be compiled (lint the lexicon to see why)", validator.ErrInvalidLexicon, ref, target)
-	}
-	return err
 }
 
 func describeTargets(ts []validator.Target) string {

@@ -90,7 +90,8 @@ func formatChecker(name string) func(any) bool {
 func (c *Compiler) Catalog() *lexdoc.Catalog { return c.catalog }
 
 // Compile returns the schema for ref and target. Errors wrap ErrNotFound,
-// ErrNoTarget or ErrInvalidLexicon.
+// ErrNoTarget or ErrInvalidLexicon, and speak of the lexicon, never of the
+// JSON Schema it compiles to.
 func (c *Compiler) Compile(ref lexdoc.DefRef, target Target, opts Options) (*Schema, error) {
 	if ref.Name == "" {
 		ref.Name = "main"
@@ -154,17 +155,30 @@ func (c *Compiler) compileUnit(ref lexdoc.DefRef, target Target, url string) (*u
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if err := c.js.AddResource(url, bytes.NewReader(doc)); err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrInvalidLexicon, ref, err)
+		return nil, compileError(ref, target, err)
 	}
 	js, err := c.js.Compile(url)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s (%s): %w", ErrInvalidLexicon, ref, target, err)
+		return nil, compileError(ref, target, err)
 	}
 	u.js = js
 	if fast, ok := buildFast(js); ok {
 		u.fast = fast
 	}
 	return u, nil
+}
+
+// compileError says in lexicon terms that v5 could not compile the
+// translation of ref and target. v5's own words speak of the URNs and $ref
+// pointers a lexicon is compiled to, which its author never wrote, so they
+// stay here, and lexdoc.Lint says which definition is at fault. The error
+// wraps ErrInvalidLexicon and no v5 error.
+func compileError(ref lexdoc.DefRef, target Target, err error) error {
+	var loop jsonschema.InfiniteLoopError
+	if errors.As(err, &loop) {
+		return fmt.Errorf("%w: %s (%s) cannot be compiled: its references lead back to themselves without describing a value (lint the lexicon to see where)", ErrInvalidLexicon, ref, target)
+	}
+	return fmt.Errorf("%w: %s (%s) cannot be compiled (lint the lexicon to see why)", ErrInvalidLexicon, ref, target)
 }
 
 // variantUnit returns the compiled unit for an unlisted $type of an open
