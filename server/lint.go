@@ -15,7 +15,7 @@ const maxDocuments = 1000
 
 // lintResponse answers one document.
 type lintResponse struct {
-	Valid  bool              `json:"valid"`
+	Valid  bool             `json:"valid"`
 	Errors []lexdoc.Finding `json:"errors"`
 }
 
@@ -27,8 +27,8 @@ type lintBatchResponse struct {
 }
 
 type lintResultJSON struct {
-	ID     string            `json:"id,omitempty"` // the document's id when it has one
-	Valid  bool              `json:"valid"`
+	ID     string           `json:"id,omitempty"` // the document's id when it has one
+	Valid  bool             `json:"valid"`
 	Errors []lexdoc.Finding `json:"errors"`
 }
 

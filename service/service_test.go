@@ -13,8 +13,8 @@ import (
 	"github.com/ipfs/go-cid"
 
 	"github.com/lexval/lexval/datamodel"
-	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/lexdoc"
+	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/validator"
 )
 
