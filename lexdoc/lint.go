@@ -1,6 +1,7 @@
 package lexdoc
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -101,13 +102,7 @@ type Unresolved struct {
 // exact duplicates in place.
 func sortFindings(fs []Finding) []Finding {
 	slices.SortFunc(fs, func(a, b Finding) int {
-		if c := datamodel.ComparePointers(a.Path, b.Path); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.Message, b.Message); c != 0 {
-			return c
-		}
-		return strings.Compare(a.SchemaPath, b.SchemaPath)
+		return cmp.Or(datamodel.ComparePointers(a.Path, b.Path), strings.Compare(a.Message, b.Message), strings.Compare(a.SchemaPath, b.SchemaPath))
 	})
 	return slices.Compact(fs)
 }
@@ -116,13 +111,7 @@ func sortFindings(fs []Finding) []Finding {
 // exact duplicates in place.
 func SortUnresolved(us []Unresolved) []Unresolved {
 	slices.SortFunc(us, func(a, b Unresolved) int {
-		if c := datamodel.ComparePointers(a.Path, b.Path); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.Ref, b.Ref); c != 0 {
-			return c
-		}
-		return strings.Compare(a.SchemaPath, b.SchemaPath)
+		return cmp.Or(datamodel.ComparePointers(a.Path, b.Path), strings.Compare(a.Ref, b.Ref), strings.Compare(a.SchemaPath, b.SchemaPath))
 	})
 	return slices.Compact(us)
 }

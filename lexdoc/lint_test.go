@@ -193,19 +193,7 @@ func lintRulesCatalog(t *testing.T) *lexdoc.Catalog {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("got no catalog lexicons in %s/catalog (err %v)", lintRulesDir, err)
 	}
-	var docs []*lexdoc.Document
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc, err := lexdoc.ParseDocument(data)
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		docs = append(docs, doc)
-	}
-	cat := lexdoc.NewCatalog(docs...)
+	cat := lexdoc.NewCatalog(lexicontest.LoadDir(t, filepath.Join(lintRulesDir, "catalog"))...)
 	for _, f := range files {
 		if errs := lint(lexicontest.ReadJSON(t, f), cat); len(errs) != 0 {
 			t.Fatalf("%s does not lint clean:%s", f, formatErrors(errs))

@@ -5,12 +5,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lexval/lexval/internal/lexicontest"
 	"github.com/lexval/lexval/lexdoc"
 )
 
 func recordWithKey(t *testing.T, key string) *lexdoc.Record {
 	t.Helper()
-	doc := mustParse(t, `{"lexicon":1,"id":"com.example.rec","defs":{"main":{"type":"record","key":"`+key+`","record":{"type":"object","properties":{}}}}}`)
+	doc := lexicontest.Parse(t, `{"lexicon":1,"id":"com.example.rec","defs":{"main":{"type":"record","key":"`+key+`","record":{"type":"object","properties":{}}}}}`)
 	return doc.Defs["main"].(*lexdoc.Record)
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
+	"github.com/lexval/lexval/internal/lexicontest"
 	"github.com/lexval/lexval/lexdoc"
 )
 
@@ -14,7 +15,7 @@ import (
 // compile fails with ErrInvalidLexicon, in lexicon terms, with no v5 error
 // (nor its words) for callers to see.
 func TestCompileErrorInLexiconTerms(t *testing.T) {
-	doc := mustParse(t, `{"lexicon":1,"id":"com.example.loop","defs":{
+	doc := lexicontest.Parse(t, `{"lexicon":1,"id":"com.example.loop","defs":{
 	  "main":{"type":"record","key":"tid","record":{"type":"object","properties":{"a":{"type":"ref","ref":"#a"}}}},
 	  "a":{"type":"ref","ref":"#a"}}}`)
 	_, err := NewCompiler(lexdoc.NewCatalog(doc)).Compile(lexdoc.DefRef{NSID: doc.ID, Name: "main"}, TargetRecord, Options{})

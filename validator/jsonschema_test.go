@@ -14,6 +14,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/internal/lexicontest"
 	"github.com/lexval/lexval/lexdoc"
 )
 
@@ -74,7 +75,7 @@ func TestJSONSchemaGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	feed := mustParse(t, `{"lexicon": 1, "id": "com.example.feed", "defs": {
+	feed := lexicontest.Parse(t, `{"lexicon": 1, "id": "com.example.feed", "defs": {
 	  "main": {"type": "record", "key": "tid", "record": {"type": "object", "required": ["text"], "nullable": ["note"], "properties": {
 	    "text": {"type": "string", "maxLength": 300, "maxGraphemes": 30},
 	    "note": {"type": "ref", "ref": "#strongRef"},

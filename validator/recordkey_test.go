@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/lexval/lexval/internal/lexicontest"
 	"github.com/lexval/lexval/lexdoc"
 )
 
@@ -12,7 +13,7 @@ import (
 func TestCheckRecordKey(t *testing.T) {
 	compile := func(t *testing.T, src string, target Target) *Schema {
 		t.Helper()
-		doc := mustParse(t, src)
+		doc := lexicontest.Parse(t, src)
 		s, err := NewCompiler(lexdoc.NewCatalog(doc)).Compile(lexdoc.DefRef{NSID: doc.ID, Name: "main"}, target, Options{})
 		if err != nil {
 			t.Fatal(err)

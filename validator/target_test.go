@@ -6,17 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lexval/lexval/internal/lexicontest"
 	"github.com/lexval/lexval/lexdoc"
 )
-
-func mustParse(t *testing.T, src string) *lexdoc.Document {
-	t.Helper()
-	doc, err := lexdoc.ParseDocument([]byte(src))
-	if err != nil {
-		t.Fatalf("ParseDocument: %v", err)
-	}
-	return doc
-}
 
 const exampleDoc = `{
   "$type": "com.atproto.lexicon.schema",
@@ -43,7 +35,7 @@ const exampleDoc = `{
 }`
 
 func TestTargets(t *testing.T) {
-	doc := mustParse(t, exampleDoc)
+	doc := lexicontest.Parse(t, exampleDoc)
 	cat := lexdoc.NewCatalog(doc)
 	tests := []struct {
 		def        string
@@ -97,7 +89,7 @@ func TestTargets(t *testing.T) {
 // target, and the error says that it exists but has no schema, rather than
 // that it is missing.
 func TestCompileBodyWithoutSchema(t *testing.T) {
-	c := NewCompiler(lexdoc.NewCatalog(mustParse(t, exampleDoc)))
+	c := NewCompiler(lexdoc.NewCatalog(lexicontest.Parse(t, exampleDoc)))
 	tests := []struct {
 		def    string
 		target Target
@@ -129,7 +121,7 @@ func TestCompileBodyWithoutSchema(t *testing.T) {
 // default target, and the error names the one target it has rather than
 // calling a single choice ambiguous among several.
 func TestDefaultTargetParamsOnly(t *testing.T) {
-	cat := lexdoc.NewCatalog(mustParse(t, exampleDoc))
+	cat := lexdoc.NewCatalog(lexicontest.Parse(t, exampleDoc))
 	_, err := DefaultTarget(cat, lexdoc.DefRef{NSID: "com.example.thing", Name: "paramsOnly"})
 	if !errors.Is(err, ErrAmbiguousTarget) {
 		t.Fatalf("got %v, want an error wrapping ErrAmbiguousTarget", err)

@@ -16,6 +16,16 @@ import (
 	"github.com/lexval/lexval/lexdoc"
 )
 
+// Parse parses a lexicon document, failing the test when it does not parse.
+func Parse(tb testing.TB, src string) *lexdoc.Document {
+	tb.Helper()
+	doc, err := lexdoc.ParseDocument([]byte(src))
+	if err != nil {
+		tb.Fatalf("ParseDocument: %v", err)
+	}
+	return doc
+}
+
 // LoadDir parses every *.json lexicon under dir, sorted by NSID; a file that
 // does not parse fails the test.
 func LoadDir(tb testing.TB, dir string) []*lexdoc.Document {
