@@ -284,6 +284,7 @@ type EndpointError struct {
 	Description string
 }
 
+// Type reports the Lexicon type of each schema type (Schema.Type).
 func (*Boolean) Type() Type       { return TypeBoolean }
 func (*Integer) Type() Type       { return TypeInteger }
 func (*String) Type() Type        { return TypeString }
