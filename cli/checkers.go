@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/lexval/lexval/lexdoc"
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/service"
 	"github.com/lexval/lexval/validator"
@@ -75,7 +76,7 @@ func (t *typeCheckers) lookup(typ string) *typeChecker {
 }
 
 func (tc *typeChecker) prepare(ctx context.Context, svc *service.Service, typ string, opts validator.Options) {
-	ref, err := validator.ParseDefRef(typ)
+	ref, err := lexdoc.ParseDefRef(typ)
 	if err != nil {
 		tc.result = invalid("/$type", fmt.Sprintf("$type %q does not name a lexicon definition: %v", typ, err))
 		return

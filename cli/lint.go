@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/lexval/lexval/lexdoc"
 	"github.com/lexval/lexval/validator"
 )
 
@@ -105,7 +106,7 @@ func runLint(ctx context.Context, s *streams, cmd *command, args []string) int {
 			return s.fail(cmd, fmt.Errorf("internal error: %d lint results for %d documents", len(problems), len(docs)))
 		}
 		for k, i := range docIndex {
-			verdicts[i].result = validator.Result{Valid: len(problems[k]) == 0, Errors: problems[k]}
+			verdicts[i].result = validator.Result{Valid: len(problems[k]) == 0, Errors: findingErrors(problems[k])}
 		}
 	}
 
@@ -123,4 +124,14 @@ func runLint(ctx context.Context, s *streams, cmd *command, args []string) int {
 		return s.fail(cmd, err)
 	}
 	return t.exitCode()
+}
+
+// findingErrors reports lint findings as values' errors are reported: each a
+// path, a message and the definition it belongs to.
+func findingErrors(fs []lexdoc.Finding) []validator.Error {
+	errs := make([]validator.Error, len(fs))
+	for i, f := range fs {
+		errs[i] = validator.Error{Path: f.Path, Message: f.Message, SchemaPath: f.SchemaPath}
+	}
+	return errs
 }

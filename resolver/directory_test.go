@@ -39,8 +39,8 @@ func TestLoadCorpus(t *testing.T) {
 		t.Errorf("got %d records, want %d", len(recs), corpusSize)
 	}
 	for _, rec := range recs {
-		if rec.Source != SourceDirectory || rec.URI != "" || !rec.CID.Defined() || rec.Document.CID != rec.CID.String() {
-			t.Errorf("%s: got source %s, URI %q, CID %s, Document.CID %s; want a directory record with its CID", rec.Location, rec.Source, rec.URI, rec.CID, rec.Document.CID)
+		if rec.Source != SourceDirectory || rec.URI != "" || !rec.CID.Defined() || rec.Document.CID() != rec.CID.String() {
+			t.Errorf("%s: got source %s, URI %q, CID %s, Document.CID %s; want a directory record with its CID", rec.Location, rec.Source, rec.URI, rec.CID, rec.Document.CID())
 		}
 		if !strings.HasPrefix(rec.Location, dir) {
 			t.Errorf("got location %s, want a file under %s", rec.Location, dir)

@@ -40,9 +40,10 @@
 // the DID document of a DID, getRecord at a PDS host, the proof) in words a
 // client may read; URLs and DNS servers go to the log only.
 //
-// The resolver feeds the validator documents; it knows nothing of HTTP
-// serving or of validation rules, and leaves decoding, the data model,
-// DAG-CBOR and CIDs to package datamodel. It never looks up an NSID on its
+// The resolver parses the documents it finds with package lexdoc (a
+// Record's Document) and never imports the validator: it knows nothing of
+// HTTP serving, validation rules or JSON Schema, and leaves decoding, the
+// data model, DAG-CBOR and CIDs to package datamodel. It never looks up an NSID on its
 // own initiative: only Resolve and Closure do, when asked. Its network tests
 // run against internal/atprototest, from package resolver_test.
 //

@@ -74,8 +74,8 @@ func TestNewLoadsEmbeddedCatalog(t *testing.T) {
 			if rec.CID.String() != p.cid {
 				t.Errorf("got CID %s, want %s", rec.CID, p.cid)
 			}
-			if rec.Document.CID != p.cid {
-				t.Errorf("got Document.CID %s, want %s", rec.Document.CID, p.cid)
+			if rec.Document.CID() != p.cid {
+				t.Errorf("got Document.CID %s, want %s", rec.Document.CID(), p.cid)
 			}
 			if !rec.IndexedAt.Equal(indexed) {
 				t.Errorf("got IndexedAt %v, want %v", rec.IndexedAt, indexed)

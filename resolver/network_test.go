@@ -155,8 +155,8 @@ func checkNetworkRecord(t *testing.T, rec *resolver.Record, a *atprototest.Accou
 	if !rec.CID.Equals(wantCID) {
 		t.Errorf("got CID %s, want %s", rec.CID, wantCID)
 	}
-	if rec.Document.CID != wantCID.String() {
-		t.Errorf("got Document.CID %s, want %s", rec.Document.CID, wantCID)
+	if rec.Document.CID() != wantCID.String() {
+		t.Errorf("got Document.CID %s, want %s", rec.Document.CID(), wantCID)
 	}
 	if want := schemaURI(string(a.DID), nsid); rec.URI != want {
 		t.Errorf("got URI %s, want %s", rec.URI, want)

@@ -8,7 +8,7 @@ import (
 	"github.com/ipfs/go-cid"
 
 	"github.com/lexval/lexval/datamodel"
-	"github.com/lexval/lexval/validator"
+	"github.com/lexval/lexval/lexdoc"
 )
 
 // SchemaCollection is the collection, and the $type, of published lexicons.
@@ -41,7 +41,7 @@ var errCIDDiffers = errors.New("record hashes to another CID")
 // is known. A CID other than claimed is errCIDDiffers; other errors are the
 // record's flaws, unwrapped, for the caller to wrap or format as its source
 // requires.
-func authenticate(raw []byte, claimed cid.Cid, rkey syntax.NSID) (*validator.Document, cid.Cid, error) {
+func authenticate(raw []byte, claimed cid.Cid, rkey syntax.NSID) (*lexdoc.Document, cid.Cid, error) {
 	v, err := datamodel.DecodeJSON(raw)
 	if err != nil {
 		return nil, cid.Undef, err
@@ -65,13 +65,12 @@ func authenticate(raw []byte, claimed cid.Cid, rkey syntax.NSID) (*validator.Doc
 }
 
 // parseDocument parses a schema record whose CID is known and ties the two.
-func parseDocument(m map[string]any, c cid.Cid) (*validator.Document, error) {
-	doc, err := validator.NewDocument(m)
+func parseDocument(m map[string]any, c cid.Cid) (*lexdoc.Document, error) {
+	doc, err := lexdoc.NewDocument(m)
 	if err != nil {
 		return nil, err
 	}
-	doc.CID = c.String()
-	return doc, nil
+	return doc.WithCID(c.String()), nil
 }
 
 // describe names the record for messages: its AT-URI, else where it was read.

@@ -18,8 +18,8 @@ import (
 	"github.com/bluesky-social/indigo/atproto/syntax"
 	"github.com/ipfs/go-cid"
 
+	"github.com/lexval/lexval/lexdoc"
 	"github.com/lexval/lexval/lexicons"
-	"github.com/lexval/lexval/validator"
 )
 
 // Sentinel errors; wrapped with the cause, tested with errors.Is.
@@ -56,8 +56,8 @@ type Record struct {
 	// Value is the record's JSON as stored or published (for a directory
 	// document: the file as it is, without the added $type).
 	Value json.RawMessage
-	// Document is the parsed lexicon; Document.CID is CID.String().
-	Document *validator.Document
+	// Document is the parsed lexicon; Document.CID() is CID.String().
+	Document *lexdoc.Document
 
 	// published is PublishedValue's answer when it is not Value, worked out
 	// once at load.

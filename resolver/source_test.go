@@ -9,7 +9,7 @@ import (
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
 
-	"github.com/lexval/lexval/validator"
+	"github.com/lexval/lexval/lexdoc"
 )
 
 // mapSource answers from a map by NSID, as a store would; err, when set,
@@ -136,9 +136,9 @@ func TestSourceSeesCheckedQuery(t *testing.T) {
 }
 
 // mustDocument is a minimal lexicon document with the given NSID.
-func mustDocument(t *testing.T, nsid syntax.NSID) *validator.Document {
+func mustDocument(t *testing.T, nsid syntax.NSID) *lexdoc.Document {
 	t.Helper()
-	doc, err := validator.NewDocument(map[string]any{
+	doc, err := lexdoc.NewDocument(map[string]any{
 		"lexicon": int64(1),
 		"id":      string(nsid),
 		"defs":    map[string]any{"main": map[string]any{"type": "object", "properties": map[string]any{}}},

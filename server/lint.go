@@ -8,7 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/lexval/lexval/datamodel"
-	"github.com/lexval/lexval/validator"
+	"github.com/lexval/lexval/lexdoc"
 )
 
 // maxDocuments bounds "documents", for the reason maxBatch bounds values.
@@ -16,8 +16,8 @@ const maxDocuments = 1000
 
 // lintResponse answers one document.
 type lintResponse struct {
-	Valid  bool              `json:"valid"`
-	Errors []validator.Error `json:"errors"`
+	Valid  bool             `json:"valid"`
+	Errors []lexdoc.Finding `json:"errors"`
 }
 
 // lintBatchResponse answers {"documents": [...]}, one result per document
@@ -28,9 +28,9 @@ type lintBatchResponse struct {
 }
 
 type lintResultJSON struct {
-	ID     string            `json:"id,omitempty"` // the document's id when it has one
-	Valid  bool              `json:"valid"`
-	Errors []validator.Error `json:"errors"`
+	ID     string           `json:"id,omitempty"` // the document's id when it has one
+	Valid  bool             `json:"valid"`
+	Errors []lexdoc.Finding `json:"errors"`
 }
 
 // POST /api/v1/lint
@@ -51,7 +51,7 @@ func (s *Server) handleLint(c echo.Context) error {
 	for i := range docs {
 		names[i] = fmt.Sprintf("documents[%d]", i)
 	}
-	var results [][]validator.Error
+	var results [][]lexdoc.Finding
 	var b budget
 	err = s.work(c, &b, true, nil, func(ctx context.Context) error {
 		var err error

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/lexdoc"
 	"github.com/lexval/lexval/service"
 	"github.com/lexval/lexval/validator"
 )
@@ -32,7 +33,7 @@ func (s *Server) handleResolveLexicon(c echo.Context) error {
 	if err != nil {
 		return badRequest("parameter nsid %q is not an NSID: %v", raw, err)
 	}
-	ref := service.SchemaRef{Def: validator.DefRef{NSID: nsid, Name: "main"}}
+	ref := service.SchemaRef{Def: lexdoc.DefRef{NSID: nsid, Name: "main"}}
 	var b budget
 	rec, err := s.lookup(c, &b, ref, cid.Undef)
 	if err != nil {
@@ -49,14 +50,14 @@ func (s *Server) handleResolveLexicon(c echo.Context) error {
 // xrpcValidateResponse answers com.atproto.lexicon.validate.
 type xrpcValidateResponse struct {
 	Valid bool `json:"valid"`
-	// Errors are the record's errors, or the schema's lint errors when no
-	// record was given.
+	// Errors are the record's errors (xrpcLintResponse answers without a
+	// record).
 	Errors     []validator.Error      `json:"errors"`
 	Unresolved []validator.Unresolved `json:"unresolved"`
 	// SchemaErrors are the lint errors of a schema given as a document
 	// together with a record; a record is not valid against a schema that
 	// is not (service.ValidateDocument decides).
-	SchemaErrors []validator.Error   `json:"schemaErrors,omitempty"`
+	SchemaErrors []lexdoc.Finding    `json:"schemaErrors,omitempty"`
 	Schema       *service.SchemaInfo `json:"schema,omitempty"`
 	Target       validator.Target    `json:"target,omitempty"`
 }
@@ -164,19 +165,28 @@ func (s *Server) lintPublished(c echo.Context, b *budget, ref service.SchemaRef,
 	return s.answerLint(c, b, doc, &info, opts)
 }
 
+// xrpcLintResponse answers com.atproto.lexicon.validate without a record:
+// xrpcValidateResponse's fields, its errors the schema's lint findings.
+type xrpcLintResponse struct {
+	Valid      bool                `json:"valid"`
+	Errors     []lexdoc.Finding    `json:"errors"`
+	Unresolved []lexdoc.Unresolved `json:"unresolved"`
+	Schema     *service.SchemaInfo `json:"schema,omitempty"`
+}
+
 // answerLint answers a request without a record with the schema's lint
-// errors (and, with AllowUnresolved, its unresolved references).
+// findings (and, with AllowUnresolved, its unresolved references).
 func (s *Server) answerLint(c echo.Context, b *budget, doc any, info *service.SchemaInfo, opts validator.Options) error {
-	var r validator.Result
+	var r lexdoc.LintReport
 	err := s.work(c, b, true, nil, func(ctx context.Context) error {
 		var err error
-		r, err = s.cfg.Service.LintDocument(ctx, doc, opts)
+		r, err = s.cfg.Service.LintDocument(ctx, doc, lexdoc.LintOptions{AllowUnresolved: opts.AllowUnresolved})
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, xrpcValidateResponse{
-		Valid: r.Valid, Errors: r.Errors, Unresolved: r.Unresolved, Schema: info,
+	return c.JSON(http.StatusOK, xrpcLintResponse{
+		Valid: r.Valid, Errors: r.Findings, Unresolved: r.Unresolved, Schema: info,
 	})
 }

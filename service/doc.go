@@ -1,9 +1,10 @@
-// Package service joins the resolver and the validator: it answers "is this
-// value valid against that schema?" for the HTTP API, the web UI and the CLI
-// alike. It parses what users name (AT-URI, NSID, NSID#def) once, resolves
+// Package service joins the resolver, lexdoc and the validator: it answers
+// "is this value valid against that schema?" and "is this lexicon well
+// written?" for the HTTP API, the web UI and the CLI alike. It parses what users name (AT-URI, NSID, NSID#def) once, resolves
 // and authenticates the schema, keeps compiled schemas, and classifies every
 // failure with a Code that front ends map to their own terms (HTTP status,
-// exit code, page message). It knows nothing of HTTP. A network schema's
+// exit code, page message). It knows nothing of HTTP, nor of JSON Schema
+// (the validator's errors already speak of lexicons). A network schema's
 // SchemaInfo carries its Proof (the signed commit that holds it); FetchRecord
 // gives a record of any collection by AT-URI, proven the same way, for
 // values named by AT-URI rather than sent.

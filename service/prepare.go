@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -12,8 +11,8 @@ import (
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
 	"github.com/ipfs/go-cid"
-	"github.com/santhosh-tekuri/jsonschema/v5"
 
+	"github.com/lexval/lexval/lexdoc"
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/validator"
 )
@@ -98,13 +97,13 @@ func (s *Service) Prepare(ctx context.Context, req Request) (*Checker, error) {
 	case local:
 		// A local record the local catalog does not hold as is (say, an
 		// embedded record named by AT-URI that a directory overrides).
-		compiler = s.compilerWith("record "+closureKey([]*resolver.Record{rec}), []*validator.Document{rec.Document}, nil)
+		compiler = s.compilerWith("record "+closureKey([]*resolver.Record{rec}), []*lexdoc.Document{rec.Document}, nil)
 	default:
 		records, miss, err := s.res.Closure(ctx, rec)
 		if err != nil {
 			return nil, fmt.Errorf("schema %s: references: %w", req.Schema, err)
 		}
-		docs := make([]*validator.Document, len(records))
+		docs := make([]*lexdoc.Document, len(records))
 		for i, r := range records {
 			docs[i] = r.Document
 		}
@@ -147,7 +146,7 @@ func (s *Service) Prepare(ctx context.Context, req Request) (*Checker, error) {
 // isLocalDocument reports whether the local catalog holds rec's document.
 func (s *Service) isLocalDocument(rec *resolver.Record) bool {
 	doc, ok := s.local.Catalog().Document(rec.NSID())
-	return ok && (doc == rec.Document || doc.CID == rec.Document.CID)
+	return ok && (doc == rec.Document || doc.CID() == rec.Document.CID())
 }
 
 // closureKey identifies a set of records by their NSID@CID, sorted.
@@ -162,45 +161,28 @@ func closureKey(records []*resolver.Record) string {
 
 // compile picks the target (the default when want is "") and compiles ref.
 // Target errors name the targets that ref offers.
-func compile(c *validator.Compiler, ref validator.DefRef, want validator.Target, opts validator.Options) (validator.Target, *validator.Schema, error) {
+func compile(c *validator.Compiler, ref lexdoc.DefRef, want validator.Target, opts validator.Options) (validator.Target, *validator.Schema, error) {
 	cat := c.Catalog()
 	if _, err := cat.Def(ref); err != nil {
 		return "", nil, err
 	}
 	target := want
 	if target == "" {
-		t, err := cat.DefaultTarget(ref)
+		t, err := validator.DefaultTarget(cat, ref)
 		if err != nil {
 			return "", nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
 		}
 		target = t
 	} else if doc, ok := cat.Document(ref.NSID); ok {
-		if offered := doc.Targets(ref.Name); !slices.Contains(offered, target) {
+		if offered := validator.Targets(doc, ref.Name); !slices.Contains(offered, target) {
 			return "", nil, fmt.Errorf("%w: %w: %s has no %s target (%s)", ErrInvalidRequest, validator.ErrNoTarget, ref, target, describeTargets(offered))
 		}
 	}
 	schema, err := c.Compile(ref, target, opts)
 	if err != nil {
-		return "", nil, compileError(ref, target, err)
+		return "", nil, err
 	}
 	return target, schema, nil
-}
-
-// compileError keeps the JSON Schema compiler's own words out of err: they
-// speak of the URNs and $ref pointers a lexicon is compiled to, which its
-// author never wrote. The lexicon's lint says which definition is at fault.
-func compileError(ref validator.DefRef, target validator.Target, err error) error {
-	var (
-		loop     jsonschema.InfiniteLoopError
-		compiler *jsonschema.SchemaError
-	)
-	switch {
-	case errors.As(err, &loop):
-		return fmt.Errorf("%w: %s (%s) cannot be compiled: its references lead back to themselves without describing a value (lint the lexicon to see where)", validator.ErrInvalidLexicon, ref, target)
-	case errors.As(err, &compiler):
-		return fmt.Errorf("%w: %s (%s) cannot be compiled (lint the lexicon to see why)", validator.ErrInvalidLexicon, ref, target)
-	}
-	return err
 }
 
 func describeTargets(ts []validator.Target) string {

@@ -9,7 +9,7 @@ import (
 	"github.com/bluesky-social/indigo/atproto/syntax"
 
 	"github.com/lexval/lexval/datamodel"
-	"github.com/lexval/lexval/validator"
+	"github.com/lexval/lexval/lexdoc"
 )
 
 // SchemaCollection is the collection that holds published lexicons.
@@ -19,7 +19,7 @@ const SchemaCollection = datamodel.SchemaCollection
 // definition of that lexicon.
 type SchemaRef struct {
 	URI syntax.ATURI // empty when named by NSID
-	Def validator.DefRef
+	Def lexdoc.DefRef
 }
 
 // ParseSchemaRef parses "at://did/com.atproto.lexicon.schema/nsid[#def]",
@@ -29,7 +29,7 @@ func ParseSchemaRef(s string) (SchemaRef, error) {
 		return SchemaRef{}, fmt.Errorf("%w: schema is empty (want an AT-URI, NSID or NSID#def)", ErrInvalidRequest)
 	}
 	if !strings.HasPrefix(s, "at://") {
-		def, err := validator.ParseDefRef(s)
+		def, err := lexdoc.ParseDefRef(s)
 		if err != nil {
 			return SchemaRef{}, fmt.Errorf("%w: schema %q is neither an AT-URI nor an NSID: %w", ErrInvalidRequest, s, err)
 		}
@@ -56,7 +56,7 @@ func ParseSchemaRef(s string) (SchemaRef, error) {
 	if hasFragment {
 		defText += "#" + fragment
 	}
-	def, err := validator.ParseDefRef(defText)
+	def, err := lexdoc.ParseDefRef(defText)
 	if err != nil {
 		return SchemaRef{}, fmt.Errorf("%w: AT-URI %q: record key and fragment must name a lexicon definition: %w", ErrInvalidRequest, s, err)
 	}

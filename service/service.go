@@ -10,6 +10,7 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/ipfs/go-cid"
 
+	"github.com/lexval/lexval/lexdoc"
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/validator"
 )
@@ -38,7 +39,7 @@ type Service struct {
 	// localDocs and local are fixed at New: the resolver's local records
 	// never change, so one compiler (and its cache) serves them for the life
 	// of the process.
-	localDocs []*validator.Document
+	localDocs []*lexdoc.Document
 	local     *validator.Compiler
 
 	// compilers holds compilers over local + something else (a network
@@ -69,7 +70,7 @@ func NewWithOptions(res *resolver.Resolver, opts Options) *Service {
 		opts.CheckerCacheSize = DefaultCheckerCacheSize
 	}
 	records := res.Local()
-	docs := make([]*validator.Document, len(records))
+	docs := make([]*lexdoc.Document, len(records))
 	for i, r := range records {
 		docs[i] = r.Document
 	}
@@ -78,7 +79,7 @@ func NewWithOptions(res *resolver.Resolver, opts Options) *Service {
 	return &Service{
 		res:         res,
 		localDocs:   docs,
-		local:       validator.NewCompiler(validator.NewCatalog(docs...)),
+		local:       validator.NewCompiler(lexdoc.NewCatalog(docs...)),
 		compilers:   compilers,
 		maxCheckers: int64(opts.CheckerCacheSize),
 	}
@@ -114,7 +115,7 @@ func (s *Service) Lookup(ctx context.Context, ref SchemaRef, pin cid.Cid) (*reso
 // compilerWith returns a compiler over the local catalog plus docs (which
 // override local documents of the same NSID), cached under key. absent says
 // why lexicons that could not be resolved are missing; key must cover it.
-func (s *Service) compilerWith(key string, docs []*validator.Document, absent map[syntax.NSID]string) *validator.Compiler {
+func (s *Service) compilerWith(key string, docs []*lexdoc.Document, absent map[syntax.NSID]string) *validator.Compiler {
 	if c, ok := s.compilers.Get(key); ok {
 		return c
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/ipfs/go-cid"
 
 	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/lexdoc"
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/validator"
 )
@@ -450,14 +451,14 @@ func TestAllowUnresolvedDocument(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				r, err := s.LintDocument(ctx, decode(t, tt.doc), validator.Options{AllowUnresolved: tt.allow})
+				r, err := s.LintDocument(ctx, decode(t, tt.doc), lexdoc.LintOptions{AllowUnresolved: tt.allow})
 				if err != nil {
 					t.Fatal(err)
 				}
 				if r.Valid != tt.wantValid {
-					t.Errorf("got valid=%v, want %v (errors %v)", r.Valid, tt.wantValid, r.Errors)
+					t.Errorf("got valid=%v, want %v (findings %v)", r.Valid, tt.wantValid, r.Findings)
 				}
-				if got := errorPaths(r.Errors); strings.Join(got, " ") != strings.Join(tt.wantErrors, " ") {
+				if got := findingPaths(r.Findings); strings.Join(got, " ") != strings.Join(tt.wantErrors, " ") {
 					t.Errorf("got errors at %q, want %q", got, tt.wantErrors)
 				}
 				var got []string
@@ -549,14 +550,14 @@ func TestUncompilable(t *testing.T) {
 			if r.Valid || r.Checker != nil || len(r.Errors) != 0 || r.Errors == nil || r.Unresolved == nil {
 				t.Errorf("got valid=%v checker=%v errors=%#v unresolved=%#v, want invalid, unchecked, empty lists", r.Valid, r.Checker, r.Errors, r.Unresolved)
 			}
-			if got := errorPaths(r.SchemaErrors); strings.Join(got, " ") != strings.Join(tt.wantLint, " ") {
+			if got := findingPaths(r.SchemaErrors); strings.Join(got, " ") != strings.Join(tt.wantLint, " ") {
 				t.Errorf("got schema errors at %q, want %q", got, tt.wantLint)
 			}
 		})
 	}
 }
 
-func errorPaths(errs []validator.Error) []string {
+func findingPaths(errs []lexdoc.Finding) []string {
 	var paths []string
 	for _, e := range errs {
 		paths = append(paths, e.Path)

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/lexval/lexval/lexdoc"
 )
 
 // TestFastAgreesCorpus holds the fast path to v5 across the real lexicons:
@@ -25,13 +27,13 @@ func TestFastAgreesCorpus(t *testing.T) {
 	for _, doc := range cat.Documents() {
 		names := slices.Sorted(maps.Keys(doc.Defs))
 		for _, name := range names {
-			ref := DefRef{NSID: doc.ID, Name: name}
-			for _, target := range doc.Targets(name) {
+			ref := lexdoc.DefRef{NSID: doc.ID, Name: name}
+			for _, target := range Targets(doc, name) {
 				s, err := c.Compile(ref, target, Options{})
 				if err != nil {
 					t.Fatalf("Compile(%s, %s): %v", ref, target, err)
 				}
-				root := targetNode(s.unit.def.node, target)
+				root := targetNode(s.unit.def, target)
 				if root == nil {
 					continue
 				}
@@ -59,34 +61,38 @@ func TestFastAgreesCorpus(t *testing.T) {
 	t.Logf("%d values checked", values)
 }
 
-// targetNode is the lexicon node a target checks.
-func targetNode(n *node, target Target) *node {
-	body := func(b *body) *node {
+// targetNode is the lexicon schema a target checks.
+func targetNode(def lexdoc.Schema, target Target) lexdoc.Schema {
+	params, input, output, message := endpoint(def)
+	body := func(b *lexdoc.Body) lexdoc.Schema {
 		if b == nil {
 			return nil
 		}
-		return b.schema
+		return b.Schema
 	}
 	switch target {
 	case TargetRecord:
-		return n.record
+		return def.(*lexdoc.Record).Record
 	case TargetParams:
-		return n.parameters
+		if params == nil {
+			return nil
+		}
+		return params
 	case TargetInput:
-		return body(n.input)
+		return body(input)
 	case TargetOutput:
-		return body(n.output)
+		return body(output)
 	case TargetMessage:
-		return body(n.message)
+		return body(message)
 	}
-	return n
+	return def
 }
 
 // sampler builds a value for a lexicon node: the const or first enum value,
 // lengths and bounds at their minimum, formats with a valid example, every
 // property present, the first variant of a union. Past a depth it stops
 // adding optional properties and array items, so recursive definitions end.
-type sampler struct{ cat *Catalog }
+type sampler struct{ cat *lexdoc.Catalog }
 
 const (
 	sampleCID   = "bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a"
@@ -107,66 +113,60 @@ var sampleFormats = map[string]string{
 	"uri":           "https://example.com/a",
 }
 
-func (g sampler) value(n *node, depth int) any {
-	switch n.typ {
-	case typeBoolean:
-		if n.constVal != nil {
-			return n.constVal
+func (g sampler) value(n lexdoc.Schema, depth int) any {
+	switch n := n.(type) {
+	case *lexdoc.Boolean:
+		if n.Const.Set {
+			return n.Const.Value
 		}
 		return true
-	case typeInteger:
+	case *lexdoc.Integer:
 		return json.Number(itoa(g.integer(n)))
-	case typeString:
+	case *lexdoc.String:
 		return g.string(n)
-	case typeBytes:
-		return map[string]any{"$bytes": base64.RawStdEncoding.EncodeToString(make([]byte, max(n.minLength.v, 0)))}
-	case typeCIDLink:
+	case *lexdoc.Bytes:
+		return map[string]any{"$bytes": base64.RawStdEncoding.EncodeToString(make([]byte, max(n.MinLength.Value, 0)))}
+	case *lexdoc.CIDLink:
 		return map[string]any{"$link": sampleCID}
-	case typeBlob:
+	case *lexdoc.Blob:
 		mime := "image/png"
-		if len(n.accept) > 0 && n.accept[0] != "*/*" {
-			mime = strings.Replace(n.accept[0], "*", "x", 1)
+		if len(n.Accept) > 0 && n.Accept[0] != "*/*" {
+			mime = strings.Replace(n.Accept[0], "*", "x", 1)
 		}
 		return map[string]any{"$type": "blob", "ref": map[string]any{"$link": sampleCID}, "mimeType": mime, "size": json.Number("1")}
-	case typeArray:
-		count := max(n.minLength.v, 1)
-		if n.maxLength.set && count > n.maxLength.v || depth >= sampleDepth && n.minLength.v == 0 {
-			count = min(n.minLength.v, count)
+	case *lexdoc.Array:
+		count := max(n.MinLength.Value, 1)
+		if n.MaxLength.Set && count > n.MaxLength.Value || depth >= sampleDepth && n.MinLength.Value == 0 {
+			count = min(n.MinLength.Value, count)
 		}
 		a := make([]any, count)
 		for i := range a {
-			a[i] = g.value(n.items, depth+1)
+			a[i] = g.value(n.Items, depth+1)
 		}
 		return a
-	case typeObject, typeParams:
-		m := map[string]any{}
-		for _, name := range n.propNames {
-			if depth >= sampleDepth && !n.isRequired(name) {
-				continue
-			}
-			m[name] = g.value(n.properties[name], depth+1)
-		}
-		return m
-	case typeRef:
-		if def, ok := g.cat.def(n.ref); ok && def.node != nil {
-			if def.Type == typeRecord {
-				m, _ := g.value(def.node.record, depth+1).(map[string]any)
-				m["$type"] = n.ref.String()
+	case *lexdoc.Object:
+		return g.properties(n.Properties, n.IsRequired, depth)
+	case *lexdoc.Params:
+		return g.properties(n.Properties, n.IsRequired, depth)
+	case *lexdoc.Ref:
+		if def, ok := g.cat.Lookup(n.Ref); ok {
+			if rec, ok := def.(*lexdoc.Record); ok {
+				m, _ := g.value(rec.Record, depth+1).(map[string]any)
+				m["$type"] = n.Ref.String()
 				return m
 			}
-			return g.value(def.node, depth+1)
+			return g.value(def, depth+1)
 		}
-	case typeUnion:
-		for _, r := range n.refs {
-			def, ok := g.cat.def(r)
-			if !ok || def.node == nil || !isVariantType(def.Type) {
+	case *lexdoc.Union:
+		for _, r := range n.Refs {
+			def, ok := g.cat.Lookup(r)
+			if !ok || !def.Type().IsVariant() {
 				continue
 			}
-			vn := def.node
-			if def.Type == typeRecord {
-				vn = vn.record
+			if rec, ok := def.(*lexdoc.Record); ok {
+				def = rec.Record
 			}
-			m, _ := g.value(vn, depth+1).(map[string]any)
+			m, _ := g.value(def, depth+1).(map[string]any)
 			if m == nil {
 				m = map[string]any{}
 			}
@@ -174,39 +174,49 @@ func (g sampler) value(n *node, depth int) any {
 			return m
 		}
 		return map[string]any{"$type": "com.example.unlisted"}
-	case typeUnknown:
+	case *lexdoc.Unknown:
 		return map[string]any{"note": "anything"}
 	}
 	return nil
 }
 
-func (g sampler) integer(n *node) int64 {
+func (g sampler) properties(props lexdoc.Properties, required func(string) bool, depth int) map[string]any {
+	m := map[string]any{}
+	for _, p := range props {
+		if depth >= sampleDepth && !required(p.Name) {
+			continue
+		}
+		m[p.Name] = g.value(p.Schema, depth+1)
+	}
+	return m
+}
+
+func (g sampler) integer(n *lexdoc.Integer) int64 {
 	switch {
-	case n.constVal != nil:
-		i, _ := n.constVal.(int64)
-		return i
-	case len(n.intEnum) > 0:
-		return n.intEnum[0]
-	case n.minimum.set:
-		return n.minimum.v
-	case n.maximum.set && n.maximum.v < 0:
-		return n.maximum.v
+	case n.Const.Set:
+		return n.Const.Value
+	case len(n.Enum) > 0:
+		return n.Enum[0]
+	case n.Minimum.Set:
+		return n.Minimum.Value
+	case n.Maximum.Set && n.Maximum.Value < 0:
+		return n.Maximum.Value
 	}
 	return 0
 }
 
-func (g sampler) string(n *node) string {
-	if s, ok := n.constVal.(string); ok {
-		return s
+func (g sampler) string(n *lexdoc.String) string {
+	if n.Const.Set {
+		return n.Const.Value
 	}
-	if len(n.strEnum) > 0 {
-		return n.strEnum[0]
+	if len(n.Enum) > 0 {
+		return n.Enum[0]
 	}
-	if len(n.knownValues) > 0 {
-		return n.knownValues[0]
+	if len(n.KnownValues) > 0 {
+		return n.KnownValues[0]
 	}
-	s := sampleFormats[n.format]
-	if want := max(n.minLength.v, n.minGraphemes.v); int64(len(s)) < want {
+	s := sampleFormats[n.Format]
+	if want := max(n.MinLength.Value, n.MinGraphemes.Value); int64(len(s)) < want {
 		s += strings.Repeat("a", int(want)-len(s))
 	}
 	return s

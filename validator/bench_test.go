@@ -8,8 +8,11 @@ import (
 
 	"github.com/bluesky-social/indigo/atproto/atdata"
 	"github.com/bluesky-social/indigo/atproto/lexicon"
+
 	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/internal/lexicontest"
 	"github.com/lexval/lexval/internal/reference"
+	"github.com/lexval/lexval/lexdoc"
 )
 
 // Benchmarks from raw JSON bytes to a verdict, beside indigo's
@@ -20,7 +23,7 @@ import (
 type benchCase struct {
 	name   string
 	file   string
-	ref    DefRef
+	ref    lexdoc.DefRef
 	target Target
 	// indigoType is the record type indigo validates against; indigo has no
 	// validation of XRPC bodies, so the refreshSession output is given to it
@@ -29,28 +32,28 @@ type benchCase struct {
 }
 
 var benchCases = []benchCase{
-	{"post-small", "post-small.json", DefRef{NSID: "app.bsky.feed.post", Name: "main"}, TargetRecord, "app.bsky.feed.post"},
-	{"post-medium", "post-medium.json", DefRef{NSID: "app.bsky.feed.post", Name: "main"}, TargetRecord, "app.bsky.feed.post"},
-	{"post-large", "post-large.json", DefRef{NSID: "app.bsky.feed.post", Name: "main"}, TargetRecord, "app.bsky.feed.post"},
-	{"refresh-session", "refresh-session-output.json", DefRef{NSID: "com.atproto.server.refreshSession", Name: "main"}, TargetOutput, indigoRefreshType},
+	{"post-small", "post-small.json", lexdoc.DefRef{NSID: "app.bsky.feed.post", Name: "main"}, TargetRecord, "app.bsky.feed.post"},
+	{"post-medium", "post-medium.json", lexdoc.DefRef{NSID: "app.bsky.feed.post", Name: "main"}, TargetRecord, "app.bsky.feed.post"},
+	{"post-large", "post-large.json", lexdoc.DefRef{NSID: "app.bsky.feed.post", Name: "main"}, TargetRecord, "app.bsky.feed.post"},
+	{"refresh-session", "refresh-session-output.json", lexdoc.DefRef{NSID: "com.atproto.server.refreshSession", Name: "main"}, TargetOutput, indigoRefreshType},
 }
 
 const indigoRefreshType = "bench.indigo.refreshSessionOutput"
 
 // benchCatalog is the corpus plus the refreshSession record from the
 // embedded catalog (issue 3), which replaces the corpus version.
-func benchCatalog(tb testing.TB) *Catalog {
+func benchCatalog(tb testing.TB) *lexdoc.Catalog {
 	tb.Helper()
-	docs := loadDir(tb, reference.Path(tb, "atproto", "lexicons"))
+	docs := lexicontest.LoadDir(tb, lexicontest.CorpusDir(tb))
 	data, err := os.ReadFile(filepath.Join("testdata", "bench", "refresh-session-lexicon.json"))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	rs, err := ParseDocument(data)
+	rs, err := lexdoc.ParseDocument(data)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return NewCatalog(append(docs, rs)...)
+	return lexdoc.NewCatalog(append(docs, rs)...)
 }
 
 func indigoCatalog(b *testing.B) *lexicon.BaseCatalog {
@@ -173,7 +176,7 @@ func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
 // path says no, v5 finds every error and each is explained.
 func BenchmarkValidateInvalid(b *testing.B) {
 	c := NewCompiler(benchCatalog(b))
-	s, err := c.Compile(DefRef{NSID: "app.bsky.feed.post", Name: "main"}, TargetRecord, Options{})
+	s, err := c.Compile(lexdoc.DefRef{NSID: "app.bsky.feed.post", Name: "main"}, TargetRecord, Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/lexdoc"
 )
 
 // Compiler compiles definitions of one catalog into Schemas and caches them
@@ -20,7 +21,7 @@ import (
 // definition names one revision). It is safe for concurrent use; compiling
 // the same key twice at once compiles once.
 type Compiler struct {
-	catalog *Catalog
+	catalog *lexdoc.Catalog
 
 	// mu guards js: a v5 Compiler is not safe for concurrent use. Compiled
 	// v5 schemas are, and validation never takes mu.
@@ -41,9 +42,9 @@ type Compiler struct {
 // unit is one translated and compiled definition+target. Options only change
 // how its errors become a Result, so every Options shares one unit.
 type unit struct {
-	ref    DefRef
+	ref    lexdoc.DefRef
 	target Target
-	def    *Def
+	def    lexdoc.Schema
 	js     *jsonschema.Schema
 	fast   *fastNode // nil when the schema uses what the fast path does not cover
 	doc    []byte    // the JSON Schema document
@@ -51,7 +52,7 @@ type unit struct {
 }
 
 type unitKey struct {
-	ref    DefRef
+	ref    lexdoc.DefRef
 	target Target
 }
 
@@ -61,7 +62,7 @@ type schemaKey struct {
 }
 
 // NewCompiler returns a Compiler over cat.
-func NewCompiler(cat *Catalog) *Compiler {
+func NewCompiler(cat *lexdoc.Catalog) *Compiler {
 	c := &Compiler{catalog: cat, js: jsonschema.NewCompiler()}
 	c.js.Draft = jsonschema.Draft2020
 	c.js.AssertFormat = true
@@ -70,7 +71,7 @@ func NewCompiler(cat *Catalog) *Compiler {
 	c.js.LoadURL = func(s string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("schema %s is not part of the catalog", s)
 	}
-	for _, name := range formatNames {
+	for _, name := range lexdoc.FormatNames() {
 		c.js.Formats[name] = formatChecker(name)
 	}
 	c.js.RegisterExtension(keyword, extensionMeta, extension{c: c})
@@ -78,7 +79,7 @@ func NewCompiler(cat *Catalog) *Compiler {
 }
 
 func formatChecker(name string) func(any) bool {
-	check, _ := FormatChecker(name)
+	check, _ := lexdoc.FormatChecker(name)
 	return func(v any) bool {
 		s, ok := v.(string)
 		return !ok || check(s) // "type" reports non-strings
@@ -86,11 +87,12 @@ func formatChecker(name string) func(any) bool {
 }
 
 // Catalog returns the compiler's catalog.
-func (c *Compiler) Catalog() *Catalog { return c.catalog }
+func (c *Compiler) Catalog() *lexdoc.Catalog { return c.catalog }
 
 // Compile returns the schema for ref and target. Errors wrap ErrNotFound,
-// ErrNoTarget or ErrInvalidLexicon.
-func (c *Compiler) Compile(ref DefRef, target Target, opts Options) (*Schema, error) {
+// ErrNoTarget or ErrInvalidLexicon, and speak of the lexicon, never of the
+// JSON Schema it compiles to.
+func (c *Compiler) Compile(ref lexdoc.DefRef, target Target, opts Options) (*Schema, error) {
 	if ref.Name == "" {
 		ref.Name = "main"
 	}
@@ -107,12 +109,12 @@ func (c *Compiler) Compile(ref DefRef, target Target, opts Options) (*Schema, er
 }
 
 // unitURL is the resource URL of the unit for ref and target.
-func unitURL(ref DefRef, target Target) string {
+func unitURL(ref lexdoc.DefRef, target Target) string {
 	return "urn:lexval:" + string(ref.NSID) + ":" + ref.Name + ":" + string(target)
 }
 
 // unit returns the compiled unit for ref and target, compiling it once.
-func (c *Compiler) unit(ref DefRef, target Target) (*unit, error) {
+func (c *Compiler) unit(ref lexdoc.DefRef, target Target) (*unit, error) {
 	key := unitKey{ref, target}
 	if u, ok := c.byKey.Load(key); ok {
 		return u.(*unit), nil
@@ -136,7 +138,7 @@ func (c *Compiler) unit(ref DefRef, target Target) (*unit, error) {
 	return v.(*unit), nil
 }
 
-func (c *Compiler) compileUnit(ref DefRef, target Target, url string) (*unit, error) {
+func (c *Compiler) compileUnit(ref lexdoc.DefRef, target Target, url string) (*unit, error) {
 	def, err := c.catalog.Def(ref)
 	if err != nil {
 		return nil, err
@@ -153,11 +155,11 @@ func (c *Compiler) compileUnit(ref DefRef, target Target, url string) (*unit, er
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if err := c.js.AddResource(url, bytes.NewReader(doc)); err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrInvalidLexicon, ref, err)
+		return nil, compileError(ref, target, err)
 	}
 	js, err := c.js.Compile(url)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s (%s): %w", ErrInvalidLexicon, ref, target, err)
+		return nil, compileError(ref, target, err)
 	}
 	u.js = js
 	if fast, ok := buildFast(js); ok {
@@ -166,21 +168,34 @@ func (c *Compiler) compileUnit(ref DefRef, target Target, url string) (*unit, er
 	return u, nil
 }
 
+// compileError says in lexicon terms that v5 could not compile the
+// translation of ref and target. v5's own words speak of the URNs and $ref
+// pointers a lexicon is compiled to, which its author never wrote, so they
+// stay here, and lexdoc.Lint says which definition is at fault. The error
+// wraps ErrInvalidLexicon and no v5 error.
+func compileError(ref lexdoc.DefRef, target Target, err error) error {
+	var loop jsonschema.InfiniteLoopError
+	if errors.As(err, &loop) {
+		return fmt.Errorf("%w: %s (%s) cannot be compiled: its references lead back to themselves without describing a value (lint the lexicon to see where)", ErrInvalidLexicon, ref, target)
+	}
+	return fmt.Errorf("%w: %s (%s) cannot be compiled (lint the lexicon to see why)", ErrInvalidLexicon, ref, target)
+}
+
 // variantUnit returns the compiled unit for an unlisted $type of an open
 // union, nil when the catalog does not know it. kind is set (and the unit nil)
 // when the $type names a definition that cannot be a union variant. It runs
 // for every such $type of every value, so a type the catalog lacks costs a
 // map lookup and no error value.
-func (c *Compiler) variantUnit(ref DefRef) (u *unit, kind string, err error) {
-	def, ok := c.catalog.def(ref)
+func (c *Compiler) variantUnit(ref lexdoc.DefRef) (u *unit, kind lexdoc.Type, err error) {
+	def, ok := c.catalog.Lookup(ref)
 	if !ok {
 		return nil, "", nil
 	}
-	if !isVariantType(def.Type) {
-		return nil, def.Type, nil
+	if !def.Type().IsVariant() {
+		return nil, def.Type(), nil
 	}
 	target := TargetObject
-	if def.Type == typeRecord {
+	if def.Type() == lexdoc.TypeRecord {
 		target = TargetRecord
 	}
 	u, err = c.unit(ref, target)
@@ -199,7 +214,7 @@ type Schema struct {
 }
 
 // Ref returns the definition the schema was compiled from.
-func (s *Schema) Ref() DefRef { return s.unit.ref }
+func (s *Schema) Ref() lexdoc.DefRef { return s.unit.ref }
 
 // Target returns the target the schema checks.
 func (s *Schema) Target() Target { return s.unit.target }

@@ -1,48 +1,21 @@
 package validator
 
 import (
-	"io/fs"
-	"os"
-	"path/filepath"
+	"maps"
+	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"testing"
 
+	"github.com/lexval/lexval/internal/lexicontest"
 	"github.com/lexval/lexval/internal/reference"
+	"github.com/lexval/lexval/lexdoc"
 )
 
-// loadDir parses every *.json lexicon under dir (a reference directory).
-func loadDir(tb testing.TB, dir string) []*Document {
-	tb.Helper()
-	var docs []*Document
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		doc, err := ParseDocument(data)
-		if err != nil {
-			tb.Errorf("%s: %v", path, err)
-			return nil
-		}
-		docs = append(docs, doc)
-		return nil
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	sort.Slice(docs, func(i, j int) bool { return docs[i].ID < docs[j].ID })
-	return docs
-}
-
 // corpusCatalog is the catalog of the 402 real lexicons in ../shared.
-func corpusCatalog(tb testing.TB) *Catalog {
+func corpusCatalog(tb testing.TB) *lexdoc.Catalog {
 	tb.Helper()
-	return NewCatalog(loadDir(tb, reference.Path(tb, "atproto", "lexicons"))...)
+	return lexicontest.Corpus(tb)
 }
 
 var corpus struct {
@@ -60,24 +33,9 @@ func corpusCompiler(tb testing.TB) *Compiler {
 }
 
 // interopCatalog is the catalog of the interop fixtures' lexicons.
-func interopCatalog(tb testing.TB) *Catalog {
+func interopCatalog(tb testing.TB) *lexdoc.Catalog {
 	tb.Helper()
-	return NewCatalog(loadDir(tb, reference.Path(tb, "atproto", "interop-tests", "lexicon", "catalog"))...)
-}
-
-func TestParseCorpus(t *testing.T) {
-	cat := corpusCatalog(t)
-	docs := cat.Documents()
-	if len(docs) != 402 {
-		t.Errorf("got %d documents, want 402", len(docs))
-	}
-	for _, doc := range docs {
-		for _, ref := range doc.References() {
-			if ref == doc.ID {
-				t.Errorf("%s: References lists the document itself", doc.ID)
-			}
-		}
-	}
+	return lexicontest.Interop(tb)
 }
 
 // TestCompileCorpus compiles every target of every definition of the real
@@ -94,8 +52,8 @@ func TestCompileCorpus(t *testing.T) {
 		}
 		sort.Strings(names)
 		for _, name := range names {
-			ref := DefRef{NSID: doc.ID, Name: name}
-			for _, target := range doc.Targets(name) {
+			ref := lexdoc.DefRef{NSID: doc.ID, Name: name}
+			for _, target := range Targets(doc, name) {
 				t.Run(ref.String()+"/"+string(target), func(t *testing.T) {
 					s, err := c.Compile(ref, target, Options{})
 					if err != nil {
@@ -119,4 +77,25 @@ func TestCompileCorpus(t *testing.T) {
 		t.Errorf("got %d record definitions, want 26", records)
 	}
 	t.Logf("compiled %d targets (%d records)", total, records)
+}
+
+// BenchmarkCompileCorpus compiles every target of every definition of the
+// real lexicons with a fresh Compiler: translation and v5's compilation.
+func BenchmarkCompileCorpus(b *testing.B) {
+	cat := corpusCatalog(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		c := NewCompiler(cat)
+		for _, doc := range cat.Documents() {
+			// In order, so that each run compiles the same units first.
+			for _, name := range slices.Sorted(maps.Keys(doc.Defs)) {
+				ref := lexdoc.DefRef{NSID: doc.ID, Name: name}
+				for _, target := range Targets(doc, name) {
+					if _, err := c.Compile(ref, target, Options{}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		}
+	}
 }

@@ -3,10 +3,14 @@
 // with its JSON Pointer, a message in Lexicon terms and the lexicon location
 // that made the rule.
 //
-// The package knows nothing of HTTP and nothing of where lexicons come from: it
-// receives documents (from the resolver, or a directory) and gathers them in an
-// immutable Catalog. A Compiler turns a definition of the catalog and a Target
-// into an immutable Schema that many goroutines may use at once.
+// It reads documents through package lexdoc's model (a lexdoc.Catalog of
+// parsed documents) and values through package datamodel, and imports no
+// other lexval package. It is the only package that imports jsonschema/v5:
+// nothing of JSON Schema (its errors included) leaves it. It knows nothing
+// of HTTP and nothing of where lexicons come from (resolver's sources), and
+// does not parse or lint documents (lexdoc does). A Compiler turns a
+// definition of the catalog and a Target into an immutable Schema that many
+// goroutines may use at once.
 //
 // # Compiling
 //
@@ -22,10 +26,10 @@
 // variants live in $defs. Lexicon defects met while compiling (an unknown
 // format, a ref to a token or a query, an empty closed union, a parameter that
 // is an object, a subscription message that is no union) fail the compile
-// with ErrInvalidLexicon; Lint reports every authoring rule. In one place
+// with ErrInvalidLexicon; lexdoc.Lint reports every authoring rule. In one place
 // the compiler is the more lenient: a parameter of type unknown (or an array
 // of unknown) breaks the spec's rule that params hold only booleans, integers,
-// strings and arrays of those, and Lint reports it, but @atproto/lexicon
+// strings and arrays of those, and lexdoc.Lint reports it, but @atproto/lexicon
 // accepts it, so a published lexicon may have one (the atproto repository's
 // do not), and it compiles, so that its values are still checked.
 //
@@ -57,13 +61,13 @@
 // when the value reaches it, and is then an error, or, with
 // Options.AllowUnresolved, an entry in Result.Unresolved.
 //
-// # Other checks
+// # What it leaves to others
 //
-// CheckFormat checks a string format. Lint checks a lexicon document against
-// every authoring rule; it reads the decoded tree, not a Document, so it also
-// reports what ParseDocument refuses. Decoding, the data model, kinds and
-// numbers are package datamodel's: the validator knows the data model only
-// through it.
+// The string formats, grapheme counting and record keys are lexdoc's
+// (lexdoc.FormatChecker, lexdoc.StringLengths, lexdoc.Record.CheckKey), so
+// that linting a document and validating a value share one implementation.
+// Decoding, the data model, kinds and numbers are package datamodel's: the
+// validator knows the data model only through it.
 //
 // Specification: https://atproto.com/specs/lexicon and https://atproto.com/specs/data-model
 package validator

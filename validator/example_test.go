@@ -5,11 +5,12 @@ import (
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
 
+	"github.com/lexval/lexval/lexdoc"
 	"github.com/lexval/lexval/validator"
 )
 
 func Example() {
-	doc, err := validator.ParseDocument([]byte(`{
+	doc, err := lexdoc.ParseDocument([]byte(`{
 	  "lexicon": 1,
 	  "id": "com.example.status",
 	  "defs": {"main": {"type": "record", "key": "tid", "record": {
@@ -21,8 +22,8 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	c := validator.NewCompiler(validator.NewCatalog(doc))
-	ref, _ := validator.ParseDefRef("com.example.status")
+	c := validator.NewCompiler(lexdoc.NewCatalog(doc))
+	ref, _ := lexdoc.ParseDefRef("com.example.status")
 	s, err := c.Compile(ref, validator.TargetRecord, validator.Options{})
 	if err != nil {
 		panic(err)
@@ -47,7 +48,7 @@ func Example() {
 }
 
 func ExampleOptions_allowUnresolved() {
-	doc, err := validator.ParseDocument([]byte(`{
+	doc, err := lexdoc.ParseDocument([]byte(`{
 	  "lexicon": 1,
 	  "id": "com.example.post",
 	  "defs": {"main": {"type": "object", "properties": {
@@ -56,8 +57,8 @@ func ExampleOptions_allowUnresolved() {
 	if err != nil {
 		panic(err)
 	}
-	c := validator.NewCompiler(validator.NewCatalog(doc))
-	ref, _ := validator.ParseDefRef("com.example.post")
+	c := validator.NewCompiler(lexdoc.NewCatalog(doc))
+	ref, _ := lexdoc.ParseDefRef("com.example.post")
 	for _, opts := range []validator.Options{{}, {AllowUnresolved: true}} {
 		s, err := c.Compile(ref, validator.TargetObject, opts)
 		if err != nil {
@@ -80,7 +81,7 @@ func ExampleOptions_allowUnresolved() {
 }
 
 func ExampleCatalog_WithAbsent() {
-	doc, err := validator.ParseDocument([]byte(`{
+	doc, err := lexdoc.ParseDocument([]byte(`{
 	  "lexicon": 1,
 	  "id": "com.example.post",
 	  "defs": {"main": {"type": "object", "properties": {
@@ -90,10 +91,10 @@ func ExampleCatalog_WithAbsent() {
 		panic(err)
 	}
 	// Say, network resolution of com.example.elsewhere timed out.
-	cat := validator.NewCatalog(doc).WithAbsent(map[syntax.NSID]string{
+	cat := lexdoc.NewCatalog(doc).WithAbsent(map[syntax.NSID]string{
 		"com.example.elsewhere": "timed out after 10s",
 	})
-	ref, _ := validator.ParseDefRef("com.example.post")
+	ref, _ := lexdoc.ParseDefRef("com.example.post")
 	s, err := validator.NewCompiler(cat).Compile(ref, validator.TargetObject, validator.Options{})
 	if err != nil {
 		panic(err)

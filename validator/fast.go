@@ -11,6 +11,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/lexdoc"
 )
 
 // The fast path: a second evaluator of the schemas v5 compiled, for the
@@ -237,7 +238,7 @@ func (b *fastBuilder) node(s *jsonschema.Schema) *fastNode {
 	}
 	n.constant, n.enum = fastConsts(s.Constant), fastConsts(s.Enum)
 	if s.Format != "" {
-		check, ok := FormatChecker(s.Format)
+		check, ok := lexdoc.FormatChecker(s.Format)
 		if !ok {
 			return b.unsupported(n)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/lexdoc"
 )
 
 // checkFastAgrees holds the fast path to v5 on one value, whatever the
@@ -49,7 +50,7 @@ func checkFastAgrees(t *testing.T, s *Schema, v any) {
 // unit has one: TestCompileCorpus).
 func TestFastPathTaken(t *testing.T) {
 	c := corpusCompiler(t)
-	post, err := c.Compile(DefRef{NSID: "app.bsky.feed.post", Name: "main"}, TargetRecord, Options{})
+	post, err := c.Compile(lexdoc.DefRef{NSID: "app.bsky.feed.post", Name: "main"}, TargetRecord, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +222,7 @@ func TestValidValueAllocations(t *testing.T) {
 	type allocCase struct {
 		name   string
 		data   []byte
-		ref    DefRef
+		ref    lexdoc.DefRef
 		target Target
 	}
 	var cases []allocCase
@@ -230,7 +231,7 @@ func TestValidValueAllocations(t *testing.T) {
 	}
 	cases = append(cases, allocCase{"post-unlisted-embed",
 		[]byte(`{"$type":"app.bsky.feed.post","text":"square","embed":{"$type":"app.bsky.embed.defs#aspectRatio","width":1,"height":1},"createdAt":"2024-11-26T12:00:00.000Z"}`),
-		DefRef{NSID: "app.bsky.feed.post", Name: "main"}, TargetRecord})
+		lexdoc.DefRef{NSID: "app.bsky.feed.post", Name: "main"}, TargetRecord})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			s, err := c.Compile(tc.ref, tc.target, Options{})

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/lexdoc"
 )
 
 // fuzzBase is a second lexicon every fuzzed document can reference.
@@ -43,15 +44,15 @@ func FuzzCompileValidate(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add([]byte(s.doc), []byte(s.value))
 	}
-	base, err := ParseDocument([]byte(fuzzBase))
+	base, err := lexdoc.ParseDocument([]byte(fuzzBase))
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, docJSON, valueJSON []byte) {
-		doc, err := ParseDocument(docJSON)
+		doc, err := lexdoc.ParseDocument(docJSON)
 		if err != nil {
 			if !errors.Is(err, ErrInvalidLexicon) {
-				t.Fatalf("ParseDocument error does not wrap ErrInvalidLexicon: %v", err)
+				t.Fatalf("lexdoc.ParseDocument error does not wrap ErrInvalidLexicon: %v", err)
 			}
 			return
 		}
@@ -60,7 +61,7 @@ func FuzzCompileValidate(f *testing.F) {
 		if decodeErr != nil && !errors.Is(decodeErr, datamodel.ErrInvalidJSON) {
 			t.Fatalf("DecodeJSON error does not wrap datamodel.ErrInvalidJSON: %v", decodeErr)
 		}
-		cat := NewCatalog(base, doc)
+		cat := lexdoc.NewCatalog(base, doc)
 		c := NewCompiler(cat)
 		names := make([]string, 0, len(doc.Defs))
 		for name := range doc.Defs {
@@ -68,11 +69,11 @@ func FuzzCompileValidate(f *testing.F) {
 		}
 		sort.Strings(names)
 		for _, name := range names {
-			ref := DefRef{NSID: doc.ID, Name: name}
-			if _, err := cat.DefaultTarget(ref); err != nil && !errors.Is(err, ErrNoTarget) && !errors.Is(err, ErrAmbiguousTarget) {
+			ref := lexdoc.DefRef{NSID: doc.ID, Name: name}
+			if _, err := DefaultTarget(cat, ref); err != nil && !errors.Is(err, ErrNoTarget) && !errors.Is(err, ErrAmbiguousTarget) {
 				t.Fatalf("DefaultTarget(%s): %v", ref, err)
 			}
-			for _, target := range doc.Targets(name) {
+			for _, target := range Targets(doc, name) {
 				for _, opts := range []Options{{}, {AllowUnresolved: true, Lenient: true}} {
 					s, err := c.Compile(ref, target, opts)
 					if err != nil {

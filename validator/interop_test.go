@@ -6,6 +6,7 @@ import (
 
 	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/internal/reference"
+	"github.com/lexval/lexval/lexdoc"
 )
 
 // readFixture decodes an interop fixture file with datamodel.DecodeJSON, so numbers keep
@@ -29,7 +30,7 @@ func readFixture(t *testing.T, elem ...string) []any {
 
 func TestInteropRecordData(t *testing.T) {
 	c := NewCompiler(interopCatalog(t))
-	s, err := c.Compile(DefRef{NSID: "example.lexicon.record", Name: "main"}, TargetRecord, Options{})
+	s, err := c.Compile(lexdoc.DefRef{NSID: "example.lexicon.record", Name: "main"}, TargetRecord, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,8 +72,8 @@ func TestInteropCatalog(t *testing.T) {
 	c := NewCompiler(cat)
 	for _, doc := range cat.Documents() {
 		for name := range doc.Defs {
-			ref := DefRef{NSID: doc.ID, Name: name}
-			for _, target := range doc.Targets(name) {
+			ref := lexdoc.DefRef{NSID: doc.ID, Name: name}
+			for _, target := range Targets(doc, name) {
 				t.Run(ref.String()+"/"+string(target), func(t *testing.T) {
 					if _, err := c.Compile(ref, target, Options{}); err != nil {
 						t.Errorf("Compile: %v", err)
@@ -86,8 +87,8 @@ func TestInteropCatalog(t *testing.T) {
 		name, _ := tc["name"].(string)
 		t.Run("lexicon-valid/"+name, func(t *testing.T) {
 			m, _ := tc["lexicon"].(map[string]any)
-			if _, err := NewDocument(m); err != nil {
-				t.Errorf("NewDocument: %v", err)
+			if _, err := lexdoc.NewDocument(m); err != nil {
+				t.Errorf("lexdoc.NewDocument: %v", err)
 			}
 		})
 	}
@@ -117,7 +118,7 @@ func TestInteropTargets(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ref, err := ParseDefRef(tc.def)
+			ref, err := lexdoc.ParseDefRef(tc.def)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -14,6 +14,8 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/internal/lexicontest"
+	"github.com/lexval/lexval/lexdoc"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -37,7 +39,7 @@ func compilePlain(doc []byte) (*jsonschema.Schema, error) {
 // text.
 func TestJSONSchemaSelfContained(t *testing.T) {
 	c := corpusCompiler(t)
-	s, err := c.Compile(DefRef{NSID: "app.bsky.feed.post", Name: "main"}, TargetRecord, Options{})
+	s, err := c.Compile(lexdoc.DefRef{NSID: "app.bsky.feed.post", Name: "main"}, TargetRecord, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,11 +71,11 @@ func TestJSONSchemaGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs, err := ParseDocument(data)
+	rs, err := lexdoc.ParseDocument(data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	feed := mustParse(t, `{"lexicon": 1, "id": "com.example.feed", "defs": {
+	feed := lexicontest.Parse(t, `{"lexicon": 1, "id": "com.example.feed", "defs": {
 	  "main": {"type": "record", "key": "tid", "record": {"type": "object", "required": ["text"], "nullable": ["note"], "properties": {
 	    "text": {"type": "string", "maxLength": 300, "maxGraphemes": 30},
 	    "note": {"type": "ref", "ref": "#strongRef"},
@@ -88,14 +90,14 @@ func TestJSONSchemaGolden(t *testing.T) {
 	    "link": {"type": "cid-link"},
 	    "extra": {"type": "unknown"}}}},
 	  "strongRef": {"type": "object", "required": ["uri"], "properties": {"uri": {"type": "string", "format": "at-uri"}}}}}`)
-	c := NewCompiler(NewCatalog(rs, feed))
+	c := NewCompiler(lexdoc.NewCatalog(rs, feed))
 	for _, tc := range []struct {
 		name   string
-		ref    DefRef
+		ref    lexdoc.DefRef
 		target Target
 	}{
-		{"refresh-session-output", DefRef{NSID: "com.atproto.server.refreshSession", Name: "main"}, TargetOutput},
-		{"feed-record", DefRef{NSID: "com.example.feed", Name: "main"}, TargetRecord},
+		{"refresh-session-output", lexdoc.DefRef{NSID: "com.atproto.server.refreshSession", Name: "main"}, TargetOutput},
+		{"feed-record", lexdoc.DefRef{NSID: "com.example.feed", Name: "main"}, TargetRecord},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, err := c.Compile(tc.ref, tc.target, Options{})

@@ -5,10 +5,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/bluesky-social/indigo/atproto/syntax"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/lexdoc"
 )
 
 // The "lexicon" keyword: Lexicon rules JSON Schema has no keyword for.
@@ -19,7 +19,9 @@ import (
 // this package sees these raw errors. A fact is never empty: v5 folds an
 // error with an empty message into its parent.
 
-// Rule names: the last token of a lexicon keyword error's location.
+// Rule names: the last token of a lexicon keyword error's location. The
+// four length rules are the limit names lexdoc's StringLengths.CheckLength
+// reports, and the lexicon fields that set them.
 const (
 	ruleMinLength    = "minLength"    // string (UTF-8 bytes) or bytes (raw bytes); fact: the length
 	ruleMaxLength    = "maxLength"    // idem
@@ -63,23 +65,23 @@ func (x extension) Compile(ctx jsonschema.CompilerContext, m map[string]any) (js
 		// through) can be valid here: no other rule needs checking.
 		return noValueKW{}, nil
 	}
-	switch typ {
-	case typeString:
-		k := &stringKW{
-			minLength: extInt(lm, "minLength"), maxLength: extInt(lm, "maxLength"),
-			minGraphemes: extInt(lm, "minGraphemes"), maxGraphemes: extInt(lm, "maxGraphemes"),
-		}
-		if !k.minLength.set && !k.maxLength.set && !k.minGraphemes.set && !k.maxGraphemes.set {
+	switch lexdoc.Type(typ) {
+	case lexdoc.TypeString:
+		k := &stringKW{lexdoc.StringLengths{
+			MinLength: extInt(lm, "minLength"), MaxLength: extInt(lm, "maxLength"),
+			MinGraphemes: extInt(lm, "minGraphemes"), MaxGraphemes: extInt(lm, "maxGraphemes"),
+		}}
+		if !k.MinLength.Set && !k.MaxLength.Set && !k.MinGraphemes.Set && !k.MaxGraphemes.Set {
 			return nil, nil
 		}
 		return k, nil
-	case typeBytes:
+	case lexdoc.TypeBytes:
 		k := &bytesKW{minLength: extInt(lm, "minLength"), maxLength: extInt(lm, "maxLength")}
-		if !k.minLength.set && !k.maxLength.set {
+		if !k.minLength.Set && !k.maxLength.Set {
 			return nil, nil
 		}
 		return k, nil
-	case typeBlob:
+	case lexdoc.TypeBlob:
 		// accept is a "list of acceptable MIME types": absent, any type is
 		// acceptable; empty, none is (indigo treats an empty list as absent;
 		// Lint reports it).
@@ -96,11 +98,11 @@ func (x extension) Compile(ctx jsonschema.CompilerContext, m map[string]any) (js
 			}
 		}
 		return k, nil
-	case typeUnknown, typeObject:
+	case lexdoc.TypeUnknown, lexdoc.TypeObject:
 		// An object, like unknown, is data: a blob, $bytes or $link object
 		// is something else in the data model.
 		return unknownKW{}, nil
-	case typeUnion:
+	case lexdoc.TypeUnion:
 		return x.union(ctx, lm)
 	}
 	// record, cid-link: described for readers, checked by standard keywords
@@ -142,8 +144,11 @@ func extInt(m map[string]any, name string) optInt {
 		return optInt{}
 	}
 	n, ok := datamodel.Int64(v)
-	return optInt{v: n, set: ok}
+	return optInt{Value: n, Set: ok}
 }
+
+// optInt is a limit of a keyword; Set is false when the lexicon has none.
+type optInt = lexdoc.Optional[int64]
 
 // The string, bytes, blob and unknown keywords write their rules once, in a
 // check method that calls fail for every rule a value breaks, with the fact it
@@ -174,34 +179,12 @@ func (r *keywordErrors) err() error {
 	return parent.Group(parent, r.errs...)
 }
 
-type stringKW struct {
-	minLength, maxLength, minGraphemes, maxGraphemes optInt
-}
+// stringKW checks a string's lengths, as Lint checks a const or default.
+type stringKW struct{ lexdoc.StringLengths }
 
 func (k *stringKW) check(v any, fail func(rule, fact string)) {
-	s, ok := v.(string)
-	if !ok {
-		return
-	}
-	n := int64(len(s))
-	if k.minLength.set && n < k.minLength.v {
-		fail(ruleMinLength, itoa(n))
-	}
-	if k.maxLength.set && n > k.maxLength.v {
-		fail(ruleMaxLength, itoa(n))
-	}
-	// A grapheme takes at least one byte: short strings need no counting.
-	needMin := k.minGraphemes.set && k.minGraphemes.v > 0
-	needMax := k.maxGraphemes.set && n > k.maxGraphemes.v
-	if !needMin && !needMax {
-		return
-	}
-	g := int64(graphemeCount(s))
-	if needMin && g < k.minGraphemes.v {
-		fail(ruleMinGraphemes, itoa(g))
-	}
-	if needMax && g > k.maxGraphemes.v {
-		fail(ruleMaxGraphemes, itoa(g))
+	if s, ok := v.(string); ok {
+		k.CheckLength(s, func(limit string, n int64) { fail(limit, itoa(n)) })
 	}
 }
 
@@ -227,9 +210,9 @@ func (k *bytesKW) check(v any, fail func(rule, fact string)) {
 	case !ok:
 		// The data-model walk reports it, and keeps the value off the
 		// fast path.
-	case k.minLength.set && int64(n) < k.minLength.v:
+	case k.minLength.Set && int64(n) < k.minLength.Value:
 		fail(ruleMinLength, strconv.Itoa(n))
-	case k.maxLength.set && int64(n) > k.maxLength.v:
+	case k.maxLength.Set && int64(n) > k.maxLength.Value:
 		fail(ruleMaxLength, strconv.Itoa(n))
 	}
 }
@@ -266,7 +249,7 @@ func (k *blobKW) check(v any, fail func(rule, fact string)) {
 	if mt, ok := m["mimeType"].(string); ok && mt != "" && !k.accepts(mt) {
 		fail(ruleAccept, mt)
 	}
-	if size, ok := datamodel.Int64(m["size"]); ok && k.maxSize.set && size > k.maxSize.v {
+	if size, ok := datamodel.Int64(m["size"]); ok && k.maxSize.Set && size > k.maxSize.Value {
 		fail(ruleMaxSize, itoa(size))
 	}
 }
@@ -419,9 +402,9 @@ type unionChoice struct {
 	variant int
 	unit    *unit
 	rule    string
-	typ     string // the $type
-	kind    string // ruleVariantKind: the type of the definition named
-	err     error  // ruleVariantError: why it could not be compiled
+	typ     string      // the $type
+	kind    lexdoc.Type // ruleVariantKind: the type of the definition named
+	err     error       // ruleVariantError: why it could not be compiled
 }
 
 // fact is a refusal's fact, as the rule's comment says (rule names, above).
@@ -430,7 +413,7 @@ func (c unionChoice) fact() string {
 	case c.err != nil:
 		return c.typ + "\t" + c.err.Error()
 	case c.kind != "":
-		return c.typ + "\t" + c.kind
+		return c.typ + "\t" + string(c.kind)
 	}
 	return c.typ
 }
@@ -469,7 +452,7 @@ func (k *unionKW) choose(v any) unionChoice {
 	if k.closed {
 		return refuse(ruleNotOneOf)
 	}
-	ref, ok := parseTypeRef(t)
+	ref, ok := lexdoc.ParseTypeRef(t)
 	if !ok {
 		return refuse(ruleNotTypeRef)
 	}
@@ -503,27 +486,6 @@ func (k *unionKW) Validate(ctx jsonschema.ValidationContext, v any) error {
 		return ctx.Error(keyword+"/"+c.rule, "%s", c.fact())
 	}
 	return nil
-}
-
-// parseTypeRef parses a $type that names a definition: an NSID, optionally
-// followed by "#" and a definition name. An open union accepts types it does
-// not list because a later revision of the lexicon may list them ("future
-// revisions of the schema could add more types to the list of refs"); refs
-// are definitions, so a $type of any other form ("#quote", "blob", "not a
-// type") can never become a variant.
-//
-// It runs on every unlisted $type of every value, so it scans with scanNSID
-// (fuzzed against indigo's ParseNSID, with which it agrees) instead of
-// ParseDefRef, whose regular expression costs a microsecond.
-func parseTypeRef(t string) (DefRef, bool) {
-	nsid, name, hasName := strings.Cut(t, "#")
-	if !scanNSID(nsid) || hasName && !validDefName(name) {
-		return DefRef{}, false
-	}
-	if !hasName {
-		name = "main"
-	}
-	return DefRef{NSID: syntax.NSID(nsid), Name: name}, true
 }
 
 // untyped checks a subscription message that omits $type: it must match one

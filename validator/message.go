@@ -6,30 +6,39 @@ import (
 	"strings"
 
 	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/lexdoc"
 )
 
 // Pieces of error messages. Messages speak Lexicon: types, fields, $type,
 // bytes and graphemes, never JSON Schema keywords.
 
-// expected names what a node accepts, for "must be ..." messages.
-func expected(n *node, nullable bool) string {
+// typeOf is the type of s, "" for none (a reference the catalog lacks).
+func typeOf(s lexdoc.Schema) lexdoc.Type {
+	if s == nil {
+		return ""
+	}
+	return s.Type()
+}
+
+// expected names what a schema accepts, for "must be ..." messages.
+func expected(n lexdoc.Schema, nullable bool) string {
 	var s string
-	switch n.typ {
-	case typeBoolean:
+	switch typeOf(n) {
+	case lexdoc.TypeBoolean:
 		s = "a boolean"
-	case typeInteger:
+	case lexdoc.TypeInteger:
 		s = "an integer"
-	case typeString:
+	case lexdoc.TypeString:
 		s = "a string"
-	case typeBytes:
+	case lexdoc.TypeBytes:
 		s = `bytes ({"$bytes": base64})`
-	case typeCIDLink:
+	case lexdoc.TypeCIDLink:
 		s = `a CID link ({"$link": cid})`
-	case typeBlob:
+	case lexdoc.TypeBlob:
 		s = "a blob"
-	case typeArray:
+	case lexdoc.TypeArray:
 		s = "an array"
-	case typeUnion:
+	case lexdoc.TypeUnion:
 		s = "an object with a $type"
 	default:
 		s = "an object"
@@ -38,6 +47,18 @@ func expected(n *node, nullable bool) string {
 		s += " or null"
 	}
 	return s
+}
+
+// limits returns the length limits of a string (bytes and graphemes) or
+// bytes schema, for messages about the lexicon keyword's length rules.
+func limits(n lexdoc.Schema) (minLength, maxLength, minGraphemes, maxGraphemes optInt) {
+	switch n := n.(type) {
+	case *lexdoc.String:
+		return n.MinLength, n.MaxLength, n.MinGraphemes, n.MaxGraphemes
+	case *lexdoc.Bytes:
+		return n.MinLength, n.MaxLength, optInt{}, optInt{}
+	}
+	return
 }
 
 // got describes a value that has the wrong type.
@@ -76,17 +97,17 @@ func objectKind(m map[string]any, want string) string {
 
 const maxListed = 12
 
-func enumList(n *node, nullable bool) string {
+func enumList(vs valueSet, nullable bool) string {
 	var items []string
 	switch {
-	case n.constVal != nil:
-		items = append(items, datamodel.Describe(n.constVal))
-	case n.typ == typeInteger:
-		for _, v := range n.intEnum {
+	case vs.constVal != nil:
+		items = append(items, datamodel.Describe(vs.constVal))
+	case vs.intEnum != nil:
+		for _, v := range vs.intEnum {
 			items = append(items, itoa(v))
 		}
 	default:
-		for _, v := range n.strEnum {
+		for _, v := range vs.strEnum {
 			items = append(items, datamodel.Describe(v))
 		}
 	}
@@ -96,9 +117,14 @@ func enumList(n *node, nullable bool) string {
 	return list(items)
 }
 
-func refList(n *node) string {
-	items := make([]string, len(n.refs))
-	for i, r := range n.refs {
+// refList lists the refs of the union n.
+func refList(n lexdoc.Schema) string {
+	u, _ := n.(*lexdoc.Union)
+	if u == nil {
+		return ""
+	}
+	items := make([]string, len(u.Refs))
+	for i, r := range u.Refs {
 		items[i] = r.String()
 	}
 	return list(items)

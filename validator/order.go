@@ -1,7 +1,6 @@
 package validator
 
 import (
-	"maps"
 	"slices"
 	"strings"
 
@@ -30,23 +29,4 @@ func sortErrors(errs []Error) []Error {
 		return strings.Compare(a.SchemaPath, b.SchemaPath)
 	})
 	return slices.Compact(errs)
-}
-
-func sortUnresolved(us []Unresolved) []Unresolved {
-	slices.SortFunc(us, func(a, b Unresolved) int {
-		if c := datamodel.ComparePointers(a.Path, b.Path); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.Ref, b.Ref); c != 0 {
-			return c
-		}
-		return strings.Compare(a.SchemaPath, b.SchemaPath)
-	})
-	return slices.Compact(us)
-}
-
-// sortedKeys returns the keys of m in order, so that reports do not depend on
-// map iteration.
-func sortedKeys(m map[string]any) []string {
-	return slices.Sorted(maps.Keys(m))
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/lexdoc"
 )
 
 const raceLexicons = `[
@@ -25,22 +26,22 @@ func raceCompiler(t *testing.T) *Compiler {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var docs []*Document
+	var docs []*lexdoc.Document
 	for _, l := range v.([]any) {
-		doc, err := NewDocument(l.(map[string]any))
+		doc, err := lexdoc.NewDocument(l.(map[string]any))
 		if err != nil {
 			t.Fatal(err)
 		}
 		docs = append(docs, doc)
 	}
-	return NewCompiler(NewCatalog(docs...))
+	return NewCompiler(lexdoc.NewCatalog(docs...))
 }
 
 // TestConcurrentCompile: goroutines compiling the same key at once get the
 // same Schema.
 func TestConcurrentCompile(t *testing.T) {
 	c := raceCompiler(t)
-	ref := DefRef{NSID: "com.example.race", Name: "main"}
+	ref := lexdoc.DefRef{NSID: "com.example.race", Name: "main"}
 	const n = 32
 	got := make([]*Schema, n)
 	var wg sync.WaitGroup
@@ -75,7 +76,7 @@ func TestConcurrentCompile(t *testing.T) {
 // result with the sequential one. Run with -race.
 func TestConcurrentValidate(t *testing.T) {
 	c := raceCompiler(t)
-	s, err := c.Compile(DefRef{NSID: "com.example.race", Name: "main"}, TargetRecord, Options{})
+	s, err := c.Compile(lexdoc.DefRef{NSID: "com.example.race", Name: "main"}, TargetRecord, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +90,7 @@ func TestConcurrentValidate(t *testing.T) {
 	}
 	want := make([]Result, len(values))
 	seq := raceCompiler(t)
-	ss, err := seq.Compile(DefRef{NSID: "com.example.race", Name: "main"}, TargetRecord, Options{})
+	ss, err := seq.Compile(lexdoc.DefRef{NSID: "com.example.race", Name: "main"}, TargetRecord, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +126,7 @@ func TestConcurrentValidate(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for _, name := range []string{"a", "main"} {
-				ref := DefRef{NSID: "com.example.race", Name: name}
+				ref := lexdoc.DefRef{NSID: "com.example.race", Name: name}
 				target := TargetObject
 				if name == "main" {
 					target = TargetRecord

@@ -1,5 +1,7 @@
 package validator
 
+import "github.com/lexval/lexval/lexdoc"
+
 // Result is the verdict on one value. Valid with a non-empty Unresolved
 // means "valid, except for what could not be checked".
 type Result struct {
@@ -28,13 +30,9 @@ type Error struct {
 	SchemaPath string `json:"schemaPath"`
 }
 
-// Unresolved is a reference the catalog could not supply, reached by a value.
-type Unresolved struct {
-	// Ref is the missing reference, e.g. "com.example.video#main" written as
-	// in $type form ("com.example.video").
-	Ref string `json:"ref"`
-	// Path is the JSON Pointer of the value that the reference governs.
-	Path string `json:"path"`
-	// SchemaPath is the lexicon location where the reference is written.
-	SchemaPath string `json:"schemaPath"`
-}
+// Unresolved is a reference the catalog could not supply, reached by a value:
+// Ref is the missing reference in $type form ("com.example.video" for
+// com.example.video#main), Path the JSON Pointer of the value the reference
+// governs, SchemaPath the lexicon location where the reference is written.
+// It is lexdoc's type, which lint uses for the references of a document.
+type Unresolved = lexdoc.Unresolved

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/lexdoc"
 )
 
 // The rule tables in ../testdata/rules/*.json: one file per Lexicon rule (or
@@ -68,19 +69,19 @@ func TestRules(t *testing.T) {
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".json"), func(t *testing.T) {
 			rf := readRuleFile(t, file)
-			var docs []*Document
+			var docs []*lexdoc.Document
 			for i, l := range rf.lexicons {
 				m, ok := l.(map[string]any)
 				if !ok {
 					t.Fatalf("lexicons/%d is not an object", i)
 				}
-				doc, err := NewDocument(m)
+				doc, err := lexdoc.NewDocument(m)
 				if err != nil {
 					t.Fatalf("lexicons/%d: %v", i, err)
 				}
 				docs = append(docs, doc)
 			}
-			c := NewCompiler(NewCatalog(docs...))
+			c := NewCompiler(lexdoc.NewCatalog(docs...))
 			seen := map[string]bool{}
 			for _, tc := range rf.cases {
 				if seen[tc.name] {
@@ -96,13 +97,13 @@ func TestRules(t *testing.T) {
 }
 
 func runRuleCase(t *testing.T, c *Compiler, tc ruleCase) {
-	ref, err := ParseDefRef(tc.def)
+	ref, err := lexdoc.ParseDefRef(tc.def)
 	if err != nil {
 		t.Fatalf("def: %v", err)
 	}
 	target := Target(tc.target)
 	if target == "" {
-		if target, err = c.Catalog().DefaultTarget(ref); err != nil {
+		if target, err = DefaultTarget(c.Catalog(), ref); err != nil {
 			t.Fatalf("DefaultTarget: %v", err)
 		}
 	}

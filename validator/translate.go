@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/lexdoc"
 )
 
 // The translation of one definition+target into one JSON Schema (draft
@@ -34,7 +35,7 @@ const maxSchemaNodes = 200_000
 type entryKind uint8
 
 const (
-	entryNode       entryKind = iota // a lexicon node
+	entryNode       entryKind = iota // a lexicon schema
 	entryRecordType                  // the $type property of a record
 	entryNullBranch                  // the null branch of a nullable wrapper
 )
@@ -42,19 +43,22 @@ const (
 // entry describes one schema object of a translation, found again from the
 // locations in validation errors.
 type entry struct {
-	kind     entryKind
-	n        *node    // nil for entryNullBranch; n.loc is Error.SchemaPath
+	kind entryKind
+	// s is the lexicon schema; nil for entryNullBranch and for a reference
+	// the catalog lacks.
+	s        lexdoc.Schema
+	loc      string   // Error.SchemaPath
 	nullable bool     // null allowed here
 	required []string // the translated required list (objects)
 	nsid     string   // entryRecordType: the expected $type
 }
 
 type translator struct {
-	cat     *Catalog
-	counts  map[DefRef]int
+	cat     *lexdoc.Catalog
+	counts  map[lexdoc.DefRef]int
 	defs    map[string]any // $defs by $type form
-	emitted map[DefRef]bool
-	stack   []DefRef
+	emitted map[lexdoc.DefRef]bool
+	stack   []lexdoc.DefRef
 	index   map[string]*entry // by JSON Pointer (RFC 6901 tokens, unencoded)
 	nodes   int
 }
@@ -66,19 +70,19 @@ type translation struct {
 }
 
 // translate builds the JSON Schema for def (named ref) and target.
-func translate(cat *Catalog, ref DefRef, def *Def, target Target) (*translation, error) {
+func translate(cat *lexdoc.Catalog, ref lexdoc.DefRef, def lexdoc.Schema, target Target) (*translation, error) {
 	body, err := targetBody(ref, def, target)
 	if err != nil {
 		return nil, err
 	}
 	t := &translator{
 		cat:     cat,
-		counts:  map[DefRef]int{},
+		counts:  map[lexdoc.DefRef]int{},
 		defs:    map[string]any{},
-		emitted: map[DefRef]bool{},
+		emitted: map[lexdoc.DefRef]bool{},
 		index:   map[string]*entry{},
 	}
-	seen := map[DefRef]bool{}
+	seen := map[lexdoc.DefRef]bool{}
 	isDef := target == TargetRecord || target == TargetObject
 	if isDef {
 		// The definition itself is used once, at the root.
@@ -105,93 +109,97 @@ func translate(cat *Catalog, ref DefRef, def *Def, target Target) (*translation,
 	return &translation{doc: root, index: t.index}, nil
 }
 
-// targetBody returns the node a target checks values against.
-func targetBody(ref DefRef, def *Def, target Target) (*node, error) {
-	n := def.node
-	var b *body
+// targetBody returns the schema a target checks values against.
+func targetBody(ref lexdoc.DefRef, def lexdoc.Schema, target Target) (lexdoc.Schema, error) {
+	params, input, output, message := endpoint(def)
+	var b *lexdoc.Body
 	switch target {
 	case TargetRecord:
-		if def.Type == typeRecord {
-			return n, nil
+		if def.Type() == lexdoc.TypeRecord {
+			return def, nil
 		}
 	case TargetObject:
 		// A record is checked as TargetRecord.
-		if def.Type != typeRecord && hasDataForm(def.Type) {
-			return n, nil
+		if def.Type() != lexdoc.TypeRecord && def.Type().HasDataForm() {
+			return def, nil
 		}
 	case TargetParams:
-		if n.parameters != nil {
-			return n.parameters, nil
+		if params != nil {
+			return params, nil
 		}
 	case TargetInput:
-		b = n.input
+		b = input
 	case TargetOutput:
-		b = n.output
+		b = output
 	case TargetMessage:
-		b = n.message
+		b = message
 	default:
 		return nil, fmt.Errorf("%w: %q", ErrNoTarget, target)
 	}
-	if b != nil && b.schema != nil {
-		if target == TargetMessage && b.schema.typ != typeUnion {
+	if b != nil && b.Schema != nil {
+		if target == TargetMessage && b.Schema.Type() != lexdoc.TypeUnion {
 			// Only a union tells messages apart by $type (which the top
 			// level of a message may omit).
-			return nil, fmt.Errorf("%w: %s: a subscription message schema must be a union of refs, not %s", ErrInvalidLexicon, b.schema.loc, withArticle(b.schema.typ))
+			return nil, fmt.Errorf("%w: %s: a subscription message schema must be a union of refs, not %s", ErrInvalidLexicon, b.Schema.Location().SchemaPath, b.Schema.Type().WithArticle())
 		}
-		return b.schema, nil
+		return b.Schema, nil
 	}
 	if b != nil {
 		// "schema is optional even for JSON responses": a body declared by
 		// its encoding alone sets no rule a value could break.
-		return nil, fmt.Errorf("%w: %s (type %s) has no %s schema: its %s is described only by its encoding (%s), so there is nothing to validate", ErrNoTarget, ref, def.Type, target, target, b.encoding)
+		return nil, fmt.Errorf("%w: %s (type %s) has no %s schema: its %s is described only by its encoding (%s), so there is nothing to validate", ErrNoTarget, ref, def.Type(), target, target, b.Encoding)
 	}
-	offers := def.targets()
+	offers := targetsOf(def)
 	if len(offers) == 0 {
-		return nil, fmt.Errorf("%w: %s (type %s) has no %s: it has nothing to validate", ErrNoTarget, ref, def.Type, target)
+		return nil, fmt.Errorf("%w: %s (type %s) has no %s: it has nothing to validate", ErrNoTarget, ref, def.Type(), target)
 	}
-	return nil, fmt.Errorf("%w: %s (type %s) has no %s; it offers: %s", ErrNoTarget, ref, def.Type, target, joinTargets(offers))
+	return nil, fmt.Errorf("%w: %s (type %s) has no %s; it offers: %s", ErrNoTarget, ref, def.Type(), target, joinTargets(offers))
 }
 
 // count counts, for every definition the body reaches, how many places refer
 // to it. A definition's own references are counted once however often it is
 // reached, because it is translated once (inline or in $defs).
-func (t *translator) count(n *node, seen map[DefRef]bool) error {
-	visit := func(r DefRef) error {
+func (t *translator) count(s lexdoc.Schema, seen map[lexdoc.DefRef]bool) error {
+	visit := func(r lexdoc.DefRef) error {
 		t.counts[r]++
 		if seen[r] {
 			return nil
 		}
 		seen[r] = true
-		def, ok := t.cat.def(r)
+		def, ok := t.cat.Lookup(r)
 		if !ok {
 			return nil // unresolved: reported per value
 		}
-		if def.Type == typeRecord {
-			return t.count(def.node.record, seen)
-		}
-		return t.count(def.node, seen)
+		return t.count(def, seen)
 	}
-	switch n.typ {
-	case typeRef:
-		return visit(n.ref)
-	case typeUnion:
-		for _, r := range n.refs {
+	switch n := s.(type) {
+	case *lexdoc.Ref:
+		return visit(n.Ref)
+	case *lexdoc.Union:
+		for _, r := range n.Refs {
 			// Variants go to $defs whatever their count.
 			t.counts[r]++
 			if err := visit(r); err != nil {
 				return err
 			}
 		}
-	case typeArray:
-		return t.count(n.items, seen)
-	case typeObject, typeParams:
-		for _, name := range n.propNames {
-			if err := t.count(n.properties[name], seen); err != nil {
-				return err
-			}
+	case *lexdoc.Array:
+		return t.count(n.Items, seen)
+	case *lexdoc.Object:
+		return t.countProperties(n.Properties, seen)
+	case *lexdoc.Params:
+		return t.countProperties(n.Properties, seen)
+	case *lexdoc.Record:
+		return t.count(n.Record, seen)
+	}
+	return nil
+}
+
+func (t *translator) countProperties(props lexdoc.Properties, seen map[lexdoc.DefRef]bool) error {
+	for _, p := range props {
+		if err := t.count(p.Schema, seen); err != nil {
+			return err
 		}
-	case typeRecord:
-		return t.count(n.record, seen)
 	}
 	return nil
 }
@@ -211,8 +219,8 @@ func (t *translator) register(ptr string, e *entry) error {
 //
 // from is the lexicon location of the ref or union naming r, where an
 // unresolved reference is reported.
-func (t *translator) refTarget(r DefRef, ptr string, nullable bool, from string) (map[string]any, error) {
-	def, ok := t.cat.def(r)
+func (t *translator) refTarget(r lexdoc.DefRef, ptr string, nullable bool, from string) (map[string]any, error) {
+	def, ok := t.cat.Lookup(r)
 	if !ok {
 		return t.unresolved(r, ptr, nullable, from)
 	}
@@ -235,12 +243,12 @@ func (t *translator) refTarget(r DefRef, ptr string, nullable bool, from string)
 }
 
 // defsRef puts definition r in $defs (once) and returns the $ref to it.
-func (t *translator) defsRef(r DefRef, def *Def) (string, error) {
+func (t *translator) defsRef(r lexdoc.DefRef, def lexdoc.Schema) (string, error) {
 	key := r.String()
 	if !t.emitted[r] {
 		t.emitted[r] = true
 		saved := t.stack
-		t.stack = []DefRef{r}
+		t.stack = []lexdoc.DefRef{r}
 		s, err := t.defBody(r, def, "/$defs/"+datamodel.EscapePointerToken(key), false)
 		t.stack = saved
 		if err != nil {
@@ -253,22 +261,23 @@ func (t *translator) defsRef(r DefRef, def *Def) (string, error) {
 
 // defBody translates a definition used as data: a record's body (with its
 // $type), or the definition's own schema.
-func (t *translator) defBody(r DefRef, def *Def, ptr string, nullable bool) (map[string]any, error) {
-	switch {
-	case def.Type == typeRecord:
-		return t.record(r, def.node, ptr, nullable)
-	case def.Type == typeToken:
+func (t *translator) defBody(r lexdoc.DefRef, def lexdoc.Schema, ptr string, nullable bool) (map[string]any, error) {
+	switch d := def.(type) {
+	case *lexdoc.Record:
+		return t.record(r, d, ptr, nullable)
+	case *lexdoc.Token:
 		return nil, fmt.Errorf("%w: %s is a token, which has no data form", ErrInvalidLexicon, r)
-	case !hasDataForm(def.Type):
-		return nil, fmt.Errorf("%w: %s is a %s definition, which has no data form", ErrInvalidLexicon, r, def.Type)
 	}
-	return t.schema(def.node, ptr, nullable, false)
+	if !def.Type().HasDataForm() {
+		return nil, fmt.Errorf("%w: %s is a %s definition, which has no data form", ErrInvalidLexicon, r, def.Type())
+	}
+	return t.schema(def, ptr, nullable, false)
 }
 
 // record translates a record definition used as data: its body, plus a
 // required $type equal to the NSID.
-func (t *translator) record(r DefRef, n *node, ptr string, nullable bool) (map[string]any, error) {
-	s, err := t.schema(n.record, ptr, nullable, false)
+func (t *translator) record(r lexdoc.DefRef, rec *lexdoc.Record, ptr string, nullable bool) (map[string]any, error) {
+	s, err := t.schema(rec.Record, ptr, nullable, false)
 	if err != nil {
 		return nil, err
 	}
@@ -286,25 +295,27 @@ func (t *translator) record(r DefRef, n *node, ptr string, nullable bool) (map[s
 	// reports) can only be named in full.
 	nsid := r.String()
 	props["$type"] = map[string]any{"type": "string", "const": nsid}
-	if err := t.register(ptr+"/properties/$type", &entry{kind: entryRecordType, n: n.record, nsid: nsid}); err != nil {
+	typeEntry := &entry{kind: entryRecordType, s: rec.Record, loc: rec.Record.Location().SchemaPath, nsid: nsid}
+	if err := t.register(ptr+"/properties/$type", typeEntry); err != nil {
 		return nil, err
 	}
-	s[keyword] = map[string]any{"type": typeRecord, "key": n.key}
-	if _, ok := s["description"]; !ok && n.description != "" {
-		s["description"] = n.description
+	s[keyword] = map[string]any{"type": string(lexdoc.TypeRecord), "key": rec.Key}
+	if _, ok := s["description"]; !ok && rec.Description() != "" {
+		s["description"] = rec.Description()
 	}
 	return s, nil
 }
 
-// schema translates node n at ptr. nullable lets null through; typeOptional
-// marks the top-level union of a subscription message, whose $type may be
+// schema translates n at ptr. nullable lets null through; typeOptional marks
+// the top-level union of a subscription message, whose $type may be
 // omitted.
-func (t *translator) schema(n *node, ptr string, nullable, typeOptional bool) (map[string]any, error) {
-	if n.typ == typeRef {
+func (t *translator) schema(n lexdoc.Schema, ptr string, nullable, typeOptional bool) (map[string]any, error) {
+	loc := n.Location().SchemaPath
+	if r, ok := n.(*lexdoc.Ref); ok {
 		// A ref has no schema of its own: its target stands in its place.
-		return t.refTarget(n.ref, ptr, nullable, n.loc)
+		return t.refTarget(r.Ref, ptr, nullable, loc)
 	}
-	e := &entry{kind: entryNode, n: n, nullable: nullable}
+	e := &entry{kind: entryNode, s: n, loc: loc, nullable: nullable}
 	if err := t.register(ptr, e); err != nil {
 		return nil, err
 	}
@@ -316,78 +327,81 @@ func (t *translator) schema(n *node, ptr string, nullable, typeOptional bool) (m
 			s["type"] = jsonType
 		}
 	}
-	lex := map[string]any{"type": n.typ}
-	switch n.typ {
-	case typeBoolean:
+	lex := map[string]any{"type": string(n.Type())}
+	switch n := n.(type) {
+	case *lexdoc.Boolean:
 		typ("boolean")
 		t.constEnum(s, lex, n, nullable)
-	case typeInteger:
+	case *lexdoc.Integer:
 		typ("integer")
-		if n.minimum.set {
-			s["minimum"] = n.minimum.v
+		if n.Minimum.Set {
+			s["minimum"] = n.Minimum.Value
 		}
-		if n.maximum.set {
-			s["maximum"] = n.maximum.v
+		if n.Maximum.Set {
+			s["maximum"] = n.Maximum.Value
 		}
 		t.constEnum(s, lex, n, nullable)
-	case typeString:
+	case *lexdoc.String:
 		typ("string")
-		if n.format != "" {
-			if _, ok := FormatChecker(n.format); !ok {
-				return nil, fmt.Errorf("%w: %s: unknown string format %q", ErrInvalidLexicon, n.loc, n.format)
+		if n.Format != "" {
+			if _, ok := lexdoc.FormatChecker(n.Format); !ok {
+				return nil, fmt.Errorf("%w: %s: unknown string format %q", ErrInvalidLexicon, loc, n.Format)
 			}
-			s["format"] = n.format
+			s["format"] = n.Format
 		}
 		t.constEnum(s, lex, n, nullable)
-		setOpt(lex, "minLength", n.minLength)
-		setOpt(lex, "maxLength", n.maxLength)
-		setOpt(lex, "minGraphemes", n.minGraphemes)
-		setOpt(lex, "maxGraphemes", n.maxGraphemes)
-		if len(n.knownValues) > 0 {
-			lex["knownValues"] = toAnySlice(n.knownValues)
+		setOpt(lex, "minLength", n.MinLength)
+		setOpt(lex, "maxLength", n.MaxLength)
+		setOpt(lex, "minGraphemes", n.MinGraphemes)
+		setOpt(lex, "maxGraphemes", n.MaxGraphemes)
+		if len(n.KnownValues) > 0 {
+			lex["knownValues"] = toAnySlice(n.KnownValues)
 		}
-	case typeBytes:
+	case *lexdoc.Bytes:
 		typ("object")
 		s["required"] = []any{"$bytes"}
 		e.required = []string{"$bytes"}
-		setOpt(lex, "minLength", n.minLength)
-		setOpt(lex, "maxLength", n.maxLength)
-	case typeCIDLink:
+		setOpt(lex, "minLength", n.MinLength)
+		setOpt(lex, "maxLength", n.MaxLength)
+	case *lexdoc.CIDLink:
 		// The data-model check validates every $link object; the schema
 		// only needs to ask for one.
 		typ("object")
 		s["required"] = []any{"$link"}
 		e.required = []string{"$link"}
-	case typeBlob:
+	case *lexdoc.Blob:
 		typ("object")
-		if n.accept != nil {
-			lex["accept"] = toAnySlice(n.accept)
+		if n.Accept != nil {
+			lex["accept"] = toAnySlice(n.Accept)
 		}
-		setOpt(lex, "maxSize", n.maxSize)
-	case typeUnknown:
+		setOpt(lex, "maxSize", n.MaxSize)
+	case *lexdoc.Unknown:
 		typ("object")
-	case typeArray:
+	case *lexdoc.Array:
 		typ("array")
-		items, err := t.schema(n.items, ptr+"/items", false, false)
+		items, err := t.schema(n.Items, ptr+"/items", false, false)
 		if err != nil {
 			return nil, err
 		}
 		s["items"] = items
-		if n.minLength.set {
-			s["minItems"] = n.minLength.v
+		if n.MinLength.Set {
+			s["minItems"] = n.MinLength.Value
 		}
-		if n.maxLength.set {
-			s["maxItems"] = n.maxLength.v
+		if n.MaxLength.Set {
+			s["maxItems"] = n.MaxLength.Value
 		}
-	case typeObject, typeParams:
+	case *lexdoc.Object:
 		typ("object")
-		if err := t.object(s, e, n, ptr); err != nil {
+		if err := t.object(s, e, n.Properties, n.Required, n.IsNullable, false, ptr); err != nil {
 			return nil, err
 		}
-		if n.typ == typeParams {
-			lex = nil
+	case *lexdoc.Params:
+		typ("object")
+		if err := t.object(s, e, n.Properties, n.Required, nil, true, ptr); err != nil {
+			return nil, err
 		}
-	case typeUnion:
+		lex = nil
+	case *lexdoc.Union:
 		typ("object")
 		if !typeOptional {
 			s["required"] = []any{"$type"}
@@ -396,58 +410,59 @@ func (t *translator) schema(n *node, ptr string, nullable, typeOptional bool) (m
 		if err := t.union(lex, n, typeOptional); err != nil {
 			return nil, err
 		}
-	case typeToken:
-		return nil, fmt.Errorf("%w: %s: a token has no data form and cannot describe a value", ErrInvalidLexicon, n.loc)
+	case *lexdoc.Token:
+		return nil, fmt.Errorf("%w: %s: a token has no data form and cannot describe a value", ErrInvalidLexicon, loc)
 	default:
-		return nil, fmt.Errorf("%w: %s: type %s cannot describe a value", ErrInvalidLexicon, n.loc, n.typ)
+		return nil, fmt.Errorf("%w: %s: type %s cannot describe a value", ErrInvalidLexicon, loc, n.Type())
 	}
 	// The keyword is left out where the JSON type already says the Lexicon
 	// type and there is no rule to add.
-	if lex != nil && (len(lex) > 1 || !jsonTyped(n.typ)) {
+	if lex != nil && (len(lex) > 1 || !jsonTyped(n.Type())) {
 		s[keyword] = lex
 	}
-	if n.description != "" {
-		s["description"] = n.description
+	if n.Description() != "" {
+		s["description"] = n.Description()
 	}
 	return s, nil
 }
 
 // jsonTyped reports Lexicon types that JSON Schema's "type" names exactly.
-func jsonTyped(t string) bool {
+func jsonTyped(t lexdoc.Type) bool {
 	switch t {
-	case typeBoolean, typeInteger, typeString, typeArray:
+	case lexdoc.TypeBoolean, lexdoc.TypeInteger, lexdoc.TypeString, lexdoc.TypeArray:
 		return true
 	}
 	return false
 }
 
 // constEnum emits const and enum. Both are closed sets ("a closed set of
-// allowed values", "a fixed (constant) value"), so a node with both allows
+// allowed values", "a fixed (constant) value"), so a schema with both allows
 // their intersection, and an empty enum allows nothing. v5 (like the fast
-// path) skips an empty enum, so a node that allows no value also gets the
+// path) skips an empty enum, so a schema that allows no value also gets the
 // lexicon keyword's "noValue", which refuses everything but an allowed null.
-func (t *translator) constEnum(s, lex map[string]any, n *node, nullable bool) {
+func (t *translator) constEnum(s, lex map[string]any, n lexdoc.Schema, nullable bool) {
+	vs := valuesOf(n)
 	var enum []any
 	switch {
-	case n.constVal != nil && (!n.hasEnum || n.enumHas(n.constVal)):
+	case vs.constVal != nil && (!vs.hasEnum || vs.enumHas(vs.constVal)):
 		if !nullable {
-			s["const"] = n.constVal
+			s["const"] = vs.constVal
 			return
 		}
-		enum = []any{n.constVal}
-	case n.constVal != nil:
+		enum = []any{vs.constVal}
+	case vs.constVal != nil:
 		enum = []any{} // the const is not one of the enum values
-	case n.hasEnum && n.typ == typeInteger:
-		enum = make([]any, len(n.intEnum))
-		for i, v := range n.intEnum {
+	case vs.hasEnum && n.Type() == lexdoc.TypeInteger:
+		enum = make([]any, len(vs.intEnum))
+		for i, v := range vs.intEnum {
 			enum[i] = v
 		}
-	case n.hasEnum:
-		enum = toAnySlice(n.strEnum)
+	case vs.hasEnum:
+		enum = toAnySlice(vs.strEnum)
 	default:
 		return
 	}
-	if n.allowsNoValue() {
+	if vs.allowsNoValue() {
 		lex["noValue"] = true
 	}
 	if nullable {
@@ -456,61 +471,64 @@ func (t *translator) constEnum(s, lex map[string]any, n *node, nullable bool) {
 	s["enum"] = enum
 }
 
-func (t *translator) object(s map[string]any, e *entry, n *node, ptr string) error {
-	if len(n.required) > 0 {
+// object translates the properties and required list of an object or params
+// schema; isNullable says which properties allow null (nil: none).
+func (t *translator) object(s map[string]any, e *entry, props lexdoc.Properties, required []string, isNullable func(string) bool, params bool, ptr string) error {
+	if len(required) > 0 {
 		// JSON Schema wants the names of "required" unique; Lexicon does
 		// not, and a name listed twice is required once.
-		e.required = unique(n.required)
+		e.required = unique(required)
 		s["required"] = toAnySlice(e.required)
 	}
-	props := make(map[string]any, len(n.propNames))
-	for _, name := range n.propNames {
-		child := n.properties[name]
-		if n.typ == typeParams {
-			if err := checkParam(child); err != nil {
+	out := make(map[string]any, len(props))
+	for _, p := range props {
+		if params {
+			if err := checkParam(p.Schema); err != nil {
 				return err
 			}
 		}
-		cs, err := t.schema(child, ptr+"/properties/"+datamodel.EscapePointerToken(name), n.isNullable(name), false)
+		nullable := isNullable != nil && isNullable(p.Name)
+		cs, err := t.schema(p.Schema, ptr+"/properties/"+datamodel.EscapePointerToken(p.Name), nullable, false)
 		if err != nil {
 			return err
 		}
-		props[name] = cs
+		out[p.Name] = cs
 	}
-	s["properties"] = props
+	s["properties"] = out
 	return nil
 }
 
 // checkParam enforces the types a query parameter may have.
-func checkParam(n *node) error {
-	t := n.typ
-	if t == typeArray {
-		t = n.items.typ
+func checkParam(n lexdoc.Schema) error {
+	t := n.Type()
+	if a, ok := n.(*lexdoc.Array); ok {
+		t = a.Items.Type()
 	}
 	if compilesAsParam(t) {
 		return nil
 	}
-	return fmt.Errorf("%w: %s: a parameter must be a boolean, integer, string, unknown or an array of those, got %s", ErrInvalidLexicon, n.loc, n.typ)
+	return fmt.Errorf("%w: %s: a parameter must be a boolean, integer, string, unknown or an array of those, got %s", ErrInvalidLexicon, n.Location().SchemaPath, n.Type())
 }
 
-func (t *translator) union(lex map[string]any, n *node, typeOptional bool) error {
-	if n.closed && len(n.refs) == 0 {
-		return fmt.Errorf("%w: %s: a closed union needs at least one ref", ErrInvalidLexicon, n.loc)
+func (t *translator) union(lex map[string]any, n *lexdoc.Union, typeOptional bool) error {
+	loc := n.Location().SchemaPath
+	if n.Closed && len(n.Refs) == 0 {
+		return fmt.Errorf("%w: %s: a closed union needs at least one ref", ErrInvalidLexicon, loc)
 	}
 	// Variants always live in $defs: v5 checks a schema found at a
 	// non-standard location against the meta-schema again, each time.
-	refs := make([]any, len(n.refs))
-	variants := make([]any, len(n.refs))
+	refs := make([]any, len(n.Refs))
+	variants := make([]any, len(n.Refs))
 	var unresolved []any
-	for i, r := range n.refs {
+	for i, r := range n.Refs {
 		refs[i] = r.String()
-		def, ok := t.cat.def(r)
+		def, ok := t.cat.Lookup(r)
 		if !ok {
 			unresolved = append(unresolved, r.String())
 			continue
 		}
-		if !isVariantType(def.Type) {
-			return fmt.Errorf("%w: %s: union variant %s is a %s, not an object or record", ErrInvalidLexicon, n.loc, r, def.Type)
+		if !def.Type().IsVariant() {
+			return fmt.Errorf("%w: %s: union variant %s is a %s, not an object or record", ErrInvalidLexicon, loc, r, def.Type())
 		}
 		ref, err := t.defsRef(r, def)
 		if err != nil {
@@ -523,7 +541,7 @@ func (t *translator) union(lex map[string]any, n *node, typeOptional bool) error
 	if unresolved != nil {
 		lex["unresolved"] = unresolved
 	}
-	if n.closed {
+	if n.Closed {
 		lex["closed"] = true
 	}
 	if typeOptional {
@@ -535,21 +553,21 @@ func (t *translator) union(lex map[string]any, n *node, typeOptional bool) error
 // unresolved stands in for a definition the catalog lacks: a schema that
 // reports the reference for any value reaching it (as an error, or as an
 // unchecked reference under Options.AllowUnresolved).
-func (t *translator) unresolved(r DefRef, ptr string, nullable bool, from string) (map[string]any, error) {
-	e := &entry{kind: entryNode, n: &node{typ: typeRef, ref: r, loc: from}, nullable: nullable}
+func (t *translator) unresolved(r lexdoc.DefRef, ptr string, nullable bool, from string) (map[string]any, error) {
+	e := &entry{kind: entryNode, loc: from, nullable: nullable}
 	if err := t.register(ptr, e); err != nil {
 		return nil, err
 	}
-	lex := map[string]any{"type": typeRef, "unresolved": r.String()}
+	lex := map[string]any{"type": string(lexdoc.TypeRef), "unresolved": r.String()}
 	if nullable {
 		lex["nullable"] = true
 	}
 	return map[string]any{keyword: lex}, nil
 }
 
-func setOpt(m map[string]any, name string, o optInt) {
-	if o.set {
-		m[name] = o.v
+func setOpt(m map[string]any, name string, o lexdoc.Optional[int64]) {
+	if o.Set {
+		m[name] = o.Value
 	}
 }
 

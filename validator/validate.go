@@ -8,6 +8,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/lexdoc"
 )
 
 // Validate checks a value decoded by datamodel.DecodeJSON. It reports every error, with
@@ -81,7 +82,7 @@ func (s *Schema) report(v any, dm datamodel.Report) Result {
 		r.Errors = sortErrors(errs)
 	}
 	if len(unresolved) > 0 {
-		r.Unresolved = sortUnresolved(unresolved)
+		r.Unresolved = lexdoc.SortUnresolved(unresolved)
 	}
 	return r
 }
@@ -216,77 +217,101 @@ func (cv *converter) add(path, msg, schemaPath string) {
 
 // keyword explains a failed standard keyword.
 func (cv *converter) keyword(ent *entry, kw, path string, value any) {
-	n := ent.n
+	n, loc := ent.s, ent.loc
 	if ent.kind == entryRecordType && (kw == "type" || kw == "const") {
 		msg := "$type must be " + ent.nsid + ", got " + datamodel.Describe(value)
 		if value == ent.nsid+"#main" {
 			msg = "$type must be " + ent.nsid + " (a main definition's $type has no #main suffix), got " + datamodel.Describe(value)
 		}
-		cv.add(path, msg, n.loc)
+		cv.add(path, msg, loc)
 		return
 	}
 	switch kw {
 	case "type":
 		nullable := ent.nullable || cv.hasNullAllowed && cv.nullAllowed == path
-		cv.add(path, "must be "+expected(n, nullable)+", got "+got(value), n.loc)
+		cv.add(path, "must be "+expected(n, nullable)+", got "+got(value), loc)
+		return
 	case "required":
-		m, _ := value.(map[string]any)
-		if n.typ == typeBytes || n.typ == typeCIDLink {
-			// An object without $bytes or $link is another kind of value,
-			// often a blob where a link belongs: say what it is rather than
-			// ask for a field beside the ones it has.
-			cv.add(path, "must be "+expected(n, ent.nullable)+", got "+objectKind(m, ent.required[0]), n.loc)
+		cv.required(ent, path, value)
+		return
+	case "const":
+		cv.add(path, "must be "+datamodel.Describe(valuesOf(n).constVal)+", got "+datamodel.Describe(value), loc)
+		return
+	case "enum":
+		vs := valuesOf(n)
+		if !vs.allowsNoValue() { // else the lexicon keyword's noValue says why nothing fits
+			cv.add(path, "must be one of: "+enumList(vs, ent.nullable)+"; got "+datamodel.Describe(value), loc)
+		}
+		return
+	case "minimum":
+		if i, ok := n.(*lexdoc.Integer); ok {
+			cv.add(path, "must be at least "+itoa(i.Minimum.Value)+", got "+datamodel.Describe(value), loc)
 			return
 		}
-		for _, name := range ent.required {
-			if _, ok := m[name]; ok {
-				continue
-			}
-			// A name from the lexicon's own required list is that list's
-			// rule; the rest (the $type of a record or a union variant, the
-			// $bytes or $link of bytes and links) are the type's, and the
-			// lexicon location is the node itself.
-			loc := n.loc
-			if n.isRequired(name) {
-				loc += "/required"
-			}
-			cv.add(path+"/"+datamodel.EscapePointerToken(name), "required field missing: "+name, loc)
-		}
-	case "const":
-		cv.add(path, "must be "+datamodel.Describe(n.constVal)+", got "+datamodel.Describe(value), n.loc)
-	case "enum":
-		if n.allowsNoValue() {
-			return // the lexicon keyword's noValue says why nothing fits
-		}
-		cv.add(path, "must be one of: "+enumList(n, ent.nullable)+"; got "+datamodel.Describe(value), n.loc)
-	case "minimum":
-		cv.add(path, "must be at least "+itoa(n.minimum.v)+", got "+datamodel.Describe(value), n.loc)
 	case "maximum":
-		cv.add(path, "must be at most "+itoa(n.maximum.v)+", got "+datamodel.Describe(value), n.loc)
+		if i, ok := n.(*lexdoc.Integer); ok {
+			cv.add(path, "must be at most "+itoa(i.Maximum.Value)+", got "+datamodel.Describe(value), loc)
+			return
+		}
 	case "minItems":
-		cv.add(path, subject(path)+" has "+count(arrayLen(value), "item")+", minimum "+itoa(n.minLength.v), n.loc)
+		if a, ok := n.(*lexdoc.Array); ok {
+			cv.add(path, subject(path)+" has "+count(arrayLen(value), "item")+", minimum "+itoa(a.MinLength.Value), loc)
+			return
+		}
 	case "maxItems":
-		cv.add(path, subject(path)+" has "+count(arrayLen(value), "item")+", maximum "+itoa(n.maxLength.v), n.loc)
+		if a, ok := n.(*lexdoc.Array); ok {
+			cv.add(path, subject(path)+" has "+count(arrayLen(value), "item")+", maximum "+itoa(a.MaxLength.Value), loc)
+			return
+		}
 	case "format":
-		cv.add(path, "must be a valid "+FormatNoun(n.format)+", got "+datamodel.Describe(value), n.loc)
-	default:
-		cv.add(path, "does not match the schema (rule "+kw+")", n.loc)
+		if s, ok := n.(*lexdoc.String); ok {
+			cv.add(path, "must be a valid "+lexdoc.FormatNoun(s.Format)+", got "+datamodel.Describe(value), loc)
+			return
+		}
+	}
+	cv.add(path, "does not match the schema (rule "+kw+")", loc)
+}
+
+// required explains a failed "required".
+func (cv *converter) required(ent *entry, path string, value any) {
+	n, loc := ent.s, ent.loc
+	m, _ := value.(map[string]any)
+	if t := typeOf(n); t == lexdoc.TypeBytes || t == lexdoc.TypeCIDLink {
+		// An object without $bytes or $link is another kind of value,
+		// often a blob where a link belongs: say what it is rather than
+		// ask for a field beside the ones it has.
+		cv.add(path, "must be "+expected(n, ent.nullable)+", got "+objectKind(m, ent.required[0]), loc)
+		return
+	}
+	for _, name := range ent.required {
+		if _, ok := m[name]; ok {
+			continue
+		}
+		// A name from the lexicon's own required list is that list's rule;
+		// the rest (the $type of a record or a union variant, the $bytes or
+		// $link of bytes and links) are the type's, and the lexicon
+		// location is the schema itself.
+		at := loc
+		if requires(n, name) {
+			at += "/required"
+		}
+		cv.add(path+"/"+datamodel.EscapePointerToken(name), "required field missing: "+name, at)
 	}
 }
 
 // rule explains a failed lexicon keyword rule; fact is what it measured.
 func (cv *converter) rule(ent *entry, rule, fact, path string, value any) {
-	n := ent.n
-	loc := n.loc
+	n, loc := ent.s, ent.loc
+	lo, hi, glo, ghi := limits(n)
 	switch rule {
 	case ruleMinLength:
-		cv.add(path, subject(path)+" is "+count(atoi(fact), "byte")+", minimum "+itoa(n.minLength.v), loc)
+		cv.add(path, subject(path)+" is "+count(atoi(fact), "byte")+", minimum "+itoa(lo.Value), loc)
 	case ruleMaxLength:
-		cv.add(path, subject(path)+" is "+count(atoi(fact), "byte")+", maximum "+itoa(n.maxLength.v), loc)
+		cv.add(path, subject(path)+" is "+count(atoi(fact), "byte")+", maximum "+itoa(hi.Value), loc)
 	case ruleMinGraphemes:
-		cv.add(path, subject(path)+" is "+count(atoi(fact), "grapheme")+", minimum "+itoa(n.minGraphemes.v), loc)
+		cv.add(path, subject(path)+" is "+count(atoi(fact), "grapheme")+", minimum "+itoa(glo.Value), loc)
 	case ruleMaxGraphemes:
-		cv.add(path, subject(path)+" is "+count(atoi(fact), "grapheme")+", maximum "+itoa(n.maxGraphemes.v), loc)
+		cv.add(path, subject(path)+" is "+count(atoi(fact), "grapheme")+", maximum "+itoa(ghi.Value), loc)
 	case ruleNotBlob:
 		cv.add(path, `must be a blob: an object with "$type": "blob", ref, mimeType and size`, loc)
 	case ruleLegacyBlob:
@@ -294,13 +319,19 @@ func (cv *converter) rule(ent *entry, rule, fact, path string, value any) {
 			cv.add(path, `legacy blob {"cid", "mimeType"} is not accepted (allowed in lenient mode); expected "$type": "blob" with ref, mimeType and size`, loc)
 		}
 	case ruleAccept:
-		accepts := strings.Join(n.accept, ", ")
-		if len(n.accept) == 0 {
-			accepts = "none: the lexicon's accept list is empty"
+		b, _ := n.(*lexdoc.Blob)
+		accepts := "none: the lexicon's accept list is empty"
+		if b != nil && len(b.Accept) > 0 {
+			accepts = strings.Join(b.Accept, ", ")
 		}
 		cv.add(path, "blob type "+fact+" is not accepted (accepts: "+accepts+")", loc)
 	case ruleMaxSize:
-		cv.add(path, "blob is "+count(atoi(fact), "byte")+", maximum "+itoa(n.maxSize.v), loc)
+		b, _ := n.(*lexdoc.Blob)
+		var most int64
+		if b != nil {
+			most = b.MaxSize.Value
+		}
+		cv.add(path, "blob is "+count(atoi(fact), "byte")+", maximum "+itoa(most), loc)
 	case ruleUnknownKind:
 		cv.add(path, "must be a data object, not "+fact, loc)
 	case ruleMainSuffix:
@@ -319,8 +350,8 @@ func (cv *converter) rule(ent *entry, rule, fact, path string, value any) {
 		cv.add(path, "message has no $type and matches none of: "+refList(n), loc)
 	case ruleNoValue:
 		why := "its enum is empty"
-		if n.constVal != nil {
-			why = "its const " + datamodel.Describe(n.constVal) + " is not one of its enum values"
+		if c := valuesOf(n).constVal; c != nil {
+			why = "its const " + datamodel.Describe(c) + " is not one of its enum values"
 		}
 		cv.add(path, "no value is allowed here: "+why+" (a defect of the lexicon)", loc)
 	case ruleUnresolved:
@@ -341,12 +372,13 @@ func (cv *converter) unresolvedMessage(ref, at string) string {
 	if at != "" {
 		where = ", referenced at " + at
 	}
-	r, err := ParseDefRef(ref)
+	r, err := lexdoc.ParseDefRef(ref)
 	if err != nil {
 		return "cannot check: reference " + ref + " is invalid" + where
 	}
-	if _, ok := cv.s.c.catalog.Document(r.NSID); !ok {
-		if why, ok := cv.s.c.catalog.absent[r.NSID]; ok {
+	cat := cv.s.c.catalog
+	if _, ok := cat.Document(r.NSID); !ok {
+		if why, ok := cat.Absent(r.NSID); ok {
 			return "cannot check " + ref + ": lexicon " + string(r.NSID) + " could not be resolved (" + why + ")" + where
 		}
 		return "cannot check " + ref + ": lexicon " + string(r.NSID) + " is not in the catalog" + where

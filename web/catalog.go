@@ -90,9 +90,9 @@ func summary(r *resolver.Record) (typ, desc string) {
 	doc := r.Document
 	typ, desc = "definitions", doc.Description
 	if m, ok := doc.Defs["main"]; ok {
-		typ = m.Type
-		if m.Description != "" {
-			desc = m.Description
+		typ = string(m.Type())
+		if m.Description() != "" {
+			desc = m.Description()
 		}
 	}
 	return typ, desc

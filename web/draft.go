@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/lexval/lexval/lexdoc"
 	"github.com/lexval/lexval/service"
 	"github.com/lexval/lexval/validator"
 )
@@ -27,10 +28,10 @@ type draftPage struct {
 
 type lintView struct {
 	NSID   string
-	Errors []validator.Error
+	Errors []lexdoc.Finding
 	// Unresolved lists the references the document makes that resolve
 	// nowhere, when the form allows them.
-	Unresolved []validator.Unresolved
+	Unresolved []lexdoc.Unresolved
 }
 
 var draftTargets = []validator.Target{
@@ -99,11 +100,11 @@ func (u *UI) checkDraft(c echo.Context, p *draftPage) (int, string) {
 	opts := validator.Options{AllowUnresolved: p.AllowUnresolved}
 	// lintAlone lints the document for the page, as when no record is given.
 	lintAlone := func() error {
-		r, err := u.cfg.Service.LintDocument(ctx, doc, opts)
+		r, err := u.cfg.Service.LintDocument(ctx, doc, lexdoc.LintOptions{AllowUnresolved: opts.AllowUnresolved})
 		if err != nil {
 			return err
 		}
-		lint.Errors, lint.Unresolved = r.Errors, r.Unresolved
+		lint.Errors, lint.Unresolved = r.Findings, r.Unresolved
 		p.Lint = lint
 		return nil
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/ipfs/go-cid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/lexval/lexval/lexdoc"
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/service"
 	"github.com/lexval/lexval/validator"
@@ -233,17 +234,17 @@ func (u *UI) newLexiconPage(rec *resolver.Record, def string) (*lexiconPage, int
 	// below it about the chosen definition.
 	p.Type, p.Description = summary(rec)
 	if d, ok := doc.Defs[def]; ok && def != "main" {
-		p.DefDescription = d.Description
+		p.DefDescription = d.Description()
 	}
 	p.Action = lexiconHref(authority, nsid, def)
-	p.APISchema = service.SchemaRef{URI: rec.URI, Def: validator.DefRef{NSID: doc.ID, Name: def}}.String()
+	p.APISchema = service.SchemaRef{URI: rec.URI, Def: lexdoc.DefRef{NSID: doc.ID, Name: def}}.String()
 	if len(names) > 1 {
 		for _, n := range names {
-			p.Defs = append(p.Defs, defChoice{Name: n, Type: doc.Defs[n].Type, Href: lexiconHref(authority, nsid, n) + "#validate", Current: n == def})
+			p.Defs = append(p.Defs, defChoice{Name: n, Type: string(doc.Defs[n].Type()), Href: lexiconHref(authority, nsid, n) + "#validate", Current: n == def})
 		}
 	}
 	if def != "" {
-		targets := doc.Targets(def)
+		targets := validator.Targets(doc, def)
 		chosen := defaultTarget(targets)
 		for _, t := range targets {
 			hint, placeholder := targetHint(t, nsid)
@@ -303,10 +304,10 @@ func targetArticle(t validator.Target) string {
 
 // checkableDefs lists the definitions a value can be checked against: main
 // first, then the rest by name.
-func checkableDefs(doc *validator.Document) []string {
+func checkableDefs(doc *lexdoc.Document) []string {
 	var names []string
 	for name := range doc.Defs {
-		if len(doc.Targets(name)) > 0 {
+		if len(validator.Targets(doc, name)) > 0 {
 			names = append(names, name)
 		}
 	}

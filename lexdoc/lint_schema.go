@@ -1,4 +1,4 @@
-package validator
+package lexdoc
 
 import (
 	"fmt"
@@ -25,13 +25,13 @@ const (
 
 // fieldTypes are the types that describe data (Lexicon spec, "Overview of
 // Types": concrete, container and meta types other than token).
-var fieldTypes = []string{typeBoolean, typeInteger, typeString, typeBytes, typeCIDLink, typeBlob, typeArray, typeObject, typeRef, typeUnion, typeUnknown}
+var fieldTypes = []Type{TypeBoolean, TypeInteger, TypeString, TypeBytes, TypeCIDLink, TypeBlob, TypeArray, TypeObject, TypeRef, TypeUnion, TypeUnknown}
 
 // knownTypes are every Lexicon type.
-var knownTypes = append(slices.Clone(fieldTypes), typeParams, typePermission, typeToken, typeRecord, typeQuery, typeProcedure, typeSubscription, typePermissionSet)
+var knownTypes = append(slices.Clone(fieldTypes), TypeParams, TypePermission, TypeToken, TypeRecord, TypeQuery, TypeProcedure, TypeSubscription, TypePermissionSet)
 
 // allows returns "" when a schema of type typ may appear at p, or why not.
-func (p place) allows(typ string) string {
+func (p place) allows(typ Type) string {
 	switch p {
 	case placeDef:
 		// Primary and non-definition types are handled by def.
@@ -40,53 +40,53 @@ func (p place) allows(typ string) string {
 		switch {
 		case slices.Contains(fieldTypes, typ):
 			return ""
-		case typ == typeToken:
+		case typ == TypeToken:
 			// "Tokens ... can not be referenced via ref or union, or included as
 			// a field in an object."
 			return "a token cannot be a field type: tokens have no data representation (list it in a string's knownValues instead)"
 		}
-		return fmt.Sprintf("%s cannot appear inside a schema", withArticle(typ))
+		return fmt.Sprintf("%s cannot appear inside a schema", typ.WithArticle())
 	case placeParam, placeParamItems:
 		// Spec, "params": properties "can only include the types boolean,
 		// integer, string; or an array of one of these types".
 		// lexval compiles an unknown parameter all the same (compilesAsParam).
 		var why string
 		switch {
-		case isParamType(typ), typ == typeArray && p == placeParam:
+		case typ.IsParam(), typ == TypeArray && p == placeParam:
 			return ""
 		case p == placeParamItems:
 			why = fmt.Sprintf("parameter arrays can only hold boolean, integer or string, not %s", typ)
 		default:
 			why = fmt.Sprintf("parameters can only be boolean, integer, string or arrays of those, not %s", typ)
 		}
-		if typ == typeUnknown {
+		if typ == TypeUnknown {
 			why += " (lexval and @atproto/lexicon still accept it, but the spec does not)"
 		}
 		return why
 	case placeRecord:
-		if typ == typeObject {
+		if typ == TypeObject {
 			return ""
 		}
 		return fmt.Sprintf("the record schema must be an object, not %s", typ)
 	case placeBody:
 		// "schema definition, either an object, a ref, or a union of refs"
-		if typ == typeObject || typ == typeRef || typ == typeUnion {
+		if typ == TypeObject || typ == TypeRef || typ == TypeUnion {
 			return ""
 		}
 		return fmt.Sprintf("a body schema must be an object, a ref or a union, not %s", typ)
 	case placeMessage:
 		// "Subscription schemas ... must be a union of refs, not an object type."
-		if typ == typeUnion {
+		if typ == TypeUnion {
 			return ""
 		}
 		return fmt.Sprintf("a subscription message schema must be a union, not %s", typ)
 	case placeParameters:
-		if typ == typeParams {
+		if typ == TypeParams {
 			return ""
 		}
 		return fmt.Sprintf("parameters must be of type params, not %s", typ)
 	case placePermission:
-		if typ == typePermission {
+		if typ == TypePermission {
 			return ""
 		}
 		return fmt.Sprintf("permissions entries must be of type permission, not %s", typ)
@@ -111,7 +111,11 @@ func (l *linter) schema(path string, m map[string]any, p place) {
 		return
 	}
 	if !slices.Contains(knownTypes, typ) {
-		l.report(member(path, "type"), "unknown type %q; the Lexicon types are %s", typ, strings.Join(knownTypes, ", "))
+		names := make([]string, len(knownTypes))
+		for i, t := range knownTypes {
+			names[i] = string(t)
+		}
+		l.report(member(path, "type"), "unknown type %q; the Lexicon types are %s", typ, strings.Join(names, ", "))
 		return
 	}
 	if why := p.allows(typ); why != "" {
@@ -122,27 +126,27 @@ func (l *linter) schema(path string, m map[string]any, p place) {
 }
 
 // schemaOf checks the fields of a schema object of a known, allowed type.
-func (l *linter) schemaOf(path, typ string, m map[string]any, p place) {
+func (l *linter) schemaOf(path string, typ Type, m map[string]any, p place) {
 	l.optString(path, m, "description")
-	what := withArticle(typ) + " schema"
+	what := typ.WithArticle() + " schema"
 	switch typ {
-	case typeBoolean:
+	case TypeBoolean:
 		l.fields(path, m, what, "type", "description", "default", "const")
 		l.optBool(path, m, "default")
 		l.optBool(path, m, "const")
 		l.constOrDefault(path, m)
-	case typeInteger:
+	case TypeInteger:
 		l.integer(path, m)
-	case typeString:
+	case TypeString:
 		l.string(path, m)
-	case typeBytes:
+	case TypeBytes:
 		l.fields(path, m, what, "type", "description", "minLength", "maxLength")
 		l.minMax(path, "minLength", l.optInt(path, m, "minLength", true), "maxLength", l.optInt(path, m, "maxLength", true))
-	case typeCIDLink, typeUnknown, typeToken:
+	case TypeCIDLink, TypeUnknown, TypeToken:
 		l.fields(path, m, what, "type", "description")
-	case typeBlob:
+	case TypeBlob:
 		l.blob(path, m)
-	case typeArray:
+	case TypeArray:
 		l.fields(path, m, what, "type", "description", "items", "minLength", "maxLength")
 		l.minMax(path, "minLength", l.optInt(path, m, "minLength", true), "maxLength", l.optInt(path, m, "maxLength", true))
 		items := placeField
@@ -154,11 +158,11 @@ func (l *linter) schemaOf(path, typ string, m map[string]any, p place) {
 		} else {
 			l.schemaValue(member(path, "items"), v, items)
 		}
-	case typeObject:
+	case TypeObject:
 		l.object(path, m)
-	case typeParams:
+	case TypeParams:
 		l.params(path, m)
-	case typeRef:
+	case TypeRef:
 		l.fields(path, m, what, "type", "description", "ref")
 		if v, ok := m["ref"]; !ok {
 			l.report(member(path, "ref"), "ref is required: the definition referenced (nsid, nsid#name or #name)")
@@ -167,9 +171,9 @@ func (l *linter) schemaOf(path, typ string, m map[string]any, p place) {
 		} else {
 			l.ref(member(path, "ref"), s, false)
 		}
-	case typeUnion:
+	case TypeUnion:
 		l.union(path, m)
-	case typePermission:
+	case TypePermission:
 		l.permission(path, m)
 	}
 }
@@ -229,12 +233,12 @@ func (l *linter) integer(path string, m map[string]any) {
 }
 
 // intProblem says why n breaks the integer schema's own constraints.
-func intProblem(n int64, lo, hi optInt, enum []int64, hasEnum bool) string {
+func intProblem(n int64, lo, hi Optional[int64], enum []int64, hasEnum bool) string {
 	switch {
-	case lo.set && n < lo.v:
-		return fmt.Sprintf("is less than minimum %d", lo.v)
-	case hi.set && n > hi.v:
-		return fmt.Sprintf("is greater than maximum %d", hi.v)
+	case lo.Set && n < lo.Value:
+		return fmt.Sprintf("is less than minimum %d", lo.Value)
+	case hi.Set && n > hi.Value:
+		return fmt.Sprintf("is greater than maximum %d", hi.Value)
 	case hasEnum && !slices.Contains(enum, n):
 		return "is not one of the enum values"
 	}
@@ -245,9 +249,8 @@ func intProblem(n int64, lo, hi optInt, enum []int64, hasEnum bool) string {
 // or enum value must meet.
 type stringRules struct {
 	format string // a known format, or ""
-	// lengths holds minLength, maxLength, minGraphemes and maxGraphemes,
-	// checked by the rules values are validated with.
-	lengths stringKW
+	// lengths are checked as values are validated.
+	lengths StringLengths
 	enum    []listItem
 	hasEnum bool
 }
@@ -272,19 +275,19 @@ func (r *stringRules) problem(s string, checkEnum bool) string {
 func (r *stringRules) lengthProblem(s string) string {
 	k := &r.lengths
 	why := ""
-	k.check(s, func(rule, fact string) {
+	k.CheckLength(s, func(limit string, n int64) {
 		if why != "" {
 			return
 		}
-		switch rule {
-		case ruleMinLength:
-			why = fmt.Sprintf("is %s bytes, minimum %d", fact, k.minLength.v)
-		case ruleMaxLength:
-			why = fmt.Sprintf("is %s bytes, maximum %d", fact, k.maxLength.v)
-		case ruleMinGraphemes:
-			why = fmt.Sprintf("is %s graphemes, minimum %d", fact, k.minGraphemes.v)
-		case ruleMaxGraphemes:
-			why = fmt.Sprintf("is %s graphemes, maximum %d", fact, k.maxGraphemes.v)
+		switch limit {
+		case "minLength":
+			why = fmt.Sprintf("is %d bytes, minimum %d", n, k.MinLength.Value)
+		case "maxLength":
+			why = fmt.Sprintf("is %d bytes, maximum %d", n, k.MaxLength.Value)
+		case "minGraphemes":
+			why = fmt.Sprintf("is %d graphemes, minimum %d", n, k.MinGraphemes.Value)
+		case "maxGraphemes":
+			why = fmt.Sprintf("is %d graphemes, maximum %d", n, k.MaxGraphemes.Value)
 		}
 	})
 	return why
@@ -302,16 +305,16 @@ func (l *linter) string(path string, m map[string]any) {
 		}
 	}
 	k := &r.lengths
-	k.minLength = l.optInt(path, m, "minLength", true)
-	k.maxLength = l.optInt(path, m, "maxLength", true)
-	k.minGraphemes = l.optInt(path, m, "minGraphemes", true)
-	k.maxGraphemes = l.optInt(path, m, "maxGraphemes", true)
-	l.minMax(path, "minLength", k.minLength, "maxLength", k.maxLength)
-	l.minMax(path, "minGraphemes", k.minGraphemes, "maxGraphemes", k.maxGraphemes)
+	k.MinLength = l.optInt(path, m, "minLength", true)
+	k.MaxLength = l.optInt(path, m, "maxLength", true)
+	k.MinGraphemes = l.optInt(path, m, "minGraphemes", true)
+	k.MaxGraphemes = l.optInt(path, m, "maxGraphemes", true)
+	l.minMax(path, "minLength", k.MinLength, "maxLength", k.MaxLength)
+	l.minMax(path, "minGraphemes", k.MinGraphemes, "maxGraphemes", k.MaxGraphemes)
 	// A grapheme is at least one byte, so more graphemes than bytes can
 	// never be met.
-	if k.minGraphemes.set && k.maxLength.set && k.minGraphemes.v > k.maxLength.v {
-		l.report(member(path, "minGraphemes"), "minGraphemes %d can never be met with maxLength %d bytes", k.minGraphemes.v, k.maxLength.v)
+	if k.MinGraphemes.Set && k.MaxLength.Set && k.MinGraphemes.Value > k.MaxLength.Value {
+		l.report(member(path, "minGraphemes"), "minGraphemes %d can never be met with maxLength %d bytes", k.MinGraphemes.Value, k.MaxLength.Value)
 	}
 
 	r.enum, r.hasEnum = l.stringList(path, m, "enum")
@@ -482,13 +485,4 @@ func (l *linter) union(path string, m map[string]any) {
 			seen = append(seen, written{target, it.s})
 		}
 	}
-}
-
-// withArticle puts "a" or "an" before a type name: "an integer", "a string".
-func withArticle(typ string) string {
-	switch typ {
-	case typeInteger, typeArray, typeObject, typeUnknown:
-		return "an " + typ
-	}
-	return "a " + typ
 }

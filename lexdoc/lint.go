@@ -1,7 +1,8 @@
-package validator
+package lexdoc
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
@@ -9,17 +10,12 @@ import (
 	"github.com/lexval/lexval/datamodel"
 )
 
-// Lint checks a lexicon document (decoded by datamodel.DecodeJSON) against every
-// authoring rule of the Lexicon specification: lexicon is 1, id is an NSID,
-// primary types only as main, min <= max, known types and formats, union refs
-// point at objects or records, every ref resolvable in cat or reported. The
-// document itself counts as part of the catalog. An empty result means clean.
-// Errors are sorted by path.
-//
-// Each Error's Path is the JSON Pointer of the offending member of the
-// document (for a missing field, the pointer it would have), and SchemaPath
-// the definition it belongs to ("com.example.post#main"), or "" for the
-// document's own fields.
+// Lint checks a lexicon document (decoded by datamodel.DecodeJSON) against
+// every authoring rule of the Lexicon specification: lexicon is 1, id is an
+// NSID, primary types only as main, min <= max, known types and formats,
+// union refs point at objects or records, every ref resolvable in cat or
+// reported. The document itself counts as part of the catalog; cat may be
+// nil.
 //
 // Lint works on the raw tree, not on a parsed Document, so that it can report
 // every problem of a document that does not parse. Beyond the rules the
@@ -27,23 +23,41 @@ import (
 // type has a fixed set of fields, and a misspelt constraint ("maxLenght") is
 // otherwise silently ignored by every validator. The document's "$type"
 // ("com.atproto.lexicon.schema", carried by published schema records) is
-// allowed. cat may be nil.
-func Lint(doc any, cat *Catalog) []Error {
-	return LintResult(doc, cat, Options{}).Errors
-}
-
-// LintResult lints doc as Lint does. With opts.AllowUnresolved, a
-// well-formed reference that neither doc nor cat defines is not an error but
-// an Unresolved entry (Ref in $type form, Path the pointer of the reference
-// string), as values report the references they could not check.
-func LintResult(doc any, cat *Catalog, opts Options) Result {
-	l := &linter{cat: cat, errs: []Error{}, allowUnresolved: opts.AllowUnresolved}
+// allowed.
+func Lint(doc any, cat *Catalog, opts LintOptions) LintReport {
+	l := &linter{cat: cat, findings: []Finding{}, allowUnresolved: opts.AllowUnresolved}
 	l.document(doc)
-	r := Result{Valid: len(l.errs) == 0, Errors: sortErrors(l.errs), Unresolved: []Unresolved{}}
+	r := LintReport{Valid: len(l.findings) == 0, Findings: sortFindings(l.findings), Unresolved: []Unresolved{}}
 	if len(l.unresolved) > 0 {
-		r.Unresolved = sortUnresolved(l.unresolved)
+		r.Unresolved = SortUnresolved(l.unresolved)
 	}
 	return r
+}
+
+// LintOptions change what Lint reports.
+type LintOptions struct {
+	// AllowUnresolved makes a well-formed reference that neither the
+	// document nor the catalog defines an Unresolved entry (Ref in $type
+	// form, Path the pointer of the reference string) rather than a
+	// finding, as values report the references they could not check.
+	AllowUnresolved bool
+}
+
+// LintReport is what Lint finds in one document.
+type LintReport struct {
+	// Valid is true when there are no findings (unresolved references, when
+	// allowed, do not count).
+	Valid bool
+	// Findings are sorted by path, then message; never nil.
+	Findings []Finding
+	// Unresolved are sorted by path; never nil.
+	Unresolved []Unresolved
+}
+
+// sortedKeys returns the keys of m in order, so that reports do not depend on
+// map iteration.
+func sortedKeys(m map[string]any) []string {
+	return slices.Sorted(maps.Keys(m))
 }
 
 // linter collects the problems of one document.
@@ -58,12 +72,12 @@ type linter struct {
 	// defs are the document's own definitions, raw.
 	defs map[string]any
 	// loc is the location of the definition being checked, for SchemaPath.
-	loc  string
-	errs []Error
+	loc      string
+	findings []Finding
 }
 
 func (l *linter) report(path, format string, a ...any) {
-	l.errs = append(l.errs, Error{Path: path, Message: fmt.Sprintf(format, a...), SchemaPath: l.loc})
+	l.findings = append(l.findings, Finding{Path: path, Message: fmt.Sprintf(format, a...), SchemaPath: l.loc})
 }
 
 // member is the JSON Pointer of a member of the object at path.
@@ -160,27 +174,27 @@ func (l *linter) optBool(path string, m map[string]any, key string) (value, pres
 // optInt reads the integer member key of m, reporting a value that is not an
 // integer, or (when nonNegative) one below zero; it is unset when absent or
 // reported.
-func (l *linter) optInt(path string, m map[string]any, key string, nonNegative bool) optInt {
+func (l *linter) optInt(path string, m map[string]any, key string, nonNegative bool) Optional[int64] {
 	v, ok := m[key]
 	if !ok {
-		return optInt{}
+		return Optional[int64]{}
 	}
 	n, ok := datamodel.Int64(v)
 	if !ok {
 		l.report(member(path, key), "%s must be an integer, got %s", key, datamodel.Describe(v))
-		return optInt{}
+		return Optional[int64]{}
 	}
 	if nonNegative && n < 0 {
 		l.report(member(path, key), "%s must not be negative, got %d", key, n)
-		return optInt{}
+		return Optional[int64]{}
 	}
-	return optInt{n, true}
+	return Optional[int64]{Value: n, Set: true}
 }
 
 // minMax reports a minimum above its maximum, at the minimum.
-func (l *linter) minMax(path, minKey string, lo optInt, maxKey string, hi optInt) {
-	if lo.set && hi.set && lo.v > hi.v {
-		l.report(member(path, minKey), "%s %d is greater than %s %d", minKey, lo.v, maxKey, hi.v)
+func (l *linter) minMax(path, minKey string, lo Optional[int64], maxKey string, hi Optional[int64]) {
+	if lo.Set && hi.Set && lo.Value > hi.Value {
+		l.report(member(path, minKey), "%s %d is greater than %s %d", minKey, lo.Value, maxKey, hi.Value)
 	}
 }
 

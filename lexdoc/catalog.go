@@ -1,4 +1,4 @@
-package validator
+package lexdoc
 
 import (
 	"fmt"
@@ -34,6 +34,13 @@ func (c *Catalog) WithAbsent(reasons map[syntax.NSID]string) *Catalog {
 	return &Catalog{docs: c.docs, absent: maps.Clone(reasons)}
 }
 
+// Absent returns why lexicon nsid is missing, when the catalog was told
+// (WithAbsent).
+func (c *Catalog) Absent(nsid syntax.NSID) (reason string, ok bool) {
+	reason, ok = c.absent[nsid]
+	return reason, ok
+}
+
 // Document returns the document with the given NSID.
 func (c *Catalog) Document(nsid syntax.NSID) (*Document, bool) {
 	d, ok := c.docs[nsid]
@@ -51,8 +58,8 @@ func (c *Catalog) Documents() []*Document {
 }
 
 // Def returns the referenced definition, or an error wrapping ErrNotFound.
-func (c *Catalog) Def(ref DefRef) (*Def, error) {
-	if def, ok := c.def(ref); ok {
+func (c *Catalog) Def(ref DefRef) (Schema, error) {
+	if def, ok := c.Lookup(ref); ok {
 		return def, nil
 	}
 	if _, ok := c.docs[ref.NSID]; !ok {
@@ -61,8 +68,9 @@ func (c *Catalog) Def(ref DefRef) (*Def, error) {
 	return nil, fmt.Errorf("%w: lexicon %s has no definition %q", ErrNotFound, ref.NSID, defName(ref))
 }
 
-// def is Def without the error, for lookups that a miss does not fail.
-func (c *Catalog) def(ref DefRef) (*Def, bool) {
+// Lookup is Def without the error, for lookups that a miss does not fail
+// (it allocates nothing).
+func (c *Catalog) Lookup(ref DefRef) (Schema, bool) {
 	doc, ok := c.docs[ref.NSID]
 	if !ok {
 		return nil, false
@@ -77,45 +85,4 @@ func defName(ref DefRef) string {
 		return "main"
 	}
 	return ref.Name
-}
-
-// DefaultTarget picks the target when the caller gave none: record for a
-// record, the only body (input or output) of a query or procedure, message for
-// a subscription, object for a non-primary definition. When the choice is not
-// unique the error wraps ErrAmbiguousTarget and names the targets that exist.
-func (c *Catalog) DefaultTarget(ref DefRef) (Target, error) {
-	def, err := c.Def(ref)
-	if err != nil {
-		return "", err
-	}
-	ts := def.targets()
-	if len(ts) == 0 {
-		return "", fmt.Errorf("%w: %s (type %s) has nothing to validate", ErrNoTarget, ref, def.Type)
-	}
-	switch def.Type {
-	case typeRecord:
-		return TargetRecord, nil
-	case typeSubscription:
-		if slices.Contains(ts, TargetMessage) {
-			return TargetMessage, nil
-		}
-	case typeQuery, typeProcedure:
-		var bodies []Target
-		for _, t := range ts {
-			if t == TargetInput || t == TargetOutput {
-				bodies = append(bodies, t)
-			}
-		}
-		if len(bodies) == 1 {
-			return bodies[0], nil
-		}
-	default:
-		return TargetObject, nil
-	}
-	if len(ts) == 1 {
-		// Only parameters: a value given without a target is more likely a
-		// body than parameters, so the choice is left to the caller.
-		return "", fmt.Errorf("%w: %s (type %s) has no body to check by default; its only target is %s: name it", ErrAmbiguousTarget, ref, def.Type, ts[0])
-	}
-	return "", fmt.Errorf("%w: %s (type %s) has targets %s; choose one", ErrAmbiguousTarget, ref, def.Type, joinTargets(ts))
 }

@@ -1,4 +1,6 @@
-package validator
+package lexdoc
+
+import "slices"
 
 // The Lexicon string formats (https://atproto.com/specs/lexicon#string-formats).
 //
@@ -13,6 +15,9 @@ package validator
 
 // formatNames lists the Lexicon string formats, sorted.
 var formatNames = []string{"at-identifier", "at-uri", "cid", "datetime", "did", "handle", "language", "nsid", "record-key", "tid", "uri"}
+
+// FormatNames returns the names of the Lexicon string formats, sorted.
+func FormatNames() []string { return slices.Clone(formatNames) }
 
 // CheckFormat reports whether s is a valid value of the named Lexicon string
 // format. ok is false for a format name that Lexicon does not define.

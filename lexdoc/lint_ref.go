@@ -1,4 +1,4 @@
-package validator
+package lexdoc
 
 import (
 	"strings"
@@ -17,7 +17,7 @@ func (l *linter) ref(path, ref string, inUnion bool) (string, bool) {
 	var nsid syntax.NSID
 	var name string
 	if local, ok := strings.CutPrefix(ref, "#"); ok {
-		if !validDefName(local) {
+		if !ValidDefName(local) {
 			l.report(path, "reference %q is not valid: after '#' comes a definition name", ref)
 			return "", false
 		}
@@ -37,17 +37,17 @@ func (l *linter) ref(path, ref string, inUnion bool) (string, bool) {
 		return full, true
 	}
 	switch {
-	case inUnion && !isVariantType(typ):
+	case inUnion && !typ.IsVariant():
 		// Spec, "union": "The schema definitions pointed to by a union must
 		// have type object or record."
-		l.report(path, "union refs must point at object or record definitions; %s is %s", ref, withArticle(typ))
-	case !inUnion && typ == typeToken:
+		l.report(path, "union refs must point at object or record definitions; %s is %s", ref, typ.WithArticle())
+	case !inUnion && typ == TypeToken:
 		// Spec, "ref": "A ref can not point to a token type."
 		l.report(path, "a ref cannot point at a token (%s): tokens have no data representation", ref)
-	case !inUnion && !hasDataForm(typ):
+	case !inUnion && !typ.HasDataForm():
 		// Spec, "params": "they can not be referenced by a ref or union"; the
 		// permission sub-type and the endpoint types describe no data.
-		l.report(path, "a ref cannot point at %s definition (%s): only data definitions can be referenced", withArticle(typ), ref)
+		l.report(path, "a ref cannot point at %s definition (%s): only data definitions can be referenced", typ.WithArticle(), ref)
 	}
 	return full, true
 }
@@ -56,7 +56,7 @@ func (l *linter) ref(path, ref string, inUnion bool) (string, bool) {
 // document itself, then in the catalog, reporting a reference it cannot
 // resolve. found is false when the definition is missing, or present without
 // a valid type (reported where it is defined).
-func (l *linter) lookup(path, ref string, nsid syntax.NSID, name string) (typ string, found bool) {
+func (l *linter) lookup(path, ref string, nsid syntax.NSID, name string) (typ Type, found bool) {
 	if nsid == l.id {
 		def, ok := l.defs[name]
 		if !ok {
@@ -64,8 +64,8 @@ func (l *linter) lookup(path, ref string, nsid syntax.NSID, name string) (typ st
 			return "", false
 		}
 		m, _ := def.(map[string]any)
-		typ, _ = m["type"].(string)
-		return typ, typ != ""
+		s, _ := m["type"].(string)
+		return Type(s), s != ""
 	}
 	var doc *Document
 	if l.cat != nil {
@@ -80,7 +80,7 @@ func (l *linter) lookup(path, ref string, nsid syntax.NSID, name string) (typ st
 		l.missing(path, nsid, name, "reference %q cannot be resolved: lexicon %s has no definition %q", ref, nsid, name)
 		return "", false
 	}
-	return def.Type, true
+	return def.Type(), true
 }
 
 // missing reports a reference to nsid#name that nothing defines: an

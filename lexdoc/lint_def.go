@@ -1,4 +1,4 @@
-package validator
+package lexdoc
 
 import (
 	"mime"
@@ -16,7 +16,7 @@ func (l *linter) def(name string, v any) {
 	if l.id != "" {
 		l.loc = string(l.id) + "#" + name
 	}
-	if !validDefName(name) {
+	if !ValidDefName(name) {
 		l.report(path, "definition name %q is not valid: use letters, digits, '_' and '-', starting with a letter or '_'", name)
 	}
 	m, ok := v.(map[string]any)
@@ -29,19 +29,19 @@ func (l *linter) def(name string, v any) {
 		return
 	}
 	switch {
-	case isPrimaryType(typ):
+	case typ.IsPrimary():
 		// Lexicon spec, "Lexicon Files": a file has at most one primary
 		// definition and it is named main; the interop fixtures treat any other
 		// name as invalid.
 		if name != "main" {
-			l.report(member(path, "type"), "%s definition must be named main, not %q (a lexicon has at most one primary definition)", withArticle(typ), name)
+			l.report(member(path, "type"), "%s definition must be named main, not %q (a lexicon has at most one primary definition)", typ.WithArticle(), name)
 		}
 		l.primary(path, typ, m)
-	case typ == typeRef || typ == typeUnion || typ == typeUnknown || typ == typeParams || typ == typePermission:
+	case typ == TypeRef || typ == TypeUnion || typ == TypeUnknown || typ == TypeParams || typ == TypePermission:
 		// "Not all types can be directly used as a definition. For example,
 		// sub-types, unknown, ref, and union can not be used as named
 		// definitions." The schema itself is still checked.
-		l.report(member(path, "type"), "%s cannot be a named definition; only data types, tokens and primary types can", withArticle(typ))
+		l.report(member(path, "type"), "%s cannot be a named definition; only data types, tokens and primary types can", typ.WithArticle())
 		l.schemaOf(path, typ, m, placeDef)
 	default:
 		l.schema(path, m, placeDef)
@@ -50,7 +50,7 @@ func (l *linter) def(name string, v any) {
 
 // typeOf returns the type of a schema object, reporting a missing or
 // non-string type.
-func (l *linter) typeOf(path string, m map[string]any) (string, bool) {
+func (l *linter) typeOf(path string, m map[string]any) (Type, bool) {
 	v, ok := m["type"]
 	if !ok {
 		l.report(member(path, "type"), "type is required")
@@ -61,14 +61,14 @@ func (l *linter) typeOf(path string, m map[string]any) (string, bool) {
 		l.report(member(path, "type"), "type must be a string, got %s", datamodel.KindOf(v))
 		return "", false
 	}
-	return s, true
+	return Type(s), true
 }
 
 // primary checks a record, query, procedure, subscription or permission-set
 // definition.
-func (l *linter) primary(path, typ string, m map[string]any) {
+func (l *linter) primary(path string, typ Type, m map[string]any) {
 	switch typ {
-	case typeRecord:
+	case TypeRecord:
 		l.fields(path, m, "a record definition", "type", "description", "key", "record")
 		l.optString(path, m, "description")
 		if v, ok := m["key"]; !ok {
@@ -81,25 +81,25 @@ func (l *linter) primary(path, typ string, m map[string]any) {
 		} else {
 			l.schemaValue(member(path, "record"), v, placeRecord)
 		}
-	case typeQuery, typeProcedure, typeSubscription:
+	case TypeQuery, TypeProcedure, TypeSubscription:
 		allowed := []string{"type", "description", "parameters", "output", "errors"}
 		switch typ {
-		case typeProcedure:
+		case TypeProcedure:
 			allowed = append(allowed, "input")
-		case typeSubscription:
+		case TypeSubscription:
 			allowed = []string{"type", "description", "parameters", "message", "errors"}
 		}
-		l.fields(path, m, withArticle(typ)+" definition", allowed...)
+		l.fields(path, m, typ.WithArticle()+" definition", allowed...)
 		l.optString(path, m, "description")
 		if v, ok := m["parameters"]; ok {
 			l.schemaValue(member(path, "parameters"), v, placeParameters)
 		}
 		for _, b := range []string{"input", "output"} {
-			if v, ok := m[b]; ok && (b == "output" && typ != typeSubscription || b == "input" && typ == typeProcedure) {
+			if v, ok := m[b]; ok && (b == "output" && typ != TypeSubscription || b == "input" && typ == TypeProcedure) {
 				l.body(member(path, b), v)
 			}
 		}
-		if typ == typeSubscription {
+		if typ == TypeSubscription {
 			if v, ok := m["message"]; !ok {
 				l.report(member(path, "message"), "message is required: the schema of the subscription's messages")
 			} else {
@@ -109,7 +109,7 @@ func (l *linter) primary(path, typ string, m map[string]any) {
 		if v, ok := m["errors"]; ok {
 			l.errorList(member(path, "errors"), v)
 		}
-	case typePermissionSet:
+	case TypePermissionSet:
 		l.permissionSet(path, m)
 	}
 }

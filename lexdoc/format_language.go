@@ -1,4 +1,4 @@
-package validator
+package lexdoc
 
 // scanLanguage: a "well-formed" BCP 47 language tag (RFC 5646 §2.1 and
 // §2.2.9), which is all the Lexicon language format requires

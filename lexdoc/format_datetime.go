@@ -1,4 +1,4 @@
-package validator
+package lexdoc
 
 // scanDatetime: the datetime format (https://atproto.com/specs/lexicon#datetime),
 // the intersection of RFC 3339, ISO 8601 and WHATWG HTML:

@@ -1,4 +1,4 @@
-package validator
+package lexdoc
 
 // scanCID: the loose CID string syntax of the interop fixtures: 8-256 of
 // [A-Za-z0-9+=] (any multibase encoding), but not a CIDv0.

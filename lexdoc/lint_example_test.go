@@ -1,10 +1,10 @@
-package validator_test
+package lexdoc_test
 
 import (
 	"fmt"
 
 	"github.com/lexval/lexval/datamodel"
-	"github.com/lexval/lexval/validator"
+	"github.com/lexval/lexval/lexdoc"
 )
 
 func ExampleLint() {
@@ -31,7 +31,7 @@ func ExampleLint() {
 	if err != nil {
 		panic(err)
 	}
-	for _, e := range validator.Lint(doc, validator.NewCatalog()) {
+	for _, e := range lexdoc.Lint(doc, lexdoc.NewCatalog(), lexdoc.LintOptions{}).Findings {
 		fmt.Printf("%s: %s\n", e.Path, e.Message)
 	}
 	// Output:
@@ -41,7 +41,7 @@ func ExampleLint() {
 	// /defs/main/record/required/1: required names "createdAt", which is not a property
 }
 
-func ExampleLintResult() {
+func ExampleLint_unresolved() {
 	doc, err := datamodel.DecodeJSON([]byte(`{
 	  "lexicon": 1,
 	  "id": "com.example.post",
@@ -56,13 +56,13 @@ func ExampleLintResult() {
 	if err != nil {
 		panic(err)
 	}
-	r := validator.LintResult(doc, validator.NewCatalog(), validator.Options{AllowUnresolved: true})
-	fmt.Println("valid:", r.Valid, "errors:", len(r.Errors))
+	r := lexdoc.Lint(doc, lexdoc.NewCatalog(), lexdoc.LintOptions{AllowUnresolved: true})
+	fmt.Println("valid:", r.Valid, "findings:", len(r.Findings))
 	for _, u := range r.Unresolved {
 		fmt.Printf("unresolved %s at %s\n", u.Ref, u.Path)
 	}
 	// Output:
-	// valid: true errors: 0
+	// valid: true findings: 0
 	// unresolved com.example.video at /defs/main/properties/embed/refs/1
 	// unresolved com.example.post#label at /defs/main/properties/label/ref
 }

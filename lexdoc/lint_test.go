@@ -1,4 +1,4 @@
-package validator
+package lexdoc_test
 
 import (
 	"encoding/json"
@@ -11,22 +11,10 @@ import (
 	"testing"
 
 	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/internal/lexicontest"
 	"github.com/lexval/lexval/internal/reference"
+	"github.com/lexval/lexval/lexdoc"
 )
-
-// readJSON decodes a file with datamodel.DecodeJSON.
-func readJSON(tb testing.TB, path string) any {
-	tb.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	v, err := datamodel.DecodeJSON(data)
-	if err != nil {
-		tb.Fatalf("%s: %v", path, err)
-	}
-	return v
-}
 
 // interopLexiconCase is one case of lexicon-valid.json or lexicon-invalid.json.
 type interopLexiconCase struct {
@@ -59,7 +47,7 @@ func decodeCase(t *testing.T, raw json.RawMessage) any {
 	return v
 }
 
-func formatErrors(errs []Error) string {
+func formatErrors(errs []lexdoc.Finding) string {
 	var b strings.Builder
 	for _, e := range errs {
 		fmt.Fprintf(&b, "\n\t%s: %s [%s]", e.Path, e.Message, e.SchemaPath)
@@ -67,11 +55,16 @@ func formatErrors(errs []Error) string {
 	return b.String()
 }
 
+// lint is Lint's findings with the default options.
+func lint(doc any, cat *lexdoc.Catalog) []lexdoc.Finding {
+	return lexdoc.Lint(doc, cat, lexdoc.LintOptions{}).Findings
+}
+
 func TestLintInteropValid(t *testing.T) {
-	cat := interopCatalog(t)
+	cat := lexicontest.Interop(t)
 	for _, c := range readInteropLexiconCases(t, "lexicon-valid.json") {
 		t.Run(c.Name, func(t *testing.T) {
-			if errs := Lint(decodeCase(t, c.Lexicon), cat); len(errs) != 0 {
+			if errs := lint(decodeCase(t, c.Lexicon), cat); len(errs) != 0 {
 				t.Errorf("got %d errors, want none:%s", len(errs), formatErrors(errs))
 			}
 		})
@@ -91,10 +84,10 @@ var interopInvalidPaths = map[string]string{
 }
 
 func TestLintInteropInvalid(t *testing.T) {
-	cat := interopCatalog(t)
+	cat := lexicontest.Interop(t)
 	for _, c := range readInteropLexiconCases(t, "lexicon-invalid.json") {
 		t.Run(c.Name, func(t *testing.T) {
-			errs := Lint(decodeCase(t, c.Lexicon), cat)
+			errs := lint(decodeCase(t, c.Lexicon), cat)
 			if len(errs) == 0 {
 				t.Fatal("got no errors, want at least one")
 			}
@@ -103,7 +96,7 @@ func TestLintInteropInvalid(t *testing.T) {
 				t.Logf("no expected path recorded for this case; got:%s", formatErrors(errs))
 				return
 			}
-			if !slices.ContainsFunc(errs, func(e Error) bool { return e.Path == want }) {
+			if !slices.ContainsFunc(errs, func(e lexdoc.Finding) bool { return e.Path == want }) {
 				t.Errorf("got no error at %s:%s", want, formatErrors(errs))
 			}
 		})
@@ -128,7 +121,7 @@ type knownFinding struct {
 
 // lintFiles lints every lexicon file under dir against cat, each as a subtest,
 // comparing findings with knownFindings.
-func lintFiles(t *testing.T, dir string, cat *Catalog) int {
+func lintFiles(t *testing.T, dir string, cat *lexdoc.Catalog) int {
 	t.Helper()
 	n := 0
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
@@ -138,9 +131,9 @@ func lintFiles(t *testing.T, dir string, cat *Catalog) int {
 		n++
 		rel, _ := filepath.Rel(dir, path)
 		t.Run(rel, func(t *testing.T) {
-			doc := readJSON(t, path)
+			doc := lexicontest.ReadJSON(t, path)
 			id, _ := doc.(map[string]any)["id"].(string)
-			errs := Lint(doc, cat)
+			errs := lint(doc, cat)
 			known := knownFindings[id]
 			for _, e := range errs {
 				if !slices.ContainsFunc(known, func(k knownFinding) bool { return k.path == e.Path }) {
@@ -148,7 +141,7 @@ func lintFiles(t *testing.T, dir string, cat *Catalog) int {
 				}
 			}
 			for _, k := range known {
-				if !slices.ContainsFunc(errs, func(e Error) bool { return e.Path == k.path }) {
+				if !slices.ContainsFunc(errs, func(e lexdoc.Finding) bool { return e.Path == k.path }) {
 					t.Errorf("known finding at %s (%s) is no longer reported; remove it from knownFindings", k.path, k.reason)
 				}
 			}
@@ -166,7 +159,7 @@ func lintFiles(t *testing.T, dir string, cat *Catalog) int {
 // (procedure.json uses app.bsky.actor.defs#preferences).
 func TestLintInteropCatalog(t *testing.T) {
 	dir := reference.Path(t, "atproto", "interop-tests", "lexicon", "catalog")
-	cat := NewCatalog(append(corpusCatalog(t).Documents(), interopCatalog(t).Documents()...)...)
+	cat := lexdoc.NewCatalog(append(lexicontest.Corpus(t).Documents(), lexicontest.Interop(t).Documents()...)...)
 	if n := lintFiles(t, dir, cat); n == 0 {
 		t.Fatalf("got no lexicons in %s", dir)
 	}
@@ -176,7 +169,7 @@ func TestLintInteropCatalog(t *testing.T) {
 // them.
 func TestLintCorpus(t *testing.T) {
 	dir := reference.Path(t, "atproto", "lexicons")
-	if n := lintFiles(t, dir, corpusCatalog(t)); n != 402 {
+	if n := lintFiles(t, dir, lexicontest.Corpus(t)); n != 402 {
 		t.Errorf("linted %d lexicons, want 402", n)
 	}
 }
@@ -194,27 +187,15 @@ type lintRuleCase struct {
 const lintRulesDir = "../testdata/lint"
 
 // lintRulesCatalog holds the lexicons the rule cases reference.
-func lintRulesCatalog(t *testing.T) *Catalog {
+func lintRulesCatalog(t *testing.T) *lexdoc.Catalog {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(lintRulesDir, "catalog", "*.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("got no catalog lexicons in %s/catalog (err %v)", lintRulesDir, err)
 	}
-	var docs []*Document
+	cat := lexdoc.NewCatalog(lexicontest.LoadDir(t, filepath.Join(lintRulesDir, "catalog"))...)
 	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc, err := ParseDocument(data)
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		docs = append(docs, doc)
-	}
-	cat := NewCatalog(docs...)
-	for _, f := range files {
-		if errs := Lint(readJSON(t, f), cat); len(errs) != 0 {
+		if errs := lint(lexicontest.ReadJSON(t, f), cat); len(errs) != 0 {
 			t.Fatalf("%s does not lint clean:%s", f, formatErrors(errs))
 		}
 	}
@@ -240,10 +221,10 @@ func TestLintRules(t *testing.T) {
 			}
 			for _, c := range cases {
 				t.Run(c.Name, func(t *testing.T) {
-					got := Lint(decodeCase(t, c.Lexicon), cat)
+					got := lint(decodeCase(t, c.Lexicon), cat)
 					unmatched := slices.Clone(got)
 					for _, want := range c.Errors {
-						i := slices.IndexFunc(unmatched, func(e Error) bool {
+						i := slices.IndexFunc(unmatched, func(e lexdoc.Finding) bool {
 							return e.Path == want.Path && strings.Contains(e.Message, want.Message)
 						})
 						if i < 0 {
@@ -269,30 +250,30 @@ func FuzzLint(f *testing.F) {
 	f.Add([]byte(`{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"query","parameters":{"type":"params","properties":{"a":{"type":"array","items":{"type":"string","format":"did","default":"x"}}}}}}}`))
 	f.Add([]byte(`[1,{"defs":null}]`))
 	files, _ := filepath.Glob(filepath.Join(lintRulesDir, "catalog", "*.json"))
-	var docs []*Document
+	var docs []*lexdoc.Document
 	for _, file := range files {
 		data, err := os.ReadFile(file)
 		if err != nil {
 			f.Fatal(err)
 		}
 		f.Add(data)
-		if doc, err := ParseDocument(data); err == nil {
+		if doc, err := lexdoc.ParseDocument(data); err == nil {
 			docs = append(docs, doc)
 		}
 	}
-	cat := NewCatalog(docs...)
+	cat := lexdoc.NewCatalog(docs...)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		v, err := datamodel.DecodeJSON(data)
 		if err != nil {
 			return
 		}
-		errs := Lint(v, cat)
+		errs := lint(v, cat)
 		for _, e := range errs {
 			if e.Path != "" && e.Path[0] != '/' || e.Message == "" {
 				t.Errorf("malformed error %+v", e)
 			}
 		}
-		if again := Lint(v, cat); !slices.Equal(errs, again) {
+		if again := lint(v, cat); !slices.Equal(errs, again) {
 			t.Errorf("Lint is not deterministic:%s\nthen:%s", formatErrors(errs), formatErrors(again))
 		}
 	})
@@ -300,11 +281,11 @@ func FuzzLint(f *testing.F) {
 
 func BenchmarkLintCorpus(b *testing.B) {
 	dir := reference.Path(b, "atproto", "lexicons")
-	cat := corpusCatalog(b)
+	cat := lexicontest.Corpus(b)
 	var docs []any
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".json") {
-			docs = append(docs, readJSON(b, path))
+			docs = append(docs, lexicontest.ReadJSON(b, path))
 		}
 		return err
 	})
@@ -314,7 +295,7 @@ func BenchmarkLintCorpus(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, doc := range docs {
-			Lint(doc, cat)
+			lint(doc, cat)
 		}
 	}
 }
@@ -328,7 +309,7 @@ func TestLintOrder(t *testing.T) {
 	doc := map[string]any{"lexicon": json.Number("1"), "id": "com.example.perms", "defs": map[string]any{
 		"main": map[string]any{"type": "permission-set", "permissions": perms},
 	}}
-	errs := Lint(doc, nil)
+	errs := lint(doc, nil)
 	if len(errs) != 12 {
 		t.Fatalf("got %d errors, want 12:%s", len(errs), formatErrors(errs))
 	}

@@ -1,4 +1,4 @@
-package validator
+package lexdoc
 
 import (
 	"fmt"
@@ -10,33 +10,25 @@ import (
 	"github.com/lexval/lexval/datamodel"
 )
 
-// Document is a parsed lexicon document. It is immutable once parsed.
+// Document is a parsed lexicon document. It is immutable once parsed: its
+// fields are read-only, and WithCID returns a copy.
 type Document struct {
 	Lexicon     int
 	ID          syntax.NSID
 	Description string
-	// Defs by name.
-	Defs map[string]*Def
-	// CID is the CID of the published schema record when known, set by the
-	// caller before building a Catalog. The validator only carries it, for
-	// callers that tell revisions of a lexicon apart.
-	CID string
+	// Defs are the definitions by name: *Record, *Query, *Procedure,
+	// *Subscription, *PermissionSet, or the schema of a named non-primary
+	// definition (a definition of type params parses, and Lint reports it).
+	Defs map[string]Schema
 
+	cid  string
 	refs []syntax.NSID // other lexicons referenced, sorted
-}
-
-// Def is one definition of a lexicon document.
-type Def struct {
-	Name        string
-	Type        string // "record", "query", "object", "string", ...
-	Description string
-
-	node *node
 }
 
 // ParseDocument parses a lexicon document from JSON. A "$type" field (as in
 // published com.atproto.lexicon.schema records) is ignored. It checks the
-// structure needed to compile; Lint checks every authoring rule.
+// structure needed to compile; Lint checks every authoring rule. Errors wrap
+// ErrInvalidLexicon.
 func ParseDocument(data []byte) (*Document, error) {
 	v, err := datamodel.DecodeJSON(data)
 	if err != nil {
@@ -89,9 +81,9 @@ func NewDocument(v map[string]any) (*Document, error) {
 	}
 	sort.Strings(names)
 	p := &parser{nsid: id, refs: map[syntax.NSID]struct{}{}}
-	doc.Defs = make(map[string]*Def, len(defs))
+	doc.Defs = make(map[string]Schema, len(defs))
 	for _, name := range names {
-		if !validDefName(name) {
+		if !ValidDefName(name) {
 			return nil, fmt.Errorf("%w: %s: invalid definition name %q", ErrInvalidLexicon, id, name)
 		}
 		d, err := p.def(name, defs[name])
@@ -114,45 +106,15 @@ func (d *Document) References() []syntax.NSID {
 	return slices.Clone(d.refs)
 }
 
-// Targets returns the targets the named definition offers, in the order
-// record, params, input, output, message, object. An unknown name offers none.
-func (d *Document) Targets(name string) []Target {
-	def, ok := d.Defs[name]
-	if !ok {
-		return nil
-	}
-	return def.targets()
-}
+// CID is the CID of the schema record that published the document, "" when
+// unknown (see WithCID).
+func (d *Document) CID() string { return d.cid }
 
-// targets lists what a value can be checked against: a record body, declared
-// parameters, JSON bodies with a schema, a subscription's messages, or the
-// definition itself when it describes data.
-func (d *Def) targets() []Target {
-	n := d.node
-	switch d.Type {
-	case typeRecord:
-		return []Target{TargetRecord}
-	case typeQuery, typeProcedure, typeSubscription:
-		var ts []Target
-		if n.parameters != nil {
-			ts = append(ts, TargetParams)
-		}
-		if n.input != nil && n.input.schema != nil {
-			ts = append(ts, TargetInput)
-		}
-		if n.output != nil && n.output.schema != nil {
-			ts = append(ts, TargetOutput)
-		}
-		if n.message != nil && n.message.schema != nil {
-			ts = append(ts, TargetMessage)
-		}
-		return ts
-	}
-	if !hasDataForm(d.Type) {
-		// Tokens have no data representation; permission sets describe
-		// scopes; params only exist as an endpoint's parameters, which
-		// that endpoint's params target checks.
-		return nil
-	}
-	return []Target{TargetObject}
+// WithCID returns a copy of d that knows the CID of the schema record that
+// published it, so that callers can tell revisions of a lexicon apart. The
+// copy shares d's definitions; d is not changed.
+func (d *Document) WithCID(cid string) *Document {
+	c := *d
+	c.cid = cid
+	return &c
 }
