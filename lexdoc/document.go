@@ -75,6 +75,9 @@ func NewDocument(v map[string]any) (*Document, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: %s: defs must be an object, got %s", ErrInvalidLexicon, id, datamodel.KindOf(dv))
 	}
+	if err := limitError(string(id), defs); err != nil {
+		return nil, err
+	}
 	names := make([]string, 0, len(defs))
 	for name := range defs {
 		names = append(names, name)

@@ -1,6 +1,7 @@
 package lexdoc
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -25,13 +26,26 @@ import (
 // ("com.atproto.lexicon.schema", carried by published schema records) is
 // allowed.
 func Lint(doc any, cat *Catalog, opts LintOptions) LintReport {
-	l := &linter{cat: cat, findings: []Finding{}, allowUnresolved: opts.AllowUnresolved}
+	r, _ := LintContext(context.Background(), doc, cat, opts)
+	return r
+}
+
+// LintContext is Lint for a document that may be large: it stops when ctx
+// ends, with ctx's cause (looking every pollEvery schemas).
+func LintContext(ctx context.Context, doc any, cat *Catalog, opts LintOptions) (LintReport, error) {
+	l := &linter{ctx: ctx, cat: cat, findings: []Finding{}, allowUnresolved: opts.AllowUnresolved}
 	l.document(doc)
+	if l.err == nil {
+		l.limits(doc)
+	}
+	if l.err != nil {
+		return LintReport{}, l.err
+	}
 	r := LintReport{Valid: len(l.findings) == 0, Findings: sortFindings(l.findings), Unresolved: []Unresolved{}}
 	if len(l.unresolved) > 0 {
 		r.Unresolved = SortUnresolved(l.unresolved)
 	}
-	return r
+	return r, nil
 }
 
 // LintOptions change what Lint reports.
@@ -62,6 +76,12 @@ func sortedKeys(m map[string]any) []string {
 
 // linter collects the problems of one document.
 type linter struct {
+	// ctx ends the walk; err is its cause once seen (polls counts the
+	// schemas between looks).
+	ctx   context.Context
+	err   error
+	polls int
+
 	// allowUnresolved turns references nothing defines into unresolved
 	// entries rather than errors.
 	allowUnresolved bool
@@ -74,6 +94,17 @@ type linter struct {
 	// loc is the location of the definition being checked, for SchemaPath.
 	loc      string
 	findings []Finding
+}
+
+// stopped reports whether the walk is to stop, looking at ctx every
+// pollEvery calls.
+func (l *linter) stopped() bool {
+	if l.err == nil {
+		if l.polls++; l.polls%pollEvery == 0 {
+			l.err = context.Cause(l.ctx)
+		}
+	}
+	return l.err != nil
 }
 
 func (l *linter) report(path, format string, a ...any) {
@@ -219,15 +250,17 @@ func (l *linter) stringList(path string, m map[string]any, key string) ([]listIt
 		return nil, true
 	}
 	out := make([]listItem, 0, len(arr))
+	seen := make(map[string]struct{}, len(arr)) // a list may be long
 	for i, e := range arr {
 		s, ok := e.(string)
 		if !ok {
 			l.report(index(p, i), "%s entries must be strings, got %s", key, datamodel.KindOf(e))
 			continue
 		}
-		if slices.ContainsFunc(out, func(it listItem) bool { return it.s == s }) {
+		if _, dup := seen[s]; dup {
 			l.report(index(p, i), "%s lists %q more than once", key, s)
 		}
+		seen[s] = struct{}{}
 		out = append(out, listItem{i, s})
 	}
 	return out, true

@@ -11,6 +11,9 @@ import (
 
 // def checks one named definition.
 func (l *linter) def(name string, v any) {
+	if l.stopped() {
+		return
+	}
 	path := member("/defs", name)
 	l.loc = ""
 	if l.id != "" {

@@ -96,6 +96,11 @@ func (p place) allows(typ Type) string {
 
 // schemaValue checks v as a schema object appearing at p.
 func (l *linter) schemaValue(path string, v any, p place) {
+	if len(path) > MaxLocation || l.stopped() {
+		// Too long a location is reported by limits; the pointers of
+		// everything inside would cost its length each.
+		return
+	}
 	m, ok := v.(map[string]any)
 	if !ok {
 		l.report(path, "a schema must be an object with a type, got %s", datamodel.KindOf(v))
@@ -194,6 +199,7 @@ func (l *linter) integer(path string, m map[string]any) {
 	hi := l.optInt(path, m, "maximum", false)
 	l.minMax(path, "minimum", lo, "maximum", hi)
 	var enum []int64
+	listed := map[int64]bool{} // an enum may be long
 	hasEnum := false
 	if v, ok := m["enum"]; ok {
 		arr, ok := v.([]any)
@@ -209,7 +215,7 @@ func (l *linter) integer(path string, m map[string]any) {
 				switch {
 				case !ok:
 					l.report(index(member(path, "enum"), i), "enum entries must be integers, got %s", datamodel.Describe(e))
-				case slices.Contains(enum, n):
+				case listed[n]:
 					l.report(index(member(path, "enum"), i), "enum lists %d more than once", n)
 				default:
 					if why := intProblem(n, lo, hi, nil, false); why != "" {
@@ -217,6 +223,7 @@ func (l *linter) integer(path string, m map[string]any) {
 					}
 				}
 				enum = append(enum, n)
+				listed[n] = true
 			}
 		}
 	}
@@ -436,6 +443,9 @@ func (l *linter) properties(path string, m map[string]any, p place, required boo
 		return nil
 	}
 	for _, name := range sortedKeys(props) {
+		if l.err != nil {
+			break
+		}
 		pp := member(member(path, "properties"), name)
 		switch {
 		case name == "":
@@ -474,15 +484,19 @@ func (l *linter) union(path string, m map[string]any) {
 	}
 	// The same text twice is reported by the list check; here, two texts
 	// for one definition ("#a" and "com.example.x#a").
-	type written struct{ target, text string }
-	var seen []written
+	texts := map[string]map[string]bool{} // by target, the texts naming it
 	for _, it := range refs {
 		target, ok := l.ref(index(member(path, "refs"), it.i), it.s, true)
 		if ok {
-			if slices.ContainsFunc(seen, func(w written) bool { return w.target == target && w.text != it.s }) {
+			ts := texts[target]
+			if len(ts) > 1 || len(ts) == 1 && !ts[it.s] {
 				l.report(index(member(path, "refs"), it.i), "union refs list %s more than once", target)
 			}
-			seen = append(seen, written{target, it.s})
+			if ts == nil {
+				ts = map[string]bool{}
+				texts[target] = ts
+			}
+			ts[it.s] = true
 		}
 	}
 }
