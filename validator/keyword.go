@@ -51,6 +51,11 @@ var extensionMeta = jsonschema.MustCompileString("urn:lexval:keyword-meta", `{
 type extension struct{ c *Compiler }
 
 func (x extension) Compile(ctx jsonschema.CompilerContext, m map[string]any) (jsonschema.ExtSchema, error) {
+	// v5 calls this for every schema object it compiles: where a compile
+	// whose context has ended stops.
+	if err := x.c.poll(); err != nil {
+		return nil, err
+	}
 	lm, ok := m[keyword].(map[string]any)
 	if !ok {
 		return nil, nil

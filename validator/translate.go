@@ -1,9 +1,12 @@
 package validator
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/lexval/lexval/datamodel"
@@ -24,12 +27,42 @@ import (
 // allocates each time, so the translation is flat: a definition referenced
 // once is inlined where it is used; one referenced from several places, or
 // recursively, goes to $defs (keyed by its $type form) and is reached by $ref.
+//
+// v5 compiles one resource (one JSON document) in time that grows with the
+// square of its size, and checks it against the draft's meta-schema in time
+// that grows with the cube of its depth: compiling each schema object lists
+// every schema of its resource (compileDynamicAnchors), and the meta-schema
+// check builds each keyword location from the whole stack of schemas above
+// it. So v5 gets the translation in pieces: the root and each $defs entry
+// are resources of their own, and a schema object that would make its
+// resource larger than maxResourceNodes, or deeper than maxResourceDepth,
+// moves to $defs as a part ("part-1", a key no definition can have, since
+// an NSID has dots). The document Schema.JSONSchema returns is the same
+// translation as one self-contained document, its $defs reached by "#/$defs/"
+// pointers; v5 reaches them by URL (resourceURL). Real lexicons never need a
+// part: the largest of the atproto repository's compiles to 458 schema
+// objects in all, 57 of them in $defs.
 
 // keyword is the custom keyword holding Lexicon rules.
 const keyword = "lexicon"
 
-// maxSchemaNodes bounds the size of one translation.
-const maxSchemaNodes = 200_000
+// maxSchemaNodes bounds the size of one translation, which can outgrow its
+// documents: a definition used as nullable is copied into each use. The
+// largest real one has 458 nodes; 20,000 take about a second to compile.
+const maxSchemaNodes = 20_000
+
+// maxResourceNodes and maxResourceDepth (in JSON Pointer tokens below the
+// resource's root) bound what one resource holds before a schema object
+// moves to a part of its own. An object's properties stay with it whatever
+// their number (lexdoc.MaxProperties bounds that).
+const (
+	maxResourceNodes = 512
+	maxResourceDepth = 32
+)
+
+// pollEvery is how many schema objects translating (and compiling: the
+// keyword's compiler is called for each) goes between looks at its context.
+const pollEvery = 256
 
 // entryKind says what a translated schema object stands for.
 type entryKind uint8
@@ -54,34 +87,65 @@ type entry struct {
 }
 
 type translator struct {
+	ctx     context.Context
 	cat     *lexdoc.Catalog
 	counts  map[lexdoc.DefRef]int
-	defs    map[string]any // $defs by $type form
+	defs    map[string]any // $defs by $type form, and parts
 	emitted map[lexdoc.DefRef]bool
 	stack   []lexdoc.DefRef
-	index   map[string]*entry // by JSON Pointer (RFC 6901 tokens, unencoded)
+	res     *resource            // the resource being translated
+	parts   map[string]*resource // $defs entries by key
+	refs    []refNode            // every {"$ref"} into $defs
 	nodes   int
+	// numParts numbers parts: a part's key is taken before its contents,
+	// which may hold parts of their own, are translated.
+	numParts int
+}
+
+// resource is the root of a translation or one of its $defs entries, which
+// v5 compiles as a resource of its own.
+type resource struct {
+	// base is the JSON Pointer of the resource's root in the whole
+	// translation ("" for the root, "/$defs/key" for an entry).
+	base string
+	// index holds the entries of its schema objects by JSON Pointer
+	// relative to its root (RFC 6901 tokens, unencoded), as v5's errors
+	// locate them.
+	index map[string]*entry
+	nodes int
+}
+
+// refNode is a {"$ref"} into $defs entry key.
+type refNode struct {
+	node map[string]any
+	key  string
 }
 
 // translation is the result of translating one definition+target.
 type translation struct {
 	doc   map[string]any
-	index map[string]*entry
+	root  *resource
+	parts map[string]*resource
+	refs  []refNode
 }
 
-// translate builds the JSON Schema for def (named ref) and target.
-func translate(cat *lexdoc.Catalog, ref lexdoc.DefRef, def lexdoc.Schema, target Target) (*translation, error) {
+// translate builds the JSON Schema for def (named ref) and target. It stops
+// with ctx's error when ctx ends.
+func translate(ctx context.Context, cat *lexdoc.Catalog, ref lexdoc.DefRef, def lexdoc.Schema, target Target) (*translation, error) {
 	body, err := targetBody(ref, def, target)
 	if err != nil {
 		return nil, err
 	}
 	t := &translator{
+		ctx:     ctx,
 		cat:     cat,
 		counts:  map[lexdoc.DefRef]int{},
 		defs:    map[string]any{},
 		emitted: map[lexdoc.DefRef]bool{},
-		index:   map[string]*entry{},
+		res:     &resource{index: map[string]*entry{}},
+		parts:   map[string]*resource{},
 	}
+	root := t.res
 	seen := map[lexdoc.DefRef]bool{}
 	isDef := target == TargetRecord || target == TargetObject
 	if isDef {
@@ -92,21 +156,97 @@ func translate(cat *lexdoc.Catalog, ref lexdoc.DefRef, def lexdoc.Schema, target
 	if err := t.count(body, seen); err != nil {
 		return nil, err
 	}
-	var root map[string]any
+	var doc map[string]any
 	switch {
 	case isDef:
-		root, err = t.refTarget(ref, "", false, ref.String())
+		doc, err = t.refTarget(ref, "", false, ref.String())
 	default:
-		root, err = t.schema(body, "", false, target == TargetMessage)
+		doc, err = t.schemaAt(body, "", false, target == TargetMessage)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if len(t.defs) > 0 {
-		root["$defs"] = t.defs
+		doc["$defs"] = t.defs
 	}
-	root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-	return &translation{doc: root, index: t.index}, nil
+	doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+	return &translation{doc: doc, root: root, parts: t.parts, refs: t.refs}, nil
+}
+
+// resourceURL is the URL v5 knows $defs entry key of the unit at unitURL by.
+func resourceURL(unitURL, key string) string {
+	return unitURL + "/" + url.PathEscape(key)
+}
+
+// engineResource is one resource of a translation as v5 gets it.
+type engineResource struct {
+	url   string
+	doc   []byte
+	index map[string]*entry
+}
+
+// marshal returns the translation as one document (for
+// Schema.JSONSchema), and as the resources v5 compiles, the root first.
+func (tr *translation) marshal(unitURL string) (doc []byte, resources []engineResource, err error) {
+	if doc, err = json.Marshal(tr.doc); err != nil {
+		return nil, nil, err
+	}
+	defs, hasDefs := tr.doc["$defs"]
+	delete(tr.doc, "$defs")
+	for _, r := range tr.refs {
+		r.node["$ref"] = resourceURL(unitURL, r.key)
+	}
+	defer func() {
+		if hasDefs {
+			tr.doc["$defs"] = defs
+		}
+		for _, r := range tr.refs {
+			r.node["$ref"] = defsPointer(r.key)
+		}
+	}()
+	root, err := json.Marshal(tr.doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	resources = append(resources, engineResource{url: unitURL, doc: root, index: tr.root.index})
+	if hasDefs {
+		for key, d := range defs.(map[string]any) {
+			data, err := json.Marshal(d)
+			if err != nil {
+				return nil, nil, err
+			}
+			resources = append(resources, engineResource{url: resourceURL(unitURL, key), doc: data, index: tr.parts[key].index})
+		}
+	}
+	return doc, resources, nil
+}
+
+// defsPointer is the "$ref" to $defs entry key within the whole document.
+func defsPointer(key string) string {
+	return "#/$defs/" + url.PathEscape(datamodel.EscapePointerToken(key))
+}
+
+// refTo returns a {"$ref"} to $defs entry key, which marshal points at the
+// entry's own resource for v5.
+func (t *translator) refTo(key string) map[string]any {
+	n := map[string]any{"$ref": defsPointer(key)}
+	t.refs = append(t.refs, refNode{node: n, key: key})
+	return n
+}
+
+// within runs fn with a new resource rooted at $defs entry key as the one
+// being translated, and keeps it as that entry's.
+func (t *translator) within(key string, fn func(ptr string) (map[string]any, error)) error {
+	saved := t.res
+	t.res = &resource{base: "/$defs/" + datamodel.EscapePointerToken(key), index: map[string]*entry{}}
+	s, err := fn(t.res.base)
+	t.parts[key] = t.res
+	t.res = saved
+	if err != nil {
+		return err
+	}
+	t.defs[key] = s
+	return nil
 }
 
 // targetBody returns the schema a target checks values against.
@@ -207,10 +347,21 @@ func (t *translator) countProperties(props lexdoc.Properties, seen map[lexdoc.De
 func (t *translator) register(ptr string, e *entry) error {
 	t.nodes++
 	if t.nodes > maxSchemaNodes {
-		return fmt.Errorf("%w: schema too large (more than %d nodes)", ErrInvalidLexicon, maxSchemaNodes)
+		return fmt.Errorf("%w: %w: the schema compiles to more than %d schema objects (a definition used as nullable is copied into every such use)", ErrInvalidLexicon, lexdoc.ErrLimit, maxSchemaNodes)
 	}
-	t.index[ptr] = e
+	if t.nodes%pollEvery == 0 {
+		if err := context.Cause(t.ctx); err != nil {
+			return err
+		}
+	}
+	t.res.index[ptr[len(t.res.base):]] = e
+	t.res.nodes++
 	return nil
+}
+
+// entryAt is the entry registered at ptr in the resource being translated.
+func (t *translator) entryAt(ptr string) *entry {
+	return t.res.index[ptr[len(t.res.base):]]
 }
 
 // refTarget translates the use of definition r at ptr: inline when used once,
@@ -229,34 +380,32 @@ func (t *translator) refTarget(r lexdoc.DefRef, ptr string, nullable bool, from 
 		defer func() { t.stack = t.stack[:len(t.stack)-1] }()
 		return t.defBody(r, def, ptr, nullable)
 	}
-	ref, err := t.defsRef(r, def)
+	key, err := t.defsKey(r, def)
 	if err != nil {
 		return nil, err
 	}
 	if !nullable {
-		return map[string]any{"$ref": ref}, nil
+		return t.refTo(key), nil
 	}
 	if err := t.register(ptr+"/anyOf/0", &entry{kind: entryNullBranch}); err != nil {
 		return nil, err
 	}
-	return map[string]any{"anyOf": []any{map[string]any{"type": "null"}, map[string]any{"$ref": ref}}}, nil
+	return map[string]any{"anyOf": []any{map[string]any{"type": "null"}, t.refTo(key)}}, nil
 }
 
-// defsRef puts definition r in $defs (once) and returns the $ref to it.
-func (t *translator) defsRef(r lexdoc.DefRef, def lexdoc.Schema) (string, error) {
+// defsKey puts definition r in $defs (once) and returns its key there.
+func (t *translator) defsKey(r lexdoc.DefRef, def lexdoc.Schema) (string, error) {
 	key := r.String()
-	if !t.emitted[r] {
-		t.emitted[r] = true
-		saved := t.stack
-		t.stack = []lexdoc.DefRef{r}
-		s, err := t.defBody(r, def, "/$defs/"+datamodel.EscapePointerToken(key), false)
-		t.stack = saved
-		if err != nil {
-			return "", err
-		}
-		t.defs[key] = s
+	if t.emitted[r] {
+		return key, nil
 	}
-	return "#/$defs/" + url.PathEscape(datamodel.EscapePointerToken(key)), nil
+	t.emitted[r] = true
+	saved := t.stack
+	t.stack = []lexdoc.DefRef{r}
+	defer func() { t.stack = saved }()
+	return key, t.within(key, func(ptr string) (map[string]any, error) {
+		return t.defBody(r, def, ptr, false)
+	})
 }
 
 // defBody translates a definition used as data: a record's body (with its
@@ -271,17 +420,18 @@ func (t *translator) defBody(r lexdoc.DefRef, def lexdoc.Schema, ptr string, nul
 	if !def.Type().HasDataForm() {
 		return nil, fmt.Errorf("%w: %s is a %s definition, which has no data form", ErrInvalidLexicon, r, def.Type())
 	}
-	return t.schema(def, ptr, nullable, false)
+	return t.schema(def, ptr, nullable)
 }
 
 // record translates a record definition used as data: its body, plus a
 // required $type equal to the NSID.
 func (t *translator) record(r lexdoc.DefRef, rec *lexdoc.Record, ptr string, nullable bool) (map[string]any, error) {
-	s, err := t.schema(rec.Record, ptr, nullable, false)
+	// The body stays where it is (no part): $type joins its properties.
+	s, err := t.schemaAt(rec.Record, ptr, nullable, false)
 	if err != nil {
 		return nil, err
 	}
-	e := t.index[ptr]
+	e := t.entryAt(ptr)
 	if !slices.Contains(e.required, "$type") {
 		e.required = append([]string{"$type"}, e.required...)
 	}
@@ -306,10 +456,31 @@ func (t *translator) record(r lexdoc.DefRef, rec *lexdoc.Record, ptr string, nul
 	return s, nil
 }
 
-// schema translates n at ptr. nullable lets null through; typeOptional marks
-// the top-level union of a subscription message, whose $type may be
+// schema translates n at ptr, moving it to a part of $defs when its resource
+// is full or deep enough (containers only: a scalar costs what its $ref
+// would). nullable lets null through.
+func (t *translator) schema(n lexdoc.Schema, ptr string, nullable bool) (map[string]any, error) {
+	switch n.(type) {
+	case *lexdoc.Object, *lexdoc.Array, *lexdoc.Union:
+		if ptr != t.res.base && (t.res.nodes >= maxResourceNodes || strings.Count(ptr[len(t.res.base):], "/") >= maxResourceDepth) {
+			t.numParts++
+			key := "part-" + strconv.Itoa(t.numParts)
+			err := t.within(key, func(ptr string) (map[string]any, error) {
+				return t.schemaAt(n, ptr, nullable, false)
+			})
+			if err != nil {
+				return nil, err
+			}
+			return t.refTo(key), nil
+		}
+	}
+	return t.schemaAt(n, ptr, nullable, false)
+}
+
+// schemaAt translates n at ptr. nullable lets null through; typeOptional
+// marks the top-level union of a subscription message, whose $type may be
 // omitted.
-func (t *translator) schema(n lexdoc.Schema, ptr string, nullable, typeOptional bool) (map[string]any, error) {
+func (t *translator) schemaAt(n lexdoc.Schema, ptr string, nullable, typeOptional bool) (map[string]any, error) {
 	loc := n.Location().SchemaPath
 	if r, ok := n.(*lexdoc.Ref); ok {
 		// A ref has no schema of its own: its target stands in its place.
@@ -379,7 +550,7 @@ func (t *translator) schema(n lexdoc.Schema, ptr string, nullable, typeOptional 
 		typ("object")
 	case *lexdoc.Array:
 		typ("array")
-		items, err := t.schema(n.Items, ptr+"/items", false, false)
+		items, err := t.schema(n.Items, ptr+"/items", false)
 		if err != nil {
 			return nil, err
 		}
@@ -392,7 +563,7 @@ func (t *translator) schema(n lexdoc.Schema, ptr string, nullable, typeOptional 
 		}
 	case *lexdoc.Object:
 		typ("object")
-		if err := t.object(s, e, n.Properties, n.Required, n.IsNullable, false, ptr); err != nil {
+		if err := t.object(s, e, n.Properties, n.Required, n.Nullable, false, ptr); err != nil {
 			return nil, err
 		}
 	case *lexdoc.Params:
@@ -472,8 +643,8 @@ func (t *translator) constEnum(s, lex map[string]any, n lexdoc.Schema, nullable 
 }
 
 // object translates the properties and required list of an object or params
-// schema; isNullable says which properties allow null (nil: none).
-func (t *translator) object(s map[string]any, e *entry, props lexdoc.Properties, required []string, isNullable func(string) bool, params bool, ptr string) error {
+// schema; nullable lists the properties that allow null.
+func (t *translator) object(s map[string]any, e *entry, props lexdoc.Properties, required, nullable []string, params bool, ptr string) error {
 	if len(required) > 0 {
 		// JSON Schema wants the names of "required" unique; Lexicon does
 		// not, and a name listed twice is required once.
@@ -481,14 +652,17 @@ func (t *translator) object(s map[string]any, e *entry, props lexdoc.Properties,
 		s["required"] = toAnySlice(e.required)
 	}
 	out := make(map[string]any, len(props))
+	isNullable := make(map[string]bool, len(nullable))
+	for _, name := range nullable {
+		isNullable[name] = true
+	}
 	for _, p := range props {
 		if params {
 			if err := checkParam(p.Schema); err != nil {
 				return err
 			}
 		}
-		nullable := isNullable != nil && isNullable(p.Name)
-		cs, err := t.schema(p.Schema, ptr+"/properties/"+datamodel.EscapePointerToken(p.Name), nullable, false)
+		cs, err := t.schema(p.Schema, ptr+"/properties/"+datamodel.EscapePointerToken(p.Name), isNullable[p.Name])
 		if err != nil {
 			return err
 		}
@@ -530,11 +704,11 @@ func (t *translator) union(lex map[string]any, n *lexdoc.Union, typeOptional boo
 		if !def.Type().IsVariant() {
 			return fmt.Errorf("%w: %s: union variant %s is a %s, not an object or record", ErrInvalidLexicon, loc, r, def.Type())
 		}
-		ref, err := t.defsRef(r, def)
+		key, err := t.defsKey(r, def)
 		if err != nil {
 			return err
 		}
-		variants[i] = map[string]any{"$ref": ref}
+		variants[i] = t.refTo(key)
 	}
 	lex["refs"] = refs
 	lex["variants"] = variants
@@ -574,18 +748,24 @@ func setOpt(m map[string]any, name string, o lexdoc.Optional[int64]) {
 // unique returns ss without repeated names, in first-seen order; ss itself
 // when nothing repeats.
 func unique(ss []string) []string {
+	seen := make(map[string]struct{}, len(ss)) // a list may be long
+	var out []string
 	for i, s := range ss {
-		if slices.Contains(ss[:i], s) {
-			out := slices.Clone(ss[:i])
-			for _, s := range ss[i+1:] {
-				if !slices.Contains(out, s) {
-					out = append(out, s)
-				}
+		if _, dup := seen[s]; dup {
+			if out == nil {
+				out = slices.Clone(ss[:i])
 			}
-			return out
+			continue
+		}
+		seen[s] = struct{}{}
+		if out != nil {
+			out = append(out, s)
 		}
 	}
-	return ss
+	if out == nil {
+		return ss
+	}
+	return out
 }
 
 func toAnySlice(ss []string) []any {
