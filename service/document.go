@@ -2,9 +2,9 @@ package service
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
-	"reflect"
 	"slices"
 	"strings"
 
@@ -46,10 +46,11 @@ func (s *Service) LintSet(ctx context.Context, docs []any, names []string) ([][]
 	cat := s.catalogWith(parsed)
 	out := make([][]lexdoc.Finding, len(docs))
 	for i, d := range docs {
-		if err := ctx.Err(); err != nil {
+		r, err := lexdoc.LintContext(ctx, d, cat, lexdoc.LintOptions{})
+		if err != nil {
 			return nil, err
 		}
-		out[i] = lexdoc.Lint(d, cat, lexdoc.LintOptions{}).Findings
+		out[i] = r.Findings
 	}
 	name := func(j int) string {
 		if names == nil {
@@ -57,15 +58,23 @@ func (s *Service) LintSet(ctx context.Context, docs []any, names []string) ([][]
 		}
 		return names[j]
 	}
-	for i, others := range conflicts(docs) {
-		list := make([]string, len(others))
-		for k, j := range others {
+	clashes, err := conflicts(ctx, docs)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range clashes {
+		list := make([]string, len(c.others))
+		for k, j := range c.others {
 			list[k] = name(j)
+		}
+		named := strings.Join(list, ", ")
+		if more := c.n - len(c.others); more > 0 {
+			named += fmt.Sprintf(" and %d more", more)
 		}
 		id := docs[i].(map[string]any)["id"]
 		out[i] = append(out[i], lexdoc.Finding{
 			Path:    "/id",
-			Message: fmt.Sprintf("id %s is also the id of %s, with different content: a set of lexicons holds one document per id", id, strings.Join(list, ", ")),
+			Message: fmt.Sprintf("id %s is also the id of %s, with different content: a set of lexicons holds one document per id", id, named),
 		})
 		// Lint sorts by path; the document's own members are its first
 		// segments, so a stable sort on them puts /id in its place.
@@ -76,9 +85,24 @@ func (s *Service) LintSet(ctx context.Context, docs []any, names []string) ([][]
 	return out, nil
 }
 
-// conflicts maps the index of each document whose id another document has
-// with different content to those others' indexes, in order.
-func conflicts(docs []any) map[int][]int {
+// maxNamedConflicts bounds the other documents a same-id error names; it
+// says how many more there are, so that n documents with one id cost n
+// errors, not n² names.
+const maxNamedConflicts = 5
+
+// conflict is what a document's same-id error says: the first few other
+// documents with its id and other content (in order), and how many in all.
+type conflict struct {
+	others []int
+	n      int
+}
+
+// conflicts finds, for each document whose id other documents have with
+// different content, those documents. Content is compared by a hash of the
+// document's canonical JSON (datamodel.EncodeJSON: members sorted, numbers
+// as written), so the work is linear in the documents' size, however many
+// share an id.
+func conflicts(ctx context.Context, docs []any) (map[int]conflict, error) {
 	byID := make(map[string][]int)
 	for i, d := range docs {
 		if m, ok := d.(map[string]any); ok {
@@ -87,17 +111,60 @@ func conflicts(docs []any) map[int][]int {
 			}
 		}
 	}
-	out := make(map[int][]int)
+	out := make(map[int]conflict)
 	for _, same := range byID {
+		if len(same) < 2 {
+			continue
+		}
+		// classes of one content, in order of first appearance, each with
+		// its members in order.
+		var classes [][]int
+		classOf := make(map[[sha256.Size]byte]int, len(same))
+		class := make(map[int]int, len(same)) // document → its class
 		for _, i := range same {
-			for _, j := range same {
-				if i != j && !reflect.DeepEqual(docs[i], docs[j]) {
-					out[i] = append(out[i], j)
+			if err := context.Cause(ctx); err != nil {
+				return nil, err
+			}
+			h := contentHash(docs[i], i)
+			c, ok := classOf[h]
+			if !ok {
+				c = len(classes)
+				classOf[h] = c
+				classes = append(classes, nil)
+			}
+			classes[c] = append(classes[c], i)
+			class[i] = c
+		}
+		if len(classes) < 2 {
+			continue
+		}
+		for _, i := range same {
+			c := class[i]
+			// The first few documents of other classes come from the first
+			// few classes: a class appears no earlier than its first member.
+			var others []int
+			for k := 0; k < len(classes) && k <= maxNamedConflicts; k++ {
+				if k != c {
+					members := classes[k]
+					others = append(others, members[:min(len(members), maxNamedConflicts)]...)
 				}
 			}
+			slices.Sort(others)
+			out[i] = conflict{others: others[:min(len(others), maxNamedConflicts)], n: len(same) - len(classes[c])}
 		}
 	}
-	return out
+	return out, nil
+}
+
+// contentHash hashes a decoded document's canonical JSON. A value that
+// cannot be written (none that DecodeJSON builds) gets a hash of its own
+// index: it conflicts with every other document of its id.
+func contentHash(doc any, i int) [sha256.Size]byte {
+	data, err := datamodel.EncodeJSON(doc)
+	if err != nil {
+		data = []byte(fmt.Sprintf("\x00unencodable document %d", i))
+	}
+	return sha256.Sum256(data)
 }
 
 // topMember is the document member a JSON Pointer starts with.
@@ -112,7 +179,7 @@ func topMember(p string) string {
 // reference's JSON Pointer in the document: "valid", "valid with unresolved
 // references" and "invalid" stay three answers, as they are for values.
 func (s *Service) LintDocument(ctx context.Context, doc any, opts lexdoc.LintOptions) (lexdoc.LintReport, error) {
-	if err := ctx.Err(); err != nil {
+	if err := context.Cause(ctx); err != nil {
 		return lexdoc.LintReport{}, err
 	}
 	var docs []*lexdoc.Document
@@ -121,7 +188,7 @@ func (s *Service) LintDocument(ctx context.Context, doc any, opts lexdoc.LintOpt
 			docs = append(docs, parsed)
 		}
 	}
-	return lexdoc.Lint(doc, s.catalogWith(docs), opts), nil
+	return lexdoc.LintContext(ctx, doc, s.catalogWith(docs), opts)
 }
 
 // DocumentResult is a value's verdict against an unpublished lexicon
@@ -151,7 +218,11 @@ func (s *Service) ValidateDocument(ctx context.Context, doc any, def string, tar
 			return DocumentResult{}, err
 		}
 		if lint == nil { // it did not parse, so it was not linted
-			lint = lexdoc.Lint(doc, s.catalogWith(nil), lintOptions(opts)).Findings
+			r, lerr := lexdoc.LintContext(ctx, doc, s.catalogWith(nil), lintOptions(opts))
+			if lerr != nil {
+				return DocumentResult{}, lerr
+			}
+			lint = r.Findings
 		}
 		if len(lint) == 0 {
 			return DocumentResult{}, err
@@ -180,7 +251,7 @@ func (s *Service) PrepareDocument(ctx context.Context, doc any, def string, targ
 	if !ok {
 		return nil, nil, fmt.Errorf("%w: a lexicon document is a JSON object, got %s", ErrInvalidRequest, datamodel.KindOf(doc))
 	}
-	if err := ctx.Err(); err != nil {
+	if err := context.Cause(ctx); err != nil {
 		return nil, nil, err
 	}
 	parsed, err := lexdoc.NewDocument(m)
@@ -208,9 +279,16 @@ func (s *Service) PrepareDocument(ctx context.Context, doc any, def string, targ
 
 	docs := []*lexdoc.Document{parsed}
 	compiler := s.compilerWith("document "+string(parsed.ID)+"@"+parsed.CID(), docs, nil)
-	lint := lexdoc.Lint(doc, compiler.Catalog(), lintOptions(opts)).Findings
-	target, schema, err := compile(compiler, ref, target, opts)
+	report, err := lexdoc.LintContext(ctx, doc, compiler.Catalog(), lintOptions(opts))
 	if err != nil {
+		return nil, nil, err
+	}
+	lint := report.Findings
+	target, schema, err := compile(ctx, compiler, ref, target, opts)
+	if err != nil {
+		if ctxErr := context.Cause(ctx); ctxErr != nil && errors.Is(err, ctxErr) {
+			return nil, lint, err // out of time: not the document's fault
+		}
 		return nil, lint, fmt.Errorf("%w: document %s: %w", ErrInvalidRequest, ref, err)
 	}
 	return &Checker{

@@ -117,7 +117,7 @@ func (s *Service) Prepare(ctx context.Context, req Request) (*Checker, error) {
 		missing = miss
 	}
 
-	target, schema, err := compile(compiler, req.Schema.Def, req.Target, req.Options)
+	target, schema, err := compile(ctx, compiler, req.Schema.Def, req.Target, req.Options)
 	if err != nil {
 		return nil, fmt.Errorf("schema %s: %w", req.Schema, err)
 	}
@@ -161,7 +161,7 @@ func closureKey(records []*resolver.Record) string {
 
 // compile picks the target (the default when want is "") and compiles ref.
 // Target errors name the targets that ref offers.
-func compile(c *validator.Compiler, ref lexdoc.DefRef, want validator.Target, opts validator.Options) (validator.Target, *validator.Schema, error) {
+func compile(ctx context.Context, c *validator.Compiler, ref lexdoc.DefRef, want validator.Target, opts validator.Options) (validator.Target, *validator.Schema, error) {
 	cat := c.Catalog()
 	if _, err := cat.Def(ref); err != nil {
 		return "", nil, err
@@ -178,7 +178,7 @@ func compile(c *validator.Compiler, ref lexdoc.DefRef, want validator.Target, op
 			return "", nil, fmt.Errorf("%w: %w: %s has no %s target (%s)", ErrInvalidRequest, validator.ErrNoTarget, ref, target, describeTargets(offered))
 		}
 	}
-	schema, err := c.Compile(ref, target, opts)
+	schema, err := c.CompileContext(ctx, ref, target, opts)
 	if err != nil {
 		return "", nil, err
 	}

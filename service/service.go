@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -30,6 +31,9 @@ const (
 type Options struct {
 	CompilerCacheSize int
 	CheckerCacheSize  int
+	// MaxCompiles bounds the lexicon compiles that run at once (each takes
+	// a core while it runs); the default is GOMAXPROCS.
+	MaxCompiles int
 }
 
 // Service is safe for concurrent use.
@@ -46,6 +50,8 @@ type Service struct {
 	// closure, an unpublished document), keyed by that something's
 	// NSID@CID set.
 	compilers *lru.Cache[string, *validator.Compiler]
+	// gate is shared by every compiler of the Service.
+	gate *validator.CompileGate
 
 	// checkers short-cuts Prepare for requests answered by local records;
 	// bounded by maxCheckers (past it, new requests are simply not kept).
@@ -69,6 +75,10 @@ func NewWithOptions(res *resolver.Resolver, opts Options) *Service {
 	if opts.CheckerCacheSize <= 0 {
 		opts.CheckerCacheSize = DefaultCheckerCacheSize
 	}
+	if opts.MaxCompiles <= 0 {
+		opts.MaxCompiles = runtime.GOMAXPROCS(0)
+	}
+	gate := validator.NewCompileGate(opts.MaxCompiles)
 	records := res.Local()
 	docs := make([]*lexdoc.Document, len(records))
 	for i, r := range records {
@@ -79,8 +89,9 @@ func NewWithOptions(res *resolver.Resolver, opts Options) *Service {
 	return &Service{
 		res:         res,
 		localDocs:   docs,
-		local:       validator.NewCompiler(lexdoc.NewCatalog(docs...)),
+		local:       validator.NewCompilerWith(lexdoc.NewCatalog(docs...), validator.CompilerConfig{Gate: gate}),
 		compilers:   compilers,
+		gate:        gate,
 		maxCheckers: int64(opts.CheckerCacheSize),
 	}
 }
@@ -125,7 +136,7 @@ func (s *Service) compilerWith(key string, docs []*lexdoc.Document, absent map[s
 	}
 	// Of two goroutines that built the same compiler, both use the first
 	// stored, so that its cache of compiled schemas is shared.
-	c := validator.NewCompiler(cat)
+	c := validator.NewCompilerWith(cat, validator.CompilerConfig{Gate: s.gate})
 	if prev, ok, _ := s.compilers.PeekOrAdd(key, c); ok {
 		return prev
 	}
