@@ -54,11 +54,16 @@ func (r *resolverFlags) config(logger *slog.Logger) resolver.Config {
 // open loads the catalog (embedded records and directories) and returns the
 // service over it.
 func (r *resolverFlags) open(logger *slog.Logger) (*service.Service, *resolver.Resolver, error) {
+	return r.openWith(logger, service.Options{})
+}
+
+// openWith is open with the service tuned by opts.
+func (r *resolverFlags) openWith(logger *slog.Logger, opts service.Options) (*service.Service, *resolver.Resolver, error) {
 	res, err := resolver.New(r.config(logger))
 	if err != nil {
 		return nil, nil, fmt.Errorf("loading lexicons: %w", err)
 	}
-	return service.New(res), res, nil
+	return service.NewWithOptions(res, opts), res, nil
 }
 
 // cliLogger is the logger of the one-shot commands: warnings and errors only,

@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"testing"
 )
@@ -12,15 +13,16 @@ import (
 // variables, and the start log says which are in force.
 func TestServeLimits(t *testing.T) {
 	tests := []struct {
-		name      string
-		args      []string
-		env       map[string]string
-		wantConns float64
-		wantTime  string
+		name         string
+		args         []string
+		env          map[string]string
+		wantConns    float64
+		wantTime     string
+		wantCompiles float64
 	}{
-		{name: "defaults", wantConns: 4096, wantTime: "30s"},
-		{name: "flags", args: []string{"--max-connections", "5", "--request-timeout", "2s", "--max-explaining", "1"}, wantConns: 5, wantTime: "2s"},
-		{name: "variables", env: map[string]string{"LEXVAL_MAX_CONNECTIONS": "6", "LEXVAL_REQUEST_TIMEOUT": "1m", "LEXVAL_MAX_EXPLAINING": "3"}, wantConns: 6, wantTime: "1m0s"},
+		{name: "defaults", wantConns: 4096, wantTime: "30s", wantCompiles: float64(runtime.GOMAXPROCS(0))},
+		{name: "flags", args: []string{"--max-connections", "5", "--request-timeout", "2s", "--max-explaining", "1", "--max-compiles", "3"}, wantConns: 5, wantTime: "2s", wantCompiles: 3},
+		{name: "variables", env: map[string]string{"LEXVAL_MAX_CONNECTIONS": "6", "LEXVAL_REQUEST_TIMEOUT": "1m", "LEXVAL_MAX_EXPLAINING": "3", "LEXVAL_MAX_COMPILES": "4"}, wantConns: 6, wantTime: "1m0s", wantCompiles: 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -37,6 +39,9 @@ func TestServeLimits(t *testing.T) {
 			if got["request_timeout"] != tt.wantTime {
 				t.Errorf("request_timeout: got %v, want %v", got["request_timeout"], tt.wantTime)
 			}
+			if got["max_compiles"] != tt.wantCompiles {
+				t.Errorf("max_compiles: got %v, want %v", got["max_compiles"], tt.wantCompiles)
+			}
 		})
 	}
 }
@@ -47,6 +52,7 @@ func TestServeLimitErrors(t *testing.T) {
 		{name: "no time", args: []string{"serve", "--request-timeout", "0s"}, code: 2, stderr: "--request-timeout 0s: want a positive duration"},
 		{name: "not a duration", args: []string{"serve", "--request-timeout", "soon"}, code: 2, stderr: "--request-timeout"},
 		{name: "negative explaining", args: []string{"serve", "--max-explaining", "-1"}, code: 2, stderr: "--max-explaining -1: want a positive number"},
+		{name: "negative compiles", args: []string{"serve", "--max-compiles", "-1"}, code: 2, stderr: "--max-compiles -1: want a positive number"},
 	})
 }
 

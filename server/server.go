@@ -147,7 +147,7 @@ func New(cfg Config) (*Server, error) {
 	e.HTTPErrorHandler = s.handleError
 	s.echo = e
 
-	ui, err := web.New(web.Config{Service: cfg.Service, Status: StatusFor, MaxBody: cfg.MaxBody, Logger: cfg.Logger})
+	ui, err := web.New(web.Config{Service: cfg.Service, Status: StatusFor, MaxBody: cfg.MaxBody, RequestTimeout: cfg.RequestTimeout, Logger: cfg.Logger})
 	if err != nil {
 		return nil, fmt.Errorf("server: web UI: %w", err)
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -418,6 +419,47 @@ func TestUncompilableLexicon(t *testing.T) {
 				t.Fatalf("got status %d, want 400\n%s", r.status, r.body)
 			}
 			checkErrorShape(t, r.decode(t), "InvalidRequest", "com.example.loop", "cannot be compiled")
+			wantNoCompilerInternals(t, r.body)
+		})
+	}
+}
+
+// TestDraftOverLimits: drafts too large to compile cheaply (issue 15: a
+// chain of 5,000 definitions ended in a 400 quoting the JSON Schema
+// compiler) are answered with lint errors that give the limit and its
+// numbers, at every draft endpoint.
+func TestDraftOverLimits(t *testing.T) {
+	s := newTestServer(t)
+	var chain strings.Builder
+	chain.WriteString(`{"lexicon":1,"id":"com.example.chain","defs":{"main":{"type":"record","key":"tid","record":{"type":"object","properties":{"next":{"type":"ref","ref":"#d0"}}}}`)
+	for i := range 5000 {
+		fmt.Fprintf(&chain, `,"d%d":{"type":"object","properties":{"next":{"type":"ref","ref":"#d%d"}}}`, i, i+1)
+	}
+	chain.WriteString(`,"d5000":{"type":"object","properties":{}}}}`)
+	const want = "defs has 5,002 definitions, more than the 1,000 a lexicon may have"
+	for _, tc := range []struct{ name, path, body, field string }{
+		{"XRPC validate with a record", xrpcValidatePath, `{"schema":` + chain.String() + `,"record":{"$type":"com.example.chain"}}`, "schemaErrors"},
+		{"XRPC validate without", xrpcValidatePath, `{"schema":` + chain.String() + `}`, "errors"},
+		{"lint", "/api/v1/lint", chain.String(), "errors"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := s.do(t, http.MethodPost, tc.path, tc.body)
+			if r.status != http.StatusOK {
+				t.Fatalf("got status %d, want 200\n%.500s", r.status, r.body)
+			}
+			b := r.decode(t)
+			if b["valid"] != false {
+				t.Errorf("valid: got %v, want false", b["valid"])
+			}
+			found := false
+			errs, _ := b[tc.field].([]any)
+			for _, e := range errs {
+				m, _ := e.(map[string]any)
+				found = found || m["path"] == "/defs" && m["message"] == want && m["rule"] == "max-definitions"
+			}
+			if !found {
+				t.Errorf("%s: got %v, want %q at /defs", tc.field, errs, want)
+			}
 			wantNoCompilerInternals(t, r.body)
 		})
 	}

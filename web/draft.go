@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -38,6 +40,12 @@ var draftTargets = []validator.Target{
 	validator.TargetRecord, validator.TargetParams, validator.TargetInput,
 	validator.TargetOutput, validator.TargetMessage, validator.TargetObject,
 }
+
+// defaultRequestTimeout is Config.RequestTimeout's default, the server's.
+const defaultRequestTimeout = 30 * time.Second
+
+// errOutOfTime is the cause of a draft's context once its time is out.
+var errOutOfTime = errors.New("the draft's time is out")
 
 // GET|POST /validate: lint an unpublished lexicon document and validate a
 // record against it.
@@ -96,7 +104,9 @@ func (u *UI) checkDraft(c echo.Context, p *draftPage) (int, string) {
 	if m, ok := doc.(map[string]any); ok {
 		lint.NSID, _ = m["id"].(string)
 	}
-	ctx := c.Request().Context()
+	// The draft's work stops when its time is out (or its visitor leaves).
+	ctx, cancel := context.WithTimeoutCause(c.Request().Context(), u.cfg.RequestTimeout, errOutOfTime)
+	defer cancel()
 	opts := validator.Options{AllowUnresolved: p.AllowUnresolved}
 	// lintAlone lints the document for the page, as when no record is given.
 	lintAlone := func() error {

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -390,6 +391,28 @@ func TestBodyLimit(t *testing.T) {
 			}
 			if body := rec.Body.String(); !strings.Contains(body, "limited to 1 KiB") {
 				t.Errorf("page does not say the limit: %s", body)
+			}
+		})
+	}
+}
+
+// TestDraftOutOfTime: a draft whose work outlasts the request timeout is
+// answered 503 with a page that says so; its work ends with its context.
+func TestDraftOutOfTime(t *testing.T) {
+	ui, err := web.New(web.Config{Service: newService(t), Status: server.StatusFor, RequestTimeout: time.Nanosecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := echo.New()
+	ui.Register(e)
+	for _, tt := range []struct{ name, body string }{
+		{"lint", form("lexicon", `{"lexicon":1,"id":"com.example.draft","defs":{"main":{"type":"token"}}}`)},
+		{"compile", form("lexicon", `{"lexicon":1,"id":"com.example.draft","defs":{"main":{"type":"object","properties":{}}}}`, "record", `{}`)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := servePage(t, e, http.MethodPost, "/validate", tt.body, http.StatusServiceUnavailable)
+			if body := rec.Body.String(); !strings.Contains(body, "This took too long") || !strings.Contains(body, "1ns of work") {
+				t.Errorf("page does not say the draft ran out of time: %s", body)
 			}
 		})
 	}

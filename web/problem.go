@@ -33,6 +33,10 @@ type problem struct {
 // here, as the page tells the reader it is: the handler goes on to render
 // the page, so the access log sees no error.
 func (u *UI) problemFor(c echo.Context, err error) problem {
+	if errors.Is(err, errOutOfTime) {
+		return problem{Status: http.StatusServiceUnavailable, Title: "This took too long",
+			Message: fmt.Sprintf("Checking this needs more than the %v of work a request may take: try a smaller lexicon or record.", u.cfg.RequestTimeout)}
+	}
 	code := service.ErrorCode(err)
 	p := problem{Status: u.cfg.Status(code), Detail: technical(err)}
 	if p.Status >= 500 {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -29,7 +30,11 @@ type Config struct {
 	Status func(service.Code) int
 	// MaxBody bounds form submissions in bytes (default 2 MiB).
 	MaxBody int64
-	Logger  *slog.Logger
+	// RequestTimeout bounds the work of a draft (lint, compile, a record
+	// fetched and checked), as the server's budget does for the API
+	// (default 30s); past it, the page says so (503).
+	RequestTimeout time.Duration
+	Logger         *slog.Logger
 }
 
 // UI serves the web pages and their static assets.
@@ -52,6 +57,9 @@ func New(cfg Config) (*UI, error) {
 	}
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = DefaultMaxBody
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = defaultRequestTimeout
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
