@@ -36,6 +36,9 @@ func (s *Service) LintSet(ctx context.Context, docs []any, names []string) ([][]
 	parsed := make([]*lexdoc.Document, 0, len(docs))
 	seen := make(map[syntax.NSID]bool, len(docs))
 	for _, d := range docs {
+		if err := context.Cause(ctx); err != nil {
+			return nil, err
+		}
 		if m, ok := d.(map[string]any); ok {
 			if doc, err := lexdoc.NewDocument(m); err == nil && !seen[doc.ID] {
 				seen[doc.ID] = true
