@@ -31,7 +31,9 @@
 // by DID, repository by NSID authority; LRU, bounded) with a short negative
 // cache, and identical lookups in flight share one fetch. Every fetch has
 // the caller's context, a timeout, a size limit and a slot among a bounded
-// number; connections to loopback, private, link-local and similar
+// number, and at most a few of those slots per server (the PLC directory
+// aside): fetches that would queue too long behind one slow server fail at
+// once, so it cannot stall lookups elsewhere. Connections to loopback, private, link-local and similar
 // addresses are refused when dialled, after DNS and after every redirect,
 // unless configured otherwise. The _lexicon TXT name is looked up fully
 // qualified, so no search domain is appended.

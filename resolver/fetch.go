@@ -20,12 +20,22 @@ const userAgent = "lexval (+https://github.com/lexval/lexval)"
 // errBodyTooLarge: a response body passed the configured limit.
 var errBodyTooLarge = errors.New("response too large")
 
-// acquire takes a fetch slot, waiting no longer than ctx allows.
-func (n *network) acquire(ctx context.Context) (release func(), err error) {
+// acquire takes a slot of host's, then a fetch slot, waiting no longer
+// than ctx allows; host "" (a DNS lookup, the PLC directory) has no slots
+// of its own. The host's slot comes first, so that fetches queued for a
+// slow server wait without holding fetch slots.
+func (n *network) acquire(ctx context.Context, host string) (release func(), err error) {
+	releaseHost := func() {}
+	if host != "" {
+		if releaseHost, err = n.hosts.acquire(ctx, host); err != nil {
+			return nil, err
+		}
+	}
 	select {
 	case n.sem <- struct{}{}:
-		return func() { <-n.sem }, nil
+		return func() { <-n.sem; releaseHost() }, nil
 	case <-ctx.Done():
+		releaseHost()
 		return nil, ctx.Err()
 	}
 }
@@ -60,7 +70,15 @@ func (n *network) get(ctx context.Context, what string, u *url.URL, accept strin
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, fmt.Errorf("%w: %s: scheme %q is not http or https", ErrResolution, what, u.Scheme)
 	}
-	release, err := n.acquire(ctx)
+	host := u.Host
+	if host == n.plcHost {
+		host = ""
+	}
+	release, err := n.acquire(ctx, host)
+	if errors.Is(err, errHostBusy) {
+		n.log.Warn("fetch refused", "step", what, "host", u.Host, "error", err)
+		return nil, fmt.Errorf("%w: %s: %w", ErrResolution, what, err)
+	}
 	if err != nil {
 		return nil, classify(what, err)
 	}

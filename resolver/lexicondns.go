@@ -26,7 +26,7 @@ func (n *network) lexiconDID(ctx context.Context, nsid syntax.NSID) (syntax.DID,
 
 func (n *network) lookupLexiconTXT(ctx context.Context, name string) (syntax.DID, error) {
 	step := "DNS lookup of " + name
-	release, err := n.acquire(ctx)
+	release, err := n.acquire(ctx, "") // the operator's DNS server
 	if err != nil {
 		return "", classify(step, err)
 	}

@@ -2,9 +2,11 @@ package resolver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"sync/atomic"
 	"time"
 
@@ -19,6 +21,10 @@ type network struct {
 	client *http.Client
 	now    func() time.Time
 	sem    chan struct{}
+	hosts  *hostSlots
+	// plcHost is the PLC directory's host: the operator's choice, and the
+	// one server every did:plc lookup asks, so not bounded per host.
+	plcHost string
 
 	records    *cache[*Record]       // by AT-URI
 	proven     *cache[*ProvenRecord] // records of any collection, by AT-URI
@@ -36,6 +42,7 @@ func newNetwork(cfg Config, s seams) *network {
 		client:     newHTTPClient(cfg, s),
 		now:        s.now,
 		sem:        make(chan struct{}, cfg.MaxConcurrentFetches),
+		hosts:      newHostSlots(cfg.MaxFetchesPerHost, cfg.MaxWaitingPerHost),
 		records:    newCache[*Record]("record", cfg.CacheSize, cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
 		proven:     newCache[*ProvenRecord]("proven", cfg.CacheSize, cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
 		identities: newCache[*Identity]("identity", cfg.CacheSize, cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
@@ -43,6 +50,9 @@ func newNetwork(cfg Config, s seams) *network {
 	}
 	n.records.counted = true
 	n.proven.counted = true
+	if u, err := url.Parse(cfg.PLCURL); err == nil { // withDefaults checked it
+		n.plcHost = u.Host
+	}
 	return n
 }
 
@@ -92,7 +102,7 @@ func lookup[V any](ctx context.Context, n *network, c *cache[V], key string, fre
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), n.flightTimeout())
 		defer cancel()
 		v, err := fetch(fctx)
-		if err == nil || !fresh {
+		if (err == nil || !fresh) && !errors.Is(err, errHostBusy) {
 			c.put(key, v, err)
 		}
 		return v, err

@@ -68,9 +68,29 @@ func (n *network) fetchProven(ctx context.Context, uri syntax.ATURI, did syntax.
 		record, car       []byte
 		recordErr, carErr error
 	)
-	wg.Go(func() { record, recordErr = n.getJSON(ctx, "getRecord of "+string(uri)+" at "+host, recordURL) })
-	wg.Go(func() { car, carErr = n.getAs(ctx, "sync.getRecord of "+string(uri)+" at "+host, proofURL, mediaCAR) })
+	// A fetch refused because the server is busy dooms the other: it stops
+	// rather than hold the server's slot for nothing.
+	both, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stopIfBusy := func(err error) {
+		if errors.Is(err, errHostBusy) {
+			cancel()
+		}
+	}
+	wg.Go(func() {
+		record, recordErr = n.getJSON(both, "getRecord of "+string(uri)+" at "+host, recordURL)
+		stopIfBusy(recordErr)
+	})
+	wg.Go(func() {
+		car, carErr = n.getAs(both, "sync.getRecord of "+string(uri)+" at "+host, proofURL, mediaCAR)
+		stopIfBusy(carErr)
+	})
 	wg.Wait()
+	for _, err := range []error{recordErr, carErr} {
+		if errors.Is(err, errHostBusy) {
+			return nil, "", err
+		}
+	}
 
 	disagrees := func(format string, args ...any) error {
 		return proofError(uri, ErrProofDisagrees, format, args...)

@@ -116,6 +116,11 @@ type Config struct {
 	MaxResponseBytes int64
 	// MaxConcurrentFetches bounds fetches in flight (default 16).
 	MaxConcurrentFetches int
+	// MaxFetchesPerHost bounds the fetches in flight from any one server
+	// but the PLC directory (default 4), and MaxWaitingPerHost those that
+	// wait for one (default 16): past it, a fetch fails at once
+	// (ErrResolution), so that a slow server cannot hold every fetch slot.
+	MaxFetchesPerHost, MaxWaitingPerHost int
 	// CacheTTL (default 10m) and NegativeCacheTTL (default 30s).
 	CacheTTL, NegativeCacheTTL time.Duration
 	// CacheSize bounds each network cache (records, identities, lexicon
@@ -142,6 +147,8 @@ const (
 	DefaultTimeout              = 10 * time.Second
 	DefaultMaxResponseBytes     = 1 << 20
 	DefaultMaxConcurrentFetches = 16
+	DefaultMaxFetchesPerHost    = 4
+	DefaultMaxWaitingPerHost    = 16
 	DefaultCacheTTL             = 10 * time.Minute
 	DefaultNegativeCacheTTL     = 30 * time.Second
 	DefaultCacheSize            = 10_000
@@ -165,6 +172,8 @@ func (c Config) withDefaults() (Config, error) {
 	orDefault(&err, "negative cache TTL", &c.NegativeCacheTTL, DefaultNegativeCacheTTL)
 	orDefault(&err, "cache size", &c.CacheSize, DefaultCacheSize)
 	orDefault(&err, "max concurrent fetches", &c.MaxConcurrentFetches, DefaultMaxConcurrentFetches)
+	orDefault(&err, "max fetches per host", &c.MaxFetchesPerHost, DefaultMaxFetchesPerHost)
+	orDefault(&err, "max waiting per host", &c.MaxWaitingPerHost, DefaultMaxWaitingPerHost)
 	orDefault(&err, "max depth", &c.MaxDepth, DefaultMaxDepth)
 	orDefault(&err, "max records", &c.MaxRecords, DefaultMaxRecords)
 	orDefault(&err, "max response bytes", &c.MaxResponseBytes, DefaultMaxResponseBytes)

@@ -42,6 +42,8 @@ func TestConfigDefaults(t *testing.T) {
 		Timeout:              DefaultTimeout,
 		MaxResponseBytes:     DefaultMaxResponseBytes,
 		MaxConcurrentFetches: DefaultMaxConcurrentFetches,
+		MaxFetchesPerHost:    DefaultMaxFetchesPerHost,
+		MaxWaitingPerHost:    DefaultMaxWaitingPerHost,
 		CacheTTL:             DefaultCacheTTL,
 		NegativeCacheTTL:     DefaultNegativeCacheTTL,
 		CacheSize:            DefaultCacheSize,

@@ -141,6 +141,13 @@ func (a *Account) SetPDS(endpoint string) {
 	a.pds = endpoint
 }
 
+// MoveTo serves the account's repository from p too, and names p in its
+// DID document.
+func (a *Account) MoveTo(p *PDS) {
+	p.host(a)
+	a.SetPDS(p.URL())
+}
+
 // Document is the account's DID document: its #atproto Multikey and its
 // #atproto_pds service.
 func (a *Account) Document() map[string]any {

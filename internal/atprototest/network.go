@@ -35,6 +35,10 @@ func New(t testing.TB) *Network {
 	return n
 }
 
+// NewPDS starts another PDS (a second host, for tests of what one server
+// does to another's lookups); Account.MoveTo puts an account on it.
+func (n *Network) NewPDS() *PDS { return newPDS(n.t) }
+
 // Web returns the did:web host, starting it on first use.
 func (n *Network) Web() *Web {
 	n.webOnce.Do(func() { n.web = newWeb(n.t) })
