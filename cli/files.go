@@ -2,15 +2,12 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
-	"strings"
 
-	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/internal/inputfile"
 )
 
 // inputs are the files a command reads, from its FILE|DIR arguments.
@@ -18,7 +15,7 @@ type inputs struct {
 	paths []string
 	// skipped says, for each entry of a directory left out, which and why,
 	// for stderr.
-	skipped []string
+	skipped []inputfile.Skipped
 }
 
 // collectInputs expands the command line's FILE|DIR arguments: "-" stays
@@ -27,13 +24,10 @@ type inputs struct {
 // Every file is checked before any work starts, so a typo fails fast with
 // exit 2.
 //
-// Only regular files are read: reading a named pipe or a device (a symlink to
-// /dev/zero named x.json, say) would never end. Such entries of a directory
-// are skipped and listed; one named on the command line is an error. A
-// symbolic link in a directory is followed when it leads to a regular file
-// inside the directory's tree, or anywhere with followSymlinks; links to
-// directories are not walked. A link named on the command line is the
-// user's choice, and followed.
+// Only regular files are read (package inputfile): entries of a directory
+// that are not are skipped and listed; one named on the command line is an
+// error. A link named on the command line is the user's choice, and
+// followed.
 func collectInputs(args []string, match func(name string) bool, followSymlinks bool) (inputs, error) {
 	var in inputs
 	for _, arg := range args {
@@ -47,13 +41,15 @@ func collectInputs(args []string, match func(name string) bool, followSymlinks b
 		}
 		switch {
 		case info.IsDir():
-			n := len(in.paths)
-			if err := in.walk(arg, match, followSymlinks); err != nil {
+			paths, skipped, err := inputfile.Walk(arg, inputfile.WalkOptions{Match: match, FollowSymlinks: followSymlinks, FollowHint: "--follow-symlinks reads it"})
+			if err != nil {
 				return in, err
 			}
-			if len(in.paths) == n {
+			if len(paths) == 0 {
 				return in, fmt.Errorf("%s: no matching files in the directory", arg)
 			}
+			in.paths = append(in.paths, paths...)
+			in.skipped = append(in.skipped, skipped...)
 		case info.Mode().IsRegular():
 			in.paths = append(in.paths, arg)
 		default:
@@ -66,112 +62,14 @@ func collectInputs(args []string, match func(name string) bool, followSymlinks b
 // notRegular is the error for a file named on the command line that is not
 // a regular one.
 func notRegular(path string, m fs.FileMode) error {
-	return fmt.Errorf("%s is %s, not a regular file (to read a stream, pipe it to standard input: -)", path, fileKind(m))
-}
-
-// walk adds the matching regular files under root.
-func (in *inputs) walk(root string, match func(string) bool, followSymlinks bool) error {
-	realRoot, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return err
-	}
-	start := root
-	if li, err := os.Lstat(root); err == nil && li.Mode()&fs.ModeSymlink != 0 {
-		// WalkDir does not follow a link, even as its root; with a trailing
-		// separator the root is the directory it leads to.
-		start = root + string(filepath.Separator)
-	}
-	return filepath.WalkDir(start, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() || !match(d.Name()) {
-			return nil
-		}
-		if why := refuseEntry(path, d, realRoot, root, followSymlinks); why != "" {
-			in.skipped = append(in.skipped, path+": "+why)
-			return nil
-		}
-		in.paths = append(in.paths, path)
-		return nil
-	})
-}
-
-// refuseEntry says why a directory entry is not read, "" when it is.
-func refuseEntry(path string, d fs.DirEntry, realRoot, root string, followSymlinks bool) string {
-	t := d.Type()
-	switch {
-	case t.IsRegular():
-		return ""
-	case t&fs.ModeSymlink == 0:
-		return fileKind(t) + ", not a regular file"
-	}
-	target, err := os.Stat(path)
-	if err != nil {
-		return "a symbolic link that leads nowhere"
-	}
-	if !target.Mode().IsRegular() {
-		return "a symbolic link to " + fileKind(target.Mode())
-	}
-	if followSymlinks {
-		return ""
-	}
-	real, err := filepath.EvalSymlinks(path)
-	if err != nil || !within(realRoot, real) {
-		return "a symbolic link to a file outside " + root + " (--follow-symlinks reads it)"
-	}
-	return ""
-}
-
-// within reports whether path is dir or under it (both without symlinks).
-func within(dir, path string) bool {
-	rel, err := filepath.Rel(dir, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
-}
-
-// fileKind names what a file that is not a regular one is.
-func fileKind(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	case m&fs.ModeSymlink != 0:
-		return "a symbolic link"
-	}
-	return "a special file"
+	return fmt.Errorf("%s is %s, not a regular file (to read a stream, pipe it to standard input: -)", path, inputfile.Kind(m))
 }
 
 // printSkipped tells stderr which directory entries were not read.
 func (s *streams) printSkipped(cmd *command, in inputs) {
-	for _, why := range in.skipped {
-		fmt.Fprintf(s.stderr, "lexval %s: skipped %s\n", cmd.name, safeText(why))
+	for _, skipped := range in.skipped {
+		fmt.Fprintf(s.stderr, "lexval %s: skipped %s\n", cmd.name, safeText(skipped.String()))
 	}
-}
-
-// openInput opens a file to read, refusing anything but a regular file: the
-// file may have changed since collectInputs looked.
-func openInput(path string) (*os.File, fs.FileInfo, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|openFlags, 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	info, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, nil, err
-	}
-	if !info.Mode().IsRegular() {
-		f.Close()
-		return nil, nil, fmt.Errorf("%s is %s, not a regular file", path, fileKind(info.Mode()))
-	}
-	return f, info, nil
 }
 
 // ctxReader stops reading once ctx ends: a stream that never ends, or never
@@ -234,40 +132,4 @@ func streamValues(ctx context.Context, path string, stdin io.Reader, limit int64
 			return context.Cause(ctx)
 		}
 	}
-}
-
-// decodeError words a decoding failure without quoting the input: a file
-// that is not JSON may be anything (a key, a password file that a link led
-// to), and the output may be a CI log. The kinds of failure whose wording
-// quotes the input (a syntax error names the character, a duplicate key its
-// name) are said in other words: where, and what kind of byte is there.
-func decodeError(data []byte, err error) error {
-	var je *datamodel.JSONError
-	if !errors.As(err, &je) {
-		return err
-	}
-	switch {
-	case errors.Is(err, datamodel.ErrSyntax) && je.Offset < len(data): // at the end, nothing is quoted
-		return fmt.Errorf("%w at line %d, column %d: JSON syntax does not allow %s there (byte offset %d)", datamodel.ErrInvalidJSON, je.Line, je.Column, byteKind(data[je.Offset]), je.Offset)
-	case errors.Is(err, datamodel.ErrDuplicateKey):
-		return fmt.Errorf("%w at line %d, column %d: a key appears twice in one object", datamodel.ErrInvalidJSON, je.Line, je.Column)
-	}
-	return err // the other kinds' words quote nothing
-}
-
-// byteKind is what a byte is, in a word or two, not which.
-func byteKind(c byte) string {
-	switch {
-	case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
-		return "a letter"
-	case c >= '0' && c <= '9':
-		return "a digit"
-	case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-		return "white space"
-	case c < 0x20 || c == 0x7f:
-		return "a control character"
-	case c >= 0x80:
-		return "a byte outside ASCII"
-	}
-	return "punctuation"
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/internal/inputfile"
 	"github.com/lexval/lexval/validator"
 )
 
@@ -36,7 +37,7 @@ func (v *verdict) decode(limit int64, noun string) (any, error) {
 	}
 	x, err := datamodel.DecodeJSON(v.data)
 	if err != nil {
-		return nil, decodeError(v.data, err)
+		return nil, inputfile.DecodeError(v.data, err)
 	}
 	return x, nil
 }
@@ -88,7 +89,7 @@ func readValues(ctx context.Context, path string, stdin io.Reader, limit int64, 
 	}
 	r := stdin
 	if path != "-" {
-		f, _, err := openInput(path)
+		f, _, err := inputfile.Open(path)
 		if err != nil {
 			return err
 		}
@@ -120,7 +121,7 @@ func readValues(ctx context.Context, path string, stdin io.Reader, limit int64, 
 func readValueFile(ctx context.Context, path string, stdin io.Reader, limit int64) (data []byte, size int64, err error) {
 	r := stdin
 	if path != "-" {
-		f, info, err := openInput(path)
+		f, info, err := inputfile.Open(path)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -1,12 +1,7 @@
 package resolver
 
 import (
-	"bytes"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -15,6 +10,7 @@ import (
 	"github.com/bluesky-social/indigo/atproto/syntax"
 
 	"github.com/lexval/lexval/datamodel"
+	"github.com/lexval/lexval/internal/inputfile"
 )
 
 // maxLexiconFileBytes bounds one lexicon file. The largest lexicon of the
@@ -26,10 +22,18 @@ const maxLexiconFileBytes = 4 << 20
 // published: that of the document with "$type":"com.atproto.lexicon.schema"
 // added. Errors name the file; two files with the same id are an error.
 // Files are parsed in parallel; the result follows the walk's (lexical) order.
-func loadDirectory(dir string) ([]*Record, error) {
-	paths, err := lexiconFiles(dir)
+//
+// Files are read as the lexval command reads its inputs (package inputfile):
+// only regular files, and links to regular files inside dir's tree; the
+// entries left out (a named pipe, a link to /dev/zero, a link out of the
+// tree) are returned with the reason, for the log.
+func loadDirectory(dir string) ([]*Record, []inputfile.Skipped, error) {
+	paths, skipped, err := inputfile.Walk(dir, inputfile.WalkOptions{
+		Match:      func(name string) bool { return strings.HasSuffix(name, ".json") },
+		SkipHidden: true,
+	})
 	if err != nil {
-		return nil, fmt.Errorf("lexicon directory %s: %w", dir, err)
+		return nil, nil, fmt.Errorf("lexicon directory %s: %w", dir, err)
 	}
 	recs := make([]*Record, len(paths))
 	errs := make([]error, len(paths))
@@ -47,46 +51,26 @@ func loadDirectory(dir string) ([]*Record, error) {
 	seen := make(map[syntax.NSID]string, len(paths))
 	for i, rec := range recs {
 		if errs[i] != nil {
-			return nil, fmt.Errorf("lexicon directory %s: %w", dir, errs[i])
+			return nil, nil, fmt.Errorf("lexicon directory %s: %w", dir, errs[i])
 		}
 		if prev, dup := seen[rec.NSID()]; dup {
-			return nil, fmt.Errorf("lexicon directory %s: %s and %s both define %s", dir, prev, paths[i], rec.NSID())
+			return nil, nil, fmt.Errorf("lexicon directory %s: %s and %s both define %s", dir, prev, paths[i], rec.NSID())
 		}
 		seen[rec.NSID()] = paths[i]
 	}
-	return recs, nil
-}
-
-// lexiconFiles lists the *.json files under dir, skipping hidden ones.
-func lexiconFiles(dir string) ([]string, error) {
-	var paths []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if path != dir && strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !d.IsDir() && strings.HasSuffix(d.Name(), ".json") {
-			paths = append(paths, path)
-		}
-		return nil
-	})
-	return paths, err
+	return recs, skipped, nil
 }
 
 // loadLexiconFile reads one unpublished lexicon document.
 func loadLexiconFile(path string) (*Record, error) {
-	raw, err := readFileLimited(path, maxLexiconFileBytes)
+	raw, err := inputfile.ReadFile(path, maxLexiconFileBytes)
 	if err != nil {
 		return nil, err
 	}
 	v, err := datamodel.DecodeJSON(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w: %w", path, ErrInvalidRecord, err)
+		// Worded without quoting the file.
+		return nil, fmt.Errorf("%s: %w: %w", path, ErrInvalidRecord, inputfile.DecodeError(raw, err))
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
@@ -108,23 +92,4 @@ func loadLexiconFile(path string) (*Record, error) {
 		Document:  doc,
 		published: pub.JSON,
 	}, nil
-}
-
-func readFileLimited(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var buf bytes.Buffer
-	if info, err := f.Stat(); err == nil && info.Size() <= limit {
-		buf.Grow(int(info.Size()) + bytes.MinRead)
-	}
-	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
-		return nil, err
-	}
-	if int64(buf.Len()) > limit {
-		return nil, fmt.Errorf("%s: more than the %d bytes a lexicon file may have", path, limit)
-	}
-	return buf.Bytes(), nil
 }

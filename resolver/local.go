@@ -3,6 +3,7 @@ package resolver
 import (
 	"context"
 	"io/fs"
+	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -79,10 +80,14 @@ type directorySource struct{ set localSet }
 
 var _ Lister = (*directorySource)(nil)
 
-func loadDirectorySource(dir string) (*directorySource, error) {
-	recs, err := loadDirectory(dir)
+// loadDirectorySource loads dir, logging the entries it left out.
+func loadDirectorySource(dir string, log *slog.Logger) (*directorySource, error) {
+	recs, skipped, err := loadDirectory(dir)
 	if err != nil {
 		return nil, err
+	}
+	for _, s := range skipped {
+		log.Warn("lexicon directory entry skipped", "path", s.Path, "reason", s.Why)
 	}
 	return &directorySource{set: newLocalSet(recs)}, nil
 }

@@ -261,7 +261,7 @@ func newResolver(cfg Config, s seams) (*Resolver, error) {
 	}
 	dirs := make([]Source, len(cfg.Directories))
 	for i, dir := range cfg.Directories {
-		d, err := loadDirectorySource(dir)
+		d, err := loadDirectorySource(dir, cfg.Logger)
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package cli
+package inputfile
 
 // openFlags: no named pipes to guard against here.
 const openFlags = 0

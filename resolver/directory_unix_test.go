@@ -1,0 +1,86 @@
+//go:build unix
+
+package resolver
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// secret stands for a file a link may lead to, such as /etc/shadow.
+const secret = "root:$6$salt$hash:19000:0:99999:7:::\n"
+
+// TestDirectorySpecialEntries (issue 15): a lexicon directory is read as
+// the lexval command reads its inputs: a named pipe called x.json (which
+// hung start-up), a link to /dev/zero, a link out of the tree, a link to a
+// directory and one to nothing are skipped and logged; a link inside the
+// tree is read.
+func TestDirectorySpecialEntries(t *testing.T) {
+	dir := t.TempDir()
+	outside := filepath.Join(t.TempDir(), "shadow.json")
+	writeLexicon(t, dir, "good.json", lexiconJSON("com.example.good", "good"))
+	writeLexicon(t, dir, "sub/real.txt", lexiconJSON("com.example.inside", "inside"))
+	for _, step := range []func() error{
+		func() error { return os.Symlink(filepath.Join("sub", "real.txt"), filepath.Join(dir, "inside.json")) },
+		func() error { return syscall.Mkfifo(filepath.Join(dir, "fifo.json"), 0o644) },
+		func() error { return os.Symlink("/dev/zero", filepath.Join(dir, "zero.json")) },
+		func() error { return os.WriteFile(outside, []byte(secret), 0o600) },
+		func() error { return os.Symlink(outside, filepath.Join(dir, "outside.json")) },
+		func() error { return os.Symlink("sub", filepath.Join(dir, "dir.json")) },
+		func() error { return os.Symlink("nowhere", filepath.Join(dir, "broken.json")) },
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var logs bytes.Buffer
+	r, err := New(Config{Directories: []string{dir}, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	var got []string
+	for _, rec := range r.Local() {
+		if rec.Source == SourceDirectory {
+			got = append(got, string(rec.NSID()))
+		}
+	}
+	if want := []string{"com.example.good", "com.example.inside"}; !slices.Equal(got, want) {
+		t.Errorf("loaded %v, want %v", got, want)
+	}
+	for _, skipped := range []string{
+		"broken.json reason=\"a symbolic link that leads nowhere\"",
+		"dir.json reason=\"a symbolic link to a directory\"",
+		"fifo.json reason=\"a named pipe, not a regular file\"",
+		"outside.json reason=\"a symbolic link to a file outside " + dir + "\"",
+		"zero.json reason=\"a symbolic link to a character device\"",
+	} {
+		if !strings.Contains(logs.String(), skipped) {
+			t.Errorf("log: got %s, want it to say %s", logs.String(), skipped)
+		}
+	}
+}
+
+// TestDirectoryDecodeErrorQuotesNothing: a file that is not JSON is an
+// error that says where and what kind of byte, not which.
+func TestDirectoryDecodeErrorQuotesNothing(t *testing.T) {
+	dir := t.TempDir()
+	path := writeLexicon(t, dir, "shadow.json", secret)
+	_, err := New(Config{Directories: []string{dir}})
+	want := path + ": invalid record: invalid JSON at line 1, column 1: JSON syntax does not allow a letter there (byte offset 0)"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("got %v, want it to say %q", err, want)
+	}
+	if strings.Contains(err.Error(), "'r'") || strings.Contains(err.Error(), "root") {
+		t.Errorf("%q quotes the file", err)
+	}
+	if !errors.Is(err, ErrInvalidRecord) {
+		t.Errorf("%v does not wrap ErrInvalidRecord", err)
+	}
+}
