@@ -6,8 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
+
+	"github.com/lexval/lexval/internal/inputfile/inputfiletest"
 )
 
 // secret stands for a file a link may lead to, such as /etc/shadow: it must
@@ -15,34 +16,14 @@ import (
 const secret = "root:$6$salt$hash:19000:0:99999:7:::\n"
 
 // specialTree is a directory whose .json entries are a valid record, a link
-// to one inside the tree, and the kinds of entry that must not be read: a
-// named pipe, a link to /dev/zero, a link out of the tree, a link to a
-// directory and a link that leads nowhere.
+// to one inside the tree, and the kinds of entry that must not be read.
 func specialTree(t *testing.T) string {
 	t.Helper()
 	valid, err := os.ReadFile("testdata/records/valid.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	outside := filepath.Join(t.TempDir(), "shadow")
-	for _, step := range []func() error{
-		func() error { return os.WriteFile(filepath.Join(dir, "good.json"), valid, 0o644) },
-		func() error { return os.Mkdir(filepath.Join(dir, "sub"), 0o755) },
-		func() error { return os.WriteFile(filepath.Join(dir, "sub", "real.txt"), valid, 0o644) },
-		func() error { return os.Symlink(filepath.Join("sub", "real.txt"), filepath.Join(dir, "inside.json")) },
-		func() error { return syscall.Mkfifo(filepath.Join(dir, "fifo.json"), 0o644) },
-		func() error { return os.Symlink("/dev/zero", filepath.Join(dir, "zero.json")) },
-		func() error { return os.WriteFile(outside, []byte(secret), 0o600) },
-		func() error { return os.Symlink(outside, filepath.Join(dir, "outside.json")) },
-		func() error { return os.Symlink("sub", filepath.Join(dir, "dir.json")) },
-		func() error { return os.Symlink("nowhere", filepath.Join(dir, "broken.json")) },
-	} {
-		if err := step(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	return inputfiletest.SpecialTree(t, valid, valid, secret)
 }
 
 // TestSpecialEntries: only regular files are read; the rest is skipped and

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -22,28 +20,17 @@ func TestLimitsCorpus(t *testing.T) {
 	dir := lexicontest.CorpusDir(t)
 	var most [5]int
 	var where [5]string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
+	lexicontest.EachFile(t, dir, func(path string, data []byte) {
 		v, err := datamodel.DecodeJSON(data)
 		if err != nil {
-			return err
+			t.Fatalf("%s: %v", path, err)
 		}
 		for i, n := range lexdoc.Sizes(v.(map[string]any)) {
 			if n > most[i] {
 				most[i], where[i] = n, filepath.Base(path)
 			}
 		}
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	cat := lexicontest.Corpus(t)
 	depth, deepest := 0, ""
 	for _, doc := range cat.Documents() {

@@ -6,12 +6,11 @@ import (
 	"bytes"
 	"errors"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
+
+	"github.com/lexval/lexval/internal/inputfile/inputfiletest"
 )
 
 // secret stands for a file a link may lead to, such as /etc/shadow.
@@ -23,23 +22,7 @@ const secret = "root:$6$salt$hash:19000:0:99999:7:::\n"
 // directory and one to nothing are skipped and logged; a link inside the
 // tree is read.
 func TestDirectorySpecialEntries(t *testing.T) {
-	dir := t.TempDir()
-	outside := filepath.Join(t.TempDir(), "shadow.json")
-	writeLexicon(t, dir, "good.json", lexiconJSON("com.example.good", "good"))
-	writeLexicon(t, dir, "sub/real.txt", lexiconJSON("com.example.inside", "inside"))
-	for _, step := range []func() error{
-		func() error { return os.Symlink(filepath.Join("sub", "real.txt"), filepath.Join(dir, "inside.json")) },
-		func() error { return syscall.Mkfifo(filepath.Join(dir, "fifo.json"), 0o644) },
-		func() error { return os.Symlink("/dev/zero", filepath.Join(dir, "zero.json")) },
-		func() error { return os.WriteFile(outside, []byte(secret), 0o600) },
-		func() error { return os.Symlink(outside, filepath.Join(dir, "outside.json")) },
-		func() error { return os.Symlink("sub", filepath.Join(dir, "dir.json")) },
-		func() error { return os.Symlink("nowhere", filepath.Join(dir, "broken.json")) },
-	} {
-		if err := step(); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := inputfiletest.SpecialTree(t, []byte(lexiconJSON("com.example.good", "good")), []byte(lexiconJSON("com.example.inside", "inside")), secret)
 	var logs bytes.Buffer
 	r, err := New(Config{Directories: []string{dir}, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	if err != nil {

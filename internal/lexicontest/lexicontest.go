@@ -31,6 +31,22 @@ func Parse(tb testing.TB, src string) *lexdoc.Document {
 func LoadDir(tb testing.TB, dir string) []*lexdoc.Document {
 	tb.Helper()
 	var docs []*lexdoc.Document
+	EachFile(tb, dir, func(path string, data []byte) {
+		doc, err := lexdoc.ParseDocument(data)
+		if err != nil {
+			tb.Errorf("%s: %v", path, err)
+			return
+		}
+		docs = append(docs, doc)
+	})
+	sort.Slice(docs, func(i, j int) bool { return docs[i].ID < docs[j].ID })
+	return docs
+}
+
+// EachFile calls f with the path and content of every *.json file under
+// dir, in lexical order; a file that cannot be read fails the test.
+func EachFile(tb testing.TB, dir string, f func(path string, data []byte)) {
+	tb.Helper()
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
 			return err
@@ -39,19 +55,12 @@ func LoadDir(tb testing.TB, dir string) []*lexdoc.Document {
 		if err != nil {
 			return err
 		}
-		doc, err := lexdoc.ParseDocument(data)
-		if err != nil {
-			tb.Errorf("%s: %v", path, err)
-			return nil
-		}
-		docs = append(docs, doc)
+		f(path, data)
 		return nil
 	})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	sort.Slice(docs, func(i, j int) bool { return docs[i].ID < docs[j].ID })
-	return docs
 }
 
 // CorpusDir is the directory of the 402 real lexicons.
