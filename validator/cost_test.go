@@ -305,3 +305,23 @@ func TestCompileAbandoned(t *testing.T) {
 		t.Errorf("compiling again: %v", err)
 	}
 }
+
+// TestCorpusNeedsNoParts: no real lexicon is large or deep enough to be
+// compiled in parts (which cost a $ref each).
+func TestCorpusNeedsNoParts(t *testing.T) {
+	c := corpusCompiler(t)
+	for _, doc := range c.Catalog().Documents() {
+		for name := range doc.Defs {
+			ref := lexdoc.DefRef{NSID: doc.ID, Name: name}
+			for _, target := range Targets(doc, name) {
+				s, err := c.Compile(ref, target, Options{})
+				if err != nil {
+					t.Fatalf("%s (%s): %v", ref, target, err)
+				}
+				if strings.Contains(string(s.JSONSchema()), `"#/$defs/part-`) {
+					t.Errorf("%s (%s) is compiled in parts", ref, target)
+				}
+			}
+		}
+	}
+}
