@@ -34,6 +34,15 @@
 // const or default with them, and the validator checks values with the
 // same code.
 //
+// # Limits
+//
+// A document has at most MaxDefinitions definitions, MaxProperties
+// properties in an object, MaxUnionRefs refs in a union, MaxSchemas schemas
+// and MaxLocation bytes in the location of any schema: ParseDocument refuses
+// one over them (ErrLimit) and Lint reports each with its numbers and a rule
+// name. Catalog.RefDepth measures chains of references, which MaxRefDepth
+// bounds. LintContext stops with its context.
+//
 // # What it must not know
 //
 // lexdoc imports only package datamodel of lexval (and indigo's syntax). It

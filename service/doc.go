@@ -15,5 +15,8 @@
 // same schema again costs a map lookup. Schemas resolved over the network
 // are compiled with their references' closure by compilers kept in a bounded
 // LRU keyed by the closure's NSID@CID set; their Checkers are not kept,
-// because the records behind them expire from the resolver's cache.
+// because the records behind them expire from the resolver's cache. Every
+// compiler of a Service shares one validator.CompileGate
+// (Options.MaxCompiles), and every compile, lint and conflict check runs
+// under the caller's context.
 package service
