@@ -26,8 +26,12 @@
 //
 // Lint checks a decoded document, not a Document, so that it reports every
 // problem of one that does not parse. Its Findings carry a Path (a JSON
-// Pointer into the document), a Message, the definition they belong to, and
-// room for the Rule and Severity of named rules. The Lexicon string formats
+// Pointer into the document), a Message, the definition they belong to, the
+// Rule broken and its Severity. One table (LintRules, in lint_rules.go)
+// names every rule: the specification's are errors, the style rules
+// warnings or information, and only errors make a document invalid;
+// LintOptions leave out rules (Ignore) or severities (MinSeverity). The
+// Lexicon string formats
 // (CheckFormat, FormatChecker), grapheme counting and string lengths
 // (StringLengths.CheckLength) and record keys (Record.CheckKey) are here
 // because the specification defines them for lexicons: Lint checks a
