@@ -100,7 +100,8 @@ func (u *UI) checkDraft(c echo.Context, p *draftPage) (int, string) {
 	opts := validator.Options{AllowUnresolved: p.AllowUnresolved}
 	// lintAlone lints the document for the page, as when no record is given.
 	lintAlone := func() error {
-		r, err := u.cfg.Service.LintDocument(ctx, doc, lexdoc.LintOptions{AllowUnresolved: opts.AllowUnresolved})
+		// The page lists errors, as the XRPC method its script calls does.
+		r, err := u.cfg.Service.LintDocument(ctx, doc, lexdoc.LintOptions{AllowUnresolved: opts.AllowUnresolved, MinSeverity: lexdoc.SeverityError})
 		if err != nil {
 			return err
 		}
