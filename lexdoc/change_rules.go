@@ -36,7 +36,8 @@ const (
 	changeDefRemoved            = "def-removed"
 	changeTypeChanged           = "type-changed"
 	changeRecordKeyChanged      = "record-key-changed"
-	changeRecordKeyLoosened     = "record-key-loosened"
+	changeRecordKeyNarrowed     = "record-key-narrowed"
+	changeRecordKeyWidened      = "record-key-widened"
 	changeRequiredAdded         = "required-added"
 	changeRequiredRemoved       = "required-removed"
 	changeFieldRemoved          = "field-removed"
@@ -100,8 +101,9 @@ var changeRules = []Rule{
 	{Name: ChangeDocumentRemoved, Direction: DirectionOldData, Severity: SeverityError, Description: "a lexicon of the old set is missing from the new one"},
 	{Name: changeDefRemoved, Direction: DirectionOldData, Severity: SeverityError, Description: "a definition was removed: data and references that use it no longer resolve"},
 	{Name: changeTypeChanged, Direction: DirectionBoth, Severity: SeverityError, Description: "a definition, property or item changed type (\"types can not change\")"},
-	{Name: changeRecordKeyChanged, Direction: DirectionBoth, Severity: SeverityError, Description: "a record's key type changed to one that refuses keys the old one accepted"},
-	{Name: changeRecordKeyLoosened, Direction: DirectionNewData, Loosening: true, Description: "a record's key type changed to any, which accepts keys the old one refused"},
+	{Name: changeRecordKeyChanged, Direction: DirectionBoth, Severity: SeverityError, Description: "a record's key type changed to an unrelated one (tid to nsid): keys of each break under the other"},
+	{Name: changeRecordKeyNarrowed, Direction: DirectionOldData, Severity: SeverityError, Description: "a record's key type changed to a narrower one (any to tid): existing records' keys break"},
+	{Name: changeRecordKeyWidened, Direction: DirectionNewData, Loosening: true, Description: "a record's key type changed to a wider one (tid to any): new keys break old readers"},
 	{Name: changeRequiredAdded, Direction: DirectionOldData, Severity: SeverityError, Description: "a new property is required, or an optional one became required (\"new fields must be optional\")"},
 	{Name: changeRequiredRemoved, Direction: DirectionNewData, Loosening: true, Description: "a required property became optional: old readers expect it"},
 	{Name: changeFieldRemoved, Direction: DirectionNewData, Severity: SeverityError, Description: "a required property was removed (\"non-optional fields can not be removed\"; renaming is removing)"},

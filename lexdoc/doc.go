@@ -1,7 +1,8 @@
 // Package lexdoc is lexicon documents as a public model: parsing a document
 // into one exported type per definition kind, references between
-// definitions, the Catalog of documents that resolves them, and Lint, the
-// authoring rules a document must meet.
+// definitions, the Catalog of documents that resolves them, Lint, the
+// authoring rules a document must meet, and Compare and Diff, what changed
+// between two versions.
 //
 // # The model
 //
@@ -37,6 +38,20 @@
 // because the specification defines them for lexicons: Lint checks a
 // const or default with them, and the validator checks values with the
 // same code.
+//
+// # Versions
+//
+// Compare and CompareSets tell what changed between two versions of a
+// lexicon (or of a set of them) that breaks data, by the specification's
+// Lexicon Evolution principle: each Change names its rule (ChangeRules, in
+// change_rules.go), which data breaks (Direction: old data under the new
+// version, new data under the old one, or both), its Severity (a tightening
+// is an error; a loosening, which breaks old readers, takes the severity
+// the author chooses) and where (a JSON Pointer into the new version, or
+// the old one for what was removed). References are followed into the
+// definitions they name, through a catalog for each side. Diff and
+// DiffSets list every difference by definition and field, breaking or not,
+// for changelogs and review.
 //
 // # What it must not know
 //
