@@ -270,9 +270,11 @@ func (c *comparer) resolve(side Side, ref DefRef) (Schema, bool) {
 }
 
 // follow compares the definitions two references name, once: those of the
-// documents compared are compared on their own.
+// documents both sets hold are compared on their own.
 func (c *comparer) follow(o, n DefRef) {
-	if _, compared := c.newDocs[n.NSID]; compared && o == n {
+	_, inOld := c.oldDocs[o.NSID]
+	_, inNew := c.newDocs[n.NSID]
+	if inOld && inNew && o == n {
 		return
 	}
 	od, ok := c.resolve(SideOld, o)

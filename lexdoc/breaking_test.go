@@ -398,3 +398,18 @@ func ExampleCompare() {
 	// error max-length-tightened (old-data, com.example.post) new:/defs/main/record/properties/text/maxLength
 	// warning optional-field-removed (new-data, com.example.post) old:/defs/main/record/properties/via
 }
+
+// TestCompareSetsOneSided: a lexicon only the new set holds is reached
+// through references and compared with the old catalog's version.
+func TestCompareSetsOneSided(t *testing.T) {
+	base := loadBase(t)
+	like, ref := base["app.bsky.feed.like"], base["com.atproto.repo.strongRef"]
+	newRef := applyPatch(t, ref, []patchOp{{Op: "replace", Path: "/defs/main/properties/cid/format", Value: "did"}})
+	got := lexdoc.CompareSets(
+		[]*lexdoc.Document{parse(t, like)},
+		[]*lexdoc.Document{parse(t, like), parse(t, newRef)},
+		lexdoc.CompareOptions{OldCatalog: lexdoc.NewCatalog(parse(t, ref))})
+	if len(got) != 1 || got[0].Rule != "format-changed" || got[0].NSID != "com.atproto.repo.strongRef" {
+		t.Errorf("got%s\nwant format-changed in com.atproto.repo.strongRef", formatChanges(got))
+	}
+}

@@ -30,6 +30,9 @@ const (
 type Options struct {
 	CompilerCacheSize int
 	CheckerCacheSize  int
+	// Versions gives stored versions of lexicons (NSID@CID in
+	// CompareVersions); nil when no store is configured.
+	Versions VersionStore
 }
 
 // Service is safe for concurrent use.
@@ -54,6 +57,8 @@ type Service struct {
 	maxCheckers int64
 
 	parsedRefs refMemo // for ParseSchemaRef
+
+	versions VersionStore // nil: no store
 }
 
 // New returns a Service over res with default Options.
@@ -82,6 +87,7 @@ func NewWithOptions(res *resolver.Resolver, opts Options) *Service {
 		local:       validator.NewCompiler(lexdoc.NewCatalog(docs...)),
 		compilers:   compilers,
 		maxCheckers: int64(opts.CheckerCacheSize),
+		versions:    opts.Versions,
 	}
 }
 
