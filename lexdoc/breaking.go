@@ -61,7 +61,7 @@ type CompareOptions struct {
 }
 
 // Compare returns the changes from old to new, two versions of one
-// lexicon, that break data (see Change), sorted by lexicon, path and rule.
+// lexicon, that break data (see Change), sorted by lexicon, path and rule; never nil.
 // Every definition kind is compared: records (their key type too),
 // objects, parameters, bodies (encoding and schema), subscription messages,
 // errors, tokens, permission sets; references are followed into the
@@ -98,6 +98,9 @@ func CompareSets(old, new []*Document, opts CompareOptions) []Change {
 			continue
 		}
 		c.defs(o, n)
+	}
+	if c.changes == nil {
+		return []Change{}
 	}
 	return sortChanges(c.changes)
 }
