@@ -23,7 +23,9 @@ type draftPage struct {
 	AllowUnresolved bool
 	Lint            *lintView
 	Result          *resultView
-	Problem         *problem
+	// Compare is the draft against the published version, when asked.
+	Compare *compareView
+	Problem *problem
 }
 
 type lintView struct {
@@ -108,6 +110,10 @@ func (u *UI) checkDraft(c echo.Context, p *draftPage) (int, string) {
 		lint.Errors, lint.Unresolved = r.Findings, r.Unresolved
 		p.Lint = lint
 		return nil
+	}
+
+	if form.Get("compare") != "" {
+		return u.compareDraft(c, p, doc, lintAlone), rawTarget
 	}
 
 	noRecord := strings.TrimSpace(p.Record) == ""
