@@ -160,10 +160,7 @@ func runBreaking(ctx context.Context, s *streams, cmd *command, args []string) i
 		return code
 	}
 	if *listRules {
-		if len(args) > 0 {
-			return s.usageError(cmd, fs, errors.New("--list-rules takes no OLD or NEW"))
-		}
-		return s.printRules(cmd, lexdoc.ChangeRules(), format.value)
+		return s.listRules(cmd, fs, args, lexdoc.ChangeRules(), format.value)
 	}
 	old, new, code, ok := s.readVersions(ctx, cmd, fs, args, &vf)
 	if !ok {

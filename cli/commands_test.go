@@ -42,7 +42,7 @@ func TestLint(t *testing.T) {
 		{name: "bad min severity", args: []string{"lint", "--min-severity", "fatal", "testdata/lint/style"}, code: 2, stderr: `"fatal" is not one of: info, warning, error`},
 		{name: "list rules", args: []string{"lint", "--list-rules"}, code: 0, golden: "lint-rules.txt"},
 		{name: "list rules json", args: []string{"lint", "--list-rules", "--format", "json"}, code: 0, golden: "lint-rules.json"},
-		{name: "list rules with a file", args: []string{"lint", "--list-rules", "testdata/lint/style"}, code: 2, stderr: "--list-rules takes no FILE or DIR"},
+		{name: "list rules with a file", args: []string{"lint", "--list-rules", "testdata/lint/style"}, code: 2, stderr: `--list-rules takes no argument, got "testdata/lint/style"`},
 		{name: "sarif", args: []string{"lint", "--format", "sarif", "testdata/lint/broken", "testdata/lint/style"}, code: 1, golden: "lint.sarif"},
 		{name: "style github", args: []string{"lint", "--format", "github", "testdata/lint/style"}, code: 0, golden: "lint-style.github"},
 	})

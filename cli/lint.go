@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -65,10 +66,7 @@ func runLint(ctx context.Context, s *streams, cmd *command, args []string) int {
 		return code
 	}
 	if *listRules {
-		if len(paths) > 0 {
-			return s.usageError(cmd, fs, errors.New("--list-rules takes no FILE or DIR"))
-		}
-		return s.printRules(cmd, lexdoc.LintRules(), format.value)
+		return s.listRules(cmd, fs, paths, lexdoc.LintRules(), format.value)
 	}
 	if len(paths) == 0 {
 		return s.usageError(cmd, fs, errors.New("no FILE or DIR given (use - for standard input)"))
@@ -298,6 +296,14 @@ func githubAnnotation(sev lexdoc.Severity, file string, line int, rule, path, me
 		message = path + ": " + message
 	}
 	return s + "::" + githubData(safeText(message)) + "\n"
+}
+
+// listRules answers --list-rules, which takes no other argument.
+func (s *streams) listRules(cmd *command, fs *flag.FlagSet, args []string, rules []lexdoc.Rule, format string) int {
+	if len(args) > 0 {
+		return s.usageError(cmd, fs, fmt.Errorf("--list-rules takes no argument, got %q", args[0]))
+	}
+	return s.printRules(cmd, rules, format)
 }
 
 // printRules prints a rule table: text (aligned name, severity,

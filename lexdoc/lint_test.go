@@ -213,6 +213,20 @@ func (c *lintRuleCase) states(f lexdoc.Finding) bool {
 
 const lintRulesDir = "../testdata/lint"
 
+// readRuleCases reads one rule table.
+func readRuleCases(t *testing.T, file string) []lintRuleCase {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []lintRuleCase
+	if err := json.Unmarshal(data, &cases); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	return cases
+}
+
 // lintRulesCatalog holds the lexicons the rule cases reference.
 func lintRulesCatalog(t *testing.T) *lexdoc.Catalog {
 	t.Helper()
@@ -239,15 +253,7 @@ func TestLintRules(t *testing.T) {
 	}
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".json"), func(t *testing.T) {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var cases []lintRuleCase
-			if err := json.Unmarshal(data, &cases); err != nil {
-				t.Fatal(err)
-			}
-			for _, c := range cases {
+			for _, c := range readRuleCases(t, file) {
 				t.Run(c.Name, func(t *testing.T) {
 					all := lexdoc.Lint(decodeCase(t, c.Lexicon), cat, lexdoc.LintOptions{File: c.File}).Findings
 					var got []lexdoc.Finding
@@ -370,15 +376,7 @@ func TestLintRuleTable(t *testing.T) {
 	}
 	found := map[string]bool{lexdoc.RuleDuplicateID: true, lexdoc.RuleInvalidJSON: true}
 	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var cases []lintRuleCase
-		if err := json.Unmarshal(data, &cases); err != nil {
-			t.Fatal(err)
-		}
-		for _, c := range cases {
+		for _, c := range readRuleCases(t, file) {
 			for _, f := range lexdoc.Lint(decodeCase(t, c.Lexicon), cat, lexdoc.LintOptions{File: c.File}).Findings {
 				sev, ok := severity[f.Rule]
 				switch {
