@@ -31,6 +31,20 @@ func TestLint(t *testing.T) {
 		{name: "two documents with one id github", args: []string{"lint", "--format", "github", "testdata/duplicate"}, code: 1, golden: "lint-duplicate.github"},
 		{name: "one document named twice", args: []string{"lint", "testdata/duplicate/a.json", "testdata/duplicate/a.json"}, code: 0, golden: "lint-twice.txt"},
 		{name: "only a file over --max-value", args: []string{"lint", "--max-value", "10", "testdata/lint/clean/com.example.lint.other.json"}, code: 1, golden: "lint-oversize.txt"},
+		// Warnings and info leave a document valid; errors are what fail.
+		{name: "warnings only", args: []string{"lint", "testdata/lint/style"}, code: 0, golden: "lint-style.txt"},
+		{name: "warnings only json", args: []string{"lint", "--format", "json", "testdata/lint/style"}, code: 0, golden: "lint-style.jsonl"},
+		{name: "min severity warning", args: []string{"lint", "--min-severity", "warning", "testdata/lint/style"}, code: 0, golden: "lint-style-warnings.txt"},
+		{name: "min severity error", args: []string{"lint", "--min-severity", "error", "testdata/lint/style", "testdata/lint/broken"}, code: 1, golden: "lint-errors-only.txt"},
+		{name: "ignore rules", args: []string{"lint", "--ignore", "field-name-style", "--ignore", "unlimited-string", "testdata/lint/style"}, code: 0, golden: "lint-style-ignore.txt"},
+		{name: "ignore an error rule", args: []string{"lint", "--ignore", "unknown-format", "--ignore", "min-above-max", "--ignore", "primary-not-main", "--ignore", "lexicon-version", "--ignore", "missing-description", "testdata/lint/broken/com.example.lint.broken.json"}, code: 0, golden: "lint-ignore-errors.txt"},
+		{name: "ignore an unknown rule", args: []string{"lint", "--ignore", "no-such-rule", "testdata/lint/style"}, code: 2, stderr: `no lint rule is named "no-such-rule"`},
+		{name: "bad min severity", args: []string{"lint", "--min-severity", "fatal", "testdata/lint/style"}, code: 2, stderr: `"fatal" is not one of: info, warning, error`},
+		{name: "list rules", args: []string{"lint", "--list-rules"}, code: 0, golden: "lint-rules.txt"},
+		{name: "list rules json", args: []string{"lint", "--list-rules", "--format", "json"}, code: 0, golden: "lint-rules.json"},
+		{name: "list rules with a file", args: []string{"lint", "--list-rules", "testdata/lint/style"}, code: 2, stderr: `--list-rules takes no argument, got "testdata/lint/style"`},
+		{name: "sarif", args: []string{"lint", "--format", "sarif", "testdata/lint/broken", "testdata/lint/style"}, code: 1, golden: "lint.sarif"},
+		{name: "style github", args: []string{"lint", "--format", "github", "testdata/lint/style"}, code: 0, golden: "lint-style.github"},
 	})
 	t.Run("directory without documents", func(t *testing.T) {
 		dir := t.TempDir()

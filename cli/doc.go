@@ -1,13 +1,14 @@
 // Package cli is the lexval command: serve (the default), validate, lint,
-// cid, schema, verify, healthcheck and version. Exit codes: 0 all valid, 1
-// something invalid, 2 usage, I/O, resolution, proof or CID-pin errors (with
-// a message on stderr).
+// breaking, diff, check-dns, cid, schema, verify, healthcheck and version.
+// Exit codes: 0 all valid, 1 something invalid, 2 usage, I/O, resolution,
+// proof or CID-pin errors (with a message on stderr).
 //
 // It is a front end like the server: it parses flags, LEXVAL_* variables and
 // files, calls package service (and package server for serve), and turns
 // verdicts into text, JSON lines or GitHub annotations and service failures
-// into exit codes. It holds no validation logic and knows nothing of HTTP
-// beyond starting the server and probing /healthz.
+// into exit codes (and, for authors, SARIF 2.1.0 placed on the lexicon's
+// lines). It holds no validation logic and knows nothing of HTTP beyond
+// starting the server and probing /healthz.
 //
 // validate streams: a reader splits files into bounded lines, workers (one
 // per GOMAXPROCS) decode and check batches of values, and the writer emits

@@ -29,7 +29,7 @@ func TestOversizedFileIsNotRead(t *testing.T) {
 		want string
 	}{
 		{args: []string{"validate", path}, code: exitInvalid, want: "  value is 1099511627776 bytes, over the limit of 2097152 bytes (--max-value)\n"},
-		{args: []string{"lint", path}, code: exitInvalid, want: "  document is 1099511627776 bytes, over the limit of 2097152 bytes (--max-value)\n"},
+		{args: []string{"lint", path}, code: exitInvalid, want: "  document is 1099511627776 bytes, over the limit of 2097152 bytes (--max-value) [invalid-json]\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.args[0], func(t *testing.T) {

@@ -14,6 +14,17 @@ import (
 // is not JSON, what could be read counts. One pass over data answers every
 // pointer, so a value with many errors costs no more than one with a few.
 func pointerLines(data []byte, ptrs []string) []int {
+	offs := pointerOffsets(data, ptrs)
+	lines := make([]int, len(ptrs))
+	for i, off := range offs {
+		lines[i] = 1 + bytes.Count(data[:off], []byte{'\n'})
+	}
+	return lines
+}
+
+// pointerOffsets is pointerLines' answer as byte offsets in data: where the
+// value each pointer names (or its deepest existing ancestor) starts.
+func pointerOffsets(data []byte, ptrs []string) []int {
 	// Record the offset of every prefix of a wanted pointer: the pointers'
 	// own values, and the ancestors that stand in for missing ones.
 	offsets := make(map[string]int)
@@ -29,21 +40,19 @@ func pointerLines(data []byte, ptrs []string) []int {
 	w.dec.UseNumber()
 	w.value("", skipSpace(data, 0))
 
-	lines := make([]int, len(ptrs))
+	out := make([]int, len(ptrs))
 	for i, p := range ptrs {
-		off := 0
 		for q := p; ; q = parentPointer(q) {
 			if o := offsets[q]; o >= 0 {
-				off = o
+				out[i] = o
 				break
 			}
 			if q == "" {
 				break
 			}
 		}
-		lines[i] = 1 + bytes.Count(data[:off], []byte{'\n'})
 	}
-	return lines
+	return out
 }
 
 // parentPointer drops the last reference token: "/a/b" → "/a", "/a" → "".

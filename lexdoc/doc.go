@@ -1,7 +1,8 @@
 // Package lexdoc is lexicon documents as a public model: parsing a document
 // into one exported type per definition kind, references between
-// definitions, the Catalog of documents that resolves them, and Lint, the
-// authoring rules a document must meet.
+// definitions, the Catalog of documents that resolves them, Lint, the
+// authoring rules a document must meet, and Compare and Diff, what changed
+// between two versions.
 //
 // # The model
 //
@@ -26,8 +27,12 @@
 //
 // Lint checks a decoded document, not a Document, so that it reports every
 // problem of one that does not parse. Its Findings carry a Path (a JSON
-// Pointer into the document), a Message, the definition they belong to, and
-// room for the Rule and Severity of named rules. The Lexicon string formats
+// Pointer into the document), a Message, the definition they belong to, the
+// Rule broken and its Severity. One table (LintRules, in lint_rules.go)
+// names every rule: the specification's are errors, the style rules
+// warnings or information, and only errors make a document invalid;
+// LintOptions leave out rules (Ignore) or severities (MinSeverity). The
+// Lexicon string formats
 // (CheckFormat, FormatChecker), grapheme counting and string lengths
 // (StringLengths.CheckLength) and record keys (Record.CheckKey) are here
 // because the specification defines them for lexicons: Lint checks a
@@ -42,6 +47,20 @@
 // one over them (ErrLimit) and Lint reports each with its numbers and a rule
 // name. Catalog.RefDepth measures chains of references, which MaxRefDepth
 // bounds. LintContext stops with its context.
+//
+// # Versions
+//
+// Compare and CompareSets tell what changed between two versions of a
+// lexicon (or of a set of them) that breaks data, by the specification's
+// Lexicon Evolution principle: each Change names its rule (ChangeRules, in
+// change_rules.go), which data breaks (Direction: old data under the new
+// version, new data under the old one, or both), its Severity (a tightening
+// is an error; a loosening, which breaks old readers, takes the severity
+// the author chooses) and where (a JSON Pointer into the new version, or
+// the old one for what was removed). References are followed into the
+// definitions they name, through a catalog for each side. Diff and
+// DiffSets list every difference by definition and field, breaking or not,
+// for changelogs and review.
 //
 // # What it must not know
 //

@@ -19,9 +19,10 @@ type Finding struct {
 	// ("com.example.post#main"); "" for the document's own fields, and in a
 	// document without a valid id.
 	SchemaPath string `json:"schemaPath"`
-	// Rule names the rule broken and Severity says how much it matters.
-	// Both are empty until lint rules are named: every finding today breaks
-	// a rule of the specification (or a field no type defines), an error.
+	// Rule names the rule broken (LintRules) and Severity says how much it
+	// matters: the specification's rules (and fields no type defines) are
+	// errors, the style rules warnings or information. Only errors make a
+	// document invalid (HasErrors).
 	Rule     string   `json:"rule,omitempty"`
 	Severity Severity `json:"severity,omitempty"`
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
 
@@ -16,7 +17,10 @@ import (
 // NSID, primary types only as main, min <= max, known types and formats,
 // union refs point at objects or records, every ref resolvable in cat or
 // reported. The document itself counts as part of the catalog; cat may be
-// nil.
+// nil. Each finding names its rule (LintRules): the specification's rules
+// are errors; the style rules (descriptions, length limits, lowerCamel
+// names, a file path that matches the id, ...) are warnings or information,
+// which leave the document valid.
 //
 // Lint works on the raw tree, not on a parsed Document, so that it can report
 // every problem of a document that does not parse. Beyond the rules the
@@ -41,7 +45,12 @@ func LintContext(ctx context.Context, doc any, cat *Catalog, opts LintOptions) (
 	if l.err != nil {
 		return LintReport{}, l.err
 	}
-	r := LintReport{Valid: len(l.findings) == 0, Findings: sortFindings(l.findings), Unresolved: []Unresolved{}}
+	if opts.File != "" && l.id != "" && !filePathMatches(opts.File, string(l.id)) {
+		l.loc = ""
+		l.report(ruleFilePath, "/id", "the file %s does not match id %s: name it %s.json, or %s.json under a lexicons directory", opts.File, l.id, l.id, strings.ReplaceAll(string(l.id), ".", "/"))
+	}
+	findings := opts.Filter(sortFindings(l.findings))
+	r := LintReport{Valid: !HasErrors(findings), Findings: findings, Unresolved: []Unresolved{}}
 	if len(l.unresolved) > 0 {
 		r.Unresolved = SortUnresolved(l.unresolved)
 	}
@@ -55,14 +64,23 @@ type LintOptions struct {
 	// form, Path the pointer of the reference string) rather than a
 	// finding, as values report the references they could not check.
 	AllowUnresolved bool
+	// Ignore names rules whose findings are left out (LintRules lists
+	// them).
+	Ignore []string
+	// MinSeverity leaves out findings less severe; "" keeps every one.
+	MinSeverity Severity
+	// File is the path the document was read from, for the file-path rule;
+	// "" when it comes from no file.
+	File string
 }
 
 // LintReport is what Lint finds in one document.
 type LintReport struct {
-	// Valid is true when there are no findings (unresolved references, when
-	// allowed, do not count).
+	// Valid is true when no finding is an error: warnings and information
+	// are advice, and unresolved references, when allowed, do not count.
 	Valid bool
-	// Findings are sorted by path, then message; never nil.
+	// Findings are sorted by path, then message; never nil. Each has its
+	// rule and severity.
 	Findings []Finding
 	// Unresolved are sorted by path; never nil.
 	Unresolved []Unresolved
@@ -92,7 +110,10 @@ type linter struct {
 	// defs are the document's own definitions, raw.
 	defs map[string]any
 	// loc is the location of the definition being checked, for SchemaPath.
-	loc      string
+	loc string
+	// inRecord is true within a record definition's schema, where data is
+	// stored for good and style rules ask for bounds.
+	inRecord bool
 	findings []Finding
 }
 
@@ -107,8 +128,23 @@ func (l *linter) stopped() bool {
 	return l.err != nil
 }
 
-func (l *linter) report(path, format string, a ...any) {
-	l.findings = append(l.findings, Finding{Path: path, Message: fmt.Sprintf(format, a...), SchemaPath: l.loc})
+// report adds a finding of rule at path.
+func (l *linter) report(rule, path, format string, a ...any) {
+	sev, ok := lintSeverity[rule]
+	if !ok {
+		panic("lexdoc: lint rule " + rule + " is not in the table") // a programming error
+	}
+	l.findings = append(l.findings, Finding{Path: path, Message: fmt.Sprintf(format, a...), SchemaPath: l.loc, Rule: rule, Severity: sev})
+}
+
+// dupRule is the rule a repeated entry of list key breaks: repeating a
+// known value is untidy, where a repeated enum value, required name or
+// union ref is a mistake.
+func dupRule(key string) string {
+	if key == "knownValues" {
+		return ruleDuplicateKnownValue
+	}
+	return ruleDuplicateEntry
 }
 
 // member is the JSON Pointer of a member of the object at path.
@@ -125,7 +161,7 @@ func index(path string, i int) string {
 func (l *linter) fields(path string, m map[string]any, what string, allowed ...string) {
 	for _, k := range sortedKeys(m) {
 		if !slices.Contains(allowed, k) {
-			l.report(member(path, k), "unknown field %q in %s", k, what)
+			l.report(ruleUnknownField, member(path, k), "unknown field %q in %s", k, what)
 		}
 	}
 }
@@ -133,25 +169,25 @@ func (l *linter) fields(path string, m map[string]any, what string, allowed ...s
 func (l *linter) document(doc any) {
 	m, ok := doc.(map[string]any)
 	if !ok {
-		l.report("", "a lexicon document must be a JSON object, got %s", datamodel.KindOf(doc))
+		l.report(ruleFieldType, "", "a lexicon document must be a JSON object, got %s", datamodel.KindOf(doc))
 		return
 	}
 	l.fields("", m, "a lexicon document", "$type", "lexicon", "id", "description", "defs")
 
 	if v, ok := m["$type"]; ok && v != string(datamodel.SchemaCollection) {
-		l.report("/$type", "$type of a lexicon document must be %s, got %s", datamodel.SchemaCollection, datamodel.Describe(v))
+		l.report(ruleDocumentType, "/$type", "$type of a lexicon document must be %s, got %s", datamodel.SchemaCollection, datamodel.Describe(v))
 	}
 	if v, ok := m["lexicon"]; !ok {
-		l.report("/lexicon", "lexicon is required: the Lexicon language version, 1")
+		l.report(ruleLexiconVersion, "/lexicon", "lexicon is required: the Lexicon language version, 1")
 	} else if n, ok := datamodel.Int64(v); !ok || n != 1 {
-		l.report("/lexicon", "lexicon must be the integer 1, got %s", datamodel.Describe(v))
+		l.report(ruleLexiconVersion, "/lexicon", "lexicon must be the integer 1, got %s", datamodel.Describe(v))
 	}
 	if v, ok := m["id"]; !ok {
-		l.report("/id", "id is required: the NSID of the lexicon")
+		l.report(ruleMissingField, "/id", "id is required: the NSID of the lexicon")
 	} else if s, ok := v.(string); !ok {
-		l.report("/id", "id must be a string, got %s", datamodel.KindOf(v))
+		l.report(ruleFieldType, "/id", "id must be a string, got %s", datamodel.KindOf(v))
 	} else if nsid, err := syntax.ParseNSID(s); err != nil || !scanNSID(s) {
-		l.report("/id", "id %s is not a valid NSID", datamodel.Describe(v))
+		l.report(ruleInvalidID, "/id", "id %s is not a valid NSID", datamodel.Describe(v))
 	} else {
 		l.id = nsid
 	}
@@ -159,16 +195,16 @@ func (l *linter) document(doc any) {
 
 	v, ok := m["defs"]
 	if !ok {
-		l.report("/defs", "defs is required: a lexicon needs at least one definition")
+		l.report(ruleMissingField, "/defs", "defs is required: a lexicon needs at least one definition")
 		return
 	}
 	defs, ok := v.(map[string]any)
 	if !ok {
-		l.report("/defs", "defs must be an object of definitions, got %s", datamodel.KindOf(v))
+		l.report(ruleFieldType, "/defs", "defs must be an object of definitions, got %s", datamodel.KindOf(v))
 		return
 	}
 	if len(defs) == 0 {
-		l.report("/defs", "defs must contain at least one definition")
+		l.report(ruleEmptyDefs, "/defs", "defs must contain at least one definition")
 	}
 	l.defs = defs
 	for _, name := range sortedKeys(defs) {
@@ -184,7 +220,7 @@ func (l *linter) optString(path string, m map[string]any, key string) (string, b
 	}
 	s, ok := v.(string)
 	if !ok {
-		l.report(member(path, key), "%s must be a string, got %s", key, datamodel.KindOf(v))
+		l.report(ruleFieldType, member(path, key), "%s must be a string, got %s", key, datamodel.KindOf(v))
 	}
 	return s, ok
 }
@@ -197,7 +233,7 @@ func (l *linter) optBool(path string, m map[string]any, key string) (value, pres
 	}
 	b, ok := v.(bool)
 	if !ok {
-		l.report(member(path, key), "%s must be a boolean, got %s", key, datamodel.KindOf(v))
+		l.report(ruleFieldType, member(path, key), "%s must be a boolean, got %s", key, datamodel.KindOf(v))
 	}
 	return b, ok
 }
@@ -212,11 +248,11 @@ func (l *linter) optInt(path string, m map[string]any, key string, nonNegative b
 	}
 	n, ok := datamodel.Int64(v)
 	if !ok {
-		l.report(member(path, key), "%s must be an integer, got %s", key, datamodel.Describe(v))
+		l.report(ruleFieldType, member(path, key), "%s must be an integer, got %s", key, datamodel.Describe(v))
 		return Optional[int64]{}
 	}
 	if nonNegative && n < 0 {
-		l.report(member(path, key), "%s must not be negative, got %d", key, n)
+		l.report(ruleNegativeLimit, member(path, key), "%s must not be negative, got %d", key, n)
 		return Optional[int64]{}
 	}
 	return Optional[int64]{Value: n, Set: true}
@@ -225,7 +261,7 @@ func (l *linter) optInt(path string, m map[string]any, key string, nonNegative b
 // minMax reports a minimum above its maximum, at the minimum.
 func (l *linter) minMax(path, minKey string, lo Optional[int64], maxKey string, hi Optional[int64]) {
 	if lo.Set && hi.Set && lo.Value > hi.Value {
-		l.report(member(path, minKey), "%s %d is greater than %s %d", minKey, lo.Value, maxKey, hi.Value)
+		l.report(ruleMinAboveMax, member(path, minKey), "%s %d is greater than %s %d", minKey, lo.Value, maxKey, hi.Value)
 	}
 }
 
@@ -246,7 +282,7 @@ func (l *linter) stringList(path string, m map[string]any, key string) ([]listIt
 	p := member(path, key)
 	arr, ok := v.([]any)
 	if !ok {
-		l.report(p, "%s must be an array of strings, got %s", key, datamodel.KindOf(v))
+		l.report(ruleFieldType, p, "%s must be an array of strings, got %s", key, datamodel.KindOf(v))
 		return nil, true
 	}
 	out := make([]listItem, 0, len(arr))
@@ -254,11 +290,11 @@ func (l *linter) stringList(path string, m map[string]any, key string) ([]listIt
 	for i, e := range arr {
 		s, ok := e.(string)
 		if !ok {
-			l.report(index(p, i), "%s entries must be strings, got %s", key, datamodel.KindOf(e))
+			l.report(ruleFieldType, index(p, i), "%s entries must be strings, got %s", key, datamodel.KindOf(e))
 			continue
 		}
 		if _, dup := seen[s]; dup {
-			l.report(index(p, i), "%s lists %q more than once", key, s)
+			l.report(dupRule(key), index(p, i), "%s lists %q more than once", key, s)
 		}
 		seen[s] = struct{}{}
 		out = append(out, listItem{i, s})

@@ -20,11 +20,13 @@ func (l *linter) def(name string, v any) {
 		l.loc = string(l.id) + "#" + name
 	}
 	if !ValidDefName(name) {
-		l.report(path, "definition name %q is not valid: use letters, digits, '_' and '-', starting with a letter or '_'", name)
+		l.report(ruleInvalidDefName, path, "definition name %q is not valid: use letters, digits, '_' and '-', starting with a letter or '_'", name)
+	} else {
+		l.defName(path, name)
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		l.report(path, "definition %s must be an object, got %s", name, datamodel.KindOf(v))
+		l.report(ruleFieldType, path, "definition %s must be an object, got %s", name, datamodel.KindOf(v))
 		return
 	}
 	typ, ok := l.typeOf(path, m)
@@ -37,14 +39,14 @@ func (l *linter) def(name string, v any) {
 		// definition and it is named main; the interop fixtures treat any other
 		// name as invalid.
 		if name != "main" {
-			l.report(member(path, "type"), "%s definition must be named main, not %q (a lexicon has at most one primary definition)", typ.WithArticle(), name)
+			l.report(rulePrimaryNotMain, member(path, "type"), "%s definition must be named main, not %q (a lexicon has at most one primary definition)", typ.WithArticle(), name)
 		}
 		l.primary(path, typ, m)
 	case typ == TypeRef || typ == TypeUnion || typ == TypeUnknown || typ == TypeParams || typ == TypePermission:
 		// "Not all types can be directly used as a definition. For example,
 		// sub-types, unknown, ref, and union can not be used as named
 		// definitions." The schema itself is still checked.
-		l.report(member(path, "type"), "%s cannot be a named definition; only data types, tokens and primary types can", typ.WithArticle())
+		l.report(ruleInvalidNamedDef, member(path, "type"), "%s cannot be a named definition; only data types, tokens and primary types can", typ.WithArticle())
 		l.schemaOf(path, typ, m, placeDef)
 	default:
 		l.schema(path, m, placeDef)
@@ -56,12 +58,12 @@ func (l *linter) def(name string, v any) {
 func (l *linter) typeOf(path string, m map[string]any) (Type, bool) {
 	v, ok := m["type"]
 	if !ok {
-		l.report(member(path, "type"), "type is required")
+		l.report(ruleMissingField, member(path, "type"), "type is required")
 		return "", false
 	}
 	s, ok := v.(string)
 	if !ok {
-		l.report(member(path, "type"), "type must be a string, got %s", datamodel.KindOf(v))
+		l.report(ruleFieldType, member(path, "type"), "type must be a string, got %s", datamodel.KindOf(v))
 		return "", false
 	}
 	return Type(s), true
@@ -74,15 +76,18 @@ func (l *linter) primary(path string, typ Type, m map[string]any) {
 	case TypeRecord:
 		l.fields(path, m, "a record definition", "type", "description", "key", "record")
 		l.optString(path, m, "description")
+		l.describe(path, m, "the record")
 		if v, ok := m["key"]; !ok {
-			l.report(member(path, "key"), "key is required: the record key type (tid, nsid, any or literal:<key>)")
+			l.report(ruleMissingField, member(path, "key"), "key is required: the record key type (tid, nsid, any or literal:<key>)")
 		} else if s, ok := v.(string); !ok || !validRecordKeyType(s) {
-			l.report(member(path, "key"), `key must be "tid", "nsid", "any" or "literal:<record key>", got %s`, datamodel.Describe(v))
+			l.report(ruleInvalidRecordKey, member(path, "key"), `key must be "tid", "nsid", "any" or "literal:<record key>", got %s`, datamodel.Describe(v))
 		}
 		if v, ok := m["record"]; !ok {
-			l.report(member(path, "record"), "record is required: the object schema of the record")
+			l.report(ruleMissingField, member(path, "record"), "record is required: the object schema of the record")
 		} else {
+			l.inRecord = true
 			l.schemaValue(member(path, "record"), v, placeRecord)
+			l.inRecord = false
 		}
 	case TypeQuery, TypeProcedure, TypeSubscription:
 		allowed := []string{"type", "description", "parameters", "output", "errors"}
@@ -94,6 +99,10 @@ func (l *linter) primary(path string, typ Type, m map[string]any) {
 		}
 		l.fields(path, m, typ.WithArticle()+" definition", allowed...)
 		l.optString(path, m, "description")
+		l.describe(path, m, "the "+string(typ))
+		if typ != TypeSubscription {
+			l.endpointOutput(path, m, typ)
+		}
 		if v, ok := m["parameters"]; ok {
 			l.schemaValue(member(path, "parameters"), v, placeParameters)
 		}
@@ -104,9 +113,12 @@ func (l *linter) primary(path string, typ Type, m map[string]any) {
 		}
 		if typ == TypeSubscription {
 			if v, ok := m["message"]; !ok {
-				l.report(member(path, "message"), "message is required: the schema of the subscription's messages")
+				l.report(ruleMissingField, member(path, "message"), "message is required: the schema of the subscription's messages")
 			} else {
 				l.message(member(path, "message"), v)
+				if mm, ok := v.(map[string]any); ok {
+					l.noMessages(member(path, "message"), mm)
+				}
 			}
 		}
 		if v, ok := m["errors"]; ok {
@@ -132,15 +144,15 @@ func validRecordKeyType(s string) bool {
 func (l *linter) body(path string, v any) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		l.report(path, "must be an object with encoding and an optional schema, got %s", datamodel.KindOf(v))
+		l.report(ruleFieldType, path, "must be an object with encoding and an optional schema, got %s", datamodel.KindOf(v))
 		return
 	}
 	l.fields(path, m, "a body", "description", "encoding", "schema")
 	l.optString(path, m, "description")
 	if ev, ok := m["encoding"]; !ok {
-		l.report(member(path, "encoding"), "encoding is required: the MIME type of the body, e.g. application/json")
+		l.report(ruleMissingField, member(path, "encoding"), "encoding is required: the MIME type of the body, e.g. application/json")
 	} else if s, ok := ev.(string); !ok || !validEncoding(s) {
-		l.report(member(path, "encoding"), "encoding must be a MIME type such as application/json, got %s", datamodel.Describe(ev))
+		l.report(ruleInvalidEncoding, member(path, "encoding"), "encoding must be a MIME type such as application/json, got %s", datamodel.Describe(ev))
 	}
 	if sv, ok := m["schema"]; ok {
 		l.schemaValue(member(path, "schema"), sv, placeBody)
@@ -164,13 +176,13 @@ func validEncoding(s string) bool {
 func (l *linter) message(path string, v any) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		l.report(path, "must be an object with a union schema, got %s", datamodel.KindOf(v))
+		l.report(ruleFieldType, path, "must be an object with a union schema, got %s", datamodel.KindOf(v))
 		return
 	}
 	l.fields(path, m, "a subscription message", "description", "schema")
 	l.optString(path, m, "description")
 	if sv, ok := m["schema"]; !ok {
-		l.report(member(path, "schema"), "schema is required: a union of the message types")
+		l.report(ruleMissingField, member(path, "schema"), "schema is required: a union of the message types")
 	} else {
 		l.schemaValue(member(path, "schema"), sv, placeMessage)
 	}
@@ -181,7 +193,7 @@ func (l *linter) message(path string, v any) {
 func (l *linter) errorList(path string, v any) {
 	arr, ok := v.([]any)
 	if !ok {
-		l.report(path, "errors must be an array of {name, description} objects, got %s", datamodel.KindOf(v))
+		l.report(ruleFieldType, path, "errors must be an array of {name, description} objects, got %s", datamodel.KindOf(v))
 		return
 	}
 	var seen []string
@@ -189,24 +201,24 @@ func (l *linter) errorList(path string, v any) {
 		p := index(path, i)
 		m, ok := e.(map[string]any)
 		if !ok {
-			l.report(p, "errors entries must be objects with a name, got %s", datamodel.KindOf(e))
+			l.report(ruleFieldType, p, "errors entries must be objects with a name, got %s", datamodel.KindOf(e))
 			continue
 		}
 		l.fields(p, m, "an error", "name", "description")
 		l.optString(p, m, "description")
 		nv, ok := m["name"]
 		if !ok {
-			l.report(member(p, "name"), "name is required")
+			l.report(ruleMissingField, member(p, "name"), "name is required")
 			continue
 		}
 		name, ok := nv.(string)
 		switch {
 		case !ok:
-			l.report(member(p, "name"), "name must be a string, got %s", datamodel.KindOf(nv))
+			l.report(ruleFieldType, member(p, "name"), "name must be a string, got %s", datamodel.KindOf(nv))
 		case name == "" || strings.ContainsFunc(name, unicode.IsSpace):
-			l.report(member(p, "name"), "error name %q must be non-empty with no whitespace", name)
+			l.report(ruleInvalidErrorName, member(p, "name"), "error name %q must be non-empty with no whitespace", name)
 		case slices.Contains(seen, name):
-			l.report(member(p, "name"), "error %s is listed more than once", name)
+			l.report(ruleDuplicateEntry, member(p, "name"), "error %s is listed more than once", name)
 		}
 		seen = append(seen, name)
 	}

@@ -13,17 +13,18 @@ func (l *linter) permissionSet(path string, m map[string]any) {
 	l.optString(path, m, "description")
 	l.optString(path, m, "title")
 	l.optString(path, m, "detail")
+	l.permissionSetStyle(path, m)
 	for _, key := range []string{"title:lang", "detail:lang"} {
 		l.langMap(path, m, key)
 	}
 	v, ok := m["permissions"]
 	if !ok {
-		l.report(member(path, "permissions"), "permissions is required: the permissions of the set")
+		l.report(ruleMissingField, member(path, "permissions"), "permissions is required: the permissions of the set")
 		return
 	}
 	arr, ok := v.([]any)
 	if !ok {
-		l.report(member(path, "permissions"), "permissions must be an array of permission objects, got %s", datamodel.KindOf(v))
+		l.report(ruleFieldType, member(path, "permissions"), "permissions must be an array of permission objects, got %s", datamodel.KindOf(v))
 		return
 	}
 	for i, e := range arr {
@@ -41,15 +42,15 @@ func (l *linter) langMap(path string, m map[string]any, key string) {
 	p := member(path, key)
 	mm, ok := v.(map[string]any)
 	if !ok {
-		l.report(p, "%s must be an object mapping language tags to strings, got %s", key, datamodel.KindOf(v))
+		l.report(ruleFieldType, p, "%s must be an object mapping language tags to strings, got %s", key, datamodel.KindOf(v))
 		return
 	}
 	for _, lang := range sortedKeys(mm) {
 		if !scanLanguage(lang) {
-			l.report(member(p, lang), "%s key %q is not a valid language tag", key, lang)
+			l.report(ruleInvalidLanguage, member(p, lang), "%s key %q is not a valid language tag", key, lang)
 		}
 		if _, ok := mm[lang].(string); !ok {
-			l.report(member(p, lang), "%s values must be strings, got %s", key, datamodel.KindOf(mm[lang]))
+			l.report(ruleFieldType, member(p, lang), "%s values must be strings, got %s", key, datamodel.KindOf(mm[lang]))
 		}
 	}
 }
@@ -61,12 +62,12 @@ func (l *linter) langMap(path string, m map[string]any, key string) {
 func (l *linter) permission(path string, m map[string]any) {
 	rv, ok := m["resource"]
 	if !ok {
-		l.report(member(path, "resource"), "resource is required: the resource type access is granted to (repo, rpc)")
+		l.report(ruleMissingField, member(path, "resource"), "resource is required: the resource type access is granted to (repo, rpc)")
 		return
 	}
 	resource, ok := rv.(string)
 	if !ok {
-		l.report(member(path, "resource"), "resource must be a string, got %s", datamodel.KindOf(rv))
+		l.report(ruleFieldType, member(path, "resource"), "resource must be a string, got %s", datamodel.KindOf(rv))
 		return
 	}
 	switch resource {
@@ -75,7 +76,7 @@ func (l *linter) permission(path string, m map[string]any) {
 		actions, _ := l.stringList(path, m, "action")
 		for _, it := range actions {
 			if it.s != "create" && it.s != "update" && it.s != "delete" {
-				l.report(index(member(path, "action"), it.i), "action %q is not one of create, update, delete", it.s)
+				l.report(ruleInvalidPermission, index(member(path, "action"), it.i), "action %q is not one of create, update, delete", it.s)
 			}
 		}
 	case "rpc":
@@ -87,12 +88,12 @@ func (l *linter) permission(path string, m map[string]any) {
 			// "In the context of permission sets, can not have fixed DID
 			// service references ... Effectively must be either wildcard, or
 			// undefined with inheritAud set to true."
-			l.report(member(path, "aud"), `aud in a permission set must be "*", got %q (fixed service references are not allowed; use inheritAud)`, aud)
+			l.report(ruleInvalidPermission, member(path, "aud"), `aud in a permission set must be "*", got %q (fixed service references are not allowed; use inheritAud)`, aud)
 		case hasAud && slices.ContainsFunc(lxm, func(it listItem) bool { return it.s == "*" }):
-			l.report(member(path, "aud"), "aud and lxm cannot both be wildcards")
+			l.report(ruleInvalidPermission, member(path, "aud"), "aud and lxm cannot both be wildcards")
 		case !hasAud && !inherit:
 			if _, present := m["aud"]; !present {
-				l.report(member(path, "aud"), `an rpc permission needs aud "*" or inheritAud: true`)
+				l.report(ruleInvalidPermission, member(path, "aud"), `an rpc permission needs aud "*" or inheritAud: true`)
 			}
 		}
 	}
@@ -106,18 +107,18 @@ func (l *linter) permissionNSIDs(path string, m map[string]any, key, what string
 	p := member(path, key)
 	switch {
 	case !present:
-		l.report(p, "%s is required: the %s the permission covers", key, what)
+		l.report(ruleMissingField, p, "%s is required: the %s the permission covers", key, what)
 	case len(items) == 0:
 		if _, isArray := m[key].([]any); isArray {
-			l.report(p, "%s must list at least one NSID", key)
+			l.report(ruleInvalidPermission, p, "%s must list at least one NSID", key)
 		}
 	}
 	for _, it := range items {
 		switch {
 		case it.s == "*":
-			l.report(index(p, it.i), `the wildcard "*" is not supported in %s of a lexicon permission set; list the NSIDs`, key)
+			l.report(ruleInvalidPermission, index(p, it.i), `the wildcard "*" is not supported in %s of a lexicon permission set; list the NSIDs`, key)
 		case !scanNSID(it.s):
-			l.report(index(p, it.i), "%s entry %q is not a valid NSID", key, it.s)
+			l.report(ruleInvalidPermission, index(p, it.i), "%s entry %q is not a valid NSID", key, it.s)
 		}
 	}
 	return items

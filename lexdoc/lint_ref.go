@@ -18,14 +18,14 @@ func (l *linter) ref(path, ref string, inUnion bool) (string, bool) {
 	var name string
 	if local, ok := strings.CutPrefix(ref, "#"); ok {
 		if !ValidDefName(local) {
-			l.report(path, "reference %q is not valid: after '#' comes a definition name", ref)
+			l.report(ruleInvalidRef, path, "reference %q is not valid: after '#' comes a definition name", ref)
 			return "", false
 		}
 		nsid, name = l.id, local
 	} else {
 		r, err := ParseDefRef(ref)
 		if err != nil {
-			l.report(path, "reference %q is not valid: write nsid, nsid#name or #name", ref)
+			l.report(ruleInvalidRef, path, "reference %q is not valid: write nsid, nsid#name or #name", ref)
 			return "", false
 		}
 		nsid, name = r.NSID, r.Name
@@ -40,14 +40,14 @@ func (l *linter) ref(path, ref string, inUnion bool) (string, bool) {
 	case inUnion && !typ.IsVariant():
 		// Spec, "union": "The schema definitions pointed to by a union must
 		// have type object or record."
-		l.report(path, "union refs must point at object or record definitions; %s is %s", ref, typ.WithArticle())
+		l.report(ruleInvalidRefTarget, path, "union refs must point at object or record definitions; %s is %s", ref, typ.WithArticle())
 	case !inUnion && typ == TypeToken:
 		// Spec, "ref": "A ref can not point to a token type."
-		l.report(path, "a ref cannot point at a token (%s): tokens have no data representation", ref)
+		l.report(ruleInvalidRefTarget, path, "a ref cannot point at a token (%s): tokens have no data representation", ref)
 	case !inUnion && !typ.HasDataForm():
 		// Spec, "params": "they can not be referenced by a ref or union"; the
 		// permission sub-type and the endpoint types describe no data.
-		l.report(path, "a ref cannot point at %s definition (%s): only data definitions can be referenced", typ.WithArticle(), ref)
+		l.report(ruleInvalidRefTarget, path, "a ref cannot point at %s definition (%s): only data definitions can be referenced", typ.WithArticle(), ref)
 	}
 	return full, true
 }
@@ -92,5 +92,5 @@ func (l *linter) missing(path string, nsid syntax.NSID, name, format string, a .
 		l.unresolved = append(l.unresolved, Unresolved{Ref: ref.String(), Path: path, SchemaPath: l.loc})
 		return
 	}
-	l.report(path, format, a...)
+	l.report(ruleUnresolvedRef, path, format, a...)
 }

@@ -103,7 +103,7 @@ func (l *linter) schemaValue(path string, v any, p place) {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		l.report(path, "a schema must be an object with a type, got %s", datamodel.KindOf(v))
+		l.report(ruleFieldType, path, "a schema must be an object with a type, got %s", datamodel.KindOf(v))
 		return
 	}
 	l.schema(path, m, p)
@@ -120,11 +120,11 @@ func (l *linter) schema(path string, m map[string]any, p place) {
 		for i, t := range knownTypes {
 			names[i] = string(t)
 		}
-		l.report(member(path, "type"), "unknown type %q; the Lexicon types are %s", typ, strings.Join(names, ", "))
+		l.report(ruleUnknownType, member(path, "type"), "unknown type %q; the Lexicon types are %s", typ, strings.Join(names, ", "))
 		return
 	}
 	if why := p.allows(typ); why != "" {
-		l.report(member(path, "type"), "%s", why)
+		l.report(ruleTypeNotAllowed, member(path, "type"), "%s", why)
 		return
 	}
 	l.schemaOf(path, typ, m, p)
@@ -146,20 +146,31 @@ func (l *linter) schemaOf(path string, typ Type, m map[string]any, p place) {
 		l.string(path, m)
 	case TypeBytes:
 		l.fields(path, m, what, "type", "description", "minLength", "maxLength")
-		l.minMax(path, "minLength", l.optInt(path, m, "minLength", true), "maxLength", l.optInt(path, m, "maxLength", true))
+		hi := l.optInt(path, m, "maxLength", true)
+		l.minMax(path, "minLength", l.optInt(path, m, "minLength", true), "maxLength", hi)
+		l.bytesLimits(path, hi)
 	case TypeCIDLink, TypeUnknown, TypeToken:
 		l.fields(path, m, what, "type", "description")
+		if typ == TypeToken {
+			// Spec, "token": "The description field should clarify the
+			// meaning of the token."
+			l.describe(path, m, "the token")
+		}
 	case TypeBlob:
 		l.blob(path, m)
 	case TypeArray:
 		l.fields(path, m, what, "type", "description", "items", "minLength", "maxLength")
-		l.minMax(path, "minLength", l.optInt(path, m, "minLength", true), "maxLength", l.optInt(path, m, "maxLength", true))
+		hi := l.optInt(path, m, "maxLength", true)
+		l.minMax(path, "minLength", l.optInt(path, m, "minLength", true), "maxLength", hi)
+		if l.inRecord && !hi.Set {
+			l.report(ruleUnlimitedArray, path, "array in a record has no maxLength: any number of items is valid")
+		}
 		items := placeField
 		if p == placeParam {
 			items = placeParamItems
 		}
 		if v, ok := m["items"]; !ok {
-			l.report(member(path, "items"), "items is required: the schema of the array's elements")
+			l.report(ruleMissingField, member(path, "items"), "items is required: the schema of the array's elements")
 		} else {
 			l.schemaValue(member(path, "items"), v, items)
 		}
@@ -170,9 +181,9 @@ func (l *linter) schemaOf(path string, typ Type, m map[string]any, p place) {
 	case TypeRef:
 		l.fields(path, m, what, "type", "description", "ref")
 		if v, ok := m["ref"]; !ok {
-			l.report(member(path, "ref"), "ref is required: the definition referenced (nsid, nsid#name or #name)")
+			l.report(ruleMissingField, member(path, "ref"), "ref is required: the definition referenced (nsid, nsid#name or #name)")
 		} else if s, ok := v.(string); !ok {
-			l.report(member(path, "ref"), "ref must be a string, got %s", datamodel.KindOf(v))
+			l.report(ruleFieldType, member(path, "ref"), "ref must be a string, got %s", datamodel.KindOf(v))
 		} else {
 			l.ref(member(path, "ref"), s, false)
 		}
@@ -188,7 +199,7 @@ func (l *linter) schemaOf(path string, typ Type, m map[string]any, p place) {
 func (l *linter) constOrDefault(path string, m map[string]any) {
 	if _, c := m["const"]; c {
 		if _, d := m["default"]; d {
-			l.report(member(path, "default"), "const and default are mutually exclusive")
+			l.report(ruleConstAndDefault, member(path, "default"), "const and default are mutually exclusive")
 		}
 	}
 }
@@ -204,22 +215,22 @@ func (l *linter) integer(path string, m map[string]any) {
 	if v, ok := m["enum"]; ok {
 		arr, ok := v.([]any)
 		if !ok {
-			l.report(member(path, "enum"), "enum must be an array of integers, got %s", datamodel.KindOf(v))
+			l.report(ruleFieldType, member(path, "enum"), "enum must be an array of integers, got %s", datamodel.KindOf(v))
 		} else {
 			hasEnum = true
 			if len(arr) == 0 {
-				l.report(member(path, "enum"), "enum is empty: no value can match")
+				l.report(ruleEmptyEnum, member(path, "enum"), "enum is empty: no value can match")
 			}
 			for i, e := range arr {
 				n, ok := datamodel.Int64(e)
 				switch {
 				case !ok:
-					l.report(index(member(path, "enum"), i), "enum entries must be integers, got %s", datamodel.Describe(e))
+					l.report(ruleFieldType, index(member(path, "enum"), i), "enum entries must be integers, got %s", datamodel.Describe(e))
 				case listed[n]:
-					l.report(index(member(path, "enum"), i), "enum lists %d more than once", n)
+					l.report(ruleDuplicateEntry, index(member(path, "enum"), i), "enum lists %d more than once", n)
 				default:
 					if why := intProblem(n, lo, hi, nil, false); why != "" {
-						l.report(index(member(path, "enum"), i), "enum value %d %s", n, why)
+						l.report(ruleValueViolatesSchema, index(member(path, "enum"), i), "enum value %d %s", n, why)
 					}
 				}
 				enum = append(enum, n)
@@ -230,9 +241,9 @@ func (l *linter) integer(path string, m map[string]any) {
 	for _, key := range []string{"const", "default"} {
 		if v, ok := m[key]; ok {
 			if n, ok := datamodel.Int64(v); !ok {
-				l.report(member(path, key), "%s must be an integer, got %s", key, datamodel.Describe(v))
+				l.report(ruleFieldType, member(path, key), "%s must be an integer, got %s", key, datamodel.Describe(v))
 			} else if why := intProblem(n, lo, hi, enum, hasEnum); why != "" {
-				l.report(member(path, key), "%s %d %s", key, n, why)
+				l.report(ruleValueViolatesSchema, member(path, key), "%s %d %s", key, n, why)
 			}
 		}
 	}
@@ -308,7 +319,7 @@ func (l *linter) string(path string, m map[string]any) {
 		if _, known := FormatChecker(f); known {
 			r.format = f
 		} else {
-			l.report(member(path, "format"), "unknown format %q; the Lexicon formats are %s", f, strings.Join(formatNames, ", "))
+			l.report(ruleUnknownFormat, member(path, "format"), "unknown format %q; the Lexicon formats are %s", f, strings.Join(formatNames, ", "))
 		}
 	}
 	k := &r.lengths
@@ -321,18 +332,19 @@ func (l *linter) string(path string, m map[string]any) {
 	// A grapheme is at least one byte, so more graphemes than bytes can
 	// never be met.
 	if k.MinGraphemes.Set && k.MaxLength.Set && k.MinGraphemes.Value > k.MaxLength.Value {
-		l.report(member(path, "minGraphemes"), "minGraphemes %d can never be met with maxLength %d bytes", k.MinGraphemes.Value, k.MaxLength.Value)
+		l.report(ruleUnsatisfiableLength, member(path, "minGraphemes"), "minGraphemes %d can never be met with maxLength %d bytes", k.MinGraphemes.Value, k.MaxLength.Value)
 	}
+	l.stringLimits(path, m, k)
 
 	r.enum, r.hasEnum = l.stringList(path, m, "enum")
 	if ev, ok := m["enum"].([]any); ok && len(ev) == 0 {
 		// Like an empty closed union, which the spec calls invalid, an empty
 		// enum accepts no value at all.
-		l.report(member(path, "enum"), "enum is empty: no value can match")
+		l.report(ruleEmptyEnum, member(path, "enum"), "enum is empty: no value can match")
 	}
 	for _, it := range r.enum {
 		if why := r.problem(it.s, false); why != "" {
-			l.report(index(member(path, "enum"), it.i), "enum value %q %s", it.s, why)
+			l.report(ruleValueViolatesSchema, index(member(path, "enum"), it.i), "enum value %q %s", it.s, why)
 		}
 		l.localToken(index(member(path, "enum"), it.i), "enum value", it.s)
 	}
@@ -343,9 +355,9 @@ func (l *linter) string(path string, m map[string]any) {
 	for _, key := range []string{"const", "default"} {
 		if v, ok := m[key]; ok {
 			if s, ok := v.(string); !ok {
-				l.report(member(path, key), "%s must be a string, got %s", key, datamodel.KindOf(v))
+				l.report(ruleFieldType, member(path, key), "%s must be a string, got %s", key, datamodel.KindOf(v))
 			} else if why := r.problem(s, true); why != "" {
-				l.report(member(path, key), "%s %q %s", key, s, why)
+				l.report(ruleValueViolatesSchema, member(path, key), "%s %q %s", key, s, why)
 			}
 		}
 	}
@@ -359,22 +371,25 @@ func (l *linter) string(path string, m map[string]any) {
 // local references within a schema file."
 func (l *linter) localToken(path, what, s string) {
 	if strings.HasPrefix(s, "#") {
-		l.report(path, "%s %q is a local reference; write tokens fully qualified, e.g. %s%s", what, s, l.id, s)
+		l.report(ruleLocalTokenRef, path, "%s %q is a local reference; write tokens fully qualified, e.g. %s%s", what, s, l.id, s)
 	}
 }
 
 func (l *linter) blob(path string, m map[string]any) {
 	l.fields(path, m, "a blob schema", "type", "description", "accept", "maxSize")
+	if _, ok := m["maxSize"]; !ok {
+		l.report(ruleUnlimitedBlob, path, "blob has no maxSize: any size is valid")
+	}
 	l.optInt(path, m, "maxSize", true)
 	accept, _ := l.stringList(path, m, "accept")
 	if av, ok := m["accept"].([]any); ok && len(av) == 0 {
 		// "list of acceptable MIME types": an empty list accepts no blob at
 		// all ("*/*" accepts any; leaving accept out sets no limit).
-		l.report(member(path, "accept"), `accept is empty: no blob can match (use "*/*", or leave accept out, to accept any type)`)
+		l.report(ruleEmptyAccept, member(path, "accept"), `accept is empty: no blob can match (use "*/*", or leave accept out, to accept any type)`)
 	}
 	for _, it := range accept {
 		if !validAcceptPattern(it.s) {
-			l.report(index(member(path, "accept"), it.i), `accept pattern %q is not a MIME type, "type/*" or "*/*" (partial globs and a bare "*" are not supported)`, it.s)
+			l.report(ruleInvalidAccept, index(member(path, "accept"), it.i), `accept pattern %q is not a MIME type, "type/*" or "*/*" (partial globs and a bare "*" are not supported)`, it.s)
 		}
 	}
 }
@@ -408,10 +423,11 @@ func mimeToken(s string) bool {
 func (l *linter) object(path string, m map[string]any) {
 	l.fields(path, m, "an object schema", "type", "description", "properties", "required", "nullable")
 	props := l.properties(path, m, placeField, true)
-	for _, key := range []string{"required", "nullable"} {
-		names, _ := l.stringList(path, m, key)
-		l.namesProperties(path, key, names, props)
-	}
+	required, _ := l.stringList(path, m, "required")
+	l.namesProperties(path, "required", required, props)
+	nullable, _ := l.stringList(path, m, "nullable")
+	l.namesProperties(path, "nullable", nullable, props)
+	l.nullableOptional(path, nullable, required, props)
 }
 
 func (l *linter) params(path string, m map[string]any) {
@@ -433,13 +449,13 @@ func (l *linter) properties(path string, m map[string]any, p place, required boo
 	if !ok {
 		if required {
 			// Spec, "object": "properties (map of strings-to-objects, required)".
-			l.report(member(path, "properties"), "properties is required (it may be empty)")
+			l.report(ruleMissingField, member(path, "properties"), "properties is required (it may be empty)")
 		}
 		return nil
 	}
 	props, ok := v.(map[string]any)
 	if !ok {
-		l.report(member(path, "properties"), "properties must be an object of schemas, got %s", datamodel.KindOf(v))
+		l.report(ruleFieldType, member(path, "properties"), "properties must be an object of schemas, got %s", datamodel.KindOf(v))
 		return nil
 	}
 	for _, name := range sortedKeys(props) {
@@ -449,11 +465,13 @@ func (l *linter) properties(path string, m map[string]any, p place, required boo
 		pp := member(member(path, "properties"), name)
 		switch {
 		case name == "":
-			l.report(pp, "property names must not be empty")
+			l.report(ruleInvalidPropertyName, pp, "property names must not be empty")
 		case strings.HasPrefix(name, "$"):
 			// Data model spec: "Data field names starting with $ are reserved
 			// for use by the data model or protocol itself".
-			l.report(pp, "property %q: names starting with $ are reserved by the data model", name)
+			l.report(ruleInvalidPropertyName, pp, "property %q: names starting with $ are reserved by the data model", name)
+		default:
+			l.fieldName(pp, name)
 		}
 		l.schemaValue(pp, props[name], p)
 	}
@@ -465,7 +483,7 @@ func (l *linter) properties(path string, m map[string]any, p place, required boo
 func (l *linter) namesProperties(path, key string, names []listItem, props map[string]any) {
 	for _, it := range names {
 		if _, ok := props[it.s]; !ok {
-			l.report(index(member(path, key), it.i), "%s names %q, which is not a property", key, it.s)
+			l.report(ruleUndefinedProperty, index(member(path, key), it.i), "%s names %q, which is not a property", key, it.s)
 		}
 	}
 }
@@ -475,12 +493,12 @@ func (l *linter) union(path string, m map[string]any) {
 	closed, _ := l.optBool(path, m, "closed")
 	refs, present := l.stringList(path, m, "refs")
 	if !present {
-		l.report(member(path, "refs"), "refs is required (an open union may have none)")
+		l.report(ruleMissingField, member(path, "refs"), "refs is required (an open union may have none)")
 		return
 	}
 	if closed && len(refs) == 0 {
 		// "An empty closed union ... is an invalid schema."
-		l.report(member(path, "refs"), "a closed union needs at least one ref")
+		l.report(ruleEmptyClosedUnion, member(path, "refs"), "a closed union needs at least one ref")
 	}
 	// The same text twice is reported by the list check; here, two texts
 	// for one definition ("#a" and "com.example.x#a").
@@ -490,7 +508,7 @@ func (l *linter) union(path string, m map[string]any) {
 		if ok {
 			ts := texts[target]
 			if len(ts) > 1 || len(ts) == 1 && !ts[it.s] {
-				l.report(index(member(path, "refs"), it.i), "union refs list %s more than once", target)
+				l.report(ruleDuplicateEntry, index(member(path, "refs"), it.i), "union refs list %s more than once", target)
 			}
 			if ts == nil {
 				ts = map[string]bool{}

@@ -60,11 +60,17 @@ func lint(doc any, cat *lexdoc.Catalog) []lexdoc.Finding {
 	return lexdoc.Lint(doc, cat, lexdoc.LintOptions{}).Findings
 }
 
+// lintErrors is Lint's findings of severity error: the specification's
+// rules, without the style rules' advice.
+func lintErrors(doc any, cat *lexdoc.Catalog) []lexdoc.Finding {
+	return lexdoc.Lint(doc, cat, lexdoc.LintOptions{MinSeverity: lexdoc.SeverityError}).Findings
+}
+
 func TestLintInteropValid(t *testing.T) {
 	cat := lexicontest.Interop(t)
 	for _, c := range readInteropLexiconCases(t, "lexicon-valid.json") {
 		t.Run(c.Name, func(t *testing.T) {
-			if errs := lint(decodeCase(t, c.Lexicon), cat); len(errs) != 0 {
+			if errs := lintErrors(decodeCase(t, c.Lexicon), cat); len(errs) != 0 {
 				t.Errorf("got %d errors, want none:%s", len(errs), formatErrors(errs))
 			}
 		})
@@ -120,7 +126,8 @@ type knownFinding struct {
 }
 
 // lintFiles lints every lexicon file under dir against cat, each as a subtest,
-// comparing findings with knownFindings.
+// comparing errors with knownFindings: a real lexicon breaks no rule of the
+// specification, whatever the style rules advise.
 func lintFiles(t *testing.T, dir string, cat *lexdoc.Catalog) int {
 	t.Helper()
 	n := 0
@@ -133,7 +140,7 @@ func lintFiles(t *testing.T, dir string, cat *lexdoc.Catalog) int {
 		t.Run(rel, func(t *testing.T) {
 			doc := lexicontest.ReadJSON(t, path)
 			id, _ := doc.(map[string]any)["id"].(string)
-			errs := lint(doc, cat)
+			errs := lintErrors(doc, cat)
 			known := knownFindings[id]
 			for _, e := range errs {
 				if !slices.ContainsFunc(known, func(k knownFinding) bool { return k.path == e.Path }) {
@@ -178,13 +185,47 @@ func TestLintCorpus(t *testing.T) {
 type lintRuleCase struct {
 	Name    string          `json:"name"`
 	Lexicon json.RawMessage `json:"lexicon"`
-	Errors  []struct {
+	// File is the path the lexicon is linted as coming from.
+	File   string `json:"file"`
+	Errors []struct {
 		Path    string `json:"path"`
 		Message string `json:"message"`
+		Rule    string `json:"rule"`
 	} `json:"errors"`
+	// Rules names the style rules whose findings the case states in full,
+	// besides errors, which every case states in full.
+	Rules []string `json:"rules"`
+}
+
+// states reports whether the case lists every finding of f's rule.
+func (c *lintRuleCase) states(f lexdoc.Finding) bool {
+	if f.Severity == lexdoc.SeverityError || slices.Contains(c.Rules, f.Rule) {
+		return true
+	}
+	return slices.ContainsFunc(c.Errors, func(e struct {
+		Path    string `json:"path"`
+		Message string `json:"message"`
+		Rule    string `json:"rule"`
+	}) bool {
+		return e.Rule == f.Rule
+	})
 }
 
 const lintRulesDir = "../testdata/lint"
+
+// readRuleCases reads one rule table.
+func readRuleCases(t *testing.T, file string) []lintRuleCase {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []lintRuleCase
+	if err := json.Unmarshal(data, &cases); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	return cases
+}
 
 // lintRulesCatalog holds the lexicons the rule cases reference.
 func lintRulesCatalog(t *testing.T) *lexdoc.Catalog {
@@ -195,14 +236,15 @@ func lintRulesCatalog(t *testing.T) *lexdoc.Catalog {
 	}
 	cat := lexdoc.NewCatalog(lexicontest.LoadDir(t, filepath.Join(lintRulesDir, "catalog"))...)
 	for _, f := range files {
-		if errs := lint(lexicontest.ReadJSON(t, f), cat); len(errs) != 0 {
+		if errs := lintErrors(lexicontest.ReadJSON(t, f), cat); len(errs) != 0 {
 			t.Fatalf("%s does not lint clean:%s", f, formatErrors(errs))
 		}
 	}
 	return cat
 }
 
-// TestLintRules runs the rule tables: every finding expected, and no other.
+// TestLintRules runs the rule tables: every error expected, and no other;
+// and every finding of the style rules a case names.
 func TestLintRules(t *testing.T) {
 	cat := lintRulesCatalog(t)
 	files, err := filepath.Glob(filepath.Join(lintRulesDir, "*.json"))
@@ -211,21 +253,19 @@ func TestLintRules(t *testing.T) {
 	}
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".json"), func(t *testing.T) {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var cases []lintRuleCase
-			if err := json.Unmarshal(data, &cases); err != nil {
-				t.Fatal(err)
-			}
-			for _, c := range cases {
+			for _, c := range readRuleCases(t, file) {
 				t.Run(c.Name, func(t *testing.T) {
-					got := lint(decodeCase(t, c.Lexicon), cat)
+					all := lexdoc.Lint(decodeCase(t, c.Lexicon), cat, lexdoc.LintOptions{File: c.File}).Findings
+					var got []lexdoc.Finding
+					for _, f := range all {
+						if c.states(f) {
+							got = append(got, f)
+						}
+					}
 					unmatched := slices.Clone(got)
 					for _, want := range c.Errors {
 						i := slices.IndexFunc(unmatched, func(e lexdoc.Finding) bool {
-							return e.Path == want.Path && strings.Contains(e.Message, want.Message)
+							return e.Path == want.Path && strings.Contains(e.Message, want.Message) && (want.Rule == "" || want.Rule == e.Rule)
 						})
 						if i < 0 {
 							t.Errorf("got no error at %s containing %q; got:%s", want.Path, want.Message, formatErrors(got))
@@ -309,13 +349,57 @@ func TestLintOrder(t *testing.T) {
 	doc := map[string]any{"lexicon": json.Number("1"), "id": "com.example.perms", "defs": map[string]any{
 		"main": map[string]any{"type": "permission-set", "permissions": perms},
 	}}
-	errs := lint(doc, nil)
+	errs := lintErrors(doc, nil)
 	if len(errs) != 12 {
 		t.Fatalf("got %d errors, want 12:%s", len(errs), formatErrors(errs))
 	}
 	for i, e := range errs {
 		if want := fmt.Sprintf("/defs/main/permissions/%d/collection/0", i); e.Path != want {
 			t.Errorf("error %d: got path %s, want %s", i, e.Path, want)
+		}
+	}
+}
+
+// TestLintRuleTable: every finding of the rule tables names a rule of
+// LintRules with its severity, and every rule is found by some case (a
+// duplicate id is a set's finding, and invalid JSON a file's: packages
+// service and cli find them).
+func TestLintRuleTable(t *testing.T) {
+	cat := lintRulesCatalog(t)
+	files, err := filepath.Glob(filepath.Join(lintRulesDir, "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("got no rule tables in %s (err %v)", lintRulesDir, err)
+	}
+	severity := make(map[string]lexdoc.Severity)
+	for _, r := range lexdoc.LintRules() {
+		severity[r.Name] = r.Severity
+	}
+	// Rules found elsewhere: a set's duplicate ids (service), files that
+	// are not JSON (the front ends), and the size limits, whose documents
+	// are too large for the tables (limits_test.go has a case for each).
+	found := map[string]bool{lexdoc.RuleDuplicateID: true, lexdoc.RuleInvalidJSON: true,
+		lexdoc.RuleMaxDefinitions: true, lexdoc.RuleMaxProperties: true, lexdoc.RuleMaxUnionRefs: true,
+		lexdoc.RuleMaxSchemas: true, lexdoc.RuleMaxLocation: true, lexdoc.RuleMaxRefDepth: true}
+	for _, file := range files {
+		for _, c := range readRuleCases(t, file) {
+			for _, f := range lexdoc.Lint(decodeCase(t, c.Lexicon), cat, lexdoc.LintOptions{File: c.File}).Findings {
+				sev, ok := severity[f.Rule]
+				switch {
+				case !ok:
+					t.Errorf("%s: %s: finding %s: %s names no rule (%q)", filepath.Base(file), c.Name, f.Path, f.Message, f.Rule)
+				case f.Severity != sev:
+					t.Errorf("%s: %s: finding %s of rule %s: got severity %q, want %q", filepath.Base(file), c.Name, f.Path, f.Rule, f.Severity, sev)
+				}
+				found[f.Rule] = true
+			}
+		}
+	}
+	for _, r := range lexdoc.LintRules() {
+		if !found[r.Name] {
+			t.Errorf("rule %s is found by no case of %s", r.Name, lintRulesDir)
+		}
+		if r.Description == "" || strings.HasSuffix(r.Description, ".") {
+			t.Errorf("rule %s: description %q must be one line without a final period", r.Name, r.Description)
 		}
 	}
 }

@@ -14,7 +14,8 @@ import (
 // maxDocuments bounds "documents", for the reason maxBatch bounds values.
 const maxDocuments = 1000
 
-// lintResponse answers one document.
+// lintResponse answers one document. Errors holds every finding, each with
+// its rule and severity; only those of severity error make it invalid.
 type lintResponse struct {
 	Valid  bool             `json:"valid"`
 	Errors []lexdoc.Finding `json:"errors"`
@@ -62,11 +63,11 @@ func (s *Server) handleLint(c echo.Context) error {
 		return err
 	}
 	if !batch {
-		return c.JSON(http.StatusOK, lintResponse{Valid: len(results[0]) == 0, Errors: results[0]})
+		return c.JSON(http.StatusOK, lintResponse{Valid: !lexdoc.HasErrors(results[0]), Errors: results[0]})
 	}
 	resp := lintBatchResponse{Valid: true, Results: make([]lintResultJSON, len(docs))}
 	for i, errs := range results {
-		r := lintResultJSON{Valid: len(errs) == 0, Errors: errs}
+		r := lintResultJSON{Valid: !lexdoc.HasErrors(errs), Errors: errs}
 		if m, ok := docs[i].(map[string]any); ok {
 			r.ID, _ = m["id"].(string)
 		}

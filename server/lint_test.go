@@ -27,11 +27,15 @@ func TestLint(t *testing.T) {
 	}
 	cases := []apiCase{
 		func() apiCase {
+			// A warning (the record has no description) is advice: the
+			// document stays valid.
 			c := post("clean document", cleanDoc, 200)
 			c.golden = "lint_clean"
 			c.check = func(t *testing.T, b map[string]any) {
 				wantField(t, b, true, "valid")
-				wantPaths(t, b["errors"])
+				wantPaths(t, b["errors"], "/defs/main/description")
+				wantField(t, b, "warning", "errors", 0, "severity")
+				wantField(t, b, "missing-description", "errors", 0, "rule")
 			}
 			return c
 		}(),

@@ -21,6 +21,7 @@ func (s *Server) register(ui *web.UI) {
 	api := apiHeaders
 	e.POST("/api/v1/validate", api(s.handleValidate))
 	e.POST("/api/v1/lint", api(s.handleLint))
+	s.registerVersions(api)
 	// HEAD is answered wherever GET is (net/http drops the body), so that
 	// link checkers and load balancers' probes see the real status.
 	getHead := []string{http.MethodGet, http.MethodHead}

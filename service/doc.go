@@ -7,7 +7,11 @@
 // (the validator's errors already speak of lexicons). A network schema's
 // SchemaInfo carries its Proof (the signed commit that holds it); FetchRecord
 // gives a record of any collection by AT-URI, proven the same way, for
-// values named by AT-URI rather than sent.
+// values named by AT-URI rather than sent. For authors, LintSetWith lints
+// with named rules, CompareVersions compares two versions of lexicons (the
+// changes that break data, the diff, records checked against both; the one
+// call every front end and tool shares, History pages included), and
+// CheckDNS checks the _lexicon TXT records publishing needs.
 //
 // Compile once, validate many: one validator.Compiler over the local catalog
 // (embedded records and directories, fixed at start-up) lives as long as the

@@ -23,8 +23,27 @@ import (
 // nil names them "document 1", "document 2", ...): a set holds one document
 // per lexicon, as a lexicon directory does, and references resolve against
 // the first. The result has one slice of findings per document, in order; a
-// clean document has an empty, non-nil slice.
+// clean document has an empty, non-nil slice. Findings are errors, warnings
+// and information (lexdoc.HasErrors tells an invalid document).
 func (s *Service) LintSet(ctx context.Context, docs []any, names []string) ([][]lexdoc.Finding, error) {
+	return s.LintSetWith(ctx, docs, names, LintSetOptions{})
+}
+
+// LintSetOptions tune LintSetWith.
+type LintSetOptions struct {
+	// Options apply to every document (File aside).
+	Options lexdoc.LintOptions
+	// Files are the paths the documents were read from, in order, for the
+	// file-path rule; nil when they come from no file.
+	Files []string
+}
+
+// LintSetWith is LintSet with options: rules ignored, a minimum severity,
+// the files the documents come from.
+func (s *Service) LintSetWith(ctx context.Context, docs []any, names []string, opts LintSetOptions) ([][]lexdoc.Finding, error) {
+	if opts.Files != nil && len(opts.Files) != len(docs) {
+		return nil, fmt.Errorf("%d files for %d lexicon documents", len(opts.Files), len(docs))
+	}
 	if len(docs) == 0 {
 		return nil, fmt.Errorf("%w: no lexicon documents to lint", ErrInvalidRequest)
 	}
@@ -49,7 +68,11 @@ func (s *Service) LintSet(ctx context.Context, docs []any, names []string) ([][]
 	cat := s.catalogWith(parsed)
 	out := make([][]lexdoc.Finding, len(docs))
 	for i, d := range docs {
-		r, err := lexdoc.LintContext(ctx, d, cat, lexdoc.LintOptions{})
+		lo := opts.Options
+		if opts.Files != nil {
+			lo.File = opts.Files[i]
+		}
+		r, err := lexdoc.LintContext(ctx, d, cat, lo)
 		if err != nil {
 			return nil, err
 		}
@@ -75,10 +98,12 @@ func (s *Service) LintSet(ctx context.Context, docs []any, names []string) ([][]
 			named += fmt.Sprintf(" and %d more", more)
 		}
 		id := docs[i].(map[string]any)["id"]
-		out[i] = append(out[i], lexdoc.Finding{
-			Path:    "/id",
-			Message: fmt.Sprintf("id %s is also the id of %s, with different content: a set of lexicons holds one document per id", id, named),
-		})
+		out[i] = append(out[i], opts.Options.Filter([]lexdoc.Finding{{
+			Path:     "/id",
+			Message:  fmt.Sprintf("id %s is also the id of %s, with different content: a set of lexicons holds one document per id", id, named),
+			Rule:     lexdoc.RuleDuplicateID,
+			Severity: lexdoc.SeverityError,
+		}})...)
 		// Lint sorts by path; the document's own members are its first
 		// segments, so a stable sort on them puts /id in its place.
 		slices.SortStableFunc(out[i], func(a, b lexdoc.Finding) int {
@@ -242,7 +267,7 @@ func (s *Service) ValidateDocument(ctx context.Context, doc any, def string, tar
 
 // PrepareDocument compiles an unpublished lexicon document (for authors) with
 // the local catalog; def "" means main. It also returns the document's lint
-// findings; with opts.AllowUnresolved they leave out references that neither
+// errors (no warnings: see lintOptions); with opts.AllowUnresolved they leave out references that neither
 // the document nor the catalog resolves, which values that reach them report
 // as unresolved. A document too broken to compile, or with a $type other
 // than com.atproto.lexicon.schema (no schema record can publish it), is an
@@ -304,8 +329,10 @@ func (s *Service) PrepareDocument(ctx context.Context, doc any, def string, targ
 
 // lintOptions are the lint options that match validation options: a
 // reference values may leave unresolved may be unresolved in the document.
+// Only errors count when a value is checked against a document: the style
+// rules' advice (lint's business) keeps no value from being checked.
 func lintOptions(opts validator.Options) lexdoc.LintOptions {
-	return lexdoc.LintOptions{AllowUnresolved: opts.AllowUnresolved}
+	return lexdoc.LintOptions{AllowUnresolved: opts.AllowUnresolved, MinSeverity: lexdoc.SeverityError}
 }
 
 // catalogWith returns the local catalog plus docs, which override local

@@ -34,6 +34,9 @@ type Options struct {
 	// MaxCompiles bounds the lexicon compiles that run at once (each takes
 	// a core while it runs); the default is GOMAXPROCS.
 	MaxCompiles int
+	// Versions gives stored versions of lexicons (NSID@CID in
+	// CompareVersions); nil when no store is configured.
+	Versions VersionStore
 }
 
 // Service is safe for concurrent use.
@@ -60,6 +63,8 @@ type Service struct {
 	maxCheckers int64
 
 	parsedRefs refMemo // for ParseSchemaRef
+
+	versions VersionStore // nil: no store
 }
 
 // New returns a Service over res with default Options.
@@ -93,6 +98,7 @@ func NewWithOptions(res *resolver.Resolver, opts Options) *Service {
 		compilers:   compilers,
 		gate:        gate,
 		maxCheckers: int64(opts.CheckerCacheSize),
+		versions:    opts.Versions,
 	}
 }
 

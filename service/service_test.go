@@ -451,7 +451,7 @@ func TestAllowUnresolvedDocument(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				r, err := s.LintDocument(ctx, decode(t, tt.doc), lexdoc.LintOptions{AllowUnresolved: tt.allow})
+				r, err := s.LintDocument(ctx, decode(t, tt.doc), lexdoc.LintOptions{AllowUnresolved: tt.allow, MinSeverity: lexdoc.SeverityError})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -492,6 +492,28 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	// Comparing goes to the server, which renders the page: app.js lets
+	// the compare button's post through.
+	t.Run("draft compared with the published version", func(t *testing.T) {
+		ctx := s.tab(t)
+		do(t, ctx,
+			chromedp.Navigate(s.base+"/validate"),
+			chromedp.WaitVisible(chromedp.ID("lexicon")),
+			chromedp.SetValue(chromedp.ID("lexicon"), draftPostV2),
+			chromedp.Click(chromedp.CSS(`form.draft-form button[name="compare"]`)),
+			chromedp.WaitVisible(chromedp.ID("compare-result")),
+		)
+		wantAll(t, "verdict", texts(t, ctx, "#result .verdict-title"), "Breaking: 2 changes")
+		wantAll(t, "changes", texts(t, ctx, "#result .issue-rule code"), "required-added", "max-length-tightened")
+		if u := run(t, ctx, chromedp.Location()); !strings.HasSuffix(u, "/validate#result") {
+			t.Errorf("location: got %s, want the form's post to /validate#result", u)
+		}
+		if got := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("lexicon").value`)); !strings.Contains(got, `"maxLength": 100`) {
+			t.Errorf("the lexicon box holds %q after the post, want the draft", got)
+		}
+		s.screenshot(t, ctx, "12-draft-compare")
+	})
+
 	// The lint is shown whatever is wrong with the record, as without
 	// JavaScript.
 	for _, tt := range []struct {

@@ -5,7 +5,10 @@
 // logic and knows nothing of how the server listens.
 //
 // Pages: the catalog (GET /), a lexicon (GET|POST /lexicon/{did}/{nsid} and
-// /lexicon/{nsid}, Lexicon Garden's scheme) and drafts (GET|POST /validate).
+// /lexicon/{nsid}, Lexicon Garden's scheme) and drafts (GET|POST /validate),
+// whose "Compare with the published version" shows what the draft changes
+// from the version the resolver finds for its id: the changes that break
+// data, then every difference (rendered by the server only).
 // A lexicon fetched from the network shows its proof (signing key, repository
 // revision, commit), and, with network resolution on, its form also takes
 // the AT-URI of a record to fetch, prove and validate.

@@ -25,7 +25,9 @@ type draftPage struct {
 	AllowUnresolved bool
 	Lint            *lintView
 	Result          *resultView
-	Problem         *problem
+	// Compare is the draft against the published version, when asked.
+	Compare *compareView
+	Problem *problem
 }
 
 type lintView struct {
@@ -110,13 +112,18 @@ func (u *UI) checkDraft(c echo.Context, p *draftPage) (int, string) {
 	opts := validator.Options{AllowUnresolved: p.AllowUnresolved}
 	// lintAlone lints the document for the page, as when no record is given.
 	lintAlone := func() error {
-		r, err := u.cfg.Service.LintDocument(ctx, doc, lexdoc.LintOptions{AllowUnresolved: opts.AllowUnresolved})
+		// The page lists errors, as the XRPC method its script calls does.
+		r, err := u.cfg.Service.LintDocument(ctx, doc, lexdoc.LintOptions{AllowUnresolved: opts.AllowUnresolved, MinSeverity: lexdoc.SeverityError})
 		if err != nil {
 			return err
 		}
 		lint.Errors, lint.Unresolved = r.Findings, r.Unresolved
 		p.Lint = lint
 		return nil
+	}
+
+	if form.Get("compare") != "" {
+		return u.compareDraft(c, p, doc, lintAlone), rawTarget
 	}
 
 	noRecord := strings.TrimSpace(p.Record) == ""

@@ -114,6 +114,21 @@ const (
     }
   }
 }`
+	// publishedPost is testdata/lexicons/com.example.web.post.json, the
+	// version the resolver finds; draftPostV2 tightens it twice.
+	publishedPost = `{"lexicon": 1, "id": "com.example.web.post", "defs": {"main": {"type": "record",
+  "description": "A test post whose embed refers to a lexicon that no catalog has.", "key": "tid",
+  "record": {"type": "object", "required": ["text", "createdAt"], "properties": {
+    "text": {"type": "string", "maxLength": 300, "maxGraphemes": 30},
+    "createdAt": {"type": "string", "format": "datetime"},
+    "embed": {"type": "ref", "ref": "com.example.missing.video"}}}}}}`
+	draftPostV2 = `{"lexicon": 1, "id": "com.example.web.post", "defs": {"main": {"type": "record",
+  "description": "A test post whose embed refers to a lexicon that no catalog has.", "key": "tid",
+  "record": {"type": "object", "required": ["text", "createdAt", "lang"], "properties": {
+    "text": {"type": "string", "maxLength": 100, "maxGraphemes": 30},
+    "lang": {"type": "string", "format": "language"},
+    "createdAt": {"type": "string", "format": "datetime"},
+    "embed": {"type": "ref", "ref": "com.example.missing.video"}}}}}}`
 	// draftDocDangling refers to a lexicon nobody has.
 	draftDocDangling = `{"lexicon": 1, "id": "com.example.draft.dangling", "defs": {"main": {"type": "record", "key": "tid",
   "record": {"type": "object", "properties": {"x": {"type": "ref", "ref": "com.example.missing.thing"}}}}}}`
@@ -192,6 +207,15 @@ func TestPages(t *testing.T) {
 		{name: "validate-lint-unresolved-refused", method: "POST", target: "/validate", body: form("lexicon", draftDocDangling), status: 200, contains: []string{"1 problem", "com.example.missing.thing"}},
 		{name: "validate-record-unresolved-allowed", method: "POST", target: "/validate", body: form("lexicon", draftDocDangling, "record", `{"$type": "com.example.draft.dangling", "x": {}}`, "allowUnresolved", "true"), status: 200, contains: []string{"The record is valid, with unchecked references; the lexicon has no problems.", "Not checked"}},
 		{name: "validate-empty", method: "POST", target: "/validate", body: form("lexicon", ""), status: 400, contains: []string{"Nothing to check"}},
+		{name: "validate-fresh-compare-button", target: "/validate", status: 200, contains: []string{`name="compare" value="published"`, "Compare with the published version"}},
+		{name: "validate-compare-breaking", method: "POST", target: "/validate", body: form("lexicon", draftPostV2, "compare", "published"), status: 200,
+			contains: []string{"Against the published version", "Breaking: 2 changes", "max-length-tightened", "/defs/main/record/properties/text/maxLength", "required-added", "breaks old-data",
+				"#main /record/properties/text/maxLength</code> <code>300</code> → <code>100</code>", "(directory)"}},
+		{name: "validate-compare-same", method: "POST", target: "/validate", body: form("lexicon", publishedPost, "compare", "published"), status: 200, contains: []string{"Nothing breaks", "The draft is the published version."}},
+		{name: "validate-compare-loosened", method: "POST", target: "/validate", body: form("lexicon", strings.Replace(publishedPost, `"maxLength": 300`, `"maxLength": 3000`, 1), "compare", "published"), status: 200,
+			contains: []string{"Nothing breaks, with 1 warning", "max-length-loosened", "<span class=\"badge\">warning</span>"}},
+		{name: "validate-compare-unpublished", method: "POST", target: "/validate", body: form("lexicon", draftDoc, "compare", "published"), status: 404, contains: []string{"No published version", "com.example.draft.note to compare the draft with", "No problems found"}},
+		{name: "validate-compare-no-id", method: "POST", target: "/validate", body: form("lexicon", `{"lexicon": 1, "defs": {}}`, "compare", "published"), status: 400, contains: []string{"Nothing to compare with"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -501,9 +501,8 @@
   }
 
   function setBusy(form, busy) {
-    const button = form.querySelector('button[type="submit"]');
     const note = form.querySelector('[data-busy]');
-    if (button) button.disabled = busy;
+    for (const button of form.querySelectorAll('button[type="submit"]')) button.disabled = busy;
     if (note) note.hidden = !busy;
     form.setAttribute('aria-busy', busy ? 'true' : 'false');
   }
@@ -667,8 +666,10 @@
 
     form.addEventListener('submit', async (event) => {
       // The method checks a document's main definition, against a record
-      // sent; for another definition, or a record named by AT-URI, the form
-      // goes to the server, which renders the page.
+      // sent; for another definition, a record named by AT-URI, or a
+      // comparison with the published version, the form goes to the
+      // server, which renders the page.
+      if (event.submitter && event.submitter.name === 'compare') return;
       const name = def ? def.value.trim() : '';
       if (name !== '' && name !== 'main') return;
       if (uriInput && uriInput.value.trim() !== '') return;
