@@ -176,3 +176,18 @@ func TestBundledBelowTheNetwork(t *testing.T) {
 		})
 	}
 }
+
+func TestOmitBundled(t *testing.T) {
+	r, err := resolver.New(resolver.Config{OmitBundled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Resolve(t.Context(), resolver.Query{NSID: bundledPost}); !errors.Is(err, resolver.ErrNotFound) {
+		t.Errorf("got %v, want ErrNotFound without the bundle", err)
+	}
+	for _, rec := range r.Local() {
+		if rec.Source == resolver.SourceBundled {
+			t.Fatalf("got bundled %s in Local, want none", rec.NSID())
+		}
+	}
+}

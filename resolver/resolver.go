@@ -139,6 +139,9 @@ type Config struct {
 	// order: the seam for a database store read through before the network.
 	// The bundled lexicons come after all of them.
 	Sources []Source
+	// OmitBundled leaves the bundled lexicons out: the catalog is then the
+	// embedded records and the directories, and what the network proves.
+	OmitBundled bool
 	// Sink, when set, receives every record the network fetched and
 	// authenticated (the seam for a store to keep them).
 	Sink Sink
@@ -271,18 +274,21 @@ func newResolver(cfg Config, s seams) (*Resolver, error) {
 		}
 		dirs[len(dirs)-1-i] = d // a later directory overrides an earlier one
 	}
-	bundled, err := loadBundled(s.bundled)
-	if err != nil {
-		return nil, err
-	}
 	r := &Resolver{cfg: cfg, sources: append(dirs, embedded)}
 	r.sources = append(r.sources, cfg.Sources...)
 	if cfg.Network {
 		r.net = newNetwork(cfg, s)
 		r.sources = append(r.sources, r.net)
 	}
-	// Last: a published, proven version of a bundled lexicon supersedes it.
-	r.sources = append(r.sources, bundled)
+	if !cfg.OmitBundled {
+		bundled, err := loadBundled(s.bundled)
+		if err != nil {
+			return nil, err
+		}
+		// Last: a published, proven version of a bundled lexicon
+		// supersedes it.
+		r.sources = append(r.sources, bundled)
+	}
 	r.local = mergeListers(r.sources)
 	return r, nil
 }

@@ -24,6 +24,18 @@ type schemaResponse struct {
 	Record    json.RawMessage `json:"record"` // as hashed: with $type, for a directory document too
 	// Proof, for a network record: the signed commit that holds it.
 	Proof *resolver.Proof `json:"proof,omitempty"`
+	// Upstream, for a bundled document: the repository snapshot it was
+	// copied from.
+	Upstream *upstreamJSON `json:"upstream,omitempty"`
+	// NetworkError, for a bundled document with the network on: why the
+	// network gave no published version.
+	NetworkError string `json:"networkError,omitempty"`
+}
+
+// upstreamJSON is a resolver.Upstream with its URL.
+type upstreamJSON struct {
+	*resolver.Upstream
+	URL string `json:"url"`
 }
 
 // GET /api/v1/schema?uri=…|nsid=…[&cid=…][&format=jsonschema[&target=…]]
@@ -94,6 +106,12 @@ func (s *Server) handleSchema(c echo.Context) error {
 		Record: record,
 	}
 	resp.Proof = rec.Proof
+	if rec.Upstream != nil {
+		resp.Upstream = &upstreamJSON{Upstream: rec.Upstream, URL: rec.Upstream.URL()}
+	}
+	if rec.NetworkError != nil {
+		resp.NetworkError = rec.NetworkError.Error()
+	}
 	if !rec.IndexedAt.IsZero() {
 		resp.IndexedAt = rec.IndexedAt.UTC().Format(time.RFC3339)
 	}

@@ -70,6 +70,15 @@ type metadata struct {
 	Source        string
 	// Proof is how a network record was proven; nil for local ones.
 	Proof *resolver.Proof
+	// Bundled is set for a lexicon bundled with lexval: where upstream it
+	// was copied from, and why the network gave no published version.
+	Bundled *bundledMeta
+}
+
+type bundledMeta struct {
+	URL, Commit  string
+	Committed    time.Time
+	NetworkError string
 }
 
 // GET|POST /lexicon/:nsid and /lexicon/:did/:nsid (Lexicon Garden's scheme).
@@ -213,6 +222,13 @@ func (u *UI) newLexiconPage(rec *resolver.Record, def string) (*lexiconPage, int
 		},
 		Network: u.cfg.Service.Network(),
 	}
+	if up := rec.Upstream; up != nil {
+		b := &bundledMeta{URL: up.URL(), Commit: up.Commit, Committed: up.Committed}
+		if rec.NetworkError != nil {
+			b.NetworkError = rec.NetworkError.Error()
+		}
+		p.Meta.Bundled = b
+	}
 
 	names := checkableDefs(doc)
 	status := http.StatusOK
@@ -342,6 +358,8 @@ func sourceLabel(s resolver.SourceKind) string {
 		return "local directory"
 	case resolver.SourceNetwork:
 		return "fetched from the network, proven by its repository's signed commit"
+	case resolver.SourceBundled:
+		return "bundled from the atproto repository, not verified against a published record"
 	}
 	return string(s)
 }
