@@ -36,7 +36,7 @@ func (v *verdict) decode(limit int64, noun string) (any, error) {
 	}
 	x, err := datamodel.DecodeJSON(v.data)
 	if err != nil {
-		return nil, decodeError(v.data, err)
+		return nil, decodeError(v.data, err, v.src.line)
 	}
 	return x, nil
 }

@@ -88,7 +88,7 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 	}
 	var check checkFunc
 	if cf.schema == "" {
-		check = newTypeCheckers(svc, req.Options).check
+		check = typeCheck(svc, req.Options)
 	} else {
 		c, err := svc.Prepare(ctx, req)
 		if err != nil {

@@ -54,6 +54,7 @@ type Service struct {
 	maxCheckers int64
 
 	parsedRefs refMemo // for ParseSchemaRef
+	nsidList           // for SuggestNSID
 }
 
 // New returns a Service over res with default Options.
