@@ -198,7 +198,7 @@ func TestValidateErrors(t *testing.T) {
 			return c
 		}(),
 		bad("too deep", `{"schema":"`+refreshSession+`","value":`+strings.Repeat("[", 200)+strings.Repeat("]", 200)+`}`, "JSON"),
-		bad("missing schema", `{"value":{}}`, `missing "schema"`),
+		bad("no value", `{"schema":"`+refreshSession+`"}`, `missing "value"`),
 		bad("schema not a string", `{"schema":1,"value":{}}`, `"schema" must be a string, got an integer`),
 		bad("schema not an NSID", validateBody("refreshSession", `{}`), "refreshSession"),
 		bad("schema wrong collection", validateBody("at://did:plc:6msi3pj7krzih5qxqtryxlzw/app.bsky.feed.post/x", `{}`), "com.atproto.lexicon.schema"),
