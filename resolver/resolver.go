@@ -373,9 +373,9 @@ func parseSchemaURI(uri syntax.ATURI) (syntax.DID, syntax.NSID, error) {
 	}
 	did, err := uri.Authority().AsDID()
 	if err != nil {
-		return "", "", fmt.Errorf("%w: %s: the authority must be a DID: %w", ErrInvalidQuery, uri, err)
+		return "", "", fmt.Errorf("%w: %s: the authority must be a DID, the repository that publishes the lexicon", ErrInvalidQuery, uri)
 	}
-	nsid, err := syntax.ParseNSID(uri.RecordKey().String())
+	nsid, err := lexdoc.ParseNSID(uri.RecordKey().String())
 	if err != nil {
 		return "", "", fmt.Errorf("%w: %s: the record key must be an NSID: %w", ErrInvalidQuery, uri, err)
 	}

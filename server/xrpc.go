@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/bluesky-social/indigo/atproto/syntax"
 	"github.com/ipfs/go-cid"
 	"github.com/labstack/echo/v4"
 
@@ -30,9 +29,9 @@ func (s *Server) handleResolveLexicon(c echo.Context) error {
 	if raw == "" {
 		return badRequest("missing required parameter nsid")
 	}
-	nsid, err := syntax.ParseNSID(raw)
+	nsid, err := lexdoc.ParseNSID(raw)
 	if err != nil {
-		return badRequest("parameter nsid %q is not an NSID: %v", raw, err)
+		return badRequest("parameter nsid: %v", err)
 	}
 	ref := service.SchemaRef{Def: lexdoc.DefRef{NSID: nsid, Name: "main"}}
 	var b budget

@@ -147,7 +147,7 @@ func TestPages(t *testing.T) {
 	}{
 		{name: "catalog", target: "/", status: 200, contains: []string{"com.atproto.server.refreshSession", `id="filter"`}},
 		{name: "catalog-open-empty", target: "/lexicon?ref=+", status: 400, contains: []string{"Nothing to open"}},
-		{name: "catalog-open-invalid", target: "/lexicon?ref=" + url.QueryEscape("at://not a uri"), status: 400, contains: []string{"Not an AT-URI or NSID", `value="at://not a uri"`, "is not the AT-URI of a lexicon", `class="verdict-more">Details: invalid AT-URI`}},
+		{name: "catalog-open-invalid", target: "/lexicon?ref=" + url.QueryEscape("at://not a uri"), status: 400, contains: []string{"Not an AT-URI or NSID", `value="at://not a uri"`, "is not the AT-URI of a lexicon", `class="verdict-more">Details: schema: &#34;at://not a uri&#34; is not an AT-URI`}},
 		{name: "catalog-open-bad-nsid", target: "/lexicon?ref=foo", status: 400, contains: []string{"“foo” is not a valid NSID or AT-URI: an NSID looks like com.example.thing"}},
 		{name: "lexicon-fresh", target: refreshSession, status: 200, contains: []string{"Validate an output against", `aria-label="Copy DID"`, `aria-label="Copy AT-URI"`, `data-copy="2026-01-09T12:47:00Z" aria-label="Copy Indexed At"`, "Treat any remaining unresolved references as valid", "did:plc:6msi3pj7krzih5qxqtryxlzw", `class="j-key"`}},
 		{name: "lexicon-by-nsid", target: "/lexicon/com.atproto.server.refreshSession", status: 200},
