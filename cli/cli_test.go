@@ -123,7 +123,7 @@ func TestUsage(t *testing.T) {
 		{name: "target without schema", args: []string{"validate", "--target", "output", "-"}, code: 2, stderr: "--cid and --target need --schema"},
 		{name: "bad target", args: []string{"validate", "--schema", "com.atproto.server.refreshSession", "--target", "body", "-"}, code: 2, stderr: `"body" is not a target`},
 		{name: "bad schema reference", args: []string{"validate", "--schema", "not an nsid", "-"}, code: 2, stderr: "--schema"},
-		{name: "bad pinned CID", args: []string{"validate", "--schema", "com.atproto.server.refreshSession", "--cid", "bafynope", "-"}, code: 2, stderr: `--cid "bafynope"`},
+		{name: "bad pinned CID", args: []string{"validate", "--schema", "com.atproto.server.refreshSession", "--cid", "bafynope", "-"}, code: 2, stderr: `--cid: "bafynope" is not a CID`},
 		{name: "bad max-value", args: []string{"validate", "--max-value", "lots", "-"}, code: 2, stderr: `"lots" is not a positive size`},
 		{name: "bad plc-url", args: []string{"validate", "--plc-url", "ftp://plc", "-"}, code: 2, stderr: "is not an http(s) URL"},
 		{name: "missing file", args: []string{"validate", "testdata/records/nope.json"}, code: 2, stderr: "lexval validate: stat testdata/records/nope.json: no such file or directory"},

@@ -14,6 +14,7 @@ import (
 	"github.com/bluesky-social/indigo/atproto/syntax"
 	"github.com/ipfs/go-cid"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/service"
 	"github.com/lexval/lexval/validator"
 )
@@ -198,8 +199,8 @@ func (c *checkFlags) request() (service.Request, error) {
 		return req, fmt.Errorf("%w: --schema: %w", errUsage, err)
 	}
 	if c.cid != "" {
-		if req.CID, err = cid.Decode(c.cid); err != nil {
-			return req, fmt.Errorf("%w: --cid %q: %w", errUsage, c.cid, err)
+		if req.CID, err = datamodel.ParseCID(c.cid); err != nil {
+			return req, fmt.Errorf("%w: --cid: %w", errUsage, err)
 		}
 	}
 	if c.target != "" {

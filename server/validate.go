@@ -381,9 +381,9 @@ func parseCID(s, where string) (cid.Cid, error) {
 	if s == "" {
 		return cid.Undef, nil
 	}
-	c, err := cid.Decode(s)
+	c, err := datamodel.ParseCID(s)
 	if err != nil {
-		return cid.Undef, badRequest("%s: invalid CID %q: %v", where, s, err)
+		return cid.Undef, badRequest("%s: %v", where, err)
 	}
 	return c, nil
 }

@@ -216,7 +216,7 @@ func TestValidateErrors(t *testing.T) {
 		bad("options not an object", validateBody(refreshSession, `{}`, `"options":true`), `"options" must be an object`),
 		bad("unknown option", validateBody(refreshSession, `{}`, `"options":{"strict":true}`), `unknown field "strict"`),
 		bad("option not a bool", validateBody(refreshSession, `{}`, `"options":{"lenient":"yes"}`), `"lenient" must be true or false`),
-		bad("invalid cid", validateBody(refreshSession, `{}`, `"cid":"not-a-cid"`), `invalid CID "not-a-cid"`),
+		bad("invalid cid", validateBody(refreshSession, `{}`, `"cid":"not-a-cid"`), `"not-a-cid" is not a CID`),
 		bad("unknown target name", validateBody(refreshSession, `{}`, `"target":"body"`), `"body" is not a target`),
 		bad("target the schema lacks", validateBody(refreshSession, `{}`, `"target":"input"`), "output"),
 		bad("ambiguous target", validateBody("com.example.echo", `{}`), "input", "output"),

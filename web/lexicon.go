@@ -11,6 +11,7 @@ import (
 	"github.com/ipfs/go-cid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/lexdoc"
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/service"
@@ -394,8 +395,8 @@ func (u *UI) checkSubmission(c echo.Context, p *lexiconPage, ref service.SchemaR
 	pin := cid.Undef
 	if s := form.Get("cid"); s != "" {
 		var err error
-		if pin, err = cid.Decode(s); err != nil {
-			return fail(problem{Status: http.StatusBadRequest, Title: "Invalid CID", Message: "The form's CID " + s + " is not a CID: " + err.Error()})
+		if pin, err = datamodel.ParseCID(s); err != nil {
+			return fail(problem{Status: http.StatusBadRequest, Title: "Invalid CID", Message: "The form's CID: " + err.Error()})
 		}
 	}
 	empty := strings.TrimSpace(p.Value) == ""
