@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -62,7 +63,10 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 		return code
 	}
 	if len(files) == 0 {
-		return s.usageError(cmd, fs, errors.New("no FILE given (use - for standard input)"))
+		if !piped(s.stdin) {
+			return s.usageError(cmd, fs, errors.New("no FILE given (use - for standard input)"))
+		}
+		files = []string{"-"} // `... | lexval validate` reads what is piped
 	}
 	if err := rf.check(); err != nil {
 		return s.usageError(cmd, fs, err)
@@ -135,6 +139,19 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 		return s.fail(cmd, err)
 	}
 	return t.exitCode()
+}
+
+// piped reports whether standard input is piped or redirected rather than
+// a terminal (or /dev/null, another character device), so that reading it
+// is what a user who gives no file means. A reader that is no file (a test's)
+// counts as piped.
+func piped(stdin io.Reader) bool {
+	f, ok := stdin.(*os.File)
+	if !ok {
+		return stdin != nil
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice == 0
 }
 
 // validateInputs expands the command line's inputs in order: files and

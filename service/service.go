@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -103,6 +104,11 @@ func (s *Service) Lookup(ctx context.Context, ref SchemaRef, pin cid.Cid) (*reso
 	}
 	rec, err := s.res.Resolve(ctx, q)
 	if err != nil {
+		if errors.Is(err, resolver.ErrNotFound) {
+			if near := s.SuggestNSID(ref.Def.NSID.String()); len(near) > 0 {
+				return nil, fmt.Errorf("schema %s: %w (did you mean %s?)", ref, err, near[0])
+			}
+		}
 		return nil, fmt.Errorf("schema %s: %w", ref, err)
 	}
 	if name := ref.Def.Name; name != "main" && name != "" {

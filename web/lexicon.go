@@ -192,10 +192,14 @@ func (u *UI) notFoundMessage(did, nsid string) (string, *link) {
 		}
 		return "There is no lexicon " + nsid + " published by " + did + " in this server's catalog, and network resolution is off.", nil
 	}
+	msg := "There is no lexicon " + nsid + " in this server's catalog, and network resolution is off."
 	if u.cfg.Service.Network() {
-		return "lexval found no lexicon " + nsid + ", neither locally nor on the network.", nil
+		msg = "lexval found no lexicon " + nsid + ", neither locally nor on the network."
 	}
-	return "There is no lexicon " + nsid + " in this server's catalog, and network resolution is off.", nil
+	if near := u.cfg.Service.SuggestNSID(nsid); len(near) > 0 {
+		return msg + " Did you mean " + near[0] + "?", &link{Href: lexiconHref("", near[0], ""), Text: "Open " + near[0]}
+	}
+	return msg, nil
 }
 
 // newLexiconPage describes rec, with the form set to check def (main, or the

@@ -166,6 +166,7 @@ func TestPages(t *testing.T) {
 		{name: "lexicon-query-params-invalid", method: "POST", target: "/lexicon/com.example.web.getThing", body: form("target", "params", "value", `{"limit": 500}`), status: 200, contains: []string{"/name", "/limit", `value="params" data-hint="Paste the parameters`}},
 		{name: "lexicon-query-output-valid", method: "POST", target: "/lexicon/com.example.web.getThing", body: form("target", "output", "value", `{"label": {"val": "ok"}}`), status: 200, contains: []string{"verdict-valid", "This output matches"}},
 		{name: "lexicon-unknown-nsid", target: "/lexicon/com.example.nope", status: 404, contains: []string{"Lexicon not found", `value="com.example.nope"`}},
+		{name: "lexicon-near-nsid", target: "/lexicon/com.atproto.server.refreshSesion", status: 404, contains: []string{"Did you mean com.atproto.server.refreshSession?", `href="/lexicon/com.atproto.server.refreshSession"`}},
 		{name: "lexicon-unknown-def", target: refreshSession + "?def=nope", status: 404, contains: []string{"No such definition"}},
 		{name: "lexicon-other-did", target: "/lexicon/did:plc:abc/com.atproto.server.refreshSession", status: 404, contains: []string{"com.atproto.server.refreshSession is published by did:plc:6msi3pj7krzih5qxqtryxlzw, not by did:plc:abc.", `href="` + refreshSession + `"`}},
 		{name: "lexicon-other-did-directory", target: "/lexicon/did:plc:abc/com.example.web.post", status: 404, contains: []string{"from a local directory, not published by did:plc:abc.", `href="` + testPost + `"`}},
