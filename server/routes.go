@@ -18,15 +18,19 @@ func (s *Server) register(ui *web.UI) {
 
 	// api marks a route's responses as data; applied here, once, rather than
 	// as route middleware, which echo would wrap for every request.
+	// The API's and the XRPC methods' answers may be read by any origin's
+	// scripts (cors.go).
+	cors := func(h echo.HandlerFunc) echo.HandlerFunc { return corsHeaders(apiHeaders(h)) }
 	api := apiHeaders
-	e.POST("/api/v1/validate", api(s.handleValidate))
-	e.POST("/api/v1/lint", api(s.handleLint))
+	e.POST("/api/v1/validate", cors(s.handleValidate))
+	e.POST("/api/v1/lint", cors(s.handleLint))
 	// HEAD is answered wherever GET is (net/http drops the body), so that
 	// link checkers and load balancers' probes see the real status.
 	getHead := []string{http.MethodGet, http.MethodHead}
-	e.Match(getHead, "/api/v1/schema", api(s.handleSchema))
-	e.Match(getHead, "/xrpc/com.atproto.lexicon.resolveLexicon", api(s.handleResolveLexicon))
-	e.POST("/xrpc/com.atproto.lexicon.validate", api(s.handleXRPCValidate))
+	e.Match(getHead, "/api/v1/schema", cors(s.handleSchema))
+	e.Match(getHead, "/xrpc/com.atproto.lexicon.resolveLexicon", cors(s.handleResolveLexicon))
+	e.POST("/xrpc/com.atproto.lexicon.validate", cors(s.handleXRPCValidate))
+	s.registerPreflights(e, isCORS)
 	e.Match(getHead, "/healthz", api(s.handleHealth))
 	e.Match(getHead, "/readyz", api(s.handleReady))
 	// GET /metrics: Prometheus text format, from the server's own registry.
@@ -63,6 +67,12 @@ var knownMethods = map[string]bool{
 }
 
 const otherMethod = "other"
+
+// isCORS reports whether path is open to other origins' scripts: the API
+// and the XRPC methods, not the probes, metrics or the web UI.
+func isCORS(path string) bool {
+	return strings.HasPrefix(path, "/api/") || strings.HasPrefix(path, "/xrpc/")
+}
 
 // apiPrefixes are the paths under which everything, registered or not, is
 // the JSON API's.

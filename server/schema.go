@@ -84,6 +84,9 @@ func (s *Server) handleSchema(c echo.Context) error {
 		if err != nil {
 			return err
 		}
+		if notModified(c, schemaETag(checker.Info.CID, "jsonschema", checker.Info.Def, string(checker.Target))) {
+			return answerNotModified(c)
+		}
 		return c.JSONBlob(http.StatusOK, checker.JSONSchema())
 	default:
 		return badRequest("%s: unknown format %q (want record or jsonschema)", where, format)
@@ -93,6 +96,9 @@ func (s *Server) handleSchema(c echo.Context) error {
 	rec, err := s.lookup(c, &b, ref, pin)
 	if err != nil {
 		return err
+	}
+	if notModified(c, schemaETag(rec.CID.String(), "record")) {
+		return answerNotModified(c)
 	}
 	record, err := service.RecordValue(rec)
 	if err != nil {

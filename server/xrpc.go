@@ -50,6 +50,9 @@ func (s *Server) handleResolveLexicon(c echo.Context) error {
 		// (and no AT-URI to give).
 		return codeError(service.CodeNotFound, fmt.Sprintf("lexicon %s is loaded from a local file and has no published schema record", nsid))
 	}
+	if notModified(c, schemaETag(rec.CID.String(), "resolveLexicon")) {
+		return answerNotModified(c)
+	}
 	return c.JSON(http.StatusOK, resolveLexiconOutput{URI: string(rec.URI), CID: rec.CID.String(), Schema: rec.Value})
 }
 
