@@ -30,6 +30,13 @@ func (s *Server) register(ui *web.UI) {
 	e.Match(getHead, "/api/v1/schema", cors(s.handleSchema))
 	e.Match(getHead, "/xrpc/com.atproto.lexicon.resolveLexicon", cors(s.handleResolveLexicon))
 	e.POST("/xrpc/com.atproto.lexicon.validate", cors(s.handleXRPCValidate))
+	// For language models: what lexval is and how to call it, and each
+	// lexicon in words (llms.go).
+	e.Match(getHead, "/llms.txt", cors(s.handleLLMs))
+	e.Match(getHead, "/llms/:file", cors(s.handleLexiconText))
+	// POST /mcp: the Model Context Protocol over streamable HTTP, stateless
+	// (GET and DELETE, for sessions, are answered 405 by the SDK).
+	e.Match([]string{http.MethodPost, http.MethodGet, http.MethodDelete}, mcpPath, cors(echo.WrapHandler(s.mcp)))
 	s.registerPreflights(e, isCORS)
 	e.Match(getHead, "/healthz", api(s.handleHealth))
 	e.Match(getHead, "/readyz", api(s.handleReady))
@@ -71,8 +78,11 @@ const otherMethod = "other"
 // isCORS reports whether path is open to other origins' scripts: the API
 // and the XRPC methods, not the probes, metrics or the web UI.
 func isCORS(path string) bool {
-	return strings.HasPrefix(path, "/api/") || strings.HasPrefix(path, "/xrpc/")
+	return strings.HasPrefix(path, "/api/") || strings.HasPrefix(path, "/xrpc/") || strings.HasPrefix(path, "/llms") || path == mcpPath
 }
+
+// mcpPath is the MCP endpoint's.
+const mcpPath = "/mcp"
 
 // apiPrefixes are the paths under which everything, registered or not, is
 // the JSON API's.
