@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/lexval/lexval/internal/suggest"
 	"github.com/lexval/lexval/server"
 )
 
@@ -55,12 +56,13 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return serveCommand.run(ctx, s, serveCommand, nil)
 	}
 	switch name := args[0]; name {
+	case "-version", "--version":
+		return versionCommand.run(ctx, s, versionCommand, args[1:])
 	case "help", "-h", "-help", "--help":
 		if name == "help" && len(args) > 1 {
 			cmd := lookupCommand(args[1])
 			if cmd == nil {
-				fmt.Fprintf(stderr, "lexval help: unknown command %q\n\n", args[1])
-				printUsage(stderr)
+				fmt.Fprintf(stderr, "lexval help: unknown command %q%s\nRun 'lexval help' for the list of commands.\n", args[1], didYouMean(args[1], commandNames(), ""))
 				return exitError
 			}
 			return cmd.run(ctx, s, cmd, []string{"-h"})
@@ -74,8 +76,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		cmd := lookupCommand(name)
 		if cmd == nil {
-			fmt.Fprintf(stderr, "lexval: unknown command %q\n\n", name)
-			printUsage(stderr)
+			// A few lines, not the whole usage: the mistake stays in view.
+			fmt.Fprintf(stderr, "lexval: unknown command %q%s\nRun 'lexval help' for the list of commands.\n", safeText(name), didYouMean(name, commandNames(), ""))
 			return exitError
 		}
 		return cmd.run(ctx, s, cmd, args[1:])
@@ -118,8 +120,35 @@ func (s *streams) parse(cmd *command, fs *flag.FlagSet, args []string) (position
 	}
 }
 
-// usageError prints err and the command's usage on stderr and returns 2.
+// commandNames lists the commands, help included.
+func commandNames() []string {
+	names := []string{"help"}
+	for _, c := range commands {
+		names = append(names, c.name)
+	}
+	return names
+}
+
+// didYouMean is "; did you mean X?" for the candidate nearest word, with
+// prefix before it (a flag's "--"), or "" when none is near.
+func didYouMean(word string, candidates []string, prefix string) string {
+	near := suggest.Nearest(word, candidates, 2)
+	if len(near) == 0 {
+		return ""
+	}
+	return "; did you mean " + prefix + near[0] + "?"
+}
+
+// usageError prints err and the command's usage on stderr and returns 2. An
+// unknown flag gets a few lines instead, with the flag it is near.
 func (s *streams) usageError(cmd *command, fs *flag.FlagSet, err error) int {
+	var unknown *unknownFlagError
+	if errors.As(err, &unknown) {
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		fmt.Fprintf(s.stderr, "lexval %s: unknown flag --%s%s\nRun 'lexval help %s' for its flags.\n", cmd.name, safeText(unknown.name), didYouMean(unknown.name, names, "--"), cmd.name)
+		return exitError
+	}
 	msg := strings.TrimPrefix(err.Error(), errUsage.Error()+": ")
 	fmt.Fprintf(s.stderr, "lexval %s: %s\n\n", cmd.name, safeText(msg))
 	printCommandUsage(s.stderr, cmd, fs)

@@ -107,14 +107,17 @@ func TestUsage(t *testing.T) {
 		{name: "help validate", args: []string{"help", "validate"}, code: 0, golden: "help-validate.txt"},
 		{name: "validate -h", args: []string{"validate", "-h"}, code: 0, golden: "help-validate.txt"},
 		{name: "help for an unknown command", args: []string{"help", "frobnicate"}, code: 2, stderr: `unknown command "frobnicate"`},
-		{name: "unknown command", args: []string{"frobnicate"}, code: 2, stderr: "lexval: unknown command \"frobnicate\"\n\nlexval checks"},
-		{name: "unknown flag", args: []string{"validate", "--frobnicate", "x.json"}, code: 2, stderr: "lexval validate: unknown flag --frobnicate\n\nUsage: lexval validate"},
+		{name: "unknown command", args: []string{"frobnicate"}, code: 2, stderr: "lexval: unknown command \"frobnicate\"\nRun 'lexval help' for the list of commands.\n"},
+		{name: "mistyped command", args: []string{"valdate", "x.json"}, code: 2, stderr: "lexval: unknown command \"valdate\"; did you mean validate?\nRun 'lexval help' for the list of commands.\n"},
+		{name: "help for a mistyped command", args: []string{"help", "veirfy"}, code: 2, stderr: "did you mean verify?"},
+		{name: "unknown flag", args: []string{"validate", "--frobnicate", "x.json"}, code: 2, stderr: "lexval validate: unknown flag --frobnicate\nRun 'lexval help validate' for its flags.\n"},
+		{name: "mistyped flag", args: []string{"validate", "--shema", "x", "x.json"}, code: 2, stderr: "lexval validate: unknown flag --shema; did you mean --schema?\n"},
+		{name: "mistyped NSID", args: []string{"schema", "app.bsky.feed.pots"}, code: 2, stderr: "(did you mean app.bsky.feed.post?)"},
 		{name: "unknown flag with one dash", args: []string{"validate", "-frobnicate=1", "x.json"}, code: 2, stderr: "lexval validate: unknown flag --frobnicate\n"},
 		{name: "unknown serve flag", args: []string{"--frobnicate"}, code: 2, stderr: "lexval serve: unknown flag --frobnicate\n"},
 		{name: "bad flag syntax", args: []string{"validate", "---format", "json", "-"}, code: 2, stderr: `lexval validate: bad flag syntax "---format"`},
 		{name: "flag without its value", args: []string{"validate", "-", "--format"}, code: 2, stderr: "lexval validate: flag --format needs a value\n"},
 		{name: "help after other flags", args: []string{"validate", "--format", "json", "--help"}, code: 0, golden: "help-validate.txt"},
-		{name: "no files", args: []string{"validate"}, code: 2, stderr: "no FILE given"},
 		{name: "bad format", args: []string{"validate", "--format", "xml", "-"}, code: 2, stderr: `lexval validate: --format: "xml" is not one of: text, json, github` + "\n"},
 		{name: "bad format with one dash", args: []string{"validate", "-format=xml", "-"}, code: 2, stderr: `lexval validate: --format: "xml" is not one of: text, json, github` + "\n"},
 		{name: "bad boolean", args: []string{"validate", "--network=maybe", "-"}, code: 2, stderr: `lexval validate: --network: "maybe" is not a boolean: use true or false (or 1 or 0)` + "\n"},
@@ -123,7 +126,7 @@ func TestUsage(t *testing.T) {
 		{name: "target without schema", args: []string{"validate", "--target", "output", "-"}, code: 2, stderr: "--cid and --target need --schema"},
 		{name: "bad target", args: []string{"validate", "--schema", "com.atproto.server.refreshSession", "--target", "body", "-"}, code: 2, stderr: `"body" is not a target`},
 		{name: "bad schema reference", args: []string{"validate", "--schema", "not an nsid", "-"}, code: 2, stderr: "--schema"},
-		{name: "bad pinned CID", args: []string{"validate", "--schema", "com.atproto.server.refreshSession", "--cid", "bafynope", "-"}, code: 2, stderr: `--cid "bafynope"`},
+		{name: "bad pinned CID", args: []string{"validate", "--schema", "com.atproto.server.refreshSession", "--cid", "bafynope", "-"}, code: 2, stderr: `--cid: "bafynope" is not a CID`},
 		{name: "bad max-value", args: []string{"validate", "--max-value", "lots", "-"}, code: 2, stderr: `"lots" is not a positive size`},
 		{name: "bad plc-url", args: []string{"validate", "--plc-url", "ftp://plc", "-"}, code: 2, stderr: "is not an http(s) URL"},
 		{name: "missing file", args: []string{"validate", "testdata/records/nope.json"}, code: 2, stderr: "lexval validate: stat testdata/records/nope.json: no such file or directory"},
@@ -163,8 +166,35 @@ func TestEnvVariableErrors(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
-	code, stdout, stderr := runCLI(t, "", "version")
-	if code != 0 || !strings.HasPrefix(stdout, "lexval ") || stderr != "" {
-		t.Errorf("got code %d, stdout %q, stderr %q; want 0, \"lexval <version> (go...)\", nothing", code, stdout, stderr)
+	for _, args := range [][]string{{"version"}, {"--version"}, {"-version"}} {
+		t.Run(args[0], func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "", args...)
+			if code != 0 || !strings.HasPrefix(stdout, "lexval ") || stderr != "" {
+				t.Errorf("got code %d, stdout %q, stderr %q; want 0, \"lexval <version> (go...)\", nothing", code, stdout, stderr)
+			}
+		})
 	}
+}
+
+// TestValidateStdin: without a FILE, validate reads standard input when it
+// is piped, and asks for a FILE when it is a terminal (or /dev/null).
+func TestValidateStdin(t *testing.T) {
+	t.Run("piped", func(t *testing.T) {
+		code, stdout, stderr := runCLI(t, `{"$type":"app.bsky.feed.post","text":"hi","createdAt":"2024-01-01T00:00:00Z"}`+"\n{}\n", "validate")
+		if code != exitInvalid || !strings.Contains(stdout, "stdin:2: invalid") || !strings.Contains(stdout, "2 values, 1 invalid") {
+			t.Errorf("got exit %d, stdout %q, stderr %q; want stdin read, line 2 invalid", code, stdout, stderr)
+		}
+	})
+	t.Run("a character device", func(t *testing.T) {
+		null, err := os.Open(os.DevNull)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer null.Close()
+		var out, errOut bytes.Buffer
+		code := Run(context.Background(), []string{"validate"}, null, &out, &errOut)
+		if code != exitError || !strings.Contains(errOut.String(), "no FILE given") {
+			t.Errorf("got exit %d, stderr %q; want 2 and no FILE given", code, errOut.String())
+		}
+	})
 }

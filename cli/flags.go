@@ -15,6 +15,14 @@ import (
 // the command's usage and exits 2.
 var errUsage = errors.New("usage")
 
+// unknownFlagError is a flag the command does not define; it is a usage
+// error (errUsage).
+type unknownFlagError struct{ name string }
+
+func (e *unknownFlagError) Error() string { return errUsage.Error() + ": unknown flag --" + e.name }
+
+func (e *unknownFlagError) Unwrap() error { return errUsage }
+
 // newFlagSet returns a FlagSet that reports errors to the caller instead of
 // printing or exiting: Run decides where usage goes (stdout for -h, stderr for
 // mistakes).
@@ -74,7 +82,7 @@ func parseFlags(fs *flag.FlagSet, args []string, envFlags ...string) ([]string, 
 		case f == nil && (name == "h" || name == "help"):
 			return nil, flag.ErrHelp
 		case f == nil:
-			return nil, fmt.Errorf("%w: unknown flag --%s", errUsage, name)
+			return nil, &unknownFlagError{name: name}
 		case !hasValue && isBoolFlag(f):
 			value = "true"
 		case !hasValue:

@@ -37,7 +37,7 @@ func (v *verdict) decode(limit int64, noun string) (any, error) {
 	}
 	x, err := datamodel.DecodeJSON(v.data)
 	if err != nil {
-		return nil, inputfile.DecodeError(v.data, err)
+		return nil, inputfile.DecodeError(v.data, err, v.src.line)
 	}
 	return x, nil
 }

@@ -73,11 +73,17 @@ func runSchema(ctx context.Context, s *streams, cmd *command, args []string) int
 			return s.fail(cmd, err)
 		}
 	}
-	if rec.Proof != nil {
-		// Where the record came from goes beside it, not into the output.
+	// Where the record came from goes beside it, not into the output.
+	switch {
+	case rec.Proof != nil:
 		fmt.Fprint(s.stderr, "proven from its repository:\n")
 		if err := writeProvenance(s.stderr, rec.URI, rec.CID.String(), rec.Proof); err != nil {
 			return s.fail(cmd, err)
+		}
+	case rec.Upstream != nil:
+		fmt.Fprintf(s.stderr, "bundled from the atproto repository, not verified against a published record:\n  %s\n  cid once published  %s\n", safeText(rec.Upstream.URL()), rec.CID)
+		if rec.NetworkError != nil {
+			fmt.Fprintf(s.stderr, "  no published version: %s\n", safeText(rec.NetworkError.Error()))
 		}
 	}
 	var out bytes.Buffer

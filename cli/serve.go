@@ -83,6 +83,7 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 		MaxConnections: *maxConns,
 		MaxExplaining:  *maxExplaining,
 		Logger:         logger,
+		Version:        version(),
 	})
 	if err != nil {
 		logger.Error("cannot start", "error", err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -14,6 +15,7 @@ import (
 	"github.com/bluesky-social/indigo/atproto/syntax"
 	"github.com/ipfs/go-cid"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/service"
 	"github.com/lexval/lexval/validator"
 )
@@ -61,7 +63,10 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 		return code
 	}
 	if len(files) == 0 {
-		return s.usageError(cmd, fs, errors.New("no FILE given (use - for standard input)"))
+		if !piped(s.stdin) {
+			return s.usageError(cmd, fs, errors.New("no FILE given (use - for standard input)"))
+		}
+		files = []string{"-"} // `... | lexval validate` reads what is piped
 	}
 	if err := rf.check(); err != nil {
 		return s.usageError(cmd, fs, err)
@@ -88,7 +93,7 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 	}
 	var check checkFunc
 	if cf.schema == "" {
-		check = newTypeCheckers(svc, req.Options).check
+		check = typeCheck(svc, req.Options)
 	} else {
 		c, err := svc.Prepare(ctx, req)
 		if err != nil {
@@ -134,6 +139,19 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 		return s.fail(cmd, err)
 	}
 	return t.exitCode()
+}
+
+// piped reports whether standard input is piped or redirected rather than
+// a terminal (or /dev/null, another character device), so that reading it
+// is what a user who gives no file means. A reader that is no file (a test's)
+// counts as piped.
+func piped(stdin io.Reader) bool {
+	f, ok := stdin.(*os.File)
+	if !ok {
+		return stdin != nil
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice == 0
 }
 
 // validateInputs expands the command line's inputs in order: files and
@@ -198,8 +216,8 @@ func (c *checkFlags) request() (service.Request, error) {
 		return req, fmt.Errorf("%w: --schema: %w", errUsage, err)
 	}
 	if c.cid != "" {
-		if req.CID, err = cid.Decode(c.cid); err != nil {
-			return req, fmt.Errorf("%w: --cid %q: %w", errUsage, c.cid, err)
+		if req.CID, err = datamodel.ParseCID(c.cid); err != nil {
+			return req, fmt.Errorf("%w: --cid: %w", errUsage, err)
 		}
 	}
 	if c.target != "" {

@@ -104,3 +104,13 @@ func blockCID(block []byte) cid.Cid {
 	}
 	return cid.NewCidV1(cid.DagCBOR, mh)
 }
+
+// ParseCID parses a CID that a user wrote (a pin, say). Its error says what
+// a CID looks like, where go-cid's speak of varints and multibase.
+func ParseCID(s string) (cid.Cid, error) {
+	c, err := cid.Decode(s)
+	if err != nil {
+		return cid.Undef, fmt.Errorf("%q is not a CID (a CIDv1 in base32, such as bafyreigcy4ovht4rgredjpr53i4zgkxkvfdcmhhvhra5d3hffxwh2fhjne)", s)
+	}
+	return c, nil
+}

@@ -17,8 +17,11 @@ type DefRef struct {
 // ParseDefRef parses "nsid" (meaning nsid#main) or "nsid#name".
 func ParseDefRef(s string) (DefRef, error) {
 	nsidPart, name, hasFragment := strings.Cut(s, "#")
-	nsid, err := syntax.ParseNSID(nsidPart)
-	if err != nil {
+	nsid, err := ParseNSID(nsidPart)
+	switch {
+	case err != nil && !hasFragment:
+		return DefRef{}, err
+	case err != nil:
 		return DefRef{}, fmt.Errorf("invalid definition reference %q: %w", s, err)
 	}
 	if !hasFragment {

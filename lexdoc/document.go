@@ -59,9 +59,9 @@ func NewDocument(v map[string]any) (*Document, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: id must be a string, got %s", ErrInvalidLexicon, datamodel.KindOf(iv))
 	}
-	id, err := syntax.ParseNSID(idStr)
+	id, err := ParseNSID(idStr)
 	if err != nil {
-		return nil, fmt.Errorf("%w: id %q is not a valid NSID", ErrInvalidLexicon, idStr)
+		return nil, fmt.Errorf("%w: id %w", ErrInvalidLexicon, err)
 	}
 	doc := &Document{Lexicon: 1, ID: id}
 	if doc.Description, err = optString(v, "description", string(id)); err != nil {

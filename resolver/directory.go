@@ -35,18 +35,7 @@ func loadDirectory(dir string) ([]*Record, []inputfile.Skipped, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("lexicon directory %s: %w", dir, err)
 	}
-	recs := make([]*Record, len(paths))
-	errs := make([]error, len(paths))
-	next := atomic.Int64{}
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(paths)) {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(paths); i = int(next.Add(1) - 1) {
-				recs[i], errs[i] = loadLexiconFile(paths[i])
-			}
-		})
-	}
-	wg.Wait()
+	recs, errs := loadEach(paths, loadLexiconFile)
 
 	seen := make(map[syntax.NSID]string, len(paths))
 	for i, rec := range recs {
@@ -61,33 +50,57 @@ func loadDirectory(dir string) ([]*Record, []inputfile.Skipped, error) {
 	return recs, skipped, nil
 }
 
+// loadEach runs load on every path, on every core; the results follow the
+// order of paths.
+func loadEach(paths []string, load func(string) (*Record, error)) ([]*Record, []error) {
+	recs := make([]*Record, len(paths))
+	errs := make([]error, len(paths))
+	next := atomic.Int64{}
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(paths)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(paths); i = int(next.Add(1) - 1) {
+				recs[i], errs[i] = load(paths[i])
+			}
+		})
+	}
+	wg.Wait()
+	return recs, errs
+}
+
 // loadLexiconFile reads one unpublished lexicon document.
 func loadLexiconFile(path string) (*Record, error) {
 	raw, err := inputfile.ReadFile(path, maxLexiconFileBytes)
 	if err != nil {
 		return nil, err
 	}
+	return documentRecord(raw, path, SourceDirectory)
+}
+
+// documentRecord is an unpublished lexicon document, read from location, as
+// the record it will be once published: its CID is that record's.
+func documentRecord(raw []byte, location string, source SourceKind) (*Record, error) {
 	v, err := datamodel.DecodeJSON(raw)
 	if err != nil {
 		// Worded without quoting the file.
-		return nil, fmt.Errorf("%s: %w: %w", path, ErrInvalidRecord, inputfile.DecodeError(raw, err))
+		return nil, fmt.Errorf("%s: %w: %w", location, ErrInvalidRecord, inputfile.DecodeError(raw, err, 0))
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("%s: %w: a lexicon document is a JSON object, not %s", path, ErrInvalidRecord, datamodel.KindOf(v))
+		return nil, fmt.Errorf("%s: %w: a lexicon document is a JSON object, not %s", location, ErrInvalidRecord, datamodel.KindOf(v))
 	}
 	pub, err := datamodel.PublishLexicon(m, raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w: %w", path, ErrInvalidRecord, err)
+		return nil, fmt.Errorf("%s: %w: %w", location, ErrInvalidRecord, err)
 	}
 	doc, err := parseDocument(m, pub.CID)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w: %w", path, ErrInvalidRecord, err)
+		return nil, fmt.Errorf("%s: %w: %w", location, ErrInvalidRecord, err)
 	}
 	return &Record{
 		CID:       pub.CID,
-		Source:    SourceDirectory,
-		Location:  path,
+		Source:    source,
+		Location:  location,
 		Value:     raw,
 		Document:  doc,
 		published: pub.JSON,

@@ -120,7 +120,7 @@ func TestDirectoriesOverride(t *testing.T) {
 		})
 	}
 
-	local := r.Local()
+	local := unbundled(r.Local())
 	var nsids []syntax.NSID
 	for _, rec := range local {
 		nsids = append(nsids, rec.NSID())

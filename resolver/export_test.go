@@ -14,6 +14,7 @@ import (
 // Seams are the test hooks; see seams.
 type Seams struct {
 	Catalog     fs.FS
+	Bundled     fs.FS
 	DialAddrs   map[string]string
 	PublicAddrs map[netip.AddrPort]bool
 	RootCAs     *x509.CertPool
@@ -24,6 +25,7 @@ type Seams struct {
 func NewWithSeams(cfg Config, s Seams) (*Resolver, error) {
 	return newResolver(cfg, seams{
 		catalog:     s.Catalog,
+		bundled:     s.Bundled,
 		dialAddrs:   s.DialAddrs,
 		publicAddrs: s.PublicAddrs,
 		rootCAs:     s.RootCAs,

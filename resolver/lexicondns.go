@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
+
+	"github.com/lexval/lexval/lexdoc"
 )
 
 // lexiconDID finds the repository that publishes nsid: the did= value of the
@@ -118,7 +120,7 @@ func parseLexiconTXT(name string, txts []string) (syntax.DID, error) {
 		if !ok {
 			continue
 		}
-		did, err := syntax.ParseDID(raw)
+		did, err := lexdoc.ParseDID(raw)
 		if err != nil {
 			return "", fmt.Errorf("%w: DNS TXT %s: %w", ErrResolution, name, err)
 		}

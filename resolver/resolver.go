@@ -51,8 +51,15 @@ type Record struct {
 	// Location is the file or URL the record was read from.
 	Location string
 	// Proof is how a network record was proven: its author's signed
-	// commit. Nil for embedded and directory records.
+	// commit. Nil for embedded, directory and bundled records.
 	Proof *Proof
+	// Upstream, for a bundled document, is the snapshot of the repository
+	// it was copied from; nil for other sources.
+	Upstream *Upstream
+	// NetworkError, on a bundled document answered with the network on,
+	// says why the network gave no version of its own (not published, or
+	// unreachable); nil otherwise.
+	NetworkError error
 	// Value is the record's JSON as stored or published (for a directory
 	// document: the file as it is, without the added $type).
 	Value json.RawMessage
@@ -135,7 +142,11 @@ type Config struct {
 
 	// Sources are asked after the local catalog and before the network, in
 	// order: the seam for a database store read through before the network.
+	// The bundled lexicons come after all of them.
 	Sources []Source
+	// OmitBundled leaves the bundled lexicons out: the catalog is then the
+	// embedded records and the directories, and what the network proves.
+	OmitBundled bool
 	// Sink, when set, receives every record the network fetched and
 	// authenticated (the seam for a store to keep them).
 	Sink Sink
@@ -211,8 +222,8 @@ type Stats struct {
 
 // Resolver finds and authenticates schema records: it asks its sources in
 // order of precedence (directories, the later first; the embedded catalog;
-// Config.Sources; the network) and takes the first answer. Safe for
-// concurrent use.
+// Config.Sources; the network; the bundled lexicons) and takes the first
+// answer. Safe for concurrent use.
 type Resolver struct {
 	cfg     Config
 	sources []Source
@@ -224,6 +235,8 @@ type Resolver struct {
 type seams struct {
 	// catalog replaces the embedded catalog (lexicons.FS).
 	catalog fs.FS
+	// bundled replaces the bundled lexicons (lexicons.Bundled).
+	bundled fs.FS
 	// dialAddrs maps "host:port" to the "ip:port" the dialer connects to
 	// instead, a fake DNS for HTTP connections. The address check still
 	// applies to the address actually dialled.
@@ -252,6 +265,9 @@ func newResolver(cfg Config, s seams) (*Resolver, error) {
 	if s.catalog == nil {
 		s.catalog = lexicons.FS
 	}
+	if s.bundled == nil {
+		s.bundled = lexicons.Bundled
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -273,19 +289,34 @@ func newResolver(cfg Config, s seams) (*Resolver, error) {
 		r.net = newNetwork(cfg, s)
 		r.sources = append(r.sources, r.net)
 	}
+	if !cfg.OmitBundled {
+		bundled, err := loadBundled(s.bundled)
+		if err != nil {
+			return nil, err
+		}
+		// Last: a published, proven version of a bundled lexicon
+		// supersedes it.
+		r.sources = append(r.sources, bundled)
+	}
 	r.local = mergeListers(r.sources)
 	return r, nil
 }
 
 // Resolve returns the record q names. Local records (directories, then
 // embedded) answer NSID queries first, then Config.Sources; the network is
-// asked only when enabled. A pinned CID that differs is an error wrapping
-// ErrCIDMismatch that names both CIDs.
+// asked only when enabled; the bundled lexicons last. A pinned CID that
+// differs is an error wrapping ErrCIDMismatch that names both CIDs.
+//
+// When the network fails for an NSID the bundle holds (not published,
+// unreachable, unprovable), the bundled document answers, its NetworkError
+// saying why; only the end of ctx is the caller's error. Without the
+// network, the bundle answers at once.
 //
 // An AT-URI query is answered by the embedded record of that AT-URI when
 // there is one (even if a directory overrides its NSID), else by the
-// configured sources or the network. A record that fails the pin is an
-// error: later sources are not asked for another version.
+// configured sources or the network; never by the bundle, whose documents
+// are not published records. A record that fails the pin is an error:
+// later sources are not asked for another version.
 func (r *Resolver) Resolve(ctx context.Context, q Query) (*Record, error) {
 	rec, err := r.resolve(ctx, q)
 	if err != nil {
@@ -302,17 +333,25 @@ func (r *Resolver) resolve(ctx context.Context, q Query) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
+	var netErr error
 	for _, src := range r.sources {
-		var rec *Record
-		rec, err = src.Resolve(ctx, q)
-		if !errors.Is(err, ErrNotFound) {
-			return rec, err
+		rec, err := src.Resolve(ctx, q)
+		switch {
+		case err == nil && netErr != nil && rec.Source == SourceBundled:
+			r.cfg.Logger.Debug("bundled lexicon answers for the network", "nsid", q.NSID, "network_error", netErr)
+			return rec.instead(netErr), nil
+		case err == nil:
+			return rec, nil
+		case r.net != nil && src == Source(r.net) && ctx.Err() == nil:
+			netErr = err // the bundle may have it
+		case !errors.Is(err, ErrNotFound):
+			return nil, err
 		}
 	}
-	if r.net == nil {
-		return nil, fmt.Errorf("%w: %s is not in the local catalog and network resolution is off", ErrNotFound, describeQuery(q))
+	if netErr != nil {
+		return nil, netErr // the network's, which says why
 	}
-	return nil, err // the network's, which says why
+	return nil, fmt.Errorf("%w: %s is not in the local catalog and network resolution is off", ErrNotFound, describeQuery(q))
 }
 
 // checkQuery checks what every source relies on: an AT-URI names a schema
@@ -343,18 +382,18 @@ func parseSchemaURI(uri syntax.ATURI) (syntax.DID, syntax.NSID, error) {
 	}
 	did, err := uri.Authority().AsDID()
 	if err != nil {
-		return "", "", fmt.Errorf("%w: %s: the authority must be a DID: %w", ErrInvalidQuery, uri, err)
+		return "", "", fmt.Errorf("%w: %s: the authority must be a DID, the repository that publishes the lexicon", ErrInvalidQuery, uri)
 	}
-	nsid, err := syntax.ParseNSID(uri.RecordKey().String())
+	nsid, err := lexdoc.ParseNSID(uri.RecordKey().String())
 	if err != nil {
 		return "", "", fmt.Errorf("%w: %s: the record key must be an NSID: %w", ErrInvalidQuery, uri, err)
 	}
 	return did, nsid, nil
 }
 
-// Local returns the records of the embedded catalog and the directories (a
-// directory document overriding an embedded one of the same NSID), sorted by
-// NSID.
+// Local returns the records of the directories, the embedded catalog and
+// the bundled lexicons (a directory document overriding an embedded one of
+// the same NSID, which overrides a bundled one), sorted by NSID.
 func (r *Resolver) Local() []*Record {
 	return slices.Clone(r.local)
 }

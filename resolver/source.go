@@ -39,4 +39,8 @@ const (
 	SourceEmbedded  SourceKind = "embedded"
 	SourceDirectory SourceKind = "directory"
 	SourceNetwork   SourceKind = "network"
+	// SourceBundled is a lexicon document bundled with lexval, copied from
+	// an upstream repository (Record.Upstream says which snapshot): never a
+	// published record, and never proven.
+	SourceBundled SourceKind = "bundled"
 )

@@ -89,7 +89,7 @@ func TestSourcePrecedence(t *testing.T) {
 	})
 	t.Run("the local catalog lists the listers", func(t *testing.T) {
 		var got []string
-		for _, rec := range r.Local() {
+		for _, rec := range unbundled(r.Local()) {
 			got = append(got, string(rec.NSID())+" "+string(rec.Source))
 		}
 		want := "com.atproto.lexicon.schema embedded, " + refresh + " embedded, com.example.dir.thing directory"

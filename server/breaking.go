@@ -122,26 +122,9 @@ func compareSides(body map[string]any, where string) (old, new service.Version, 
 		if !ok {
 			return old, new, badRequest("%s: missing %q (a lexicon document, an array of them, or an NSID, AT-URI or NSID@CID)", where, name)
 		}
-		var ver service.Version
-		switch x := v.(type) {
-		case string:
-			ver.Ref = x
-		case map[string]any:
-			ver.Documents = []any{x}
-		case []any:
-			if len(x) == 0 {
-				return old, new, badRequest("%s: %q is empty", where, name)
-			}
-			if len(x) > maxDocuments {
-				return old, new, badRequest("%s: %q holds %d documents, more than the %d a request may carry", where, name, len(x), maxDocuments)
-			}
-			ver.Documents = x
-			ver.Names = make([]string, len(x))
-			for i := range x {
-				ver.Names[i] = fmt.Sprintf("%s[%d]", name, i)
-			}
-		default:
-			return old, new, badRequest("%s: field %q must be a lexicon document, an array of them, or a string naming a version, got %s", where, name, datamodel.KindOf(v))
+		ver, err := service.VersionOf(name, v)
+		if err != nil {
+			return old, new, badRequest("%s: %v", where, err)
 		}
 		if name == "old" {
 			old = ver

@@ -51,9 +51,15 @@ func (b *budget) context(parent context.Context, d time.Duration) (context.Conte
 // when fn is done, answered or not.
 func (s *Server) work(c echo.Context, b *budget, cpu bool, release func(), fn func(ctx context.Context) error) error {
 	req := c.Request()
-	ctx, cancel := b.context(req.Context(), s.cfg.RequestTimeout)
+	return s.workIn(req.Context(), req.Method, req.URL.Path, b, cpu, release, fn)
+}
+
+// workIn is work for a request known by its context, method and path (for
+// the log, should fn panic): the MCP endpoint's tool calls, whose handler
+// is not echo's.
+func (s *Server) workIn(parent context.Context, method, path string, b *budget, cpu bool, release func(), fn func(ctx context.Context) error) error {
+	ctx, cancel := b.context(parent, s.cfg.RequestTimeout)
 	defer cancel()
-	method, path := req.Method, req.URL.Path // for the log, should fn panic
 	done := make(chan error, 1)
 	go func() {
 		if release != nil {
@@ -162,4 +168,19 @@ func (s *Server) explain(c echo.Context, b *budget, fn func(ctx context.Context)
 		return err
 	}
 	return s.work(c, b, true, s.explainers.release, fn)
+}
+
+// toolWork runs one MCP tool call's work within a budget of its own, as
+// work does for a request: the request timeout, and, when explain, an
+// explanation slot (a 503 error when none frees in time).
+func (s *Server) toolWork(ctx context.Context, explain bool, fn func(ctx context.Context) error) error {
+	var b budget
+	var release func()
+	if explain {
+		if err := s.explainers.acquire(ctx); err != nil {
+			return err
+		}
+		release = s.explainers.release
+	}
+	return s.workIn(ctx, http.MethodPost, mcpPath, &b, explain, release, fn)
 }

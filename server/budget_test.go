@@ -178,7 +178,7 @@ func TestValidAnswerKept(t *testing.T) {
 			}
 			var want bytes.Buffer
 			if err := json.NewEncoder(&want).Encode(validateResponse{
-				Valid: true, Schema: checker.Info, Target: checker.Target,
+				Valid: true, Schema: &checker.Info, Target: checker.Target,
 				Errors: []validator.Error{}, Unresolved: []validator.Unresolved{},
 			}); err != nil {
 				t.Fatal(err)

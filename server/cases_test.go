@@ -143,3 +143,11 @@ func wantPaths(t *testing.T, errs any, want ...string) {
 		t.Errorf("got error paths %q, want %q", got, want)
 	}
 }
+
+// wantContains checks that the string at path contains want.
+func wantContains(t *testing.T, body map[string]any, want string, path ...any) {
+	t.Helper()
+	if got, _ := field(body, path...).(string); !strings.Contains(got, want) {
+		t.Errorf("got %v = %q, want it to contain %q", path, got, want)
+	}
+}

@@ -18,16 +18,27 @@ func (s *Server) register(ui *web.UI) {
 
 	// api marks a route's responses as data; applied here, once, rather than
 	// as route middleware, which echo would wrap for every request.
+	// The API's and the XRPC methods' answers may be read by any origin's
+	// scripts (cors.go).
+	cors := func(h echo.HandlerFunc) echo.HandlerFunc { return corsHeaders(apiHeaders(h)) }
 	api := apiHeaders
-	e.POST("/api/v1/validate", api(s.handleValidate))
-	e.POST("/api/v1/lint", api(s.handleLint))
-	s.registerVersions(api)
+	e.POST("/api/v1/validate", cors(s.handleValidate))
+	e.POST("/api/v1/lint", cors(s.handleLint))
+	s.registerVersions(cors)
 	// HEAD is answered wherever GET is (net/http drops the body), so that
 	// link checkers and load balancers' probes see the real status.
 	getHead := []string{http.MethodGet, http.MethodHead}
-	e.Match(getHead, "/api/v1/schema", api(s.handleSchema))
-	e.Match(getHead, "/xrpc/com.atproto.lexicon.resolveLexicon", api(s.handleResolveLexicon))
-	e.POST("/xrpc/com.atproto.lexicon.validate", api(s.handleXRPCValidate))
+	e.Match(getHead, "/api/v1/schema", cors(s.handleSchema))
+	e.Match(getHead, "/xrpc/com.atproto.lexicon.resolveLexicon", cors(s.handleResolveLexicon))
+	e.POST("/xrpc/com.atproto.lexicon.validate", cors(s.handleXRPCValidate))
+	// For language models: what lexval is and how to call it, and each
+	// lexicon in words (llms.go).
+	e.Match(getHead, "/llms.txt", cors(s.handleLLMs))
+	e.Match(getHead, "/llms/:file", cors(s.handleLexiconText))
+	// POST /mcp: the Model Context Protocol over streamable HTTP, stateless
+	// (GET and DELETE, for sessions, are answered 405 by the SDK).
+	e.Match([]string{http.MethodPost, http.MethodGet, http.MethodDelete}, mcpPath, cors(echo.WrapHandler(s.mcp)))
+	s.registerPreflights(e, isCORS)
 	e.Match(getHead, "/healthz", api(s.handleHealth))
 	e.Match(getHead, "/readyz", api(s.handleReady))
 	// GET /metrics: Prometheus text format, from the server's own registry.
@@ -64,6 +75,15 @@ var knownMethods = map[string]bool{
 }
 
 const otherMethod = "other"
+
+// isCORS reports whether path is open to other origins' scripts: the API
+// and the XRPC methods, not the probes, metrics or the web UI.
+func isCORS(path string) bool {
+	return strings.HasPrefix(path, "/api/") || strings.HasPrefix(path, "/xrpc/") || strings.HasPrefix(path, "/llms") || path == mcpPath
+}
+
+// mcpPath is the MCP endpoint's.
+const mcpPath = "/mcp"
 
 // apiPrefixes are the paths under which everything, registered or not, is
 // the JSON API's.

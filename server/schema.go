@@ -24,6 +24,18 @@ type schemaResponse struct {
 	Record    json.RawMessage `json:"record"` // as hashed: with $type, for a directory document too
 	// Proof, for a network record: the signed commit that holds it.
 	Proof *resolver.Proof `json:"proof,omitempty"`
+	// Upstream, for a bundled document: the repository snapshot it was
+	// copied from.
+	Upstream *upstreamJSON `json:"upstream,omitempty"`
+	// NetworkError, for a bundled document with the network on: why the
+	// network gave no published version.
+	NetworkError string `json:"networkError,omitempty"`
+}
+
+// upstreamJSON is a resolver.Upstream with its URL.
+type upstreamJSON struct {
+	*resolver.Upstream
+	URL string `json:"url"`
 }
 
 // GET /api/v1/schema?uri=…|nsid=…[&cid=…][&format=jsonschema[&target=…]]
@@ -72,6 +84,9 @@ func (s *Server) handleSchema(c echo.Context) error {
 		if err != nil {
 			return err
 		}
+		if notModified(c, schemaETag(checker.Info.CID, "jsonschema", checker.Info.Def, string(checker.Target))) {
+			return answerNotModified(c)
+		}
 		return c.JSONBlob(http.StatusOK, checker.JSONSchema())
 	default:
 		return badRequest("%s: unknown format %q (want record or jsonschema)", where, format)
@@ -81,6 +96,9 @@ func (s *Server) handleSchema(c echo.Context) error {
 	rec, err := s.lookup(c, &b, ref, pin)
 	if err != nil {
 		return err
+	}
+	if notModified(c, schemaETag(rec.CID.String(), "record")) {
+		return answerNotModified(c)
 	}
 	record, err := service.RecordValue(rec)
 	if err != nil {
@@ -94,6 +112,12 @@ func (s *Server) handleSchema(c echo.Context) error {
 		Record: record,
 	}
 	resp.Proof = rec.Proof
+	if rec.Upstream != nil {
+		resp.Upstream = &upstreamJSON{Upstream: rec.Upstream, URL: rec.Upstream.URL()}
+	}
+	if rec.NetworkError != nil {
+		resp.NetworkError = rec.NetworkError.Error()
+	}
 	if !rec.IndexedAt.IsZero() {
 		resp.IndexedAt = rec.IndexedAt.UTC().Format(time.RFC3339)
 	}

@@ -84,7 +84,7 @@ func TestSchema(t *testing.T) {
 		bad("uri not an AT-URI", "uri="+refreshSession, "not an AT-URI"),
 		bad("nsid is an AT-URI", "nsid="+url.QueryEscape(refreshSessionURI), "use uri="),
 		bad("invalid nsid", "nsid=refreshSession", "refreshSession"),
-		bad("invalid cid", "nsid="+refreshSession+"&cid=xyz", "invalid CID"),
+		bad("invalid cid", "nsid="+refreshSession+"&cid=xyz", `"xyz" is not a CID`),
 		bad("unknown format", "nsid="+refreshSession+"&format=yaml", `unknown format "yaml"`),
 		bad("target without format", "nsid="+refreshSession+"&target=output", "format=jsonschema"),
 		bad("unknown target", "nsid="+refreshSession+"&format=jsonschema&target=body", "body"),

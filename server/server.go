@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"golang.org/x/net/netutil"
 
+	"github.com/lexval/lexval/mcpserver"
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/service"
 	"github.com/lexval/lexval/web"
@@ -73,6 +74,8 @@ type Config struct {
 	// before it is answered 503 with Retry-After (default 250ms).
 	ExplainWait time.Duration
 	Logger      *slog.Logger // default: discard
+	// Version is lexval's, as the MCP endpoint introduces itself.
+	Version string
 }
 
 // Server serves the API, the XRPC methods, metrics and the web UI.
@@ -82,6 +85,7 @@ type Server struct {
 	http    *http.Server
 	metrics *metrics
 	ui      *web.UI
+	mcp     http.Handler // the MCP endpoint (package mcpserver)
 	// routes holds "METHOD /pattern" of every registered route, so that
 	// metrics label unmatched requests as such rather than by raw path.
 	routes map[string]bool
@@ -152,6 +156,13 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: web UI: %w", err)
 	}
 	s.ui = ui
+	mcpHandler, err := mcpserver.New(mcpserver.Config{
+		Service: cfg.Service, Version: cfg.Version, Work: s.toolWork, MaxBody: cfg.MaxBody, Logger: cfg.Logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("server: MCP: %w", err)
+	}
+	s.mcp = mcpHandler
 	s.register(ui)
 
 	s.http = &http.Server{

@@ -24,8 +24,9 @@ const maxBatch = 10000
 
 // validateResponse answers a single value.
 type validateResponse struct {
-	Valid      bool                   `json:"valid"`
-	Schema     service.SchemaInfo     `json:"schema"`
+	Valid bool `json:"valid"`
+	// Schema is nil when the value's $type named no schema to check it.
+	Schema     *service.SchemaInfo    `json:"schema,omitempty"`
 	Target     validator.Target       `json:"target"`
 	Errors     []validator.Error      `json:"errors"`
 	Unresolved []validator.Unresolved `json:"unresolved"`
@@ -33,12 +34,14 @@ type validateResponse struct {
 	Record *service.RecordInfo `json:"record,omitempty"`
 }
 
-// batchResponse answers "values": valid when every value is.
+// batchResponse answers "values": valid when every value is. Without a
+// "schema" in the request, each value is checked against its own $type and
+// each result says which schema (Schema and Target are then left out).
 type batchResponse struct {
-	Valid   bool               `json:"valid"`
-	Schema  service.SchemaInfo `json:"schema"`
-	Target  validator.Target   `json:"target"`
-	Results []resultJSON       `json:"results"`
+	Valid   bool                `json:"valid"`
+	Schema  *service.SchemaInfo `json:"schema,omitempty"`
+	Target  validator.Target    `json:"target,omitempty"`
+	Results []resultJSON        `json:"results"`
 }
 
 // resultJSON is a validator.Result whose lists are never null.
@@ -46,6 +49,9 @@ type resultJSON struct {
 	Valid      bool                   `json:"valid"`
 	Errors     []validator.Error      `json:"errors"`
 	Unresolved []validator.Unresolved `json:"unresolved"`
+	// Schema and Target, in a batch checked by $type: the value's.
+	Schema *service.SchemaInfo `json:"schema,omitempty"`
+	Target validator.Target    `json:"target,omitempty"`
 }
 
 func newResultJSON(r validator.Result) resultJSON {
@@ -65,6 +71,9 @@ func newResultJSON(r validator.Result) resultJSON {
 // "value": <any> | "values": [...] | "uri": "<record AT-URI>",
 // "options": {"allowUnresolved", "lenient"}}
 //
+// Without "schema", each value (or the record at "uri") is checked as the
+// record its own $type names (validateByType).
+//
 // "uri" names a record to fetch, with its proof, and validate. There is no
 // batch of URIs: each costs a fetch and a proof upstream, which a request
 // should not multiply by thousands; clients send one request per record.
@@ -77,35 +86,26 @@ func (s *Server) handleValidate(c echo.Context) error {
 	if err := checkFields(body, where, "schema", "cid", "target", "value", "values", "uri", "options"); err != nil {
 		return err
 	}
+	if _, named := body["schema"]; !named {
+		return s.validateByType(c, body, where)
+	}
 	req, err := s.parseRequest(body, where)
 	if err != nil {
 		return err
 	}
 	value, single := body["value"]
 	rawValues, batch := body["values"]
-	rawURI, byURI, err := stringField(body, where, "uri")
+	rawURI, byURI, err := valuesGiven(body, where)
 	if err != nil {
 		return err
-	}
-	switch given := btoi(single) + btoi(batch) + btoi(byURI); {
-	case given > 1:
-		return badRequest("%s: give one of \"value\", \"values\" and \"uri\", not several", where)
-	case given == 0:
-		return badRequest("%s: missing \"value\" (one value), \"values\" (an array of values) or \"uri\" (the AT-URI of a record)", where)
 	}
 	var b budget
 	if byURI {
 		return s.validateURI(c, &b, req, rawURI)
 	}
-	var values []any
-	if batch {
-		var ok bool
-		if values, ok = rawValues.([]any); !ok {
-			return badRequest("%s: field \"values\" must be an array, got %s", where, datamodel.KindOf(rawValues))
-		}
-		if len(values) > maxBatch {
-			return badRequest("%s: %d values, more than the %d a request may carry: split the batch", where, len(values), maxBatch)
-		}
+	values, err := batchField(rawValues, batch, where)
+	if err != nil {
+		return err
 	}
 
 	checker, err := s.prepare(c, &b, req)
@@ -141,12 +141,45 @@ func (s *Server) handleValidate(c echo.Context) error {
 			return err
 		}
 	}
-	resp := batchResponse{Valid: true, Schema: checker.Info, Target: checker.Target, Results: results}
+	resp := batchResponse{Valid: true, Schema: &checker.Info, Target: checker.Target, Results: results}
 	for _, r := range results {
 		s.metrics.observeResult(r.Valid, len(r.Unresolved))
 		resp.Valid = resp.Valid && r.Valid
 	}
 	return c.JSON(http.StatusOK, resp)
+}
+
+// valuesGiven checks that the request gives one of "value", "values" and
+// "uri", and returns the last.
+func valuesGiven(body map[string]any, where string) (uri string, byURI bool, err error) {
+	_, single := body["value"]
+	_, batch := body["values"]
+	uri, byURI, err = stringField(body, where, "uri")
+	if err != nil {
+		return "", false, err
+	}
+	switch given := btoi(single) + btoi(batch) + btoi(byURI); {
+	case given > 1:
+		return "", false, badRequest("%s: give one of \"value\", \"values\" and \"uri\", not several", where)
+	case given == 0:
+		return "", false, badRequest("%s: missing \"value\" (one value), \"values\" (an array of values) or \"uri\" (the AT-URI of a record)", where)
+	}
+	return uri, byURI, nil
+}
+
+// batchField checks "values", when given: an array of at most maxBatch.
+func batchField(raw any, given bool, where string) ([]any, error) {
+	if !given {
+		return nil, nil
+	}
+	values, ok := raw.([]any)
+	if !ok {
+		return nil, badRequest("%s: field \"values\" must be an array, got %s", where, datamodel.KindOf(raw))
+	}
+	if len(values) > maxBatch {
+		return nil, badRequest("%s: %d values, more than the %d a request may carry: split the batch", where, len(values), maxBatch)
+	}
+	return values, nil
 }
 
 func btoi(b bool) int {
@@ -204,7 +237,7 @@ func (s *Server) answerOne(c echo.Context, b *budget, checker *service.Checker, 
 	s.metrics.observeResult(r.Valid, len(r.Unresolved))
 	return c.JSON(http.StatusOK, validateResponse{
 		Valid:      r.Valid,
-		Schema:     checker.Info,
+		Schema:     &checker.Info,
 		Target:     checker.Target,
 		Errors:     r.Errors,
 		Unresolved: r.Unresolved,
@@ -249,7 +282,7 @@ func (s *Server) answerValid(c echo.Context, checker *service.Checker) error {
 func validResponse(checker *service.Checker) validateResponse {
 	return validateResponse{
 		Valid:      true,
-		Schema:     checker.Info,
+		Schema:     &checker.Info,
 		Target:     checker.Target,
 		Errors:     validResult.Errors,
 		Unresolved: validResult.Unresolved,
@@ -276,7 +309,7 @@ func (bc *bodyCache) get(checker *service.Checker) ([]byte, error) {
 		return nil, err
 	}
 	body := buf.Bytes()
-	if checker.Record == nil || checker.Record.Source == resolver.SourceNetwork || bc.n.Load() >= service.DefaultCheckerCacheSize {
+	if !checker.Kept() || bc.n.Load() >= service.DefaultCheckerCacheSize {
 		return body, nil
 	}
 	if prev, loaded := bc.bodies.LoadOrStore(checker, body); loaded {
@@ -305,23 +338,33 @@ func (s *Server) parseRequest(body map[string]any, where string) (service.Reques
 	if req.Target, err = targetField(body, where); err != nil {
 		return req, err
 	}
-	if opts, present := body["options"]; present {
-		m, ok := opts.(map[string]any)
-		if !ok {
-			return req, badRequest("%s: field \"options\" must be an object, got %s", where, datamodel.KindOf(opts))
-		}
-		where := where + " options"
-		if err := checkFields(m, where, "allowUnresolved", "lenient"); err != nil {
-			return req, err
-		}
-		if req.Options.AllowUnresolved, err = boolField(m, where, "allowUnresolved"); err != nil {
-			return req, err
-		}
-		if req.Options.Lenient, err = boolField(m, where, "lenient"); err != nil {
-			return req, err
-		}
+	req.Options, err = optionsField(body, where)
+	return req, err
+}
+
+// optionsField reads "options": {"allowUnresolved", "lenient"}.
+func optionsField(body map[string]any, where string) (validator.Options, error) {
+	var o validator.Options
+	opts, present := body["options"]
+	if !present {
+		return o, nil
 	}
-	return req, nil
+	m, ok := opts.(map[string]any)
+	if !ok {
+		return o, badRequest("%s: field \"options\" must be an object, got %s", where, datamodel.KindOf(opts))
+	}
+	where += " options"
+	if err := checkFields(m, where, "allowUnresolved", "lenient"); err != nil {
+		return o, err
+	}
+	var err error
+	if o.AllowUnresolved, err = boolField(m, where, "allowUnresolved"); err != nil {
+		return o, err
+	}
+	if o.Lenient, err = boolField(m, where, "lenient"); err != nil {
+		return o, err
+	}
+	return o, nil
 }
 
 func cidField(m map[string]any, where string) (cid.Cid, error) {
@@ -338,9 +381,9 @@ func parseCID(s, where string) (cid.Cid, error) {
 	if s == "" {
 		return cid.Undef, nil
 	}
-	c, err := cid.Decode(s)
+	c, err := datamodel.ParseCID(s)
 	if err != nil {
-		return cid.Undef, badRequest("%s: invalid CID %q: %v", where, s, err)
+		return cid.Undef, badRequest("%s: %v", where, err)
 	}
 	return c, nil
 }

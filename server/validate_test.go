@@ -198,7 +198,7 @@ func TestValidateErrors(t *testing.T) {
 			return c
 		}(),
 		bad("too deep", `{"schema":"`+refreshSession+`","value":`+strings.Repeat("[", 200)+strings.Repeat("]", 200)+`}`, "JSON"),
-		bad("missing schema", `{"value":{}}`, `missing "schema"`),
+		bad("no value", `{"schema":"`+refreshSession+`"}`, `missing "value"`),
 		bad("schema not a string", `{"schema":1,"value":{}}`, `"schema" must be a string, got an integer`),
 		bad("schema not an NSID", validateBody("refreshSession", `{}`), "refreshSession"),
 		bad("schema wrong collection", validateBody("at://did:plc:6msi3pj7krzih5qxqtryxlzw/app.bsky.feed.post/x", `{}`), "com.atproto.lexicon.schema"),
@@ -216,7 +216,7 @@ func TestValidateErrors(t *testing.T) {
 		bad("options not an object", validateBody(refreshSession, `{}`, `"options":true`), `"options" must be an object`),
 		bad("unknown option", validateBody(refreshSession, `{}`, `"options":{"strict":true}`), `unknown field "strict"`),
 		bad("option not a bool", validateBody(refreshSession, `{}`, `"options":{"lenient":"yes"}`), `"lenient" must be true or false`),
-		bad("invalid cid", validateBody(refreshSession, `{}`, `"cid":"not-a-cid"`), `invalid CID "not-a-cid"`),
+		bad("invalid cid", validateBody(refreshSession, `{}`, `"cid":"not-a-cid"`), `"not-a-cid" is not a CID`),
 		bad("unknown target name", validateBody(refreshSession, `{}`, `"target":"body"`), `"body" is not a target`),
 		bad("target the schema lacks", validateBody(refreshSession, `{}`, `"target":"input"`), "output"),
 		bad("ambiguous target", validateBody("com.example.echo", `{}`), "input", "output"),

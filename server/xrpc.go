@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/bluesky-social/indigo/atproto/syntax"
 	"github.com/ipfs/go-cid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/lexdoc"
+	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/service"
 	"github.com/lexval/lexval/validator"
 )
@@ -29,9 +29,9 @@ func (s *Server) handleResolveLexicon(c echo.Context) error {
 	if raw == "" {
 		return badRequest("missing required parameter nsid")
 	}
-	nsid, err := syntax.ParseNSID(raw)
+	nsid, err := lexdoc.ParseNSID(raw)
 	if err != nil {
-		return badRequest("parameter nsid %q is not an NSID: %v", raw, err)
+		return badRequest("parameter nsid: %v", err)
 	}
 	ref := service.SchemaRef{Def: lexdoc.DefRef{NSID: nsid, Name: "main"}}
 	var b budget
@@ -39,10 +39,19 @@ func (s *Server) handleResolveLexicon(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if rec.URI == "" {
-		// The method answers with a published record; a document read from
-		// a directory has none (and no AT-URI to give).
+	switch {
+	case rec.URI != "":
+	case rec.Source == resolver.SourceBundled:
+		// The method answers with a published record; a bundled document
+		// is none, and lexval will not claim a repository for it.
+		return codeError(service.CodeNotFound, fmt.Sprintf("lexicon %s is bundled with lexval from the atproto repository, not a published schema record (GET /api/v1/schema?nsid=%s shows it)", nsid, nsid))
+	default:
+		// A document read from a directory has no published record either
+		// (and no AT-URI to give).
 		return codeError(service.CodeNotFound, fmt.Sprintf("lexicon %s is loaded from a local file and has no published schema record", nsid))
+	}
+	if notModified(c, schemaETag(rec.CID.String(), "resolveLexicon")) {
+		return answerNotModified(c)
 	}
 	return c.JSON(http.StatusOK, resolveLexiconOutput{URI: string(rec.URI), CID: rec.CID.String(), Schema: rec.Value})
 }
@@ -161,7 +170,7 @@ func (s *Server) lintPublished(c echo.Context, b *budget, ref service.SchemaRef,
 	if err != nil {
 		return fmt.Errorf("schema %s: stored record: %w", ref, err)
 	}
-	info := service.SchemaInfo{URI: string(rec.URI), CID: rec.CID.String(), NSID: string(rec.NSID()), Def: ref.Def.Name}
+	info := service.NewSchemaInfo(rec, ref.Def.Name)
 	return s.answerLint(c, b, doc, &info, opts)
 }
 

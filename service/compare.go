@@ -43,6 +43,37 @@ type Version struct {
 	Ref string
 }
 
+// MaxVersionDocuments bounds the documents one side of a comparison may
+// hold when sent rather than named.
+const MaxVersionDocuments = 1000
+
+// VersionOf reads one side of a comparison as a client sends it (JSON
+// decoded by datamodel.DecodeJSON): a lexicon document, an array of them
+// (compared by id; named "name[i]" in errors), or a string naming a
+// published or stored version (an NSID, AT-URI or NSID@CID). Errors say
+// what is wrong with the value, for the caller to wrap as its request's.
+func VersionOf(name string, v any) (Version, error) {
+	switch x := v.(type) {
+	case string:
+		return Version{Ref: x}, nil
+	case map[string]any:
+		return Version{Documents: []any{x}}, nil
+	case []any:
+		if len(x) == 0 {
+			return Version{}, fmt.Errorf("%q is empty", name)
+		}
+		if len(x) > MaxVersionDocuments {
+			return Version{}, fmt.Errorf("%q holds %d documents, more than the %d a comparison may have", name, len(x), MaxVersionDocuments)
+		}
+		ver := Version{Documents: x, Names: make([]string, len(x))}
+		for i := range x {
+			ver.Names[i] = fmt.Sprintf("%s[%d]", name, i)
+		}
+		return ver, nil
+	}
+	return Version{}, fmt.Errorf("field %q must be a lexicon document, an array of them, or a string naming a version (NSID, AT-URI or NSID@CID), got %s", name, datamodel.KindOf(v))
+}
+
 // CompareOptions tune CompareVersions.
 type CompareOptions struct {
 	// Loosening is the severity of loosenings (lexdoc.CompareOptions).

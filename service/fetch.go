@@ -7,6 +7,7 @@ import (
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
 
+	"github.com/lexval/lexval/lexdoc"
 	"github.com/lexval/lexval/resolver"
 )
 
@@ -30,9 +31,9 @@ func ParseRecordURI(s string) (syntax.ATURI, error) {
 	if !strings.HasPrefix(s, "at://") {
 		return "", fmt.Errorf("%w: %q is not an AT-URI (want at://DID/COLLECTION/RKEY)", ErrInvalidRequest, s)
 	}
-	uri, err := syntax.ParseATURI(s)
+	uri, err := lexdoc.ParseATURI(s)
 	if err != nil {
-		return "", fmt.Errorf("%w: invalid AT-URI %q: %w", ErrInvalidRequest, s, err)
+		return "", fmt.Errorf("%w: %w", ErrInvalidRequest, err)
 	}
 	if !uri.Authority().IsDID() {
 		return "", fmt.Errorf("%w: AT-URI %q: the authority must be a DID (handles are not resolved)", ErrInvalidRequest, s)

@@ -23,9 +23,32 @@ type SchemaInfo struct {
 	CID  string `json:"cid"`
 	NSID string `json:"nsid"`
 	Def  string `json:"def"`
-	// Proof is how a network record was proven; nil for embedded and
-	// directory records, whose source says where they came from.
+	// Proof is how a network record was proven; nil for embedded,
+	// directory and bundled records, whose source says where they came from.
 	Proof *resolver.Proof `json:"proof,omitempty"`
+	// Source is where the record came from (resolver.SourceKind); empty for
+	// a document sent with the request.
+	Source resolver.SourceKind `json:"source,omitempty"`
+	// NetworkError, for a bundled document used with the network on, says
+	// why the network gave no published version.
+	NetworkError string `json:"networkError,omitempty"`
+}
+
+// NewSchemaInfo describes rec as the schema of a verdict against its
+// definition def.
+func NewSchemaInfo(rec *resolver.Record, def string) SchemaInfo {
+	info := SchemaInfo{
+		URI:    string(rec.URI),
+		CID:    rec.CID.String(),
+		NSID:   string(rec.NSID()),
+		Def:    def,
+		Proof:  rec.Proof,
+		Source: rec.Source,
+	}
+	if rec.NetworkError != nil {
+		info.NetworkError = rec.NetworkError.Error()
+	}
+	return info
 }
 
 // Request names what to check values against.
@@ -48,7 +71,13 @@ type Checker struct {
 	// are reported as unresolved. Nil for local schemas.
 	Missing map[syntax.NSID]error
 	schema  *validator.Schema
+	kept    bool
 }
+
+// Kept reports whether the Service keeps this Checker for the life of the
+// process (Prepared returns it), so that what a caller derives from it may
+// be kept as long.
+func (c *Checker) Kept() bool { return c.kept }
 
 // Validate checks one value decoded by datamodel.DecodeJSON.
 func (c *Checker) Validate(v any) validator.Result { return c.schema.Validate(v) }
@@ -122,19 +151,17 @@ func (s *Service) Prepare(ctx context.Context, req Request) (*Checker, error) {
 		return nil, fmt.Errorf("schema %s: %w", req.Schema, err)
 	}
 	c := &Checker{
-		Info: SchemaInfo{
-			URI:  string(rec.URI),
-			CID:  rec.CID.String(),
-			NSID: string(rec.NSID()),
-			Def:  req.Schema.Def.Name,
-		},
+		Info:    NewSchemaInfo(rec, req.Schema.Def.Name),
 		Target:  target,
 		Record:  rec,
 		Missing: missing,
 		schema:  schema,
 	}
-	c.Info.Proof = rec.Proof
-	if local && s.numCheckers.Load() < s.maxCheckers {
+	// A bundled document answers for the network only until the network
+	// has a published version: with the network on, it is asked again.
+	keep := local && !(rec.Source == resolver.SourceBundled && s.res.Network())
+	if keep && s.numCheckers.Load() < s.maxCheckers {
+		c.kept = true
 		if prev, loaded := s.checkers.LoadOrStore(req, c); loaded {
 			return prev.(*Checker), nil
 		}

@@ -31,16 +31,16 @@ func ParseSchemaRef(s string) (SchemaRef, error) {
 	if !strings.HasPrefix(s, "at://") {
 		def, err := lexdoc.ParseDefRef(s)
 		if err != nil {
-			return SchemaRef{}, fmt.Errorf("%w: schema %q is neither an AT-URI nor an NSID: %w", ErrInvalidRequest, s, err)
+			return SchemaRef{}, fmt.Errorf("%w: schema: %w", ErrInvalidRequest, err)
 		}
 		return SchemaRef{Def: def}, nil
 	}
 
 	// syntax.ATURI has no fragment; the fragment names the definition.
 	raw, fragment, hasFragment := strings.Cut(s, "#")
-	uri, err := syntax.ParseATURI(raw)
+	uri, err := lexdoc.ParseATURI(raw)
 	if err != nil {
-		return SchemaRef{}, fmt.Errorf("%w: invalid AT-URI %q: %w", ErrInvalidRequest, s, err)
+		return SchemaRef{}, fmt.Errorf("%w: schema: %w", ErrInvalidRequest, err)
 	}
 	if !uri.Authority().IsDID() {
 		return SchemaRef{}, fmt.Errorf("%w: AT-URI %q: the authority must be a DID, the repository that publishes the lexicon", ErrInvalidRequest, s)

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
@@ -65,6 +66,7 @@ type Service struct {
 	parsedRefs refMemo // for ParseSchemaRef
 
 	versions VersionStore // nil: no store
+	nsidList           // for SuggestNSID
 }
 
 // New returns a Service over res with default Options.
@@ -119,6 +121,11 @@ func (s *Service) Lookup(ctx context.Context, ref SchemaRef, pin cid.Cid) (*reso
 	}
 	rec, err := s.res.Resolve(ctx, q)
 	if err != nil {
+		if errors.Is(err, resolver.ErrNotFound) {
+			if near := s.SuggestNSID(ref.Def.NSID.String()); len(near) > 0 {
+				return nil, fmt.Errorf("schema %s: %w (did you mean %s?)", ref, err, near[0])
+			}
+		}
 		return nil, fmt.Errorf("schema %s: %w", ref, err)
 	}
 	if name := ref.Def.Name; name != "main" && name != "" {

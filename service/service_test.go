@@ -96,11 +96,11 @@ func TestPrepare(t *testing.T) {
 	}{
 		{
 			name: "NSID, default target", schema: refreshSession, wantTarget: validator.TargetOutput,
-			wantInfo: SchemaInfo{URI: refreshSessionURI, CID: refreshSessionCID, NSID: refreshSession, Def: "main"},
+			wantInfo: SchemaInfo{URI: refreshSessionURI, CID: refreshSessionCID, NSID: refreshSession, Def: "main", Source: resolver.SourceEmbedded},
 		},
 		{
 			name: "AT-URI with matching pin", schema: refreshSessionURI, pin: refreshSessionCID, wantTarget: validator.TargetOutput,
-			wantInfo: SchemaInfo{URI: refreshSessionURI, CID: refreshSessionCID, NSID: refreshSession, Def: "main"},
+			wantInfo: SchemaInfo{URI: refreshSessionURI, CID: refreshSessionCID, NSID: refreshSession, Def: "main", Source: resolver.SourceEmbedded},
 		},
 		{name: "record default", schema: "com.example.note", wantTarget: validator.TargetRecord},
 		{name: "object def", schema: "com.example.note#tag", wantTarget: validator.TargetObject},

@@ -405,6 +405,47 @@ func TestBrowser(t *testing.T) {
 		s.screenshot(t, ctx, "09-no-javascript")
 	})
 
+	t.Run("catalog: paste any record, checked by its $type", func(t *testing.T) {
+		cases := []struct {
+			name, value string
+			verdict     string
+			paths       []string
+		}{
+			{"invalid post", `{"$type": "app.bsky.feed.post", "text": "hi", "createdAt": "yesterday", "langs": ["en", "fr", "de", "it"]}`, "verdict-invalid", []string{"/createdAt", "/langs"}},
+			{"valid post", `{"$type": "app.bsky.feed.post", "text": "hi", "createdAt": "2024-01-01T00:00:00Z"}`, "verdict-valid", nil},
+			{"no $type", `{"text": "hi"}`, "verdict-invalid", []string{"/$type"}},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				// With JavaScript, through the JSON API.
+				ctx := s.tab(t)
+				do(t, ctx, chromedp.Navigate(s.base+"/"))
+				submitValue(t, ctx, tc.value)
+				do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#result ."+tc.verdict)))
+				if u := run(t, ctx, chromedp.Location()); strings.Contains(u, "#result") {
+					t.Errorf("location: got %s, want no form navigation", u)
+				}
+				if tc.paths != nil {
+					wantAll(t, "error paths", texts(t, ctx, "#result .issue-path"), tc.paths...)
+				}
+				js := browserVerdict(t, ctx)
+				s.screenshot(t, ctx, "catalog-paste-"+strings.ReplaceAll(tc.name, " ", "-"))
+
+				// Without it, rendered by the server: the same words.
+				noJS := s.tab(t, call(emulation.SetScriptExecutionDisabledParams{Value: true}, emulation.SetScriptExecutionDisabled))
+				do(t, noJS, chromedp.Navigate(s.base+"/"),
+					chromedp.WaitVisible(chromedp.ID("value")),
+					chromedp.SendKeys(chromedp.ID("value"), tc.value),
+					chromedp.Click(chromedp.CSS(`form.paste-form button[type="submit"]`)),
+					chromedp.WaitVisible(chromedp.CSS("#result ."+tc.verdict)),
+				)
+				if srv := browserVerdict(t, noJS); srv != js {
+					t.Errorf("JavaScript and server results differ:\njs:     %s\nserver: %s", js, srv)
+				}
+			})
+		}
+	})
+
 	t.Run("query: the chosen target goes to the API", func(t *testing.T) {
 		ctx := s.tab(t)
 		do(t, ctx,

@@ -9,12 +9,23 @@ import (
 
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/service"
+	"github.com/lexval/lexval/validator"
 )
 
 type catalogPage struct {
 	page
 	Open    openForm
+	Paste   pasteForm
 	Entries []catalogEntry
+}
+
+// pasteForm is the "paste any record" form: the record is checked against
+// the lexicon its $type names.
+type pasteForm struct {
+	Value           string
+	AllowUnresolved bool
+	Result          *resultView
+	Problem         *problem
 }
 
 // openForm is the "open an AT-URI or NSID" form, with what the user typed.
@@ -31,19 +42,67 @@ type catalogEntry struct {
 	Description string
 }
 
-// GET /
+// GET|POST / (a POST is the paste form submitted without JavaScript)
 func (u *UI) catalog(c echo.Context) error {
-	return u.renderCatalog(c, http.StatusOK, openForm{Network: u.cfg.Service.Network()})
+	open := openForm{Network: u.cfg.Service.Network()}
+	if c.Request().Method != http.MethodPost {
+		return u.renderCatalog(c, http.StatusOK, open)
+	}
+	var paste pasteForm
+	status := u.checkPaste(c, &paste)
+	return u.renderCatalogWith(c, status, open, paste)
 }
 
+// checkPaste validates the pasted record against its $type and puts the
+// verdict (or what stopped it) on the form, keeping the text. It returns
+// the status.
+func (u *UI) checkPaste(c echo.Context, p *pasteForm) int {
+	fail := func(pr problem) int {
+		p.Problem = &pr
+		return pr.Status
+	}
+	if err := u.parseForm(c); err != nil {
+		return fail(u.bodyProblem(err))
+	}
+	form := c.Request().PostForm
+	p.Value = form.Get("value")
+	p.AllowUnresolved = form.Get("allowUnresolved") != ""
+	if strings.TrimSpace(p.Value) == "" {
+		return fail(problem{Status: http.StatusBadRequest, Title: "Nothing to validate", Message: "Paste a record into the box above, then press Validate.", Field: "value"})
+	}
+	v, err := decodeValue(p.Value)
+	if err != nil {
+		return fail(jsonProblem("Not valid JSON", "value", []byte(p.Value), err))
+	}
+	bt := u.cfg.Service.ByType(validator.Options{AllowUnresolved: p.AllowUnresolved}, "or open its lexicon above")
+	chk, verdict, err := bt.Checker(c.Request().Context(), v)
+	switch {
+	case err != nil:
+		return fail(u.problemFor(c, err))
+	case chk != nil:
+		p.Result = newResultView(chk.Info, chk.Target, chk.Validate(v))
+	default:
+		p.Result = newResultView(service.SchemaInfo{}, validator.TargetRecord, verdict)
+		p.Result.Against = pasteAgainst
+	}
+	return http.StatusOK
+}
+
+// pasteAgainst names the schema of a record whose $type names none.
+const pasteAgainst = "its $type"
+
 func (u *UI) renderCatalog(c echo.Context, status int, open openForm) error {
+	return u.renderCatalogWith(c, status, open, pasteForm{})
+}
+
+func (u *UI) renderCatalogWith(c echo.Context, status int, open openForm, paste pasteForm) error {
 	recs := u.cfg.Service.Catalog()
 	entries := make([]catalogEntry, 0, len(recs))
 	for _, r := range recs {
 		typ, desc := summary(r)
 		entries = append(entries, catalogEntry{NSID: r.NSID().String(), Href: lexiconHref(r.URI.Authority().String(), r.NSID().String(), ""), Type: typ, Description: desc})
 	}
-	return u.renderPage(c, status, pageCatalog, catalogPage{page: page{Title: "Lexicon catalog", Section: "catalog"}, Open: open, Entries: entries})
+	return u.renderPage(c, status, pageCatalog, catalogPage{page: page{Title: "Lexicon catalog", Section: "catalog"}, Open: open, Paste: paste, Entries: entries})
 }
 
 // GET /lexicon?ref=… opens what the user typed: an AT-URI, an NSID or

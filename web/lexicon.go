@@ -11,6 +11,7 @@ import (
 	"github.com/ipfs/go-cid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/lexdoc"
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/service"
@@ -70,6 +71,15 @@ type metadata struct {
 	Source        string
 	// Proof is how a network record was proven; nil for local ones.
 	Proof *resolver.Proof
+	// Bundled is set for a lexicon bundled with lexval: where upstream it
+	// was copied from, and why the network gave no published version.
+	Bundled *bundledMeta
+}
+
+type bundledMeta struct {
+	URL, Commit  string
+	Committed    time.Time
+	NetworkError string
 }
 
 // GET|POST /lexicon/:nsid and /lexicon/:did/:nsid (Lexicon Garden's scheme).
@@ -182,10 +192,14 @@ func (u *UI) notFoundMessage(did, nsid string) (string, *link) {
 		}
 		return "There is no lexicon " + nsid + " published by " + did + " in this server's catalog, and network resolution is off.", nil
 	}
+	msg := "There is no lexicon " + nsid + " in this server's catalog, and network resolution is off."
 	if u.cfg.Service.Network() {
-		return "lexval found no lexicon " + nsid + ", neither locally nor on the network.", nil
+		msg = "lexval found no lexicon " + nsid + ", neither locally nor on the network."
 	}
-	return "There is no lexicon " + nsid + " in this server's catalog, and network resolution is off.", nil
+	if near := u.cfg.Service.SuggestNSID(nsid); len(near) > 0 {
+		return msg + " Did you mean " + near[0] + "?", &link{Href: lexiconHref("", near[0], ""), Text: "Open " + near[0]}
+	}
+	return msg, nil
 }
 
 // newLexiconPage describes rec, with the form set to check def (main, or the
@@ -212,6 +226,13 @@ func (u *UI) newLexiconPage(rec *resolver.Record, def string) (*lexiconPage, int
 			Proof:     rec.Proof,
 		},
 		Network: u.cfg.Service.Network(),
+	}
+	if up := rec.Upstream; up != nil {
+		b := &bundledMeta{URL: up.URL(), Commit: up.Commit, Committed: up.Committed}
+		if rec.NetworkError != nil {
+			b.NetworkError = rec.NetworkError.Error()
+		}
+		p.Meta.Bundled = b
 	}
 
 	names := checkableDefs(doc)
@@ -342,6 +363,8 @@ func sourceLabel(s resolver.SourceKind) string {
 		return "local directory"
 	case resolver.SourceNetwork:
 		return "fetched from the network, proven by its repository's signed commit"
+	case resolver.SourceBundled:
+		return "bundled from the atproto repository, not verified against a published record"
 	}
 	return string(s)
 }
@@ -376,8 +399,8 @@ func (u *UI) checkSubmission(c echo.Context, p *lexiconPage, ref service.SchemaR
 	pin := cid.Undef
 	if s := form.Get("cid"); s != "" {
 		var err error
-		if pin, err = cid.Decode(s); err != nil {
-			return fail(problem{Status: http.StatusBadRequest, Title: "Invalid CID", Message: "The form's CID " + s + " is not a CID: " + err.Error()})
+		if pin, err = datamodel.ParseCID(s); err != nil {
+			return fail(problem{Status: http.StatusBadRequest, Title: "Invalid CID", Message: "The form's CID: " + err.Error()})
 		}
 	}
 	empty := strings.TrimSpace(p.Value) == ""

@@ -17,6 +17,7 @@ func TestCrossSiteFormPosts(t *testing.T) {
 	}{
 		{name: "lexicon form", path: refreshSession, body: form("target", "output", "value", validOutput)},
 		{name: "draft form", path: "/validate", body: form("lexicon", draftDoc)},
+		{name: "catalog paste form", path: "/", body: form("value", `{"$type": "com.example.web.post", "text": "hi", "createdAt": "2024-11-05T10:00:00Z"}`)},
 	}
 	// httptest requests are for Host example.com.
 	headers := []struct {

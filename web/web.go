@@ -83,6 +83,7 @@ func (u *UI) Register(e *echo.Echo) {
 	// HEAD is answered wherever GET is; net/http drops the body.
 	getHead := []string{http.MethodGet, http.MethodHead}
 	e.Match(getHead, "/", u.catalog, h)
+	e.POST("/", u.catalog, h, u.sameOrigin)
 	// GET /lexicon?ref=… is the catalog's "open" form.
 	e.Match(getHead, "/lexicon", u.open, h)
 	e.Match(getHead, "/lexicon/:nsid", u.lexicon, h)

@@ -179,18 +179,29 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 // The kinds of failure whose wording quotes the input (a syntax error names
 // the character, a duplicate key its name) are said in other words: where,
 // and what kind of byte is there. Other errors are returned as they are.
-func DecodeError(data []byte, err error) error {
+//
+// fileLine is the line of the file that data is (a JSONL value), so that
+// the fault is located in the file, not in the line; 0 for a whole file,
+// whose byte offset is given too.
+func DecodeError(data []byte, err error, fileLine int) error {
 	var je *datamodel.JSONError
 	if !errors.As(err, &je) {
 		return err
 	}
+	line, offset := je.Line, fmt.Sprintf(" (byte offset %d)", je.Offset)
+	if fileLine > 0 {
+		line, offset = fileLine+je.Line-1, ""
+	}
 	switch {
 	case errors.Is(err, datamodel.ErrSyntax) && je.Offset < len(data): // at the end, nothing is quoted
-		return fmt.Errorf("%w at line %d, column %d: JSON syntax does not allow %s there (byte offset %d)", datamodel.ErrInvalidJSON, je.Line, je.Column, byteKind(data[je.Offset]), je.Offset)
+		return fmt.Errorf("%w at line %d, column %d: JSON syntax does not allow %s there%s", datamodel.ErrInvalidJSON, line, je.Column, byteKind(data[je.Offset]), offset)
 	case errors.Is(err, datamodel.ErrDuplicateKey):
-		return fmt.Errorf("%w at line %d, column %d: a key appears twice in one object", datamodel.ErrInvalidJSON, je.Line, je.Column)
+		return fmt.Errorf("%w at line %d, column %d: a key appears twice in one object", datamodel.ErrInvalidJSON, line, je.Column)
 	}
-	return err // the other kinds' words quote nothing
+	if fileLine == 0 {
+		return err // the other kinds' words quote nothing
+	}
+	return fmt.Errorf("%w at line %d, column %d: %s", datamodel.ErrInvalidJSON, line, je.Column, je.Reason)
 }
 
 // byteKind is what a byte is, in a word or two, not which.

@@ -432,7 +432,7 @@
         e.schemaPath ? h('span', 'issue-rule', 'rule ', code(e.schemaPath)) : null))));
     }
     if (unresolved.length) out.append(...unresolvedList(unresolved));
-    out.append(h('p', 'result-meta', 'Checked as ' + noun + ' against CID ', code(schema.cid || '')));
+    if (schema.cid) out.append(h('p', 'result-meta', 'Checked as ' + noun + ' against CID ', code(schema.cid)));
     const rec = data.record;
     if (rec && rec.proof) {
       out.append(h('p', 'result-meta result-record', 'Record ', code(rec.uri), ' (CID ', code(rec.cid), '), proven by the commit ',
@@ -572,7 +572,10 @@
 
       const target = (form.querySelector('input[name="target"]:checked') || form.querySelector('input[name="target"]') || {}).value || '';
       const allow = !!(form.querySelector('input[name="allowUnresolved"]') || {}).checked;
-      let rest = ',"schema":' + JSON.stringify(form.dataset.schema);
+      // Without data-schema (the catalog's paste form), the server checks
+      // the value against the lexicon its $type names.
+      let rest = '';
+      if (form.dataset.schema) rest += ',"schema":' + JSON.stringify(form.dataset.schema);
       if (form.dataset.cid) rest += ',"cid":' + JSON.stringify(form.dataset.cid);
       if (target) rest += ',"target":' + JSON.stringify(target);
       rest += ',"options":{"allowUnresolved":' + allow + '}}';
