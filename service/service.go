@@ -66,7 +66,7 @@ type Service struct {
 	parsedRefs refMemo // for ParseSchemaRef
 
 	versions VersionStore // nil: no store
-	nsidList           // for SuggestNSID
+	nsidList              // for SuggestNSID
 }
 
 // New returns a Service over res with default Options.
