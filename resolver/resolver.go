@@ -270,37 +270,40 @@ func newResolver(cfg Config, s seams) (*Resolver, error) {
 
 // Resolve returns the record q names. Local records (directories, then
 // embedded) answer NSID queries first, then Config.Sources; the network is
-// asked only when enabled. A pinned CID that differs is an error wrapping
-// ErrCIDMismatch that names both CIDs.
+// asked only when enabled.
 //
 // An AT-URI query is answered by the embedded record of that AT-URI when
 // there is one (even if a directory overrides its NSID), else by the
-// configured sources or the network. A record that fails the pin is an
-// error: later sources are not asked for another version.
+// configured sources or the network.
+//
+// A pinned CID selects: a source whose answer has another CID does not end
+// the search, so that a store later in the order can answer with the
+// version pinned, or the network with its current one. Only when no source
+// has that CID is it an error wrapping ErrCIDMismatch, naming the pin and
+// the first other version found.
 func (r *Resolver) Resolve(ctx context.Context, q Query) (*Record, error) {
-	rec, err := r.resolve(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	if q.CID.Defined() && !q.CID.Equals(rec.CID) {
-		return nil, fmt.Errorf("%w: pinned %s, but %s (%s) has %s", ErrCIDMismatch, q.CID, rec.describe(), rec.Source, rec.CID)
-	}
-	return rec, nil
-}
-
-func (r *Resolver) resolve(ctx context.Context, q Query) (*Record, error) {
 	q, err := checkQuery(q)
 	if err != nil {
 		return nil, err
 	}
+	var other *Record // the first answer of another CID than pinned
 	for _, src := range r.sources {
 		var rec *Record
 		rec, err = src.Resolve(ctx, q)
-		if !errors.Is(err, ErrNotFound) {
-			return rec, err
+		switch {
+		case errors.Is(err, ErrNotFound):
+		case err != nil:
+			return nil, err
+		case !q.CID.Defined() || q.CID.Equals(rec.CID):
+			return rec, nil
+		case other == nil:
+			other = rec
 		}
 	}
-	if r.net == nil {
+	switch {
+	case other != nil:
+		return nil, fmt.Errorf("%w: pinned %s, but %s (%s) has %s", ErrCIDMismatch, q.CID, other.describe(), other.Source, other.CID)
+	case r.net == nil:
 		return nil, fmt.Errorf("%w: %s is not in the local catalog and network resolution is off", ErrNotFound, describeQuery(q))
 	}
 	return nil, err // the network's, which says why
@@ -348,6 +351,18 @@ func parseSchemaURI(uri syntax.ATURI) (syntax.DID, syntax.NSID, error) {
 // NSID.
 func (r *Resolver) Local() []*Record {
 	return slices.Clone(r.local)
+}
+
+// LexiconDID returns the DID that the _lexicon TXT record of nsid's
+// authority names: the repository whose records are authoritative for
+// nsid. Answers are cached as resolution caches them; no such record is an
+// error wrapping ErrNotFound, and the network off one wrapping
+// ErrResolution.
+func (r *Resolver) LexiconDID(ctx context.Context, nsid syntax.NSID) (syntax.DID, error) {
+	if r.net == nil {
+		return "", fmt.Errorf("%w: authority of %s: network resolution is off", ErrResolution, nsid)
+	}
+	return r.net.lexiconDID(ctx, nsid)
 }
 
 // Network reports whether network resolution is enabled.

@@ -276,7 +276,7 @@ func (bc *bodyCache) get(checker *service.Checker) ([]byte, error) {
 		return nil, err
 	}
 	body := buf.Bytes()
-	if checker.Record == nil || checker.Record.Source == resolver.SourceNetwork || bc.n.Load() >= service.DefaultCheckerCacheSize {
+	if checker.Record == nil || !checker.Record.Source.Local() || bc.n.Load() >= service.DefaultCheckerCacheSize {
 		return body, nil
 	}
 	if prev, loaded := bc.bodies.LoadOrStore(checker, body); loaded {
