@@ -13,7 +13,6 @@ import (
 	"github.com/lexval/lexval/store"
 )
 
-
 func remote(description string) []byte {
 	return []byte(`{"lexicon":1,"id":"com.example.remote.thing","defs":{"main":{"type":"object","description":"` + description + `","properties":{}}}}`)
 }

@@ -410,8 +410,6 @@ func TestOpenRefusesBadURLs(t *testing.T) {
 	}
 }
 
-
-
 // TestCorruptRowRefused: bytes changed in the database no longer hash to
 // their CID, and reading them says so.
 func TestCorruptRowRefused(t *testing.T) {
