@@ -25,6 +25,7 @@ func (s *Server) register(ui *web.UI) {
 	// link checkers and load balancers' probes see the real status.
 	getHead := []string{http.MethodGet, http.MethodHead}
 	e.Match(getHead, "/api/v1/schema", api(s.handleSchema))
+	e.Match(getHead, "/api/v1/history", api(s.handleHistory))
 	e.Match(getHead, "/xrpc/com.atproto.lexicon.resolveLexicon", api(s.handleResolveLexicon))
 	e.POST("/xrpc/com.atproto.lexicon.validate", api(s.handleXRPCValidate))
 	e.Match(getHead, "/healthz", api(s.handleHealth))

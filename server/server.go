@@ -18,6 +18,7 @@ import (
 
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/service"
+	"github.com/lexval/lexval/tap"
 	"github.com/lexval/lexval/web"
 )
 
@@ -73,6 +74,8 @@ type Config struct {
 	// before it is answered 503 with Retry-After (default 250ms).
 	ExplainWait time.Duration
 	Logger      *slog.Logger // default: discard
+	// Tap, when set, is the ingester whose counters and lag /metrics shows.
+	Tap *tap.Ingester
 }
 
 // Server serves the API, the XRPC methods, metrics and the web UI.
@@ -137,7 +140,7 @@ func New(cfg Config) (*Server, error) {
 	conns := newConnLimiter(maxConns)
 	s := &Server{
 		cfg:        cfg,
-		metrics:    newMetrics(cfg.Resolver, conns),
+		metrics:    newMetrics(cfg.Resolver, conns, cfg.Tap),
 		conns:      conns,
 		explainers: newExplainers(cfg.MaxExplaining, cfg.ExplainWait),
 	}

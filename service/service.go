@@ -12,6 +12,7 @@ import (
 
 	"github.com/lexval/lexval/lexdoc"
 	"github.com/lexval/lexval/resolver"
+	"github.com/lexval/lexval/store"
 	"github.com/lexval/lexval/validator"
 )
 
@@ -30,6 +31,9 @@ const (
 type Options struct {
 	CompilerCacheSize int
 	CheckerCacheSize  int
+	// Store, when set, is the lexicon store the resolver reads through:
+	// History lists its versions.
+	Store *store.Source
 }
 
 // Service is safe for concurrent use.
@@ -54,6 +58,8 @@ type Service struct {
 	maxCheckers int64
 
 	parsedRefs refMemo // for ParseSchemaRef
+
+	store *store.Source // nil without a database
 }
 
 // New returns a Service over res with default Options.
@@ -82,6 +88,7 @@ func NewWithOptions(res *resolver.Resolver, opts Options) *Service {
 		local:       validator.NewCompiler(lexdoc.NewCatalog(docs...)),
 		compilers:   compilers,
 		maxCheckers: int64(opts.CheckerCacheSize),
+		store:       opts.Store,
 	}
 }
 
