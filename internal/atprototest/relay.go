@@ -30,6 +30,7 @@ type Relay struct {
 
 	mu      sync.Mutex
 	frames  [][]byte // frames[i] has seq i+1
+	subs    int      // subscribers connected
 	changed chan struct{}
 	closing chan struct{}
 }
@@ -146,9 +147,19 @@ func (r *Relay) emit(a *Account, typ string, body func(seq int64) cbg.CBORMarsha
 	return seq
 }
 
-// GET /xrpc/com.atproto.sync.subscribeRepos
+// Subscribers counts the subscribers connected now.
+func (r *Relay) Subscribers() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.subs
+}
+
+// GET /xrpc/com.atproto.sync.subscribeRepos: without a cursor, the frames
+// emitted from now on; with one, those after it first.
 func (r *Relay) subscribe(w http.ResponseWriter, req *http.Request) {
-	next := int64(0) // the index of the next frame to send
+	r.mu.Lock()
+	next := int64(len(r.frames)) // the index of the next frame to send
+	r.mu.Unlock()
 	if c := req.URL.Query().Get("cursor"); c != "" {
 		n, err := strconv.ParseInt(c, 10, 64)
 		if err != nil || n < 0 {
@@ -162,6 +173,14 @@ func (r *Relay) subscribe(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	defer ws.Close()
+	r.mu.Lock()
+	r.subs++
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		r.subs--
+		r.mu.Unlock()
+	}()
 	gone := make(chan struct{})
 	go func() { // answers pings, and notices the subscriber leaving
 		defer close(gone)
