@@ -76,7 +76,7 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 	if *tapURL != "" && rf.db == dbNone {
 		return s.usageError(cmd, fs, fmt.Errorf("--tap-url needs a store: not --db %s", dbNone))
 	}
-	svc, res, st, err := openServing(ctx, &rf, *tapURL != "", logger)
+	svc, res, st, src, err := openServing(ctx, &rf, *tapURL != "", logger)
 	if err != nil {
 		logger.Error("cannot start", "error", err)
 		return exitError
@@ -86,7 +86,7 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 	}
 	var ingester *tap.Ingester
 	if *tapURL != "" {
-		ingester, err = tap.New(tap.Config{URL: *tapURL, Password: *tapPassword, Store: st, Logger: logger})
+		ingester, err = tap.New(tap.Config{URL: *tapURL, Password: *tapPassword, Store: st, Logger: logger, Committed: src.Forget})
 		if err != nil {
 			return s.usageError(cmd, fs, err)
 		}
@@ -146,23 +146,23 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 }
 
 // openServing opens the store (unless --db none) and the service over it.
-func openServing(ctx context.Context, rf *resolverFlags, tapFed bool, logger *slog.Logger) (*service.Service, *resolver.Resolver, store.Store, error) {
+func openServing(ctx context.Context, rf *resolverFlags, tapFed bool, logger *slog.Logger) (*service.Service, *resolver.Resolver, store.Store, *store.Source, error) {
 	if rf.db == dbNone {
 		svc, res, err := rf.open(logger)
-		return svc, res, nil, err
+		return svc, res, nil, nil, err
 	}
 	octx, cancel := context.WithTimeout(ctx, storeOpenTimeout)
 	defer cancel()
 	st, err := store.Open(octx, rf.db)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	svc, res, _, err := rf.openWith(st, rf.sourceOptions(tapFed, logger), logger)
+	svc, res, src, err := rf.openWith(st, rf.sourceOptions(tapFed, logger), logger)
 	if err != nil {
 		st.Close()
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	return svc, res, st, nil
+	return svc, res, st, src, nil
 }
 
 // describeStore names the store for the start log.

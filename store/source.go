@@ -28,13 +28,22 @@ type SourceOptions struct {
 	// stored version answers, as when Tap keeps the store current or the
 	// network is off.
 	MaxAge time.Duration
-	// CacheSize bounds the parsed versions kept in memory (default 4096).
+	// CacheSize bounds the parsed versions kept in memory, and the
+	// current versions and authorities remembered (default 4096 each).
 	CacheSize int
-	Logger    *slog.Logger
+	// CacheTTL is how long a record's current version, or an authority,
+	// once read from the database answers again without asking it
+	// (default 2s): what another replica writes shows within it; what
+	// this process writes (Put, Forget) at once. Negative: ask every time.
+	CacheTTL time.Duration
+	Logger   *slog.Logger
 }
 
-// DefaultSourceCacheSize bounds the parsed versions a Source keeps.
-const DefaultSourceCacheSize = 4096
+// Defaults of SourceOptions.
+const (
+	DefaultSourceCacheSize = 4096
+	DefaultSourceCacheTTL  = 2 * time.Second
+)
 
 // Source reads a Store as a resolver.Source and keeps what the network
 // fetched as its resolver.Sink. A version's parsed record is kept in
@@ -45,6 +54,12 @@ type Source struct {
 	opts   SourceOptions
 	log    *slog.Logger
 	parsed *lru.Cache[string, *resolver.Record]
+	// current and stored are short-lived: what the database said a
+	// record's current version is (nil: none), and what it remembers of
+	// an authority.
+	current *lru.Cache[Key, expiring[*Version]]
+	stored  *lru.Cache[string, expiring[syntax.DID]]
+	now     func() time.Time
 
 	mu         sync.Mutex
 	remembered map[string]syntax.DID // authority → DID last written to the store
@@ -66,8 +81,60 @@ func NewSource(st Store, opts SourceOptions) *Source {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	parsed, _ := lru.New[string, *resolver.Record](opts.CacheSize) // the size is positive
-	return &Source{st: st, opts: opts, log: opts.Logger, parsed: parsed, remembered: map[string]syntax.DID{}}
+	if opts.CacheTTL == 0 {
+		opts.CacheTTL = DefaultSourceCacheTTL
+	}
+	// New fails only for a size below 1.
+	parsed, _ := lru.New[string, *resolver.Record](opts.CacheSize)
+	current, _ := lru.New[Key, expiring[*Version]](opts.CacheSize)
+	stored, _ := lru.New[string, expiring[syntax.DID]](opts.CacheSize)
+	return &Source{st: st, opts: opts, log: opts.Logger, parsed: parsed, current: current, stored: stored, now: time.Now, remembered: map[string]syntax.DID{}}
+}
+
+// expiring is a cached answer and when it stops counting.
+type expiring[V any] struct {
+	v       V
+	expires time.Time
+}
+
+// cached returns c's answer for k while it counts.
+func cached[K comparable, V any](s *Source, c *lru.Cache[K, expiring[V]], k K) (V, bool) {
+	if e, ok := c.Get(k); ok && s.now().Before(e.expires) {
+		return e.v, true
+	}
+	var zero V
+	return zero, false
+}
+
+func keep[K comparable, V any](s *Source, c *lru.Cache[K, expiring[V]], k K, v V) {
+	if s.opts.CacheTTL > 0 {
+		c.Add(k, expiring[V]{v: v, expires: s.now().Add(s.opts.CacheTTL)})
+	}
+}
+
+// Forget drops what the Source remembers of keys' current versions, for a
+// writer beside it (Tap ingestion) whose commits must show at once.
+func (s *Source) Forget(keys ...Key) {
+	for _, k := range keys {
+		s.current.Remove(k)
+	}
+}
+
+// currentVersion is Store.Current, remembered for CacheTTL; a record with
+// none is a nil version.
+func (s *Source) currentVersion(ctx context.Context, key Key) (*Version, error) {
+	if v, ok := cached(s, s.current, key); ok {
+		return v, nil
+	}
+	v, err := s.st.Current(ctx, key)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		v = nil
+	case err != nil:
+		return nil, err
+	}
+	keep(s, s.current, key, v)
+	return v, nil
 }
 
 // Store returns the store the Source reads.
@@ -98,8 +165,8 @@ func (s *Source) Resolve(ctx context.Context, q resolver.Query) (*resolver.Recor
 	)
 	if q.CID.Defined() {
 		v, err = s.st.Version(ctx, key, q.CID)
-	} else {
-		v, err = s.st.Current(ctx, key)
+	} else if v, err = s.currentVersion(ctx, key); err == nil && v == nil {
+		err = fmt.Errorf("%w: no current version of %s/%s", ErrNotFound, key.DID, key.NSID)
 	}
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -181,6 +248,7 @@ func (s *Source) Put(ctx context.Context, rec *resolver.Record) error {
 		v.Rev = string(rec.Proof.Rev)
 	}
 	_, err = Put(ctx, s.st, v)
+	s.Forget(Key{DID: did, NSID: v.NSID})
 	return err
 }
 
@@ -204,7 +272,7 @@ func (s *Source) Authority(ctx context.Context, nsid syntax.NSID) (syntax.DID, e
 		}
 		s.log.Warn("authority lookup failed; using the one stored", "authority", authority, "error", err)
 	}
-	did, _, err := s.st.Authority(ctx, authority)
+	did, err := s.storedAuthority(ctx, authority)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return "", fmt.Errorf("%w: no repository known for the lexicons of %s", resolver.ErrNotFound, authority)
@@ -213,6 +281,19 @@ func (s *Source) Authority(ctx context.Context, nsid syntax.NSID) (syntax.DID, e
 	case did == "":
 		return "", fmt.Errorf("%w: no DNS TXT record _lexicon.%s when last checked", resolver.ErrNotFound, authority)
 	}
+	return did, nil
+}
+
+// storedAuthority is Store.Authority, remembered for CacheTTL.
+func (s *Source) storedAuthority(ctx context.Context, authority string) (syntax.DID, error) {
+	if did, ok := cached(s, s.stored, authority); ok {
+		return did, nil
+	}
+	did, _, err := s.st.Authority(ctx, authority)
+	if err != nil {
+		return "", err
+	}
+	keep(s, s.stored, authority, did)
 	return did, nil
 }
 
@@ -230,6 +311,7 @@ func (s *Source) remember(ctx context.Context, authority string, did syntax.DID)
 		s.log.Warn("cannot store a lexicon authority", "authority", authority, "error", err)
 		return
 	}
+	keep(s, s.stored, authority, did)
 	s.mu.Lock()
 	if len(s.remembered) >= maxRemembered {
 		clear(s.remembered)

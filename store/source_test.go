@@ -108,3 +108,33 @@ func TestReadThrough(t *testing.T) {
 		})
 	}
 }
+
+// TestSourceRemembers: the current version read from the database answers
+// for CacheTTL; what another writer commits shows after it, or at once
+// after Forget, or always without a cache.
+func TestSourceRemembers(t *testing.T) {
+	const id = syntax.NSID("com.example.store.thing")
+	st := storetest.Open(t, "sqlite")
+	key := store.Key{DID: alice, NSID: id}
+	mustPut(t, st, version(t, alice, id, "one", "3kaaaaaaaaaa2"))
+	v2 := version(t, alice, id, "two", "3kaaaaaaaaab2")
+	q := resolver.Query{URI: syntax.ATURI("at://" + string(alice) + "/com.atproto.lexicon.schema/" + string(id)), NSID: id}
+
+	long := store.NewSource(st, store.SourceOptions{CacheTTL: time.Hour})
+	never := store.NewSource(st, store.SourceOptions{CacheTTL: -1})
+	first, err := long.Resolve(t.Context(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustPut(t, st, v2) // another replica's write
+	if rec, err := long.Resolve(t.Context(), q); err != nil || !rec.CID.Equals(first.CID) {
+		t.Errorf("got %v, %v; want the version remembered, %s", rec, err, first.CID)
+	}
+	if rec, err := never.Resolve(t.Context(), q); err != nil || !rec.CID.Equals(v2.CID) {
+		t.Errorf("without a cache: got %v, %v; want %s", rec, err, v2.CID)
+	}
+	long.Forget(key)
+	if rec, err := long.Resolve(t.Context(), q); err != nil || !rec.CID.Equals(v2.CID) {
+		t.Errorf("after Forget: got %v, %v; want %s", rec, err, v2.CID)
+	}
+}

@@ -54,6 +54,9 @@ type Config struct {
 	// MinBackoff and MaxBackoff bound the wait before reconnecting; it
 	// doubles after each failure, with jitter, and resets once connected.
 	MinBackoff, MaxBackoff time.Duration
+	// Committed, when set, is told the records each committed batch
+	// changed (store.Source.Forget, so that reads see them at once).
+	Committed func(keys ...store.Key)
 }
 
 // Stats are counters for metrics.
@@ -326,6 +329,17 @@ func (in *Ingester) commit(ctx context.Context, conn *websocket.Conn, batch [][]
 	if err := in.apply(ctx, ops); err != nil {
 		in.storeErrors.Add(1)
 		return fmt.Errorf("storing %d events: %w", len(ops), err)
+	}
+	if in.cfg.Committed != nil && len(ops) > 0 {
+		keys := make([]store.Key, len(ops))
+		for i, op := range ops {
+			if op.Put != nil {
+				keys[i] = store.Key{DID: op.Put.DID, NSID: op.Put.NSID}
+			} else {
+				keys[i] = op.Delete.Key
+			}
+		}
+		in.cfg.Committed(keys...)
 	}
 	if liveRev != "" {
 		in.mu.Lock()

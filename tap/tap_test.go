@@ -27,7 +27,7 @@ import (
 // event not yet acknowledged, in id order, and forgets an event once its
 // ack arrives. It checks basic auth when it has a password.
 type fakeTap struct {
-	t        *testing.T
+	t        testing.TB
 	srv      *httptest.Server
 	password string
 
@@ -47,7 +47,7 @@ type outEvent struct {
 	data []byte
 }
 
-func newFakeTap(t *testing.T, password string) *fakeTap {
+func newFakeTap(t testing.TB, password string) *fakeTap {
 	f := &fakeTap{t: t, password: password, notify: make(chan struct{}, 1)}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.channel))
 	t.Cleanup(f.srv.Close)
