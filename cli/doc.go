@@ -1,5 +1,8 @@
 // Package cli is the lexval command: serve (the default), validate, lint,
-// cid, schema, verify, healthcheck and version. Exit codes: 0 all valid, 1
+// cid, schema, verify, history, healthcheck and version. serve keeps a
+// lexicon store (a SQLite file by default, --db) and, with --tap-url,
+// ingests from Tap (package tap); the other commands use a store only with
+// --db. Exit codes: 0 all valid, 1
 // something invalid, 2 usage, I/O, resolution, proof or CID-pin errors (with
 // a message on stderr).
 //

@@ -7,7 +7,9 @@
 // (the validator's errors already speak of lexicons). A network schema's
 // SchemaInfo carries its Proof (the signed commit that holds it); FetchRecord
 // gives a record of any collection by AT-URI, proven the same way, for
-// values named by AT-URI rather than sent.
+// values named by AT-URI rather than sent. With a lexicon store
+// (Options.Store), History lists its versions, each marked authoritative
+// or not, and StoredVersion reads one.
 //
 // Compile once, validate many: one validator.Compiler over the local catalog
 // (embedded records and directories, fixed at start-up) lives as long as the
