@@ -73,6 +73,18 @@ func TestHistory(t *testing.T) {
 	})
 }
 
+// get sends GET path to the server and returns the status and body.
+func (s *serving) get(t *testing.T, path string) (int, string) {
+	t.Helper()
+	resp, err := http.Get("http://" + s.addr + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
 // TestServeRestart: a server keeps what it resolved in its store; started
 // again without the network, it answers the same from the database.
 func TestServeRestart(t *testing.T) {
@@ -80,16 +92,7 @@ func TestServeRestart(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			db := storetest.URL(t, kind)
 			network, _ := useNetwork(t)
-			get := func(srv *serving, path string) (int, string) {
-				t.Helper()
-				resp, err := http.Get("http://" + srv.addr + path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer resp.Body.Close()
-				body, _ := io.ReadAll(resp.Body)
-				return resp.StatusCode, string(body)
-			}
+			get := func(srv *serving, path string) (int, string) { return srv.get(t, path) }
 			const path = "/api/v1/schema?nsid=com.example.remote.defs"
 			srv := startServe(t, append(network, "--db", db)...)
 			if srv.started["store"] == "none" || srv.started["store"] == nil {

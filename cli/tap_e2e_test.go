@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -57,16 +56,11 @@ func TestTapEndToEnd(t *testing.T) {
 
 	get := func(srv *serving, path string) string {
 		t.Helper()
-		resp, err := http.Get("http://" + srv.addr + path)
-		if err != nil {
-			t.Fatal(err)
+		status, body := srv.get(t, path)
+		if status != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", path, status, body)
 		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
-		}
-		return string(body)
+		return body
 	}
 	history := func(srv *serving) (string, service.History) {
 		t.Helper()

@@ -17,28 +17,19 @@ import (
 func (s *Server) handleHistory(c echo.Context) error {
 	const where = "history request"
 	q := c.QueryParams()
-	uri, nsid := q.Get("uri"), q.Get("nsid")
+	raw, err := uriOrNSID(q, where)
+	if err != nil {
+		return err
+	}
 	var hq service.HistoryQuery
-	switch {
-	case uri != "" && nsid != "":
-		return badRequest("%s: give either uri or nsid, not both", where)
-	case uri != "":
-		if !strings.HasPrefix(uri, "at://") {
-			return badRequest("%s: uri %q is not an AT-URI (use nsid= for an NSID)", where, uri)
-		}
-		ref, err := s.cfg.Service.ParseSchemaRef(uri)
+	if strings.HasPrefix(raw, "at://") {
+		ref, err := s.cfg.Service.ParseSchemaRef(raw)
 		if err != nil {
 			return err
 		}
 		hq.URI = ref.URI
-	case nsid != "":
-		parsed, err := syntax.ParseNSID(nsid)
-		if err != nil {
-			return badRequest("%s: nsid %q: %v", where, nsid, err)
-		}
-		hq.NSID = parsed
-	default:
-		return badRequest("%s: missing uri or nsid query parameter", where)
+	} else if hq.NSID, err = syntax.ParseNSID(raw); err != nil {
+		return badRequest("%s: nsid %q: %v", where, raw, err)
 	}
 	hq.Cursor = q.Get("cursor")
 	if l := q.Get("limit"); l != "" {
@@ -52,7 +43,7 @@ func (s *Server) handleHistory(c echo.Context) error {
 		b budget
 		h *service.History
 	)
-	err := s.work(c, &b, false, nil, func(ctx context.Context) error {
+	err = s.work(c, &b, false, nil, func(ctx context.Context) error {
 		var err error
 		h, err = s.cfg.Service.History(ctx, hq)
 		return err
