@@ -9,7 +9,7 @@
 // gives a record of any collection by AT-URI, proven the same way, for
 // values named by AT-URI rather than sent. With a lexicon store
 // (Options.Store), History lists its versions, each marked authoritative
-// or not, and StoredVersion reads one.
+// or not; a pinned CID selects a stored version through the resolver.
 //
 // Compile once, validate many: one validator.Compiler over the local catalog
 // (embedded records and directories, fixed at start-up) lives as long as the

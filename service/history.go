@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
-	"github.com/ipfs/go-cid"
 
 	"github.com/lexval/lexval/lexdoc"
 	"github.com/lexval/lexval/resolver"
@@ -125,31 +124,4 @@ func (s *Service) History(ctx context.Context, q HistoryQuery) (*History, error)
 		h.Cursor = strconv.FormatInt(versions[len(versions)-1].Seq, 10)
 	}
 	return h, nil
-}
-
-// StoredVersion returns the stored version of the schema record uri at
-// pin, whatever the resolver would answer: the page of one version. A
-// version that is not a lexicon document (kept to show its problems) is
-// returned with a nil record.
-func (s *Service) StoredVersion(ctx context.Context, uri syntax.ATURI, pin cid.Cid) (*store.Version, *resolver.Record, error) {
-	if s.store == nil {
-		return nil, nil, ErrNoStore
-	}
-	ref, err := ParseSchemaRef(string(uri))
-	if err != nil {
-		return nil, nil, err
-	}
-	did, _ := ref.URI.Authority().AsDID()
-	v, err := s.store.Store().Version(ctx, store.Key{DID: did, NSID: ref.Def.NSID}, pin)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return nil, nil, fmt.Errorf("%w: %w", resolver.ErrNotFound, err)
-	case err != nil:
-		return nil, nil, fmt.Errorf("%w: %w", ErrStore, err)
-	}
-	rec, err := s.store.Record(v)
-	if err != nil {
-		return v, nil, nil
-	}
-	return v, rec, nil
 }
