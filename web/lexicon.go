@@ -160,7 +160,10 @@ const historyPageSize = 50
 
 // history lists the stored versions for the History section: of the
 // record when the page names a repository, else of every publisher of the
-// NSID, each marked authoritative or not.
+// NSID, each marked authoritative or not. Entries are newest first, so the
+// one after an entry of the same URI is the version it replaced: where the
+// breaking changes between two versions can be marked (Service.Lookup with
+// a pin reads either version's document).
 func (u *UI) history(c echo.Context, ref service.SchemaRef, rec *resolver.Record, did string) *historyView {
 	q := service.HistoryQuery{NSID: rec.NSID(), Limit: historyPageSize}
 	v := &historyView{Of: "every publisher of " + rec.NSID().String()}
