@@ -99,18 +99,29 @@ func Build(t testing.TB, cgo bool) string {
 	if _, err := os.Stat(goBin); err != nil {
 		goBin = "go"
 	}
-	dir, err := os.MkdirTemp("", "lexval-tap-")
+	// One binary of each kind in the user's cache, replaced by each build
+	// (Go's build cache makes that quick), so that runs leave no copies.
+	dir, err := os.UserCacheDir()
 	if err != nil {
+		dir = os.TempDir()
+	}
+	dir = filepath.Join(dir, "lexval", "taptest")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	bin := filepath.Join(dir, "tap")
+	bin := filepath.Join(dir, map[bool]string{true: "tap-cgo", false: "tap"}[cgo])
+	partial := fmt.Sprintf("%s.%d", bin, os.Getpid())
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, goBin, "build", "-o", bin, "github.com/bluesky-social/indigo/cmd/tap")
+	cmd := exec.CommandContext(ctx, goBin, "build", "-o", partial, "github.com/bluesky-social/indigo/cmd/tap")
 	cmd.Dir = moduleDir(t)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED="+map[bool]string{true: "1", false: "0"}[cgo], "GOFLAGS=-mod=mod")
 	out, err := cmd.CombinedOutput()
+	if err == nil {
+		err = os.Rename(partial, bin) // whole, even beside another test process
+	}
 	if err != nil {
+		os.Remove(partial)
 		buildErr[cgo] = fmt.Errorf("go build in %s: %v\n%s", cmd.Dir, err, out)
 		skipOrFail(t, "taptest: Tap could not be built: %v", buildErr[cgo])
 	}
