@@ -30,7 +30,9 @@ var mayImport = map[string][]string{
 // mustNotDepend lists lexval packages that must not depend on others, even
 // indirectly, in their code or their tests.
 var mustNotDepend = map[string][]string{
-	"resolver": {"validator"},
+	"resolver": {"validator", "store", "tap"},
+	"store":    {"validator", "tap"},
+	"tap":      {"validator"},
 }
 
 // onlyImportedBy lists modules that only the named lexval packages may

@@ -33,7 +33,7 @@ func TestBreaking(t *testing.T) {
 		{name: "records", args: []string{"breaking", "--records", "testdata/breaking/records", brOld, brNew}, code: 1, golden: "breaking-records.txt"},
 		{name: "records json", args: []string{"breaking", "--format", "json", "--records", "testdata/breaking/records/profiles.jsonl", brOld + brProf, brLoose}, code: 0, golden: "breaking-records.json"},
 		{name: "list rules", args: []string{"breaking", "--list-rules"}, code: 0, golden: "breaking-rules.txt"},
-		{name: "a stored version without a store", args: []string{"breaking", "app.bsky.actor.profile@bafyreigcy4ovht4rgredjpr53i4zgkxkvfdcmhhvhra5d3hffxwh2fhjne", brNew + brProf}, code: 2, stderr: "no store of lexicon versions is configured"},
+		{name: "a stored version without a store", args: []string{"breaking", "app.bsky.actor.profile@bafyreigcy4ovht4rgredjpr53i4zgkxkvfdcmhhvhra5d3hffxwh2fhjne", brNew + brProf}, code: 2, stderr: "no lexicon store is configured"},
 		{name: "an unknown lexicon", args: []string{"breaking", "com.example.nope", brNew + brProf}, code: 2, stderr: "lexval breaking: old: schema com.example.nope"},
 		{name: "a missing file", args: []string{"breaking", "old.json", brNew + brProf}, code: 2, stderr: `OLD "old.json" is no file or directory, nor an NSID`},
 		{name: "one argument", args: []string{"breaking", brNew}, code: 2, stderr: "want two arguments: OLD and NEW"},

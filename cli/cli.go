@@ -38,7 +38,7 @@ type command struct {
 }
 
 // commands in the order of the usage text; serve comes first.
-var commands = []*command{serveCommand, validateCommand, lintCommand, breakingCommand, diffCommand, checkDNSCommand, cidCommand, schemaCommand, verifyCommand, healthcheckCommand, versionCommand}
+var commands = []*command{serveCommand, validateCommand, lintCommand, breakingCommand, diffCommand, checkDNSCommand, cidCommand, schemaCommand, verifyCommand, historyCommand, healthcheckCommand, versionCommand}
 
 func lookupCommand(name string) *command {
 	i := slices.IndexFunc(commands, func(c *command) bool { return c.name == name })

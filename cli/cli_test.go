@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lexval/lexval/internal/storetest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -15,10 +17,17 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 func TestMain(m *testing.M) {
 	// The tests say which LEXVAL_* variables they want; none leak in.
 	for _, kv := range os.Environ() {
-		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "LEXVAL_") && name != "LEXVAL_SHARED" {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "LEXVAL_") && name != "LEXVAL_SHARED" && name != storetest.PostgresEnv {
 			os.Unsetenv(name)
 		}
 	}
+	// serve keeps its default store under the user's data directory: in
+	// the tests, a directory of their own.
+	data, err := os.MkdirTemp("", "lexval-cli-test-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_DATA_HOME", data)
 	// serve and validate pace the collector when these are unset (paceGC):
 	// in the test process that would change it for every later test, and
 	// some measure the heap. The runtime read them at start; setting them
@@ -28,7 +37,9 @@ func TestMain(m *testing.M) {
 			os.Setenv(name, value)
 		}
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	os.RemoveAll(data)
+	os.Exit(code)
 }
 
 // runCLI runs the command line and returns its exit code and output.

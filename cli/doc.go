@@ -1,7 +1,10 @@
 // Package cli is the lexval command: serve (the default), validate, lint,
-// breaking, diff, check-dns, cid, schema, verify, healthcheck and version.
-// Exit codes: 0 all valid, 1 something invalid, 2 usage, I/O, resolution,
-// proof or CID-pin errors (with a message on stderr).
+// breaking, diff, check-dns, cid, schema, verify, history, healthcheck and
+// version. serve keeps a lexicon store (a SQLite file by default, --db)
+// and, with --tap-url, ingests from Tap (package tap); the other commands
+// use a store only with --db. Exit codes: 0 all valid, 1 something invalid,
+// 2 usage, I/O, resolution, proof or CID-pin errors (with a message on
+// stderr).
 //
 // It is a front end like the server: it parses flags, LEXVAL_* variables and
 // files, calls package service (and package server for serve), and turns

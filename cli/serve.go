@@ -9,8 +9,11 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/server"
 	"github.com/lexval/lexval/service"
+	"github.com/lexval/lexval/store"
+	"github.com/lexval/lexval/tap"
 )
 
 // shutdownTimeout bounds how long requests in flight may finish after
@@ -23,8 +26,11 @@ var serveCommand = &command{
 	summary:  "serve the HTTP API and web UI",
 	detail: `Serves the JSON API (/api/v1), the XRPC methods (/xrpc), the web UI, /healthz,
 /readyz and /metrics. With no flags it serves on :8080 with the embedded
-catalog; SIGINT or SIGTERM shut it down gracefully.`,
-	env: append([]string{"addr", "max-body", "max-connections", "request-timeout", "max-explaining", "max-compiles", "log-format", "log-level"}, resolverEnv...),
+catalog and keeps every lexicon version it sees in a SQLite file
+($XDG_DATA_HOME/lexval/lexval.db, else ~/.local/share/lexval/lexval.db;
+--db none keeps none). With --tap-url it also ingests the lexicons a Tap sync
+service delivers. SIGINT or SIGTERM shut it down gracefully.`,
+	env: append([]string{"addr", "max-body", "max-connections", "request-timeout", "max-explaining", "max-compiles", "log-format", "log-level", "tap-url", "tap-password"}, resolverEnv...),
 	run: runServe,
 }
 
@@ -41,6 +47,8 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 	maxCompiles := fs.Int("max-compiles", 0, "most lexicon compiles at once, `N` (default GOMAXPROCS)")
 	logFormat := newChoice("text", "text", "json")
 	fs.Var(logFormat, "log-format", "log `format`: text or json")
+	tapURL := fs.String("tap-url", "", "Tap's `URL` (ws://HOST:PORT): ingest the lexicon records it delivers into the store")
+	tapPassword := fs.String("tap-password", "", "Tap's admin `password` (TAP_ADMIN_PASSWORD), sent as basic auth")
 	logLevel := newChoice("info", "debug", "info", "warn", "error")
 	fs.Var(logLevel, "log-level", "least severe `level` logged: debug (every request), info, warn or error")
 	rest, code, ok := s.parse(cmd, fs, args)
@@ -69,10 +77,26 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 	logger := newLogger(s.stderr, logFormat.value, logLevels[logLevel.value])
 	gc := paceGC(os.Getenv, cgroupMemoryMax)
 
-	svc, res, err := rf.openWith(logger, service.Options{MaxCompiles: *maxCompiles})
+	if rf.db == "" {
+		rf.db = defaultDB(os.Getenv)
+	}
+	if *tapURL != "" && rf.db == dbNone {
+		return s.usageError(cmd, fs, fmt.Errorf("--tap-url needs a store: not --db %s", dbNone))
+	}
+	svc, res, st, src, err := openServing(ctx, &rf, *tapURL != "", service.Options{MaxCompiles: *maxCompiles}, logger)
 	if err != nil {
 		logger.Error("cannot start", "error", err)
 		return exitError
+	}
+	if st != nil {
+		defer st.Close()
+	}
+	var ingester *tap.Ingester
+	if *tapURL != "" {
+		ingester, err = tap.New(tap.Config{URL: *tapURL, Password: *tapPassword, Store: st, Logger: logger, Committed: src.Forget})
+		if err != nil {
+			return s.usageError(cmd, fs, err)
+		}
 	}
 	srv, err := server.New(server.Config{
 		Addr:           *addr,
@@ -84,10 +108,19 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 		MaxExplaining:  *maxExplaining,
 		Logger:         logger,
 		Version:        version(),
+		Tap:            ingester,
 	})
 	if err != nil {
 		logger.Error("cannot start", "error", err)
 		return exitError
+	}
+	ingesting := make(chan struct{})
+	if ingester != nil {
+		ictx, stopIngesting := context.WithCancel(context.WithoutCancel(ctx))
+		defer func() { stopIngesting(); <-ingesting }()
+		go func() { defer close(ingesting); ingester.Run(ictx) }()
+	} else {
+		close(ingesting)
 	}
 	if err := srv.Open(); err != nil {
 		logger.Error("cannot listen", "addr", *addr, "error", err)
@@ -100,6 +133,8 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 		"lexicons", len(svc.Catalog()),
 		"directories", directories,
 		"network", svc.Network(),
+		"store", describeStore(st),
+		"tap", *tapURL != "",
 		"max_body", int64(maxBody),
 		"max_connections", srv.MaxConnections(),
 		"request_timeout", requestTimeout.String(),
@@ -117,6 +152,34 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 	}
 	logger.Info("stopped")
 	return exitOK
+}
+
+// openServing opens the store (unless --db none) and the service over it.
+func openServing(ctx context.Context, rf *resolverFlags, tapFed bool, opts service.Options, logger *slog.Logger) (*service.Service, *resolver.Resolver, store.Store, *store.Source, error) {
+	if rf.db == dbNone {
+		svc, res, err := rf.openTuned(logger, opts)
+		return svc, res, nil, nil, err
+	}
+	octx, cancel := context.WithTimeout(ctx, storeOpenTimeout)
+	defer cancel()
+	st, err := store.Open(octx, rf.db)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	svc, res, src, err := rf.openWith(st, rf.sourceOptions(tapFed, logger), opts, logger)
+	if err != nil {
+		st.Close()
+		return nil, nil, nil, nil, err
+	}
+	return svc, res, st, src, nil
+}
+
+// describeStore names the store for the start log.
+func describeStore(st store.Store) string {
+	if st == nil {
+		return dbNone
+	}
+	return st.Describe()
 }
 
 // logLevels are the values of --log-level.

@@ -5,7 +5,9 @@
 // sources the caller configures (the seam for a database store), and, when
 // enabled, the network (DNS _lexicon TXT → DID document → PDS →
 // com.atproto.sync.getRecord and com.atproto.repo.getRecord). A Resolver
-// asks them in that order of precedence and takes the first answer: a
+// asks them in that order of precedence and takes the first answer (or,
+// for a pinned CID, the first answer of that CID, so that a store can
+// answer with an older version): a
 // directory document overrides an embedded one of the same NSID, a later
 // directory an earlier one, and an AT-URI names the embedded record of that
 // AT-URI before the network's.

@@ -170,7 +170,7 @@ func (n *network) fetchSchema(ctx context.Context, uri syntax.ATURI, did syntax.
 	// record is an upstream failure, not the caller's invalid JSON or
 	// lexicon.
 	m := p.Value.(map[string]any) // a proven record is an object
-	if err := checkSchemaRecord(m, nsid); err != nil {
+	if err := CheckSchemaRecord(m, nsid); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrInvalidRecord, uri, err)
 	}
 	doc, err := parseDocument(m, p.CID)

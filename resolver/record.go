@@ -14,10 +14,10 @@ import (
 // SchemaCollection is the collection, and the $type, of published lexicons.
 const SchemaCollection = datamodel.SchemaCollection
 
-// checkSchemaRecord checks what makes a record a publication of the lexicon
-// its record key names: the $type, and an id equal to the key. The rest of
-// the document is the validator's to judge.
-func checkSchemaRecord(m map[string]any, rkey syntax.NSID) error {
+// CheckSchemaRecord checks what makes a record (a tree DecodeJSON built) a
+// publication of the lexicon its record key names: the $type, and an id
+// equal to the key. The rest of the document is the validator's to judge.
+func CheckSchemaRecord(m map[string]any, rkey syntax.NSID) error {
 	if t, ok := m["$type"].(string); !ok || t != string(SchemaCollection) {
 		return fmt.Errorf("$type is %s, want %q", describeValue(m["$type"]), SchemaCollection)
 	}
@@ -54,7 +54,7 @@ func authenticate(raw []byte, claimed cid.Cid, rkey syntax.NSID) (*lexdoc.Docume
 		return nil, computed, errCIDDiffers
 	}
 	m := v.(map[string]any) // RecordCID accepts objects only
-	if err := checkSchemaRecord(m, rkey); err != nil {
+	if err := CheckSchemaRecord(m, rkey); err != nil {
 		return nil, computed, err
 	}
 	doc, err := parseDocument(m, computed)

@@ -304,8 +304,7 @@ func newResolver(cfg Config, s seams) (*Resolver, error) {
 
 // Resolve returns the record q names. Local records (directories, then
 // embedded) answer NSID queries first, then Config.Sources; the network is
-// asked only when enabled; the bundled lexicons last. A pinned CID that
-// differs is an error wrapping ErrCIDMismatch that names both CIDs.
+// asked only when enabled; the bundled lexicons last.
 //
 // When the network fails for an NSID the bundle holds (not published,
 // unreachable, unprovable), the bundled document answers, its NetworkError
@@ -315,28 +314,30 @@ func newResolver(cfg Config, s seams) (*Resolver, error) {
 // An AT-URI query is answered by the embedded record of that AT-URI when
 // there is one (even if a directory overrides its NSID), else by the
 // configured sources or the network; never by the bundle, whose documents
-// are not published records. A record that fails the pin is an error:
-// later sources are not asked for another version.
+// are not published records.
+//
+// A pinned CID selects: a source whose answer has another CID does not end
+// the search, so that a store later in the order can answer with the
+// version pinned, or the network with its current one. Only when no source
+// has that CID is it an error wrapping ErrCIDMismatch, naming the pin and
+// the first other version found (or the network's failure, when only the
+// bundle had another version).
 func (r *Resolver) Resolve(ctx context.Context, q Query) (*Record, error) {
-	rec, err := r.resolve(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	if q.CID.Defined() && !q.CID.Equals(rec.CID) {
-		return nil, fmt.Errorf("%w: pinned %s, but %s (%s) has %s", ErrCIDMismatch, q.CID, rec.describe(), rec.Source, rec.CID)
-	}
-	return rec, nil
-}
-
-func (r *Resolver) resolve(ctx context.Context, q Query) (*Record, error) {
 	q, err := checkQuery(q)
 	if err != nil {
 		return nil, err
 	}
-	var netErr error
+	var (
+		netErr error   // the network's failure, when the bundle may answer
+		other  *Record // the first answer of another CID than pinned
+	)
 	for _, src := range r.sources {
 		rec, err := src.Resolve(ctx, q)
 		switch {
+		case err == nil && q.CID.Defined() && !q.CID.Equals(rec.CID):
+			if other == nil {
+				other = rec
+			}
 		case err == nil && netErr != nil && rec.Source == SourceBundled:
 			r.cfg.Logger.Debug("bundled lexicon answers for the network", "nsid", q.NSID, "network_error", netErr)
 			return rec.instead(netErr), nil
@@ -348,8 +349,11 @@ func (r *Resolver) resolve(ctx context.Context, q Query) (*Record, error) {
 			return nil, err
 		}
 	}
-	if netErr != nil {
+	switch {
+	case netErr != nil && (other == nil || other.Source == SourceBundled):
 		return nil, netErr // the network's, which says why
+	case other != nil:
+		return nil, fmt.Errorf("%w: pinned %s, but %s (%s) has %s", ErrCIDMismatch, q.CID, other.describe(), other.Source, other.CID)
 	}
 	return nil, fmt.Errorf("%w: %s is not in the local catalog and network resolution is off", ErrNotFound, describeQuery(q))
 }
@@ -396,6 +400,18 @@ func parseSchemaURI(uri syntax.ATURI) (syntax.DID, syntax.NSID, error) {
 // the same NSID, which overrides a bundled one), sorted by NSID.
 func (r *Resolver) Local() []*Record {
 	return slices.Clone(r.local)
+}
+
+// LexiconDID returns the DID that the _lexicon TXT record of nsid's
+// authority names: the repository whose records are authoritative for
+// nsid. Answers are cached as resolution caches them; no such record is an
+// error wrapping ErrNotFound, and the network off one wrapping
+// ErrResolution.
+func (r *Resolver) LexiconDID(ctx context.Context, nsid syntax.NSID) (syntax.DID, error) {
+	if r.net == nil {
+		return "", fmt.Errorf("%w: authority of %s: network resolution is off", ErrResolution, nsid)
+	}
+	return r.net.lexiconDID(ctx, nsid)
 }
 
 // Network reports whether network resolution is enabled.

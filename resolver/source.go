@@ -3,7 +3,7 @@ package resolver
 import "context"
 
 // Source answers schema queries: the embedded catalog, a directory of
-// lexicon files and the network today; a database store later. A Resolver
+// lexicon files, a database store (package store) and the network. A Resolver
 // asks its sources in order of precedence and takes the first answer.
 //
 // Resolve returns the record q names, authenticated, or an error wrapping
@@ -11,7 +11,8 @@ import "context"
 // answer; any other error ends the resolution. The Resolver checks queries
 // before they reach a source: when q.URI is set it names a schema record
 // whose repository is a DID, and q.NSID is its record key. A source may
-// use q.CID to pick a version; the Resolver checks the pin on the answer.
+// use q.CID to pick a version; the Resolver checks the pin on the answer,
+// and asks the next source when it differs.
 type Source interface {
 	Resolve(ctx context.Context, q Query) (*Record, error)
 }
@@ -43,4 +44,15 @@ const (
 	// an upstream repository (Record.Upstream says which snapshot): never a
 	// published record, and never proven.
 	SourceBundled SourceKind = "bundled"
+	// SourceTap: a record a Tap sync service delivered (Tap verified the
+	// commit that carried it), kept by a store.
+	SourceTap SourceKind = "tap"
 )
+
+// Local reports whether records of this kind are fixed when lexval starts
+// (the embedded catalog, the bundle and directories), rather than fetched or
+// stored since, and so can change. (A bundled record may still be
+// superseded by a published one: see Resolver.Resolve.)
+func (k SourceKind) Local() bool {
+	return k == SourceEmbedded || k == SourceDirectory || k == SourceBundled
+}

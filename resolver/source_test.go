@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
+	"github.com/ipfs/go-cid"
 
 	"github.com/lexval/lexval/lexdoc"
 )
@@ -118,6 +119,54 @@ func TestSourceFailureStops(t *testing.T) {
 	// A local record still answers first.
 	if _, err := r.Resolve(t.Context(), Query{NSID: "com.atproto.lexicon.schema"}); err != nil {
 		t.Errorf("got error %v for an embedded lexicon, want none", err)
+	}
+}
+
+// TestPinSelects: a pinned CID that the first answer lacks is looked for in
+// the later sources (a store keeping older versions); only when none has it
+// is it a mismatch, naming the first version found.
+func TestPinSelects(t *testing.T) {
+	const refresh = "com.atproto.server.refreshSession"
+	stored := cid.MustParse("bafyreigtmtzisxiuao4kcswgnbud7wmpkcnsdb6h2kenhbnaolsx7bpiq4")
+	absent := cid.MustParse("bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm")
+	src := &mapSource{records: map[syntax.NSID]*Record{refresh: {CID: stored, Source: "store", Document: mustDocument(t, refresh)}}}
+	r, err := New(Config{Sources: []Source{src}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	embedded, err := r.Resolve(t.Context(), Query{NSID: refresh})
+	if err != nil || embedded.Source != SourceEmbedded {
+		t.Fatalf("got %v, %v; want the embedded record unpinned", embedded, err)
+	}
+	tests := []struct {
+		name       string
+		pin        cid.Cid
+		wantSource SourceKind
+		wantErr    error
+		says       []string
+	}{
+		{name: "the first answer's CID", pin: embedded.CID, wantSource: SourceEmbedded},
+		{name: "a later source's version", pin: stored, wantSource: "store"},
+		{name: "no source has it", pin: absent, wantErr: ErrCIDMismatch, says: []string{absent.String(), embedded.CID.String(), "embedded"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec, err := r.Resolve(t.Context(), Query{NSID: refresh, CID: tt.pin})
+			if tt.wantErr != nil {
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("got %v, %v; want an error wrapping %v", rec, err, tt.wantErr)
+				}
+				for _, s := range tt.says {
+					if !strings.Contains(err.Error(), s) {
+						t.Errorf("got error %q, want it to name %s", err, s)
+					}
+				}
+				return
+			}
+			if err != nil || rec.Source != tt.wantSource || !rec.CID.Equals(tt.pin) {
+				t.Fatalf("got %v, %v; want the %s record of CID %s", rec, err, tt.wantSource, tt.pin)
+			}
+		})
 	}
 }
 

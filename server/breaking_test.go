@@ -70,7 +70,7 @@ func TestBreaking(t *testing.T) {
 			}
 			return c
 		}(),
-		bad("a stored version without a store", breaking, `{"old":"com.example.note@bafyreigcy4ovht4rgredjpr53i4zgkxkvfdcmhhvhra5d3hffxwh2fhjne","new":"com.example.note"}`, "no store of lexicon versions is configured"),
+		bad("a stored version without a store", breaking, `{"old":"com.example.note@bafyreigcy4ovht4rgredjpr53i4zgkxkvfdcmhhvhra5d3hffxwh2fhjne","new":"com.example.note"}`, "no lexicon store is configured"),
 		bad("no old", breaking, `{"new":"com.example.note"}`, `missing "old"`),
 		bad("old of the wrong type", breaking, `{"old":1,"new":"com.example.note"}`, `field "old" must be a lexicon document`),
 		bad("an empty set", diff, `{"old":[],"new":"com.example.note"}`, `"old" is empty`),

@@ -4,7 +4,8 @@
 // {"error": "Name", "message": "..."}; service codes map to HTTP statuses in
 // exactly one place (StatusFor), which the web UI's pages use too. It holds
 // no validation logic: it parses requests, calls package service, and writes
-// responses.
+// responses. GET /api/v1/history lists a lexicon store's versions; with a
+// Tap ingester (Config.Tap), /metrics shows its counts and lag.
 //
 // Every input is bounded: open connections (MaxConnections, below the
 // descriptor limit), header and body read time, body size (MaxBody), JSON

@@ -60,6 +60,8 @@ func StatusFor(code service.Code) int {
 		return http.StatusBadGateway
 	case service.CodeUpstreamTimeout:
 		return http.StatusGatewayTimeout
+	case service.CodeUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/lexval/lexval/resolver"
+	"github.com/lexval/lexval/tap"
 )
 
 // Validation outcomes, as metric labels.
@@ -53,7 +54,7 @@ type routeSeries struct {
 // The statuses whose counters a route keeps ready; others are looked up.
 const minStatus, maxStatus = 100, 600
 
-func newMetrics(res *resolver.Resolver, conns *connLimiter) *metrics {
+func newMetrics(res *resolver.Resolver, conns *connLimiter, ingester *tap.Ingester) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -112,7 +113,57 @@ func newMetrics(res *resolver.Resolver, conns *connLimiter) *metrics {
 			}, stat(func(s resolver.Stats) uint64 { return s.FetchErrors })),
 		)
 	}
+	if ingester != nil {
+		m.registry.MustRegister(tapCollectors(ingester)...)
+	}
 	return m
+}
+
+// tapCollectors read the Tap ingester's counters when scraped.
+func tapCollectors(in *tap.Ingester) []prometheus.Collector {
+	stat := func(pick func(tap.Stats) uint64) func() float64 {
+		return func() float64 { return float64(pick(in.Stats())) }
+	}
+	events := func(outcome string, pick func(tap.Stats) uint64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Namespace: "lexval", Subsystem: "tap", Name: "events_total",
+			Help:        "Tap events by outcome: stored (a new version), seen (stored already), deleted, ignored (identity events, other collections), cid_mismatch and invalid (refused, acknowledged).",
+			ConstLabels: prometheus.Labels{"outcome": outcome},
+		}, stat(pick))
+	}
+	return []prometheus.Collector{
+		events("stored", func(s tap.Stats) uint64 { return s.Stored }),
+		events("seen", func(s tap.Stats) uint64 { return s.Seen }),
+		events("deleted", func(s tap.Stats) uint64 { return s.Deleted }),
+		events("ignored", func(s tap.Stats) uint64 { return s.Ignored }),
+		events("cid_mismatch", func(s tap.Stats) uint64 { return s.CIDMismatches }),
+		events("invalid", func(s tap.Stats) uint64 { return s.Invalid }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Namespace: "lexval", Subsystem: "tap", Name: "acks_total",
+			Help: "Tap events acknowledged, each once what it says was committed.",
+		}, stat(func(s tap.Stats) uint64 { return s.Acked })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Namespace: "lexval", Subsystem: "tap", Name: "store_errors_total",
+			Help: "Batches of Tap events the store failed to commit (left unacknowledged, delivered again).",
+		}, stat(func(s tap.Stats) uint64 { return s.StoreErrors })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Namespace: "lexval", Subsystem: "tap", Name: "connects_total",
+			Help: "Connections made to Tap's /channel.",
+		}, stat(func(s tap.Stats) uint64 { return s.Connects })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: "lexval", Subsystem: "tap", Name: "connected",
+			Help: "1 while connected to Tap.",
+		}, func() float64 {
+			if in.Stats().Connected {
+				return 1
+			}
+			return 0
+		}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: "lexval", Subsystem: "tap", Name: "lag_seconds",
+			Help: "How far behind the firehose the last live Tap event committed was: now less the time of its revision.",
+		}, func() float64 { return in.Stats().Lag(time.Now()).Seconds() }),
+	}
 }
 
 func (m *metrics) handler() http.Handler {

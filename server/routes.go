@@ -29,6 +29,7 @@ func (s *Server) register(ui *web.UI) {
 	// link checkers and load balancers' probes see the real status.
 	getHead := []string{http.MethodGet, http.MethodHead}
 	e.Match(getHead, "/api/v1/schema", cors(s.handleSchema))
+	e.Match(getHead, "/api/v1/history", cors(s.handleHistory))
 	e.Match(getHead, "/xrpc/com.atproto.lexicon.resolveLexicon", cors(s.handleResolveLexicon))
 	e.POST("/xrpc/com.atproto.lexicon.validate", cors(s.handleXRPCValidate))
 	// For language models: what lexval is and how to call it, and each

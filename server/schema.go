@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -42,23 +43,9 @@ type upstreamJSON struct {
 func (s *Server) handleSchema(c echo.Context) error {
 	const where = "schema request"
 	q := c.QueryParams()
-	uri, nsid := q.Get("uri"), q.Get("nsid")
-	var raw string
-	switch {
-	case uri != "" && nsid != "":
-		return badRequest("%s: give either uri or nsid, not both", where)
-	case uri != "":
-		if !strings.HasPrefix(uri, "at://") {
-			return badRequest("%s: uri %q is not an AT-URI (use nsid= for an NSID)", where, uri)
-		}
-		raw = uri
-	case nsid != "":
-		if strings.HasPrefix(nsid, "at://") {
-			return badRequest("%s: nsid %q is an AT-URI (use uri=)", where, nsid)
-		}
-		raw = nsid
-	default:
-		return badRequest("%s: missing uri or nsid query parameter", where)
+	raw, err := uriOrNSID(q, where)
+	if err != nil {
+		return err
 	}
 	ref, err := s.cfg.Service.ParseSchemaRef(raw)
 	if err != nil {
@@ -122,6 +109,27 @@ func (s *Server) handleSchema(c echo.Context) error {
 		resp.IndexedAt = rec.IndexedAt.UTC().Format(time.RFC3339)
 	}
 	return c.JSON(http.StatusOK, resp)
+}
+
+// uriOrNSID returns the uri or the nsid query parameter, whichever was
+// given: exactly one must be.
+func uriOrNSID(q url.Values, where string) (string, error) {
+	uri, nsid := q.Get("uri"), q.Get("nsid")
+	switch {
+	case uri != "" && nsid != "":
+		return "", badRequest("%s: give either uri or nsid, not both", where)
+	case uri != "":
+		if !strings.HasPrefix(uri, "at://") {
+			return "", badRequest("%s: uri %q is not an AT-URI (use nsid= for an NSID)", where, uri)
+		}
+		return uri, nil
+	case nsid != "":
+		if strings.HasPrefix(nsid, "at://") {
+			return "", badRequest("%s: nsid %q is an AT-URI (use uri=)", where, nsid)
+		}
+		return nsid, nil
+	}
+	return "", badRequest("%s: missing uri or nsid query parameter", where)
 }
 
 // lookup returns the schema record ref names, resolved within the request's

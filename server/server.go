@@ -19,6 +19,7 @@ import (
 	"github.com/lexval/lexval/mcpserver"
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/service"
+	"github.com/lexval/lexval/tap"
 	"github.com/lexval/lexval/web"
 )
 
@@ -76,6 +77,8 @@ type Config struct {
 	Logger      *slog.Logger // default: discard
 	// Version is lexval's, as the MCP endpoint introduces itself.
 	Version string
+	// Tap, when set, is the ingester whose counters and lag /metrics shows.
+	Tap *tap.Ingester
 }
 
 // Server serves the API, the XRPC methods, metrics and the web UI.
@@ -141,7 +144,7 @@ func New(cfg Config) (*Server, error) {
 	conns := newConnLimiter(maxConns)
 	s := &Server{
 		cfg:        cfg,
-		metrics:    newMetrics(cfg.Resolver, conns),
+		metrics:    newMetrics(cfg.Resolver, conns, cfg.Tap),
 		conns:      conns,
 		explainers: newExplainers(cfg.MaxExplaining, cfg.ExplainWait),
 	}

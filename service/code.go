@@ -13,14 +13,15 @@ import (
 type Code string
 
 const (
-	CodeInvalidRequest  Code = "InvalidRequest"  // bad input: 400, exit 2
-	CodeNotFound        Code = "LexiconNotFound" // unknown schema: 404
-	CodeCIDMismatch     Code = "CIDMismatch"     // pinned or published CID differs: 409
-	CodeProofInvalid    Code = "ProofInvalid"    // the upstream served a record it could not prove: 502
-	CodeRecordNotFound  Code = "RecordNotFound"  // a record fetched by AT-URI is not there: 404
-	CodeUpstreamFailure Code = "UpstreamFailure" // network resolution failed: 502
-	CodeUpstreamTimeout Code = "UpstreamTimeout" // network resolution timed out: 504
-	CodeInternal        Code = "InternalError"   // a bug: 500
+	CodeInvalidRequest  Code = "InvalidRequest"     // bad input: 400, exit 2
+	CodeNotFound        Code = "LexiconNotFound"    // unknown schema: 404
+	CodeCIDMismatch     Code = "CIDMismatch"        // pinned or published CID differs: 409
+	CodeProofInvalid    Code = "ProofInvalid"       // the upstream served a record it could not prove: 502
+	CodeRecordNotFound  Code = "RecordNotFound"     // a record fetched by AT-URI is not there: 404
+	CodeUpstreamFailure Code = "UpstreamFailure"    // network resolution failed: 502
+	CodeUpstreamTimeout Code = "UpstreamTimeout"    // network resolution timed out: 504
+	CodeUnavailable     Code = "ServiceUnavailable" // no store, or its database failed: 503
+	CodeInternal        Code = "InternalError"      // a bug: 500
 )
 
 // ErrInvalidRequest marks a request that cannot be answered as asked: a
@@ -42,6 +43,8 @@ func ErrorCode(err error) Code {
 		errors.Is(err, validator.ErrNoTarget),
 		errors.Is(err, validator.ErrInvalidLexicon):
 		return CodeInvalidRequest
+	case errors.Is(err, ErrNoStore), errors.Is(err, ErrStore):
+		return CodeUnavailable
 	case errors.Is(err, resolver.ErrProofInvalid):
 		return CodeProofInvalid
 	case errors.Is(err, resolver.ErrCIDMismatch):

@@ -33,6 +33,8 @@ func TestErrorCode(t *testing.T) {
 		{name: "blocked address", err: resolver.ErrBlockedAddress, want: CodeUpstreamFailure},
 		{name: "invalid record", err: resolver.ErrInvalidRecord, want: CodeUpstreamFailure},
 		{name: "resolver timeout", err: resolver.ErrTimeout, want: CodeUpstreamTimeout},
+		{name: "no store", err: ErrNoStore, want: CodeUnavailable},
+		{name: "store failed", err: fmt.Errorf("%w: %w", ErrStore, errors.New("connection refused")), want: CodeUnavailable},
 		{name: "deadline", err: fmt.Errorf("fetch: %w", context.DeadlineExceeded), want: CodeUpstreamTimeout},
 		{name: "canceled", err: context.Canceled, want: CodeUpstreamTimeout},
 		{name: "resolution failed by timeout", err: fmt.Errorf("%w: %w", resolver.ErrResolution, context.DeadlineExceeded), want: CodeUpstreamTimeout},

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -15,18 +14,6 @@ import (
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/validator"
 )
-
-// ErrNoStore: a version named NSID@CID needs a store of lexicon versions,
-// and none is configured. It is wrapped with ErrInvalidRequest.
-var ErrNoStore = errors.New("no store of lexicon versions is configured")
-
-// VersionStore gives stored versions of a lexicon by CID: the seam for the
-// store's history, which Options.Versions plugs in.
-type VersionStore interface {
-	// Version returns the version of lexicon nsid whose record has CID c,
-	// or an error wrapping resolver.ErrNotFound.
-	Version(ctx context.Context, nsid syntax.NSID, c cid.Cid) (*resolver.Record, error)
-}
 
 // Version is one side of a comparison: documents (a file, a directory, a
 // request's), or a reference resolved as Lookup does: an NSID (the published
@@ -226,18 +213,19 @@ func (s *Service) side(ctx context.Context, which string, v Version) (*side, err
 // anything else as Lookup does.
 func (s *Service) lookupVersion(ctx context.Context, ref string) (*resolver.Record, error) {
 	if at := strings.LastIndexByte(ref, '@'); at > 0 && !strings.HasPrefix(ref, "at://") {
-		nsid, err := syntax.ParseNSID(ref[:at])
+		nsid, err := lexdoc.ParseNSID(ref[:at])
 		if err != nil {
 			return nil, fmt.Errorf("%w: %q: want NSID@CID: %w", ErrInvalidRequest, ref, err)
 		}
-		c, err := cid.Decode(ref[at+1:])
+		c, err := datamodel.ParseCID(ref[at+1:])
 		if err != nil {
-			return nil, fmt.Errorf("%w: %q: want NSID@CID: invalid CID: %w", ErrInvalidRequest, ref, err)
+			return nil, fmt.Errorf("%w: %q: want NSID@CID: %w", ErrInvalidRequest, ref, err)
 		}
-		if s.versions == nil {
-			return nil, fmt.Errorf("%w: %w: %s names a stored version (start lexval with a store, or name the published version by NSID)", ErrInvalidRequest, ErrNoStore, ref)
+		if s.store == nil {
+			return nil, fmt.Errorf("%w: %s names a stored version: %w (or name the published version by NSID)", ErrInvalidRequest, ref, ErrNoStore)
 		}
-		rec, err := s.versions.Version(ctx, nsid, c)
+		// A pinned CID selects the stored version (resolver.Resolve).
+		rec, err := s.res.Resolve(ctx, resolver.Query{NSID: nsid, CID: c})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", ref, err)
 		}

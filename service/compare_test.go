@@ -4,14 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bluesky-social/indigo/atproto/syntax"
-	"github.com/ipfs/go-cid"
 
 	"github.com/lexval/lexval/lexdoc"
 	"github.com/lexval/lexval/resolver"
+	"github.com/lexval/lexval/store"
 )
 
 // noteV2 tightens com.example.note (testLexicons): text's maxLength 10 → 5,
@@ -49,8 +51,8 @@ func TestCompareVersions(t *testing.T) {
 			wantOld:     "directory",
 		},
 		{name: "no change", old: Version{Ref: "com.example.note"}, new: Version{Documents: []any{decode(t, note)}}, wantChanges: []string{}, wantOld: "directory"},
-		{name: "a stored version without a store", old: Version{Ref: "com.example.note@" + refreshSessionCID}, new: Version{Ref: "com.example.note"}, wantCode: CodeInvalidRequest, wantErr: "no store of lexicon versions is configured"},
-		{name: "NSID@ with a bad CID", old: Version{Ref: "com.example.note@nope"}, new: Version{Ref: "com.example.note"}, wantCode: CodeInvalidRequest, wantErr: "invalid CID"},
+		{name: "a stored version without a store", old: Version{Ref: "com.example.note@" + refreshSessionCID}, new: Version{Ref: "com.example.note"}, wantCode: CodeInvalidRequest, wantErr: "no lexicon store is configured"},
+		{name: "NSID@ with a bad CID", old: Version{Ref: "com.example.note@nope"}, new: Version{Ref: "com.example.note"}, wantCode: CodeInvalidRequest, wantErr: "is not a CID"},
 		{name: "an unknown lexicon", old: Version{Ref: "com.example.nope"}, new: Version{Ref: "com.example.note"}, wantCode: CodeNotFound, wantErr: "old: schema com.example.nope"},
 		{name: "a definition, not a lexicon", old: Version{Ref: "com.example.note#tag"}, new: Version{Ref: "com.example.note"}, wantCode: CodeInvalidRequest, wantErr: "names a definition"},
 		{name: "nothing to compare", old: Version{}, new: Version{Ref: "com.example.note"}, wantCode: CodeInvalidRequest, wantErr: "old: no lexicon documents"},
@@ -91,34 +93,48 @@ func TestCompareVersions(t *testing.T) {
 	})
 }
 
-// fakeVersions stores versions by NSID@CID.
-type fakeVersions map[string]*resolver.Record
-
-func (f fakeVersions) Version(_ context.Context, nsid syntax.NSID, c cid.Cid) (*resolver.Record, error) {
-	if r, ok := f[string(nsid)+"@"+c.String()]; ok {
-		return r, nil
-	}
-	return nil, fmt.Errorf("%w: no version %s@%s", resolver.ErrNotFound, nsid, c)
-}
-
-// TestCompareStoredVersion: NSID@CID asks the store given in Options.
+// TestCompareStoredVersion: NSID@CID names a version the store keeps, which
+// the resolver reads through, though a directory answers the NSID with
+// another.
 func TestCompareStoredVersion(t *testing.T) {
-	base := newTestService(t)
-	cur, err := base.Lookup(context.Background(), mustRef(t, "com.example.note"), cid.Undef)
+	ctx := context.Background()
+	st, err := store.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "lexval.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := NewWithOptions(base.res, Options{Versions: fakeVersions{"com.example.note@" + cur.CID.String(): cur}})
-	got, err := s.CompareVersions(context.Background(), Version{Ref: "com.example.note@" + cur.CID.String()}, Version{Documents: []any{decode(t, noteV2)}}, CompareOptions{})
+	t.Cleanup(func() { st.Close() })
+	const did = syntax.DID("did:plc:storedstoredstoredstored")
+	if err := st.SetAuthority(ctx, "example.com", did, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	// The stored version is noteV2 as published: the directory's current
+	// one is the note of testLexicons.
+	published := decode(t, noteV2).(map[string]any)
+	published["$type"] = string(resolver.SchemaCollection)
+	v, err := store.NewVersion(did, "com.example.note", published)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Changes) != 2 || got.Old[0].CID != cur.CID.String() {
-		t.Errorf("got %q from %+v, want two changes from %s", changeKeys(got.Changes), got.Old, cur.CID)
+	v.Source, v.Rev = resolver.SourceTap, "3m2vbeqmfxs22"
+	v.FirstSeen, v.LastSeen = time.Now(), time.Now()
+	if _, err := store.Put(ctx, st, v); err != nil {
+		t.Fatal(err)
 	}
-	_, err = s.CompareVersions(context.Background(), Version{Ref: "com.example.note@" + refreshSessionCID}, Version{Ref: "com.example.note"}, CompareOptions{})
-	if ErrorCode(err) != CodeNotFound {
-		t.Errorf("got %v (code %s), want LexiconNotFound for a version the store lacks", err, ErrorCode(err))
+	res, src, err := store.NewResolver(resolver.Config{Directories: []string{writeLexicons(t, testLexicons)}}, st, store.SourceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewWithOptions(res, Options{Store: src})
+	got, err := s.CompareVersions(ctx, Version{Ref: "com.example.note"}, Version{Ref: "com.example.note@" + v.CID.String()}, CompareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Changes) != 2 || got.New[0].CID != v.CID.String() {
+		t.Errorf("got %q from %+v, want two changes to the stored %s", changeKeys(got.Changes), got.New, v.CID)
+	}
+	_, err = s.CompareVersions(ctx, Version{Ref: "com.example.note@" + refreshSessionCID}, Version{Ref: "com.example.note"}, CompareOptions{})
+	if code := ErrorCode(err); code != CodeCIDMismatch && code != CodeNotFound {
+		t.Errorf("got %v (code %s), want CIDMismatch or LexiconNotFound for a version the store lacks", err, code)
 	}
 }
 

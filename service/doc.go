@@ -12,6 +12,9 @@
 // changes that break data, the diff, records checked against both; the one
 // call every front end and tool shares, History pages included), and
 // CheckDNS checks the _lexicon TXT records publishing needs.
+// With a lexicon store (Options.Store), History lists its versions, each
+// marked authoritative or not; a pinned CID selects a stored version through
+// the resolver (NSID@CID in CompareVersions too).
 //
 // Compile once, validate many: one validator.Compiler over the local catalog
 // (embedded records and directories, fixed at start-up) lives as long as the

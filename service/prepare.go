@@ -118,7 +118,7 @@ func (s *Service) Prepare(ctx context.Context, req Request) (*Checker, error) {
 	var (
 		compiler *validator.Compiler
 		missing  map[syntax.NSID]error
-		local    = rec.Source != resolver.SourceNetwork
+		local    = rec.Source.Local()
 	)
 	switch {
 	case local && s.isLocalDocument(rec):

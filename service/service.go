@@ -14,6 +14,7 @@ import (
 
 	"github.com/lexval/lexval/lexdoc"
 	"github.com/lexval/lexval/resolver"
+	"github.com/lexval/lexval/store"
 	"github.com/lexval/lexval/validator"
 )
 
@@ -35,9 +36,9 @@ type Options struct {
 	// MaxCompiles bounds the lexicon compiles that run at once (each takes
 	// a core while it runs); the default is GOMAXPROCS.
 	MaxCompiles int
-	// Versions gives stored versions of lexicons (NSID@CID in
-	// CompareVersions); nil when no store is configured.
-	Versions VersionStore
+	// Store, when set, is the lexicon store the resolver reads through:
+	// History lists its versions.
+	Store *store.Source
 }
 
 // Service is safe for concurrent use.
@@ -65,7 +66,7 @@ type Service struct {
 
 	parsedRefs refMemo // for ParseSchemaRef
 
-	versions VersionStore // nil: no store
+	store *store.Source // nil without a database
 	nsidList              // for SuggestNSID
 }
 
@@ -100,7 +101,7 @@ func NewWithOptions(res *resolver.Resolver, opts Options) *Service {
 		compilers:   compilers,
 		gate:        gate,
 		maxCheckers: int64(opts.CheckerCacheSize),
-		versions:    opts.Versions,
+		store:       opts.Store,
 	}
 }
 

@@ -11,7 +11,9 @@
 // data, then every difference (rendered by the server only).
 // A lexicon fetched from the network shows its proof (signing key, repository
 // revision, commit), and, with network resolution on, its form also takes
-// the AT-URI of a record to fetch, prove and validate.
+// the AT-URI of a record to fetch, prove and validate. With a lexicon store,
+// a lexicon page has a History section, and ?cid=CID shows (and validates
+// against) that stored version.
 // templates/ holds one file per page on a shared layout; partials.html holds
 // the result markup, which static/app.js rebuilds for JSON API answers, so the
 // two are kept in step (the browser test compares them). Every page carries a

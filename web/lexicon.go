@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bluesky-social/indigo/atproto/syntax"
 	"github.com/ipfs/go-cid"
 	"github.com/labstack/echo/v4"
 
@@ -50,6 +51,26 @@ type lexiconPage struct {
 	Result          *resultView
 	Problem         *problem
 	Meta            metadata
+	// Pinned: the page shows the version its ?cid= names.
+	Pinned bool
+	// History lists the stored versions, when the server keeps a store.
+	History *historyView
+}
+
+// historyView is the History section: the stored versions, newest first.
+type historyView struct {
+	Versions []historyEntry
+	// Of says whose versions: the record's, or every publisher's of the
+	// NSID; More links to the API for the versions past this page.
+	Of, More string
+	Error    string // why the history could not be read
+}
+
+type historyEntry struct {
+	service.HistoryVersion
+	Href     string // the version's page
+	Current  bool   // the version shown
+	Problems int
 }
 
 type defChoice struct {
@@ -100,7 +121,14 @@ func (u *UI) lexicon(c echo.Context) error {
 	if err != nil {
 		return u.badAddress(c, did, nsid, shown, err)
 	}
-	rec, err := u.cfg.Service.Lookup(c.Request().Context(), ref, cid.Undef)
+	pin := cid.Undef
+	if s := c.QueryParam("cid"); s != "" {
+		if pin, err = cid.Decode(s); err != nil {
+			p := problem{Status: http.StatusBadRequest, Title: "Not a valid CID", Message: "“" + s + "” in the address is not a CID, so it names no version of " + nsid + ".", Detail: err.Error()}
+			return u.renderPage(c, p.Status, pageError, errorPage{page: page{Title: p.Title}, Problem: p, Open: &openForm{Ref: shown, Network: u.cfg.Service.Network()}})
+		}
+	}
+	rec, err := u.cfg.Service.Lookup(c.Request().Context(), ref, pin)
 	if err != nil {
 		p := u.problemFor(c, err)
 		var elsewhere *link
@@ -115,10 +143,75 @@ func (u *UI) lexicon(c echo.Context) error {
 		})
 	}
 	p, status := u.newLexiconPage(rec, c.QueryParam("def"))
+	if pin.Defined() {
+		p.Pinned = true
+		p.Action = withCID(p.Action, rec.CID.String())
+		for i := range p.Defs {
+			p.Defs[i].Href = withCID(strings.TrimSuffix(p.Defs[i].Href, "#validate"), rec.CID.String()) + "#validate"
+		}
+	}
+	if u.cfg.Service.HasStore() {
+		p.History = u.history(c, ref, rec, did)
+		for _, v := range p.History.Versions {
+			if v.Current && v.URI == rec.URI.String() {
+				p.Meta.IndexedAt = v.IndexedAt // the store's first sighting
+			}
+		}
+	}
 	if status == http.StatusOK && c.Request().Method == http.MethodPost {
 		status = u.checkSubmission(c, p, ref)
 	}
 	return u.renderPage(c, status, pageLexicon, p)
+}
+
+// historyPageSize bounds the versions the History section lists; the API
+// pages through the rest.
+const historyPageSize = 50
+
+// history lists the stored versions for the History section: of the
+// record when the page names a repository, else of every publisher of the
+// NSID, each marked authoritative or not. Entries are newest first, so the
+// one after an entry of the same URI is the version it replaced: where the
+// breaking changes between two versions can be marked (Service.Lookup with
+// a pin reads either version's document).
+func (u *UI) history(c echo.Context, ref service.SchemaRef, rec *resolver.Record, did string) *historyView {
+	q := service.HistoryQuery{NSID: rec.NSID(), Limit: historyPageSize}
+	v := &historyView{Of: "every publisher of " + rec.NSID().String()}
+	api := "/api/v1/history?nsid=" + url.QueryEscape(rec.NSID().String())
+	if did != "" {
+		q.URI = ref.URI
+		v.Of = "this record"
+		api = "/api/v1/history?uri=" + url.QueryEscape(string(ref.URI))
+	}
+	h, err := u.cfg.Service.History(c.Request().Context(), q)
+	if err != nil {
+		u.cfg.Logger.Warn("history failed", "nsid", rec.NSID(), "error", err)
+		v.Error = "The history could not be read: " + technical(err)
+		return v
+	}
+	for _, hv := range h.Versions {
+		authority := syntax.ATURI(hv.URI).Authority().String()
+		v.Versions = append(v.Versions, historyEntry{
+			HistoryVersion: hv,
+			Href:           withCID(lexiconHref(authority, rec.NSID().String(), ""), hv.CID),
+			Current:        hv.CID == rec.CID.String() && hv.URI == rec.URI.String(),
+			Problems:       len(hv.Problems),
+		})
+	}
+	if h.Cursor != "" {
+		v.More = api + "&cursor=" + url.QueryEscape(h.Cursor)
+	}
+	return v
+}
+
+// withCID adds ?cid= (or &cid=) to a page's address: the stable URL of one
+// version.
+func withCID(href, c string) string {
+	sep := "?"
+	if strings.Contains(href, "?") {
+		sep = "&"
+	}
+	return href + sep + "cid=" + url.QueryEscape(c)
 }
 
 // pathParam is the path parameter name, unescaped. Echo matches the raw
@@ -365,6 +458,8 @@ func sourceLabel(s resolver.SourceKind) string {
 		return "fetched from the network, proven by its repository's signed commit"
 	case resolver.SourceBundled:
 		return "bundled from the atproto repository, not verified against a published record"
+	case resolver.SourceTap:
+		return "delivered by Tap, which verified its repository's signed commit"
 	}
 	return string(s)
 }

@@ -17,7 +17,10 @@
 // does not name, a commit of another repository, a tree without the record,
 // a changed block, a high-S signature, a CAR cut short, ...), each with the
 // resolver's reason, so that every front end's tests refuse the same list.
-// New XRPC methods (subscribeRepos, listRepos) join through PDS.Handle.
+// Relay serves the relay's side from the PDS's host: the firehose
+// (com.atproto.sync.subscribeRepos, #commit and #sync frames the tests
+// emit) and com.atproto.sync.listRepos and listReposByCollection, as a Tap
+// sync service calls them. Other XRPC methods join through PDS.Handle.
 //
 // It is a test helper, not part of lexval: only tests import it. It knows
 // resolver.Config and resolver.TXTResolver, to hand tests a resolver

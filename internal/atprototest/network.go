@@ -19,11 +19,13 @@ type Network struct {
 	PDS *PDS
 	DNS *DNS
 
-	t       testing.TB
-	webOnce sync.Once
-	web     *Web
-	mu      sync.Mutex
-	dids    uint64 // did:plc made up so far
+	t         testing.TB
+	webOnce   sync.Once
+	web       *Web
+	relayOnce sync.Once
+	relay     *Relay
+	mu        sync.Mutex
+	dids      uint64 // did:plc made up so far
 }
 
 // New starts a network whose servers close when t ends.
