@@ -66,8 +66,8 @@ type Service struct {
 
 	parsedRefs refMemo // for ParseSchemaRef
 
-	store *store.Source // nil without a database
-	nsidList              // for SuggestNSID
+	store    *store.Source // nil without a database
+	nsidList               // for SuggestNSID
 }
 
 // New returns a Service over res with default Options.

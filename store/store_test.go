@@ -11,8 +11,8 @@ import (
 	"github.com/bluesky-social/indigo/atproto/syntax"
 
 	"github.com/lexval/lexval/datamodel"
-	"github.com/lexval/lexval/lexdoc"
 	"github.com/lexval/lexval/internal/storetest"
+	"github.com/lexval/lexval/lexdoc"
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/store"
 )
