@@ -25,6 +25,7 @@ import (
 // always go there.
 func checkFastAgrees(t *testing.T, s *Schema, v any) {
 	t.Helper()
+	checkExplainAgrees(t, s, v)
 	dm := datamodel.Check(v)
 	clean := len(dm.Problems) == 0 && len(dm.Unsafe()) == 0
 	if clean {
