@@ -232,6 +232,10 @@ func (w *walker) value(v any, depth int) {
 		if huge || class == NumberMalformed {
 			w.markUnsafe()
 		}
+		if !w.collect && (huge || class != NumberInteger) {
+			w.bad = true // without building the message
+			return
+		}
 		switch {
 		case class == NumberMalformed:
 			w.fail("", "not a JSON number: "+strconv.Quote(string(x)))
