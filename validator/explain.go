@@ -620,7 +620,7 @@ func (x *explainer) nullBranch(n *fastNode) bool {
 // own adds to own the entries of node a's own keywords, which v fails,
 // explained by v5 through a's twin.
 func (x *explainer) own(own []listed, v any, path string, a applied) []listed {
-	err := a.n.twin.Validate(v)
+	err := a.n.twin.Validate(lengthStandIn(a.n, v))
 	if err == nil {
 		return own // the fast path and v5 disagree: tests catch it
 	}
@@ -641,6 +641,22 @@ func (x *explainer) own(own []listed, v any, path string, a applied) []listed {
 	}
 	cv.errs, cv.unresolved = cv.errs[:0], cv.unresolved[:0]
 	return own
+}
+
+// lengthStandIn returns what n's twin is given for v: v itself, or, for an
+// array longer than n allows, an array of nulls one item longer than that.
+// v5 makes a map of an array's indexes before it looks at any keyword (for
+// unevaluatedItems, which no translation emits), and for a long array that
+// is more work than the rest of its explanation. An array's twin judges
+// only its type and length (it has no items, and without const or enum
+// nothing else that reads them), so it judges the stand-in as it would the
+// array; the converter reads the length it reports from the value itself.
+func lengthStandIn(n *fastNode, v any) any {
+	a, ok := v.([]any)
+	if !ok || n.maxItems < 0 || len(a) <= n.maxItems+1 || len(n.constant) > 0 || len(n.enum) > 0 {
+		return v
+	}
+	return make([]any, n.maxItems+1)
 }
 
 // saidOnce drops, from entries sorted by compareEntries, the data model's
