@@ -43,10 +43,11 @@ import (
 // its result cut to the limits afterwards.
 
 // Limits bound the explanation of one invalid value. A zero field is no
-// bound. Past a limit the explanation stops listing errors: Result's
-// ErrorsTruncated is set, Errors and Unresolved hold the first entries, in
-// order (the same as an explanation without limits would list first), and
-// ErrorCount counts the errors found.
+// bound, a negative one lists nothing (the Result says only whether the
+// value is valid, and counts its errors). Past a limit the explanation stops
+// listing errors: Result's ErrorsTruncated is set, Errors and Unresolved
+// hold the first entries, in order (the same as an explanation without
+// limits would list first), and ErrorCount counts the errors found.
 type Limits struct {
 	// MaxErrors bounds the entries listed: errors and unchecked references
 	// together.
@@ -70,6 +71,9 @@ func (s *Schema) Explain(ctx context.Context, v any, lim Limits) (Result, error)
 // explain explains v, which the fast path refused (or, with a data-model
 // problem, did not judge).
 func (s *Schema) explain(ctx context.Context, v any, lim Limits) (Result, error) {
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
 	if s.unit.fast == nil {
 		return s.explainWhole(ctx, v, lim)
 	}
@@ -248,7 +252,8 @@ func (x *explainer) emit(e listed) {
 	if !x.full {
 		size := EntrySize(e.path, e.message, e.schemaPath, e.unresolved)
 		n := len(x.errs) + len(x.unresolved)
-		if x.lim.MaxErrors > 0 && n >= x.lim.MaxErrors || x.lim.MaxBytes > 0 && x.bytes+size > x.lim.MaxBytes {
+		if x.lim.MaxErrors < 0 || x.lim.MaxBytes < 0 ||
+			x.lim.MaxErrors > 0 && n >= x.lim.MaxErrors || x.lim.MaxBytes > 0 && x.bytes+size > x.lim.MaxBytes {
 			x.full = true
 		} else {
 			x.bytes += size

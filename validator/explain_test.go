@@ -169,6 +169,11 @@ func TestExplainLimits(t *testing.T) {
 		}
 		checkPrefix(t, r, full, max)
 	}
+	// A negative limit lists nothing, and still judges and counts.
+	none, err := s.Explain(context.Background(), v, Limits{MaxErrors: -1})
+	if err != nil || none.Valid || len(none.Errors) != 0 || !none.ErrorsTruncated || none.ErrorCount < 12 {
+		t.Errorf("MaxErrors -1: got %s, %v; want nothing listed, a dozen errors or more counted", describeResult(none), err)
+	}
 	// The size limit cuts at an entry too.
 	size := 0
 	for i, e := range full.Errors {
