@@ -27,6 +27,8 @@ const (
 	DefaultMaxBody        = 2 << 20
 	DefaultRequestTimeout = 30 * time.Second
 	DefaultExplainWait    = 250 * time.Millisecond
+	// DefaultMaxErrors is the default of Config.MaxErrors.
+	DefaultMaxErrors = service.DefaultMaxErrors
 
 	// readHeaderTimeout and readTimeout bound how long a client may take to
 	// send its request, headers and then all of it: a slow sender holds a
@@ -72,7 +74,12 @@ type Config struct {
 	// ExplainWait is how long a request waits for an explanation slot
 	// before it is answered 503 with Retry-After (default 250ms).
 	ExplainWait time.Duration
-	Logger      *slog.Logger // default: discard
+	// MaxErrors bounds the errors (and unchecked references) listed for one
+	// value (default 100); a request lists at most ten times as many in
+	// all, over its values. Past it the explanation stops, and says so
+	// (errorsTruncated, errorCount). See answerBudget for the bytes.
+	MaxErrors int
+	Logger    *slog.Logger // default: discard
 }
 
 // Server serves the API, the XRPC methods, metrics and the web UI.
@@ -123,6 +130,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.ExplainWait <= 0 {
 		cfg.ExplainWait = DefaultExplainWait
 	}
+	if cfg.MaxErrors <= 0 {
+		cfg.MaxErrors = DefaultMaxErrors
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -147,7 +157,7 @@ func New(cfg Config) (*Server, error) {
 	e.HTTPErrorHandler = s.handleError
 	s.echo = e
 
-	ui, err := web.New(web.Config{Service: cfg.Service, Status: StatusFor, MaxBody: cfg.MaxBody, Logger: cfg.Logger})
+	ui, err := web.New(web.Config{Service: cfg.Service, Status: StatusFor, MaxBody: cfg.MaxBody, MaxErrors: cfg.MaxErrors, Logger: cfg.Logger})
 	if err != nil {
 		return nil, fmt.Errorf("server: web UI: %w", err)
 	}
