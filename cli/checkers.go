@@ -18,6 +18,7 @@ import (
 type typeCheckers struct {
 	svc  *service.Service
 	opts validator.Options
+	lim  validator.Limits
 
 	mu     sync.Mutex
 	byType map[string]*typeChecker
@@ -32,8 +33,8 @@ type typeChecker struct {
 	err     error
 }
 
-func newTypeCheckers(svc *service.Service, opts validator.Options) *typeCheckers {
-	return &typeCheckers{svc: svc, opts: opts, byType: make(map[string]*typeChecker)}
+func newTypeCheckers(svc *service.Service, opts validator.Options, lim validator.Limits) *typeCheckers {
+	return &typeCheckers{svc: svc, opts: opts, lim: lim, byType: make(map[string]*typeChecker)}
 }
 
 func (t *typeCheckers) check(ctx context.Context, v any) (validator.Result, error) {
@@ -57,7 +58,7 @@ func (t *typeCheckers) check(ctx context.Context, v any) (validator.Result, erro
 	case tc.checker == nil:
 		return tc.result, nil
 	}
-	return tc.checker.Validate(v), nil
+	return tc.checker.Explain(ctx, v, t.lim)
 }
 
 func (t *typeCheckers) lookup(typ string) *typeChecker {

@@ -100,6 +100,9 @@ func (textFormat) format(dst []byte, v *verdict) []byte {
 	for _, u := range res.Unresolved {
 		dst = textEntry(dst, u.Path, unresolvedMessage(u))
 	}
+	if res.ErrorsTruncated {
+		dst = textEntry(dst, "", truncatedMessage(res))
+	}
 	return dst
 }
 
@@ -117,22 +120,36 @@ func unresolvedMessage(u validator.Unresolved) string {
 	return "not checked: unresolved reference " + u.Ref
 }
 
+// truncatedMessage says that a value's list of errors was cut at
+// --max-errors, and how many were counted.
+func truncatedMessage(r *validator.Result) string {
+	msg := "only the first " + strconv.Itoa(len(r.Errors)+len(r.Unresolved)) + " listed"
+	if r.ErrorCount > 0 {
+		msg += "; at least " + strconv.Itoa(r.ErrorCount) + " errors in all"
+	}
+	return msg + " (--max-errors)"
+}
+
 // jsonFormat writes one JSON object per value, in input order.
 type jsonFormat struct{}
 
 type jsonVerdict struct {
-	Source     string                 `json:"source"`
-	Valid      bool                   `json:"valid"`
-	Errors     []validator.Error      `json:"errors"`
-	Unresolved []validator.Unresolved `json:"unresolved"`
+	Source          string                 `json:"source"`
+	Valid           bool                   `json:"valid"`
+	Errors          []validator.Error      `json:"errors"`
+	Unresolved      []validator.Unresolved `json:"unresolved"`
+	ErrorsTruncated bool                   `json:"errorsTruncated,omitempty"`
+	ErrorCount      int                    `json:"errorCount,omitempty"`
 }
 
 func (jsonFormat) format(dst []byte, v *verdict) []byte {
 	out := jsonVerdict{
-		Source:     v.src.String(),
-		Valid:      v.result.Valid,
-		Errors:     v.result.Errors,
-		Unresolved: v.result.Unresolved,
+		Source:          v.src.String(),
+		Valid:           v.result.Valid,
+		Errors:          v.result.Errors,
+		Unresolved:      v.result.Unresolved,
+		ErrorsTruncated: v.result.ErrorsTruncated,
+		ErrorCount:      v.result.ErrorCount,
 	}
 	if out.Errors == nil {
 		out.Errors = []validator.Error{}
@@ -156,7 +173,7 @@ type githubFormat struct{}
 
 func (githubFormat) format(dst []byte, v *verdict) []byte {
 	res := &v.result
-	if len(res.Errors) == 0 && len(res.Unresolved) == 0 {
+	if len(res.Errors) == 0 && len(res.Unresolved) == 0 && !res.ErrorsTruncated {
 		return dst
 	}
 	var lines []int
@@ -182,6 +199,9 @@ func (githubFormat) format(dst []byte, v *verdict) []byte {
 	}
 	for i, u := range res.Unresolved {
 		dst = annotation(dst, "warning", v.src.file, lineOf(len(res.Errors)+i), u.Path, unresolvedMessage(u))
+	}
+	if res.ErrorsTruncated {
+		dst = annotation(dst, "notice", v.src.file, v.src.line, "", truncatedMessage(res))
 	}
 	return dst
 }

@@ -22,7 +22,7 @@ var serveCommand = &command{
 	detail: `Serves the JSON API (/api/v1), the XRPC methods (/xrpc), the web UI, /healthz,
 /readyz and /metrics. With no flags it serves on :8080 with the embedded
 catalog; SIGINT or SIGTERM shut it down gracefully.`,
-	env: append([]string{"addr", "max-body", "max-connections", "request-timeout", "max-explaining", "log-format", "log-level"}, resolverEnv...),
+	env: append([]string{"addr", "max-body", "max-connections", "request-timeout", "max-explaining", "max-errors", "log-format", "log-level"}, resolverEnv...),
 	run: runServe,
 }
 
@@ -36,6 +36,7 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 	maxConns := fs.Int("max-connections", server.DefaultMaxConnections, "most simultaneous connections, `N`; lowered to 80% of the descriptor limit")
 	requestTimeout := fs.Duration("request-timeout", server.DefaultRequestTimeout, "the work one request may take, a `DURATION` (resolving, explaining, batches, lint); past it, 503")
 	maxExplaining := fs.Int("max-explaining", 0, "most requests explaining invalid values at once, `N` (default half of GOMAXPROCS, at least 1)")
+	maxErrors := fs.Int("max-errors", server.DefaultMaxErrors, "most errors listed for one value, `N` (ten times as many per request); past it the rest are counted")
 	logFormat := newChoice("text", "text", "json")
 	fs.Var(logFormat, "log-format", "log `format`: text or json")
 	logLevel := newChoice("info", "debug", "info", "warn", "error")
@@ -57,6 +58,8 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 		return s.usageError(cmd, fs, fmt.Errorf("--request-timeout %v: want a positive duration (30s, 1m, ...)", *requestTimeout))
 	case *maxExplaining < 0:
 		return s.usageError(cmd, fs, fmt.Errorf("--max-explaining %d: want a positive number", *maxExplaining))
+	case *maxErrors <= 0:
+		return s.usageError(cmd, fs, fmt.Errorf("--max-errors %d: want a positive number", *maxErrors))
 	}
 	logger := newLogger(s.stderr, logFormat.value, logLevels[logLevel.value])
 	gc := paceGC(os.Getenv, cgroupMemoryMax)
@@ -74,6 +77,7 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 		RequestTimeout: *requestTimeout,
 		MaxConnections: *maxConns,
 		MaxExplaining:  *maxExplaining,
+		MaxErrors:      *maxErrors,
 		Logger:         logger,
 	})
 	if err != nil {
@@ -94,6 +98,7 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 		"max_body", int64(maxBody),
 		"max_connections", srv.MaxConnections(),
 		"request_timeout", requestTimeout.String(),
+		"max_errors", *maxErrors,
 		"gc_percent", gc.percent, // 0: GOGC's
 		"memory_limit", gc.memoryLimit) // 0: GOMEMLIMIT's, or none
 

@@ -17,10 +17,11 @@ func TestServeLimits(t *testing.T) {
 		env       map[string]string
 		wantConns float64
 		wantTime  string
+		wantErrs  float64
 	}{
-		{name: "defaults", wantConns: 4096, wantTime: "30s"},
-		{name: "flags", args: []string{"--max-connections", "5", "--request-timeout", "2s", "--max-explaining", "1"}, wantConns: 5, wantTime: "2s"},
-		{name: "variables", env: map[string]string{"LEXVAL_MAX_CONNECTIONS": "6", "LEXVAL_REQUEST_TIMEOUT": "1m", "LEXVAL_MAX_EXPLAINING": "3"}, wantConns: 6, wantTime: "1m0s"},
+		{name: "defaults", wantConns: 4096, wantTime: "30s", wantErrs: 100},
+		{name: "flags", args: []string{"--max-connections", "5", "--request-timeout", "2s", "--max-explaining", "1", "--max-errors", "7"}, wantConns: 5, wantTime: "2s", wantErrs: 7},
+		{name: "variables", env: map[string]string{"LEXVAL_MAX_CONNECTIONS": "6", "LEXVAL_REQUEST_TIMEOUT": "1m", "LEXVAL_MAX_EXPLAINING": "3", "LEXVAL_MAX_ERRORS": "8"}, wantConns: 6, wantTime: "1m0s", wantErrs: 8},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -37,6 +38,9 @@ func TestServeLimits(t *testing.T) {
 			if got["request_timeout"] != tt.wantTime {
 				t.Errorf("request_timeout: got %v, want %v", got["request_timeout"], tt.wantTime)
 			}
+			if got["max_errors"] != tt.wantErrs {
+				t.Errorf("max_errors: got %v, want %v", got["max_errors"], tt.wantErrs)
+			}
 		})
 	}
 }
@@ -47,6 +51,7 @@ func TestServeLimitErrors(t *testing.T) {
 		{name: "no time", args: []string{"serve", "--request-timeout", "0s"}, code: 2, stderr: "--request-timeout 0s: want a positive duration"},
 		{name: "not a duration", args: []string{"serve", "--request-timeout", "soon"}, code: 2, stderr: "--request-timeout"},
 		{name: "negative explaining", args: []string{"serve", "--max-explaining", "-1"}, code: 2, stderr: "--max-explaining -1: want a positive number"},
+		{name: "no errors listed", args: []string{"serve", "--max-errors", "0"}, code: 2, stderr: "--max-errors 0: want a positive number"},
 	})
 }
 
