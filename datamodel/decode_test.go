@@ -117,3 +117,26 @@ func TestDecodeJSONSharesInput(t *testing.T) {
 		t.Errorf("got %q after reusing the input buffer, want %q", got, "hello")
 	}
 }
+
+// TestDecodeJSONAfterFailure: decoders are pooled; one that failed midway
+// leaves nothing behind for the next value.
+func TestDecodeJSONAfterFailure(t *testing.T) {
+	for _, bad := range []string{`[1,[2,{"a":[3,`, `{"a":{"b":1,"b":2}}`, `[1,2,3,x]`} {
+		if _, err := DecodeJSON([]byte(bad)); err == nil {
+			t.Fatalf("%s: decoded", bad)
+		}
+		for _, good := range []string{`[4]`, `{"c":[5,{"d":6}]}`} {
+			got, err := DecodeJSON([]byte(good))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want any
+			if err := json.Unmarshal([]byte(good), &want); err != nil {
+				t.Fatal(err)
+			}
+			if g, w := fmt.Sprint(got), fmt.Sprint(want); g != w {
+				t.Errorf("after %s: got %s, want %s", bad, g, w)
+			}
+		}
+	}
+}
