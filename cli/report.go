@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/lexval/lexval/validator"
 )
@@ -143,6 +144,13 @@ type jsonVerdict struct {
 }
 
 func (jsonFormat) format(dst []byte, v *verdict) []byte {
+	if r := &v.result; r.Valid && len(r.Errors) == 0 && len(r.Unresolved) == 0 && !r.ErrorsTruncated {
+		// Most values of a bulk run: the one line json.Marshal would
+		// write, without its reflection (a twentieth of a run's CPU).
+		dst = append(dst, `{"source":`...)
+		dst = appendJSONString(dst, v.src.String())
+		return append(dst, `,"valid":true,"errors":[],"unresolved":[]}`+"\n"...)
+	}
 	out := jsonVerdict{
 		Source:          v.src.String(),
 		Valid:           v.result.Valid,
@@ -165,6 +173,20 @@ func (jsonFormat) format(dst []byte, v *verdict) []byte {
 }
 
 func (jsonFormat) summary(*tally, string) string { return "" }
+
+// appendJSONString appends s as encoding/json writes a string: quoted, with
+// its escapes (HTML-safe, as json.Marshal's), invalid UTF-8 as U+FFFD.
+func appendJSONString(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			b, _ := json.Marshal(s) // rare: let encoding/json escape it
+			return append(dst, b...)
+		}
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"')
+}
 
 // githubFormat writes GitHub Actions workflow commands: an error annotation
 // per error, a warning per unchecked reference, on the line of the offending
