@@ -73,9 +73,17 @@ func (e *JSONError) Unwrap() []error { return []error{ErrInvalidJSON, e.Err} }
 // these rules. It copies data once and slices every string without escapes
 // out of that copy, so a decoded value keeps the whole input alive.
 func DecodeJSON(data []byte) (any, error) {
+	return DecodeJSONString(string(data))
+}
+
+// DecodeJSONString is DecodeJSON for text the caller holds as a string: it
+// decodes s in place, without the copy, slicing the value's strings out of
+// s itself. Callers that read input into a string (a strings.Builder's,
+// say) decode it with no copy at all.
+func DecodeJSONString(s string) (any, error) {
 	d := scratchPool.Get().(*jsonDecoder)
 	defer d.release()
-	d.s, d.i = string(data), 0
+	d.s, d.i = s, 0
 	if len(d.s) >= 3 && d.s[:3] == "\xef\xbb\xbf" {
 		// RFC 8259 §8.1 lets a parser ignore a byte order mark; we refuse it
 		// by name rather than as an unexpected 0xef.
@@ -113,10 +121,11 @@ type jsonDecoder struct {
 // would cost as much again as the value's own slices.
 var scratchPool = sync.Pool{New: func() any { return new(jsonDecoder) }}
 
-// maxPooledScratch bounds the scratch stacks kept between decodes: a 2 MiB
-// value of short strings needs half a million entries (8 MiB); the pool lets
-// go of what it keeps at every other collection anyway.
-const maxPooledScratch = 1 << 20
+// maxPooledScratch bounds the scratch stacks kept between decodes (1 MiB):
+// enough for any ordinary value. The half a million entries (8 MiB) of a 2
+// MiB list of short strings are not kept: live memory is what sets a
+// collector's heap goal (five times it at GOGC=400), garbage is not.
+const maxPooledScratch = 1 << 16
 
 // release returns d to the pool, dropping its references to the input and
 // the values decoded, so that the pool keeps none of them alive: a

@@ -140,3 +140,30 @@ func TestDecodeJSONAfterFailure(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeJSONString: the string form decodes as DecodeJSON does, and
+// slices its strings out of the input rather than copying them.
+func TestDecodeJSONString(t *testing.T) {
+	const text = `{"a":["x","y\u00e9",1.5,null],"b":{"c":true}}`
+	got, err := DecodeJSONString(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := DecodeJSON([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %#v, want %#v", got, want)
+	}
+	if _, err := DecodeJSONString(`{"a":1,"a":2}`); !errors.Is(err, ErrDuplicateKey) {
+		t.Errorf("got %v, want ErrDuplicateKey", err)
+	}
+	if n := testing.AllocsPerRun(100, func() {
+		if _, err := DecodeJSONString(`"a string without escapes"`); err != nil {
+			t.Fatal(err)
+		}
+	}); n > 1 {
+		t.Errorf("got %v allocations for a string, want at most the one that boxes it", n)
+	}
+}
