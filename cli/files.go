@@ -241,7 +241,7 @@ func streamValues(ctx context.Context, path string, stdin io.Reader, limit int64
 // to), and the output may be a CI log. The kinds of failure whose wording
 // quotes the input (a syntax error names the character, a duplicate key its
 // name) are said in other words: where, and what kind of byte is there.
-func decodeError(data []byte, err error) error {
+func decodeError(data string, err error) error {
 	var je *datamodel.JSONError
 	if !errors.As(err, &je) {
 		return err

@@ -72,7 +72,7 @@ func runLint(ctx context.Context, s *streams, cmd *command, args []string) int {
 		if path == "-" {
 			v.src.file = stdinName
 		}
-		var data []byte
+		var data string
 		var size int64
 		err := abandonOnCancel(ctx, func() error {
 			var err error

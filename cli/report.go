@@ -199,7 +199,7 @@ func (githubFormat) format(dst []byte, v *verdict) []byte {
 		return dst
 	}
 	var lines []int
-	if v.src.line == 0 && v.data != nil {
+	if v.src.line == 0 && v.data != "" {
 		// A whole-file value: find each path's line in the file.
 		paths := make([]string, 0, len(res.Errors)+len(res.Unresolved))
 		for _, e := range res.Errors {
