@@ -50,15 +50,19 @@ else
 fi
 
 # The hostile body: as many invalid items as fit in the default 2 MiB limit.
+# HOSTILE_ITEM changes the item (default "!", an invalid language tag):
+# {"a":1}, say, for the input that costs the most memory per byte (a map
+# each).
+item=${HOSTILE_ITEM:-'"!"'}
 prefix='{"schema":"app.bsky.feed.post","value":{"$type":"app.bsky.feed.post","text":"hi","createdAt":"2024-11-26T12:00:00.000Z","langs":['
 suffix=']}}'
-items=$(((2097152 - ${#prefix} - ${#suffix} + 1) / 4))
+items=$(((2097152 - ${#prefix} - ${#suffix} + 1) / (${#item} + 1)))
 {
-	printf '%s"!"' "$prefix"
-	head -c $((4 * (items - 1))) /dev/zero | tr '\0' 'x' | sed 's/xxxx/,"!"/g'
+	printf '%s' "$prefix"
+	awk -v n="$items" -v item="$item" 'BEGIN { for (i = 0; i < n; i++) printf "%s%s", (i ? "," : ""), item }'
 	printf '%s' "$suffix"
 } > "$work/hostile.json"
-echo "hostile body: $(wc -c < "$work/hostile.json") bytes, $items invalid langs items"
+echo "hostile body: $(wc -c < "$work/hostile.json") bytes, $items invalid langs items ($item)"
 cat > "$work/valid.json" <<'JSON'
 {"schema":"com.atproto.server.refreshSession","target":"output","value":{"accessJwt":"eyJ0eXAiOiJhdCtqd3QiLCJhbGciOiJFUzI1NksifQ.eyJzY29wZSI6ImNvbS5hdHByb3RvLmFjY2VzcyIsInN1YiI6ImRpZDpwbGM6Nm1zaTNwajdrcnppaDVxeHF0cnl4bHp3In0.c2lnbmF0dXJl","refreshJwt":"eyJ0eXAiOiJyZWZyZXNoK2p3dCIsImFsZyI6IkVTMjU2SyJ9.eyJzY29wZSI6ImNvbS5hdHByb3RvLnJlZnJlc2giLCJzdWIiOiJkaWQ6cGxjOjZtc2kzcGo3a3J6aWg1cXhxdHJ5eGx6dyJ9.c2lnbmF0dXJl","handle":"alice.bsky.social","did":"did:plc:6msi3pj7krzih5qxqtryxlzw","active":true,"didDoc":{"@context":["https://www.w3.org/ns/did/v1"],"id":"did:plc:6msi3pj7krzih5qxqtryxlzw"}}}
 JSON
