@@ -3,7 +3,6 @@ package validator
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"slices"
 	"strconv"
@@ -307,11 +306,7 @@ func (x *explainer) visitNodes(v any, depth int, lo int, dmSkip bool, inherited 
 			return
 		}
 	}
-	var num classified
-	if n, ok := v.(json.Number); ok {
-		num.i, num.class = datamodel.ClassifyNumber(string(n))
-	}
-	x.expand(v, num, lo)
+	num := x.expand(v, lo)
 	if x.whole {
 		return
 	}
@@ -475,11 +470,7 @@ func (x *explainer) tally(v any, depth int, lo int, dmSkip bool, inherited []lis
 			return
 		}
 	}
-	var num classified
-	if n, ok := v.(json.Number); ok {
-		num.i, num.class = datamodel.ClassifyNumber(string(n))
-	}
-	x.expand(v, num, lo)
+	num := x.expand(v, lo)
 	if x.whole {
 		return
 	}
@@ -563,8 +554,9 @@ func (x *explainer) tally(v any, depth int, lo int, dmSkip bool, inherited []lis
 // expand adds to x.nodes[lo:] the nodes that apply to v in place through
 // those already there: a $ref, the branches of an anyOf none of which v
 // meets, the variant a union picks. A node whose type v does not have leads
-// nowhere (v5 stops at a failed type).
-func (x *explainer) expand(v any, num classified, lo int) {
+// nowhere (v5 stops at a failed type). It returns v's number class.
+func (x *explainer) expand(v any, lo int) classified {
+	num := classify(v)
 	for i := lo; i < len(x.nodes); i++ {
 		a := x.nodes[i]
 		n := a.n
@@ -595,12 +587,13 @@ func (x *explainer) expand(v any, num classified, lo int) {
 			case unionUnit:
 				if c.unit.fast == nil {
 					x.whole = true
-					return
+					return num
 				}
 				x.push(lo, applied{c.unit.fast, a.nullOK})
 			}
 		}
 	}
+	return num
 }
 
 // push adds a to x.nodes[lo:] unless it is there: v5 would check v against

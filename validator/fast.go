@@ -316,11 +316,16 @@ func ratBound(r *big.Rat) (v int64, set, ok bool) {
 // valid reports whether v satisfies n. It mirrors v5's evaluation of the same
 // keywords; where it cannot be sure it answers false and v5 decides.
 func (n *fastNode) valid(v any) bool {
+	return n.validClassified(v, classify(v))
+}
+
+// classify classifies v's number text, when v is a number.
+func classify(v any) classified {
 	var num classified
 	if x, ok := v.(json.Number); ok {
 		num.i, num.class = datamodel.ClassifyNumber(string(x))
 	}
-	return n.validClassified(v, num)
+	return num
 }
 
 // validClassified is valid with v's number text already classified (num), so
