@@ -280,7 +280,7 @@ func writeBreaking(w io.Writer, format string, cmp *service.Comparison, old, new
 			name, line := c.NSID, 0
 			if f, ok := changeFile(c, old, new, true); ok {
 				name = f.name
-				if f.data != nil {
+				if f.data != "" {
 					line = pointerLines(f.data, []string{c.Path})[0]
 				}
 			}

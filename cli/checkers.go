@@ -9,7 +9,7 @@ import (
 
 // typeCheck checks each record against the record definition its $type
 // names (service.ByType), preparing one checker per distinct $type.
-func typeCheck(svc *service.Service, opts validator.Options) checkFunc {
+func typeCheck(svc *service.Service, opts validator.Options, lim validator.Limits) checkFunc {
 	byType := svc.ByType(opts, "add it with --lexicons DIR, or see --network and --allow-unresolved")
 	return func(ctx context.Context, v any) (validator.Result, error) {
 		c, verdict, err := byType.Checker(ctx, v)
@@ -19,6 +19,6 @@ func typeCheck(svc *service.Service, opts validator.Options) checkFunc {
 		case c == nil:
 			return verdict, nil
 		}
-		return c.Validate(v), nil
+		return c.Explain(ctx, v, lim)
 	}
 }

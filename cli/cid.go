@@ -95,7 +95,7 @@ func (h *hasher) cid(in verdict) (string, error) {
 		if _, typed := obj["$type"]; !typed {
 			switch {
 			case h.asLexicon:
-				pub, err := datamodel.PublishLexicon(obj, in.data)
+				pub, err := datamodel.PublishLexicon(obj, []byte(in.data))
 				if err != nil {
 					return "", err
 				}

@@ -56,7 +56,7 @@ func TestDecodeErrorQuotesNothing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v := verdict{data: []byte(tt.data), size: int64(len(tt.data))}
+			v := verdict{data: tt.data, size: int64(len(tt.data))}
 			_, err := v.decode(1<<20, "value")
 			if err == nil {
 				t.Fatal("decoded, want an error")

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -21,8 +20,9 @@ const stdinName = "stdin"
 // verdict is one value (or document) and what checking it found.
 type verdict struct {
 	src source
-	// data is the value's JSON; nil when it was over the size limit.
-	data []byte
+	// data is the value's JSON, decoded in place (DecodeJSONString); empty
+	// when it was over the size limit.
+	data string
 	// size is the value's length in bytes, also when over the limit.
 	size   int64
 	result validator.Result
@@ -35,7 +35,7 @@ func (v *verdict) decode(limit int64, noun string) (any, error) {
 	if v.size > limit {
 		return nil, fmt.Errorf("%s is %d bytes, over the limit of %d bytes (--max-value)", noun, v.size, limit)
 	}
-	x, err := datamodel.DecodeJSON(v.data)
+	x, err := datamodel.DecodeJSONString(v.data)
 	if err != nil {
 		return nil, inputfile.DecodeError(v.data, err, v.src.line)
 	}
@@ -98,14 +98,14 @@ func readValues(ctx context.Context, path string, stdin io.Reader, limit int64, 
 	}
 	lr := newLineReader(ctxReader{ctx, r}, limit)
 	for line := 1; ; line++ {
-		data, size, err := lr.appendLine(nil)
+		data, size, err := lr.readLine()
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("%s:%d: %w", name, line, err)
 		}
-		if size <= limit && len(bytes.TrimSpace(data)) == 0 {
+		if size <= limit && len(strings.TrimSpace(data)) == 0 {
 			continue
 		}
 		if err := emit(verdict{src: source{file: name, line: line}, data: data, size: size}); err != nil {
@@ -118,33 +118,33 @@ func readValues(ctx context.Context, path string, stdin io.Reader, limit int64, 
 // bytes. A larger file is not an I/O error: its size comes back with no data
 // so the caller can turn it into an invalid value; a regular file's size is
 // its length on disk, not read at all.
-func readValueFile(ctx context.Context, path string, stdin io.Reader, limit int64) (data []byte, size int64, err error) {
+func readValueFile(ctx context.Context, path string, stdin io.Reader, limit int64) (data string, size int64, err error) {
 	r := stdin
 	if path != "-" {
 		f, info, err := inputfile.Open(path)
 		if err != nil {
-			return nil, 0, err
+			return "", 0, err
 		}
 		defer f.Close()
 		if info.Size() > limit {
-			return nil, info.Size(), nil
+			return "", info.Size(), nil
 		}
 		r = f
 	}
 	r = ctxReader{ctx, r}
-	data, err = io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, 0, err
+	var b strings.Builder
+	if _, err := io.Copy(&b, io.LimitReader(r, limit+1)); err != nil {
+		return "", 0, err
 	}
-	size = int64(len(data))
+	size = int64(b.Len())
 	if size > limit {
 		n, err := io.Copy(io.Discard, r)
 		if err != nil {
-			return nil, 0, err
+			return "", 0, err
 		}
-		return nil, size + n, nil
+		return "", size + n, nil
 	}
-	return data, size, nil
+	return b.String(), size, nil
 }
 
 // lineReader reads lines of bounded length in constant memory: a line over
@@ -158,17 +158,19 @@ func newLineReader(r io.Reader, limit int64) *lineReader {
 	return &lineReader{br: bufio.NewReaderSize(r, 64<<10), limit: limit}
 }
 
-// appendLine appends the next line, without its "\n" or "\r\n", to dst and
-// returns its length. A line longer than the limit is not appended (size >
-// limit tells the caller). err is io.EOF once no line is left.
-func (lr *lineReader) appendLine(dst []byte) (out []byte, size int64, err error) {
-	start := len(dst)
+// readLine returns the next line, without its "\n" or "\r\n", and its
+// length. The line is a string built as it is read, so that it is decoded
+// in place, never copied again (datamodel.DecodeJSONString). A line longer
+// than the limit is not kept (size > limit tells the caller). err is io.EOF
+// once no line is left.
+func (lr *lineReader) readLine() (line string, size int64, err error) {
+	var b strings.Builder
 	newline := false
 	for {
 		frag, err := lr.br.ReadSlice('\n')
 		size += int64(len(frag))
 		if size <= lr.limit+2 { // room for "\r\n"
-			dst = append(dst, frag...)
+			b.Write(frag)
 		}
 		if err == nil {
 			newline = true
@@ -179,23 +181,24 @@ func (lr *lineReader) appendLine(dst []byte) (out []byte, size int64, err error)
 		}
 		if errors.Is(err, io.EOF) {
 			if size == 0 {
-				return dst, 0, io.EOF
+				return "", 0, io.EOF
 			}
 			break
 		}
-		return dst[:start], size, err
+		return "", size, err
 	}
 	if newline {
 		size--
 	}
 	if size > lr.limit+1 {
-		return dst[:start], size, nil
+		return "", size, nil
 	}
-	if size > 0 && dst[start+int(size)-1] == '\r' {
+	s := b.String()
+	if size > 0 && s[size-1] == '\r' {
 		size--
 	}
 	if size > lr.limit {
-		return dst[:start], size, nil
+		return "", size, nil
 	}
-	return dst[:start+int(size)], size, nil
+	return s[:size], size, nil
 }

@@ -33,7 +33,7 @@ func TestLineReader(t *testing.T) {
 			lr := newLineReader(strings.NewReader(tt.in), tt.limit)
 			var got []string
 			for {
-				line, size, err := lr.appendLine(nil)
+				line, size, err := lr.readLine()
 				if errors.Is(err, io.EOF) {
 					break
 				}
@@ -50,7 +50,7 @@ func TestLineReader(t *testing.T) {
 				if int64(len(line)) != size {
 					t.Errorf("got size %d for a line of %d bytes", size, len(line))
 				}
-				got = append(got, string(line))
+				got = append(got, line)
 			}
 			if len(got) != len(tt.want) {
 				t.Fatalf("got %d lines, want %d", len(got), len(tt.want))

@@ -11,8 +11,8 @@ import (
 type lexiconFile struct {
 	// name is the file as given, stdinName for "-".
 	name string
-	// data is the file's content; nil when it was over the size limit.
-	data []byte
+	// data is the file's content; empty when it was over the size limit.
+	data string
 	// doc is the decoded document; nil when err is set.
 	doc any
 	// err says why the file holds no document: not JSON, or too large.

@@ -258,7 +258,7 @@ func writeLintText(w *bufio.Writer, name string, fs []lexdoc.Finding) {
 // rule.
 func writeAnnotations(w *bufio.Writer, f lexiconFile, fs []lexdoc.Finding) {
 	var lines []int
-	if f.data != nil {
+	if f.data != "" {
 		// In a file that is not JSON, what could be read counts.
 		ptrs := make([]string, len(fs))
 		for i, x := range fs {

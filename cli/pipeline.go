@@ -169,7 +169,7 @@ func (p *pipeline) process(ctx context.Context, b *batch) error {
 			return err
 		}
 		b.out = p.format(b.out, v)
-		v.data = nil // rendered: the writer needs only the verdict
+		v.data = "" // rendered: the writer needs only the verdict
 	}
 	return nil
 }
@@ -232,5 +232,5 @@ func (p *pipeline) readRecord(ctx context.Context, uri syntax.ATURI, emit func(v
 	if size > p.limit {
 		data = nil
 	}
-	return emit(verdict{src: source{file: string(uri)}, data: data, size: size})
+	return emit(verdict{src: source{file: string(uri)}, data: string(data), size: size})
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -13,18 +12,18 @@ import (
 // required field) gets the line of its deepest existing ancestor; when data
 // is not JSON, what could be read counts. One pass over data answers every
 // pointer, so a value with many errors costs no more than one with a few.
-func pointerLines(data []byte, ptrs []string) []int {
+func pointerLines(data string, ptrs []string) []int {
 	offs := pointerOffsets(data, ptrs)
 	lines := make([]int, len(ptrs))
 	for i, off := range offs {
-		lines[i] = 1 + bytes.Count(data[:off], []byte{'\n'})
+		lines[i] = 1 + strings.Count(data[:off], "\n")
 	}
 	return lines
 }
 
 // pointerOffsets is pointerLines' answer as byte offsets in data: where the
 // value each pointer names (or its deepest existing ancestor) starts.
-func pointerOffsets(data []byte, ptrs []string) []int {
+func pointerOffsets(data string, ptrs []string) []int {
 	// Record the offset of every prefix of a wanted pointer: the pointers'
 	// own values, and the ancestors that stand in for missing ones.
 	offsets := make(map[string]int)
@@ -36,7 +35,7 @@ func pointerOffsets(data []byte, ptrs []string) []int {
 			}
 		}
 	}
-	w := &pointerWalker{dec: json.NewDecoder(bytes.NewReader(data)), data: data, offsets: offsets}
+	w := &pointerWalker{dec: json.NewDecoder(strings.NewReader(data)), data: data, offsets: offsets}
 	w.dec.UseNumber()
 	w.value("", skipSpace(data, 0))
 
@@ -67,7 +66,7 @@ var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
 
 type pointerWalker struct {
 	dec     *json.Decoder
-	data    []byte
+	data    string
 	offsets map[string]int // wanted pointers (and ancestors) → offset, -1 until seen
 }
 
@@ -111,7 +110,7 @@ func (w *pointerWalker) value(path string, start int) bool {
 
 // skipSpace returns the offset of the next value's first byte at or after
 // off, past whitespace and the separators the decoder leaves behind.
-func skipSpace(data []byte, off int) int {
+func skipSpace(data string, off int) int {
 	for off < len(data) {
 		switch data[off] {
 		case ' ', '\t', '\r', '\n', ':', ',':

@@ -8,7 +8,7 @@ import (
 )
 
 func TestPointerLines(t *testing.T) {
-	doc := []byte(`{
+	doc := `{
   "text": "hi",
   "a/b": 1,
   "m~n": 2,
@@ -19,7 +19,7 @@ func TestPointerLines(t *testing.T) {
   "embed": {
     "uri": "x"
   }
-}`)
+}`
 	tests := []struct {
 		name string
 		ptr  string
@@ -58,7 +58,7 @@ func TestPointerLines(t *testing.T) {
 }
 
 func TestPointerLinesBrokenJSON(t *testing.T) {
-	doc := []byte("\n\n{\"a\": [1, 2,")
+	doc := "\n\n{\"a\": [1, 2,"
 	tests := []struct {
 		name string
 		ptr  string
@@ -90,7 +90,7 @@ func BenchmarkPointerLinesManyErrors(b *testing.B) {
 		ptrs[i] = fmt.Sprintf("/items/%d/n", i)
 	}
 	doc.WriteString("\n]}")
-	data := []byte(doc.String())
+	data := doc.String()
 	b.ReportAllocs()
 	for b.Loop() {
 		pointerLines(data, ptrs)

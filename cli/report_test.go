@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/lexval/lexval/validator"
@@ -56,5 +57,22 @@ func TestTallySummary(t *testing.T) {
 				t.Errorf("exit code: got %d, want %d", got, tt.code)
 			}
 		})
+	}
+}
+
+// TestJSONFormatValid: the line written for a valid value without
+// json.Marshal is the one json.Marshal writes.
+func TestJSONFormatValid(t *testing.T) {
+	sources := []source{{file: "posts.jsonl", line: 7}, {file: `a"b\c<d>&e`}, {file: "tab\there\n"}, {file: "é😀"}, {file: "bad\xffutf-8"}}
+	for _, src := range sources {
+		v := &verdict{src: src, result: validator.Result{Valid: true}}
+		want, err := json.Marshal(jsonVerdict{Source: src.String(), Valid: true, Errors: []validator.Error{}, Unresolved: []validator.Unresolved{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var f jsonFormat
+		if got := f.format(nil, v); string(got) != string(want)+"\n" {
+			t.Errorf("%q: got %s, want %s", src.String(), got, want)
+		}
 	}
 }

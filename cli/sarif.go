@@ -1,11 +1,11 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/lexval/lexval/lexdoc"
@@ -126,12 +126,12 @@ type sarifFinding struct {
 	message  string
 }
 
-// add adds findings about file, whose content is data (nil when it could not
+// add adds findings about file, whose content is data (empty when it could not
 // be read: the results then point at the file alone). Each result's region
 // is where the value its pointer names starts.
-func (b *sarifBuilder) add(file string, data []byte, findings []sarifFinding) {
+func (b *sarifBuilder) add(file string, data string, findings []sarifFinding) {
 	var offsets []int
-	if data != nil {
+	if data != "" {
 		ptrs := make([]string, len(findings))
 		for i, f := range findings {
 			ptrs[i] = f.path
@@ -173,7 +173,7 @@ func fileURI(path string) string {
 
 // lineColumn is the 1-based line and column (in code points) of byte
 // offset off in data.
-func lineColumn(data []byte, off int) (line, column int) {
-	start := bytes.LastIndexByte(data[:off], '\n') + 1
-	return 1 + bytes.Count(data[:off], []byte{'\n'}), 1 + utf8.RuneCount(data[start:off])
+func lineColumn(data string, off int) (line, column int) {
+	start := strings.LastIndexByte(data[:off], '\n') + 1
+	return 1 + strings.Count(data[:off], "\n"), 1 + utf8.RuneCountInString(data[start:off])
 }

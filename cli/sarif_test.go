@@ -155,7 +155,7 @@ func TestSARIFSchema(t *testing.T) {
 
 // TestLineColumn: lines and columns are 1-based, columns in code points.
 func TestLineColumn(t *testing.T) {
-	data := []byte("{\n  \"é\": \"x\",\n  \"b\": 1\n}")
+	data := "{\n  \"é\": \"x\",\n  \"b\": 1\n}"
 	tests := []struct {
 		name      string
 		ptr       string

@@ -30,7 +30,7 @@ catalog and keeps every lexicon version it sees in a SQLite file
 ($XDG_DATA_HOME/lexval/lexval.db, else ~/.local/share/lexval/lexval.db;
 --db none keeps none). With --tap-url it also ingests the lexicons a Tap sync
 service delivers. SIGINT or SIGTERM shut it down gracefully.`,
-	env: append([]string{"addr", "max-body", "max-connections", "request-timeout", "max-explaining", "max-compiles", "log-format", "log-level", "tap-url", "tap-password"}, resolverEnv...),
+	env: append([]string{"addr", "max-body", "max-connections", "request-timeout", "max-explaining", "max-compiles", "max-errors", "log-format", "log-level", "tap-url", "tap-password"}, resolverEnv...),
 	run: runServe,
 }
 
@@ -45,6 +45,7 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 	requestTimeout := fs.Duration("request-timeout", server.DefaultRequestTimeout, "the work one request may take, a `DURATION` (resolving, explaining, batches, lint); past it, 503")
 	maxExplaining := fs.Int("max-explaining", 0, "most requests explaining invalid values at once, `N` (default half of GOMAXPROCS, at least 1)")
 	maxCompiles := fs.Int("max-compiles", 0, "most lexicon compiles at once, `N` (default GOMAXPROCS)")
+	maxErrors := fs.Int("max-errors", server.DefaultMaxErrors, "most errors listed for one value, `N` (ten times as many per request); past it the rest are counted")
 	logFormat := newChoice("text", "text", "json")
 	fs.Var(logFormat, "log-format", "log `format`: text or json")
 	tapURL := fs.String("tap-url", "", "Tap's `URL` (ws://HOST:PORT): ingest the lexicon records it delivers into the store")
@@ -68,6 +69,8 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 		return s.usageError(cmd, fs, fmt.Errorf("--request-timeout %v: want a positive duration (30s, 1m, ...)", *requestTimeout))
 	case *maxExplaining < 0:
 		return s.usageError(cmd, fs, fmt.Errorf("--max-explaining %d: want a positive number", *maxExplaining))
+	case *maxErrors <= 0:
+		return s.usageError(cmd, fs, fmt.Errorf("--max-errors %d: want a positive number", *maxErrors))
 	case *maxCompiles < 0:
 		return s.usageError(cmd, fs, fmt.Errorf("--max-compiles %d: want a positive number", *maxCompiles))
 	}
@@ -106,6 +109,7 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 		RequestTimeout: *requestTimeout,
 		MaxConnections: *maxConns,
 		MaxExplaining:  *maxExplaining,
+		MaxErrors:      *maxErrors,
 		Logger:         logger,
 		Version:        version(),
 		Tap:            ingester,
@@ -139,6 +143,7 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 		"max_connections", srv.MaxConnections(),
 		"request_timeout", requestTimeout.String(),
 		"max_compiles", *maxCompiles,
+		"max_errors", *maxErrors,
 		"gc_percent", gc.percent, // 0: GOGC's
 		"memory_limit", gc.memoryLimit) // 0: GOMEMLIMIT's, or none
 

@@ -19,10 +19,11 @@ func TestServeLimits(t *testing.T) {
 		wantConns    float64
 		wantTime     string
 		wantCompiles float64
+		wantErrs     float64
 	}{
-		{name: "defaults", wantConns: 4096, wantTime: "30s", wantCompiles: float64(runtime.GOMAXPROCS(0))},
-		{name: "flags", args: []string{"--max-connections", "5", "--request-timeout", "2s", "--max-explaining", "1", "--max-compiles", "3"}, wantConns: 5, wantTime: "2s", wantCompiles: 3},
-		{name: "variables", env: map[string]string{"LEXVAL_MAX_CONNECTIONS": "6", "LEXVAL_REQUEST_TIMEOUT": "1m", "LEXVAL_MAX_EXPLAINING": "3", "LEXVAL_MAX_COMPILES": "4"}, wantConns: 6, wantTime: "1m0s", wantCompiles: 4},
+		{name: "defaults", wantConns: 4096, wantTime: "30s", wantCompiles: float64(runtime.GOMAXPROCS(0)), wantErrs: 100},
+		{name: "flags", args: []string{"--max-connections", "5", "--request-timeout", "2s", "--max-explaining", "1", "--max-compiles", "3", "--max-errors", "7"}, wantConns: 5, wantTime: "2s", wantCompiles: 3, wantErrs: 7},
+		{name: "variables", env: map[string]string{"LEXVAL_MAX_CONNECTIONS": "6", "LEXVAL_REQUEST_TIMEOUT": "1m", "LEXVAL_MAX_EXPLAINING": "3", "LEXVAL_MAX_COMPILES": "4", "LEXVAL_MAX_ERRORS": "8"}, wantConns: 6, wantTime: "1m0s", wantCompiles: 4, wantErrs: 8},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,6 +43,9 @@ func TestServeLimits(t *testing.T) {
 			if got["max_compiles"] != tt.wantCompiles {
 				t.Errorf("max_compiles: got %v, want %v", got["max_compiles"], tt.wantCompiles)
 			}
+			if got["max_errors"] != tt.wantErrs {
+				t.Errorf("max_errors: got %v, want %v", got["max_errors"], tt.wantErrs)
+			}
 		})
 	}
 }
@@ -53,6 +57,7 @@ func TestServeLimitErrors(t *testing.T) {
 		{name: "not a duration", args: []string{"serve", "--request-timeout", "soon"}, code: 2, stderr: "--request-timeout"},
 		{name: "negative explaining", args: []string{"serve", "--max-explaining", "-1"}, code: 2, stderr: "--max-explaining -1: want a positive number"},
 		{name: "negative compiles", args: []string{"serve", "--max-compiles", "-1"}, code: 2, stderr: "--max-compiles -1: want a positive number"},
+		{name: "no errors listed", args: []string{"serve", "--max-errors", "0"}, code: 2, stderr: "--max-errors 0: want a positive number"},
 	})
 }
 

@@ -41,9 +41,13 @@ Formats: text (for people: what is wrong, then a summary), json (one object
 per value, in input order: {"source", "valid", "errors", "unresolved"}),
 github (GitHub Actions ::error annotations on the offending line).
 
+At most --max-errors errors are listed for one value (default 100, as the
+server); the rest are counted, not explained, and the value's output says
+how many were counted in all (json: "errorsTruncated", "errorCount").
+
 Exit status: 0 all valid, 1 any invalid, 2 usage, I/O, resolution, proof or
 CID-pin errors.`,
-	env: resolverEnv,
+	env: append([]string{"max-errors"}, resolverEnv...),
 	run: runValidate,
 }
 
@@ -58,6 +62,7 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 	maxValue := byteSize(defaultMaxValue)
 	fs.Var(&maxValue, "max-value", "largest value (a line, or a .json file) in `BYTES`; a larger one is invalid")
 	follow := fs.Bool("follow-symlinks", false, "in directories, read symbolic links to files outside the directory too")
+	maxErrors := fs.Int("max-errors", service.DefaultMaxErrors, "most errors listed for one value, `N` (0: every error); past it the rest are counted")
 	files, code, ok := s.parse(cmd, fs, args)
 	if !ok {
 		return code
@@ -71,6 +76,10 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 	if err := rf.check(); err != nil {
 		return s.usageError(cmd, fs, err)
 	}
+	if *maxErrors < 0 {
+		return s.usageError(cmd, fs, fmt.Errorf("--max-errors %d: want 0 (every error) or a positive number", *maxErrors))
+	}
+	lim := valueLimits(*maxErrors)
 	req, err := cf.request()
 	if err != nil {
 		return s.usageError(cmd, fs, err)
@@ -93,13 +102,13 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 	}
 	var check checkFunc
 	if cf.schema == "" {
-		check = typeCheck(svc, req.Options)
+		check = typeCheck(svc, req.Options, lim)
 	} else {
 		c, err := svc.Prepare(ctx, req)
 		if err != nil {
 			return s.fail(cmd, err) // the service names the schema
 		}
-		check = func(_ context.Context, v any) (validator.Result, error) { return c.Validate(v), nil }
+		check = func(ctx context.Context, v any) (validator.Result, error) { return c.Explain(ctx, v, lim) }
 	}
 
 	out := bufio.NewWriterSize(s.stdout, 64<<10)
@@ -152,6 +161,20 @@ func piped(stdin io.Reader) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice == 0
+}
+
+// maxListedBytes bounds the errors listed for one value, as JSON
+// (validator.Limits.MaxBytes), so that a value's output stays a few hundred
+// kilobytes however long its paths and messages are.
+const maxListedBytes = 256 << 10
+
+// valueLimits are the limits of one value's explanation for --max-errors n
+// (0: none).
+func valueLimits(n int) validator.Limits {
+	if n == 0 {
+		return validator.Limits{}
+	}
+	return validator.Limits{MaxErrors: n, MaxBytes: maxListedBytes}
 }
 
 // validateInputs expands the command line's inputs in order: files and

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +30,11 @@ func TestValidate(t *testing.T) {
 		{name: "directory", args: []string{"validate", "--lexicons", testLexicons, "--format", "json", "testdata/records"}, code: 1, golden: "validate-directory.jsonl"},
 		{name: "stdin", args: []string{"validate", "--lexicons", testLexicons, "--format", "json", "-"}, stdin: "{\"$type\":\"com.example.cli.post\",\"text\":\"a\",\"createdAt\":\"2024-01-02T03:04:05Z\"}\r\n\r\n{\"$type\":\"com.example.cli.post\"}\n", code: 1, golden: "validate-stdin.jsonl"},
 		{name: "empty stdin", args: []string{"validate", "-"}, code: 0, golden: "validate-empty.txt"},
+		{name: "many errors text", args: []string{"validate", "--lexicons", testLexicons, "--max-errors", "2", "-"}, stdin: manyErrorsPost, code: 1, golden: "validate-many-errors.txt"},
+		{name: "many errors json", args: []string{"validate", "--lexicons", testLexicons, "--max-errors", "2", "--format", "json", "-"}, stdin: manyErrorsPost, code: 1, golden: "validate-many-errors.jsonl"},
+		{name: "many errors github", args: []string{"validate", "--lexicons", testLexicons, "--max-errors", "2", "--format", "github", "-"}, stdin: manyErrorsPost, code: 1, golden: "validate-many-errors.github"},
+		{name: "every error", args: []string{"validate", "--lexicons", testLexicons, "--max-errors", "0", "--format", "json", "-"}, stdin: manyErrorsPost, code: 1, golden: "validate-every-error.jsonl"},
+		{name: "negative max errors", args: []string{"validate", "--max-errors", "-1", "-"}, code: 2, stderr: "--max-errors -1: want 0 (every error) or a positive number"},
 		{name: "value over the size limit", args: []string{"validate", "--lexicons", testLexicons, "--max-value", "100", "--format", "json", "-"}, stdin: `{"$type":"com.example.cli.post","text":"` + strings.Repeat("long ", 30) + `","createdAt":"2024-01-02T03:04:05Z"}` + "\n" + `{"$type":"com.example.cli.post","text":"short","createdAt":"2024-01-02T03:04:05Z"}`, code: 1, golden: "validate-oversize.jsonl"},
 		{name: "without the lexicons the $type is unknown", args: []string{"validate", "--format", "json", "testdata/records/valid.json"}, code: 1, golden: "validate-no-lexicons.jsonl"},
 		{name: "schema output", args: []string{"validate", "--schema", refresh, "--format", "json", sessions}, code: 1, golden: "validate-sessions.jsonl"},
@@ -40,6 +46,10 @@ func TestValidate(t *testing.T) {
 		{name: "schema without a record target", args: []string{"validate", "--schema", refresh, "--target", "record", "testdata/records/session.json"}, code: 2, stderr: "lexval validate: schema com.atproto.server.refreshSession: "},
 	})
 }
+
+// manyErrorsPost is a post with six errors: a list over its length, and
+// five bad items.
+const manyErrorsPost = `{"$type":"com.example.cli.post","text":"x","createdAt":"2024-01-02T03:04:05Z","langs":["!","!","!","!","!"]}` + "\n"
 
 func TestValidateEnvLexicons(t *testing.T) {
 	t.Setenv("LEXVAL_LEXICONS", testLexicons)
@@ -209,5 +219,43 @@ func TestUncompilableLexicon(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestValidateManyErrorsBounded: values with thousands of errors each cost
+// output and memory in proportion to what --max-errors lists, not to what
+// they hold (issue 15: eight 2 MiB invalid posts once cost 2.9 GB and
+// 1.45 GB of output). Scaled down: eight posts of 10,000 bad items.
+func TestValidateManyErrorsBounded(t *testing.T) {
+	post := `{"$type":"com.example.cli.post","text":"x","createdAt":"2024-01-02T03:04:05Z","langs":[` + strings.TrimSuffix(strings.Repeat(`"!",`, 10_000), ",") + "]}\n"
+	input := strings.Repeat(post, 8)
+	run := func(maxErrors string) (output int, allocated uint64) {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		code, stdout, stderr := runCLI(t, input, "validate", "--lexicons", testLexicons, "--format", "json", "--max-errors", maxErrors, "-")
+		runtime.ReadMemStats(&after)
+		if code != exitInvalid || stderr != "" {
+			t.Fatalf("--max-errors %s: got exit %d, stderr %q", maxErrors, code, stderr)
+		}
+		for line := range strings.Lines(stdout) {
+			var v jsonVerdict
+			if err := json.Unmarshal([]byte(line), &v); err != nil {
+				t.Fatal(err)
+			}
+			if listed := len(v.Errors); maxErrors != "0" && (listed != 100 || !v.ErrorsTruncated || v.ErrorCount != 10_001) {
+				t.Fatalf("--max-errors %s: got %d errors, truncated %v, count %d; want 100 listed of 10001", maxErrors, listed, v.ErrorsTruncated, v.ErrorCount)
+			}
+		}
+		return len(stdout), after.TotalAlloc - before.TotalAlloc
+	}
+	capOut, capAlloc := run("100")
+	allOut, allAlloc := run("0")
+	t.Logf("input %d bytes; --max-errors 100: %d bytes out, %d allocated; every error: %d bytes out, %d allocated", len(input), capOut, capAlloc, allOut, allAlloc)
+	if capOut > 8*20<<10 || capOut*50 > allOut {
+		t.Errorf("output: got %d bytes with the limit, %d without; want at most 20 KB a value, and far less than without", capOut, allOut)
+	}
+	if capAlloc > 60*uint64(len(input)) || capAlloc*5 > allAlloc {
+		t.Errorf("allocated: got %d bytes with the limit (%d per input byte), %d without; want at most 60 per input byte, and far less than without", capAlloc, capAlloc/uint64(len(input)), allAlloc)
 	}
 }

@@ -75,6 +75,38 @@ func Valid(v any) bool {
 	return !w.bad
 }
 
+// CheckValue checks v itself against the data model, and not the values it
+// holds: a number or string, or an object's field names and the rules of
+// $bytes, $link, blob and $type objects. It is Check one value at a time,
+// for a caller that walks a value itself, in its own order, and may stop
+// early (the validator's explanation of an invalid value does): Check's
+// problems are those CheckValue finds at each value Check visits, which are
+// all values but those below a field for which ChecksField is false, and
+// none deeper than MaxDepth (depth is v's nesting depth, 0 at the top). A
+// problem's Path is relative to v: "" for v itself, "/field" for a field of
+// an object. unsafe says that v must not reach a schema evaluator (see
+// Report.Unsafe); nothing below it is checked then.
+func CheckValue(v any, depth int) (problems []Problem, unsafe bool) {
+	w := walker{collect: true, shallow: true}
+	w.value(v, depth)
+	return sortProblems(w.problems), w.unsafe
+}
+
+// ValidValue reports what CheckValue would: whether v itself has no
+// problem, and whether it is unsafe, without allocating.
+func ValidValue(v any, depth int) (valid, unsafe bool) {
+	w := walker{shallow: true}
+	w.value(v, depth)
+	return !w.bad, w.unsafe
+}
+
+// ChecksField reports whether Check checks the value of an object's field
+// name, and what it holds, as values of their own: not for $bytes, $link and
+// $type, whose values are judged with their object's rules.
+func ChecksField(name string) bool {
+	return name != "$bytes" && name != "$link" && name != "$type"
+}
+
 // Unsafe returns the JSON Pointers of the values Check marked unsafe: where
 // a schema evaluator would spend unbounded time or meet values it does not
 // know. A caller that runs one on the value anyway reports these problems
@@ -126,8 +158,11 @@ type pathStep struct {
 // problem with its path; not collecting, it only notes that there is a
 // problem (bad) and allocates nothing, which is all a valid value needs.
 type walker struct {
-	collect  bool
+	collect bool
+	// shallow: the values a container holds are not walked (CheckValue).
+	shallow  bool
 	bad      bool
+	unsafe   bool // a value was marked unsafe
 	problems []Problem
 	// unsafePaths are where the values marked unsafe are (collecting only).
 	unsafePaths [][]pathStep
@@ -150,7 +185,8 @@ func (w *walker) pop() {
 // markUnsafe notes that the current value must not reach a schema
 // evaluator.
 func (w *walker) markUnsafe() {
-	if w.collect {
+	w.unsafe = true
+	if w.collect && !w.shallow {
 		w.unsafePaths = append(w.unsafePaths, slices.Clone(w.path))
 	}
 }
@@ -196,6 +232,10 @@ func (w *walker) value(v any, depth int) {
 		if huge || class == NumberMalformed {
 			w.markUnsafe()
 		}
+		if !w.collect && (huge || class != NumberInteger) {
+			w.bad = true // without building the message
+			return
+		}
 		switch {
 		case class == NumberMalformed:
 			w.fail("", "not a JSON number: "+strconv.Quote(string(x)))
@@ -217,6 +257,9 @@ func (w *walker) value(v any, depth int) {
 		}
 	case int, int8, int16, int32, int64, uint8, uint16, uint32:
 	case []any:
+		if w.shallow {
+			return
+		}
 		for i, e := range x {
 			w.push(pathStep{index: i})
 			w.value(e, depth+1)
@@ -237,12 +280,15 @@ func (w *walker) object(m map[string]any, depth int) {
 	for k, e := range m {
 		if len(k) > 0 && k[0] == '$' {
 			special = true
-			if k == "$bytes" || k == "$link" || k == "$type" {
+			if !ChecksField(k) {
 				continue // checked below, with their object
 			}
 		}
 		if !utf8.ValidString(k) {
 			w.fail("", "field name is not valid UTF-8")
+		}
+		if w.shallow {
+			continue
 		}
 		w.push(pathStep{key: k, index: -1})
 		w.value(e, depth+1)

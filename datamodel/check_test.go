@@ -5,6 +5,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -197,5 +198,95 @@ func TestBase64Len(t *testing.T) {
 		if got, ok := Base64Len(tc.in); got != tc.want || ok != tc.ok {
 			t.Errorf("Base64Len(%q): got %d, %v; want %d, %v", tc.in, got, ok, tc.want, tc.ok)
 		}
+	}
+}
+
+// walkCheckValue is Check rebuilt from CheckValue, as a caller that walks a
+// value itself uses it: every value Check visits, checked on its own.
+func walkCheckValue(v any) (problems []Problem, unsafe []string) {
+	var walk func(v any, path string, depth int)
+	walk = func(v any, path string, depth int) {
+		ps, bad := CheckValue(v, depth)
+		for _, p := range ps {
+			problems = append(problems, Problem{Path: path + p.Path, Message: p.Message})
+		}
+		valid, badToo := ValidValue(v, depth)
+		if valid != (len(ps) == 0) || badToo != bad {
+			panic("ValidValue and CheckValue disagree at " + path)
+		}
+		if bad {
+			unsafe = append(unsafe, path)
+			return
+		}
+		switch x := v.(type) {
+		case []any:
+			for i, e := range x {
+				walk(e, path+"/"+strconv.Itoa(i), depth+1)
+			}
+		case map[string]any:
+			for k, e := range x {
+				if ChecksField(k) {
+					walk(e, path+"/"+EscapePointerToken(k), depth+1)
+				}
+			}
+		}
+	}
+	walk(v, "", 0)
+	slices.Sort(unsafe)
+	return sortProblems(problems), unsafe
+}
+
+// TestCheckValueWalk: walking a value with CheckValue finds what Check
+// finds, unsafe values included.
+func TestCheckValueWalk(t *testing.T) {
+	const link = "bafkreiccldh766hwcnuxnf2wh6jgzepf2nlu2lvcllt63eww5p6chi4ity"
+	deep := any(json.Number("1.5"))
+	for range MaxDepth + 1 {
+		deep = []any{deep}
+	}
+	values := []any{
+		deep,
+		map[string]any{"huge": json.Number("1e99999"), "go": struct{}{}, "nan": math.NaN(), "f": 1.5, "deep": deep},
+		map[string]any{"\xff": json.Number("1"), "$type": map[string]any{"x": json.Number("1.5")}, "$bytes": json.Number("1e99999")},
+	}
+	for _, s := range []string{
+		`{"a":[1,"x",true,null,{"$bytes":"aGk"}],"b":{"$link":"` + link + `"},"c":123.0}`,
+		`{"$type":"blob","size":-1.5,"x":1.5,"ref":{"$link":"x","y":[2.5]}}`,
+		`{"$type":"blob","ref":{"$link":"` + link + `"},"mimeType":"","size":1,"other":1}`,
+		`{"b":[2.5,{"$type":7}],"a":{"$link":"x"},"c":{"$bytes":"***","d":[1.5]}}`,
+		`[{"$type":""},{"$type":"blob"},{"$link":1,"$type":"x"},{"a/b":{"~":1e99999}}]`,
+	} {
+		v, err := DecodeJSON([]byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		values = append(values, v)
+	}
+	for i, v := range values {
+		t.Run(strconv.Itoa(i), func(t *testing.T) {
+			r := Check(v)
+			problems, unsafe := walkCheckValue(v)
+			if !reflect.DeepEqual(problems, r.Problems) {
+				t.Errorf("problems: got %q, want %q", problems, r.Problems)
+			}
+			want := r.Unsafe()
+			slices.Sort(want)
+			if !slices.Equal(unsafe, want) {
+				t.Errorf("unsafe: got %q, want %q", unsafe, want)
+			}
+		})
+	}
+}
+
+// TestValidValueAllocs: checking one value that has no problem allocates
+// nothing, as Valid does not.
+func TestValidValueAllocs(t *testing.T) {
+	v := map[string]any{"$type": "blob", "ref": map[string]any{"$link": "bafkreiccldh766hwcnuxnf2wh6jgzepf2nlu2lvcllt63eww5p6chi4ity"}, "mimeType": "image/png", "size": json.Number("3")}
+	if n := testing.AllocsPerRun(100, func() {
+		if ok, _ := ValidValue(v, 0); !ok {
+			t.Fatal("not valid")
+		}
+	}); n != 0 {
+		t.Errorf("got %v allocations, want 0", n)
 	}
 }

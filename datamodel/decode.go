@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -72,7 +73,17 @@ func (e *JSONError) Unwrap() []error { return []error{ErrInvalidJSON, e.Err} }
 // these rules. It copies data once and slices every string without escapes
 // out of that copy, so a decoded value keeps the whole input alive.
 func DecodeJSON(data []byte) (any, error) {
-	d := jsonDecoder{s: string(data)}
+	return DecodeJSONString(string(data))
+}
+
+// DecodeJSONString is DecodeJSON for text the caller holds as a string: it
+// decodes s in place, without the copy, slicing the value's strings out of
+// s itself. Callers that read input into a string (a strings.Builder's,
+// say) decode it with no copy at all.
+func DecodeJSONString(s string) (any, error) {
+	d := scratchPool.Get().(*jsonDecoder)
+	defer d.release()
+	d.s, d.i = s, 0
 	if len(d.s) >= 3 && d.s[:3] == "\xef\xbb\xbf" {
 		// RFC 8259 §8.1 lets a parser ignore a byte order mark; we refuse it
 		// by name rather than as an unexpected 0xef.
@@ -103,6 +114,32 @@ type jsonDecoder struct {
 	// are gathered here, then copied once into a value of exact size.
 	members []jsonMember
 	items   []any
+}
+
+// scratchPool keeps decoders for their scratch stacks: a long array or
+// object grows them to its length, and growing them anew for every value
+// would cost as much again as the value's own slices.
+var scratchPool = sync.Pool{New: func() any { return new(jsonDecoder) }}
+
+// maxPooledScratch bounds the scratch stacks kept between decodes (1 MiB):
+// enough for any ordinary value. The half a million entries (8 MiB) of a 2
+// MiB list of short strings are not kept: live memory is what sets a
+// collector's heap goal (five times it at GOGC=400), garbage is not.
+const maxPooledScratch = 1 << 16
+
+// release returns d to the pool, dropping its references to the input and
+// the values decoded, so that the pool keeps none of them alive: a
+// container clears its entries as it pops them, so only a decode that
+// failed leaves any, below the stacks' lengths.
+func (d *jsonDecoder) release() {
+	d.s = ""
+	clear(d.members)
+	clear(d.items)
+	if cap(d.members) > maxPooledScratch || cap(d.items) > maxPooledScratch {
+		return
+	}
+	d.members, d.items = d.members[:0], d.items[:0]
+	scratchPool.Put(d)
 }
 
 func (d *jsonDecoder) fail(kind error, reason string) error {

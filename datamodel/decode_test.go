@@ -117,3 +117,53 @@ func TestDecodeJSONSharesInput(t *testing.T) {
 		t.Errorf("got %q after reusing the input buffer, want %q", got, "hello")
 	}
 }
+
+// TestDecodeJSONAfterFailure: decoders are pooled; one that failed midway
+// leaves nothing behind for the next value.
+func TestDecodeJSONAfterFailure(t *testing.T) {
+	for _, bad := range []string{`[1,[2,{"a":[3,`, `{"a":{"b":1,"b":2}}`, `[1,2,3,x]`} {
+		if _, err := DecodeJSON([]byte(bad)); err == nil {
+			t.Fatalf("%s: decoded", bad)
+		}
+		for _, good := range []string{`[4]`, `{"c":[5,{"d":6}]}`} {
+			got, err := DecodeJSON([]byte(good))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want any
+			if err := json.Unmarshal([]byte(good), &want); err != nil {
+				t.Fatal(err)
+			}
+			if g, w := fmt.Sprint(got), fmt.Sprint(want); g != w {
+				t.Errorf("after %s: got %s, want %s", bad, g, w)
+			}
+		}
+	}
+}
+
+// TestDecodeJSONString: the string form decodes as DecodeJSON does, and
+// slices its strings out of the input rather than copying them.
+func TestDecodeJSONString(t *testing.T) {
+	const text = `{"a":["x","y\u00e9",1.5,null],"b":{"c":true}}`
+	got, err := DecodeJSONString(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := DecodeJSON([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %#v, want %#v", got, want)
+	}
+	if _, err := DecodeJSONString(`{"a":1,"a":2}`); !errors.Is(err, ErrDuplicateKey) {
+		t.Errorf("got %v, want ErrDuplicateKey", err)
+	}
+	if n := testing.AllocsPerRun(100, func() {
+		if _, err := DecodeJSONString(`"a string without escapes"`); err != nil {
+			t.Fatal(err)
+		}
+	}); n > 1 {
+		t.Errorf("got %v allocations for a string, want at most the one that boxes it", n)
+	}
+}

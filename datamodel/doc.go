@@ -3,7 +3,8 @@
 // Every other lexval package builds on it; it imports none of them.
 //
 // DecodeJSON is the decoder for every JSON value a user sends, in every
-// package. It is stricter than encoding/json (invalid UTF-8, lone
+// package (DecodeJSONString is the same decoder for text held as a string,
+// decoded in place). It is stricter than encoding/json (invalid UTF-8, lone
 // surrogates, duplicate keys, a byte order mark and trailing data are
 // errors, nesting is bounded by MaxDepth) so that the value judged is the
 // value sent, and it keeps numbers as text, so that the data model, not the

@@ -20,23 +20,39 @@ func EscapePointerToken(s string) string {
 
 // ComparePointers orders JSON Pointers token by token, array indexes
 // numerically, so "/facets/2" comes before "/facets/10", and a pointer
-// before those below it.
+// before those below it. It is a total order, so that a sorted list of
+// pointers has one order whatever it was sorted from: tokens that read as
+// integers (Atoi) come before others, in numeric order and, for one number
+// written two ways ("1", "01"), bytewise; other tokens compare bytewise.
 func ComparePointers(a, b string) int {
 	for a != "" && b != "" {
 		var ta, tb string
 		ta, a = nextToken(a)
 		tb, b = nextToken(b)
-		if ta == tb {
-			continue
+		if c := CompareTokens(ta, tb); c != 0 {
+			return c
 		}
-		na, errA := strconv.Atoi(ta)
-		nb, errB := strconv.Atoi(tb)
-		if errA == nil && errB == nil {
-			return cmp.Compare(na, nb)
-		}
-		return strings.Compare(ta, tb)
 	}
 	return cmp.Compare(len(a), len(b))
+}
+
+// CompareTokens orders two reference tokens of JSON Pointers as
+// ComparePointers does.
+func CompareTokens(a, b string) int {
+	if a == b {
+		return 0
+	}
+	na, errA := strconv.Atoi(a)
+	nb, errB := strconv.Atoi(b)
+	switch {
+	case errA == nil && errB == nil:
+		return cmp.Or(cmp.Compare(na, nb), strings.Compare(a, b))
+	case errA == nil:
+		return -1
+	case errB == nil:
+		return 1
+	}
+	return strings.Compare(a, b)
 }
 
 // nextToken splits "/a/b" into "a" and "/b".

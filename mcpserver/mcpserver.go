@@ -27,7 +27,10 @@ type Config struct {
 	Work func(ctx context.Context, explain bool, fn func(context.Context) error) error
 	// MaxBody bounds a request body in bytes, as the API's bodies are.
 	MaxBody int64
-	Logger  *slog.Logger
+	// MaxErrors bounds the errors validate_record lists for a value
+	// (default service.DefaultMaxErrors); past it they are counted.
+	MaxErrors int
+	Logger    *slog.Logger
 }
 
 // New returns the MCP endpoint. It is stateless: every POST carries a

@@ -121,11 +121,13 @@ func boolArg(a map[string]any, name string) (bool, error) {
 
 // verdict is validate_record's answer.
 type verdict struct {
-	Valid      bool                   `json:"valid"`
-	Schema     *service.SchemaInfo    `json:"schema,omitempty"`
-	Target     validator.Target       `json:"target"`
-	Errors     []validator.Error      `json:"errors"`
-	Unresolved []validator.Unresolved `json:"unresolved"`
+	Valid           bool                   `json:"valid"`
+	Schema          *service.SchemaInfo    `json:"schema,omitempty"`
+	Target          validator.Target       `json:"target"`
+	Errors          []validator.Error      `json:"errors"`
+	Unresolved      []validator.Unresolved `json:"unresolved"`
+	ErrorsTruncated bool                   `json:"errorsTruncated,omitempty"`
+	ErrorCount      int                    `json:"errorCount,omitempty"`
 }
 
 func (h *handlers) validate(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
@@ -184,10 +186,11 @@ func (h *handlers) validate(ctx context.Context, req *mcp.CallToolRequest) (*mcp
 		if checker.Valid(record) {
 			v.Valid = true
 		} else {
-			err := h.cfg.Work(ctx, true, func(context.Context) error {
-				r := checker.Validate(record)
+			err := h.cfg.Work(ctx, true, func(ctx context.Context) error {
+				r, err := checker.Explain(ctx, record, h.limits())
 				v.Valid, v.Errors, v.Unresolved = r.Valid, r.Errors, r.Unresolved
-				return nil
+				v.ErrorsTruncated, v.ErrorCount = r.ErrorsTruncated, r.ErrorCount
+				return err
 			})
 			if err != nil {
 				return toolError(err), nil
@@ -378,4 +381,17 @@ func (h *handlers) breaking(ctx context.Context, req *mcp.CallToolRequest) (*mcp
 		return toolError(err), nil
 	}
 	return result(cmp)
+}
+
+// maxListedBytes bounds the errors validate_record lists, as JSON
+// (validator.Limits.MaxBytes), as the API bounds its answers.
+const maxListedBytes = 256 << 10
+
+// limits are validate_record's limits on one value's explanation.
+func (h *handlers) limits() validator.Limits {
+	n := h.cfg.MaxErrors
+	if n <= 0 {
+		n = service.DefaultMaxErrors
+	}
+	return validator.Limits{MaxErrors: n, MaxBytes: maxListedBytes}
 }

@@ -143,7 +143,7 @@ func (e *explainers) acquire(ctx context.Context) error {
 		return &xrpcError{
 			Status:  http.StatusServiceUnavailable,
 			Name:    "ServiceUnavailable",
-			Message: "too many invalid values are being explained at once: try again shortly",
+			Message: "too many invalid values or large requests are being handled at once: try again shortly",
 		}
 	case <-ctx.Done():
 		return ctx.Err()
@@ -158,13 +158,13 @@ func (e *explainers) release() { <-e.slots }
 var retryAfterValue = []string{"1"}
 
 // explain runs fn, which explains invalid values, within the request's
-// budget and while holding an explanation slot.
+// budget and while holding an explanation slot: its own, or the one a
+// heavy request holds already.
 func (s *Server) explain(c echo.Context, b *budget, fn func(ctx context.Context) error) error {
-	if err := s.explainers.acquire(c.Request().Context()); err != nil {
-		var xe *xrpcError
-		if errors.As(err, &xe) {
-			c.Response().Header()["Retry-After"] = retryAfterValue
-		}
+	if holdsSlot(c.Request().Context()) {
+		return s.work(c, b, true, nil, fn)
+	}
+	if err := s.acquireSlot(c); err != nil {
 		return err
 	}
 	return s.work(c, b, true, s.explainers.release, fn)
@@ -176,11 +176,62 @@ func (s *Server) explain(c echo.Context, b *budget, fn func(ctx context.Context)
 func (s *Server) toolWork(ctx context.Context, explain bool, fn func(ctx context.Context) error) error {
 	var b budget
 	var release func()
-	if explain {
+	if explain && !holdsSlot(ctx) {
 		if err := s.explainers.acquire(ctx); err != nil {
 			return err
 		}
 		release = s.explainers.release
 	}
 	return s.workIn(ctx, http.MethodPost, mcpPath, &b, explain, release, fn)
+}
+
+// acquireSlot takes an explanation slot for c, or returns the 503 (with
+// Retry-After) to answer instead.
+func (s *Server) acquireSlot(c echo.Context) error {
+	err := s.explainers.acquire(c.Request().Context())
+	var xe *xrpcError
+	if errors.As(err, &xe) {
+		c.Response().Header()["Retry-After"] = retryAfterValue
+	}
+	return err
+}
+
+// heavyBody is the body size from which a request is heavy work: decoding
+// and checking it costs milliseconds of CPU and megabytes of memory
+// (DecodeJSON builds tens of bytes of tree per byte of a list of short
+// strings), whether its values are valid or not.
+const heavyBody = 64 << 10
+
+// heavySlot marks, in a request's context, a request that holds an
+// explanation slot for all of its work, so that the work does not take a
+// second one (the MCP handler sees only the context).
+type heavySlot struct{}
+
+// holdsSlot reports whether ctx is a heavy request's, holding a slot.
+func holdsSlot(ctx context.Context) bool { return ctx.Value(heavySlot{}) != nil }
+
+// heavy reports a request with a body over heavyBody, or of a length it
+// does not declare.
+func heavy(req *http.Request) bool {
+	return req.ContentLength > heavyBody || req.ContentLength < 0 && req.Body != nil && req.Body != http.NoBody
+}
+
+// admitHeavy runs a heavy request holding an explanation slot from before
+// its body is read until it is answered: the slots bound how many large
+// bodies are decoded, checked and explained at once, as they bound
+// explanations, so that a few clients sending megabytes of invalid values
+// take no more than those slots' cores and memory, and valid traffic keeps
+// the rest. A request that finds no slot in time is answered 503 with
+// Retry-After, its body unread.
+func (s *Server) admitHeavy(next echo.HandlerFunc, c echo.Context) error {
+	if !heavy(c.Request()) {
+		return next(c)
+	}
+	if err := s.acquireSlot(c); err != nil {
+		return err
+	}
+	defer s.explainers.release()
+	req := c.Request()
+	c.SetRequest(req.WithContext(context.WithValue(req.Context(), heavySlot{}, true)))
+	return next(c)
 }

@@ -128,6 +128,10 @@ func TestExplanationSlots(t *testing.T) {
 		{name: "invalid value", path: "/api/v1/validate", body: validateBody(refreshSession, invalidSession), status: 503},
 		{name: "batch with an invalid value", path: "/api/v1/validate", body: `{"schema":"` + refreshSession + `","values":[` + validSession + `,` + invalidSession + `]}`, status: 503},
 		{name: "invalid record (XRPC)", path: xrpcValidatePath, body: `{"schema":"` + refreshSession + `","record":` + invalidSession + `}`, status: 503},
+		// A body over heavyBody is heavy work, valid or not: it waits for a
+		// slot before it is even read.
+		{name: "large batch of valid values", path: "/api/v1/validate", body: batchOf(heavyBody/len(validSession)+1, validSession), status: 503},
+		{name: "large lint request", path: "/api/v1/lint", body: `{"documents":[` + strings.TrimSuffix(strings.Repeat(cleanDoc+",", heavyBody/len(cleanDoc)+1), ",") + `]}`, status: 503},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -138,7 +142,7 @@ func TestExplanationSlots(t *testing.T) {
 			if tt.status != http.StatusServiceUnavailable {
 				return
 			}
-			checkErrorShape(t, r.decode(t), "ServiceUnavailable", "explained at once")
+			checkErrorShape(t, r.decode(t), "ServiceUnavailable", "at once")
 			if got := r.header.Get("Retry-After"); got != "1" {
 				t.Errorf("got Retry-After %q, want 1", got)
 			}
@@ -146,14 +150,21 @@ func TestExplanationSlots(t *testing.T) {
 	}
 	s.explainers.release()
 	t.Run("once the slot is free", func(t *testing.T) {
-		r := s.do(t, http.MethodPost, "/api/v1/validate", validateBody(refreshSession, invalidSession))
-		if r.status != http.StatusOK {
-			t.Fatalf("got %d, want 200\n%s", r.status, r.body)
-		}
-		wantField(t, r.decode(t), false, "valid")
-		// The request gave its slot back.
-		if err := s.explainers.acquire(context.Background()); err != nil {
-			t.Errorf("the slot was not released: %v", err)
+		for _, body := range []string{
+			validateBody(refreshSession, invalidSession),
+			// A heavy request explains with the slot it holds.
+			batchOf(heavyBody/len(invalidSession)+1, invalidSession),
+		} {
+			r := s.do(t, http.MethodPost, "/api/v1/validate", body)
+			if r.status != http.StatusOK {
+				t.Fatalf("got %d, want 200\n%.300s", r.status, r.body)
+			}
+			wantField(t, r.decode(t), false, "valid")
+			// The request gave its slot back.
+			if err := s.explainers.acquire(context.Background()); err != nil {
+				t.Fatalf("the slot was not released: %v", err)
+			}
+			s.explainers.release()
 		}
 	})
 }

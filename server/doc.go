@@ -13,8 +13,10 @@
 // (RequestTimeout: resolution, compilation, explanation, batches, lint; past
 // it the request is answered 503, or 504 when a fetch timed out), and how
 // many requests explain invalid values at once (MaxExplaining; past it,
-// 503 with Retry-After). Request bodies are decoded once, with
-// datamodel.DecodeJSON, so numbers stay exact.
+// 503 with Retry-After), how many errors are listed per value and per
+// request (MaxErrors), and so the size of an answer (under 1 MiB: see
+// answerBudget). Request bodies are decoded once, with datamodel.DecodeJSON,
+// so numbers stay exact.
 //
 // The common request, a valid value against a schema the service keeps,
 // costs no deadline, no goroutine and no explanation slot: Checker.Valid

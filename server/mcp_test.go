@@ -57,6 +57,7 @@ func TestMCP(t *testing.T) {
 		{"valid by $type", "validate_record", map[string]any{"record": post}, false, []string{`"valid":true`, `"nsid":"app.bsky.feed.post"`, `"source":"bundled"`}},
 		{"invalid by $type", "validate_record", map[string]any{"record": map[string]any{"$type": "app.bsky.feed.post", "text": "x", "createdAt": "yesterday"}}, false, []string{`"valid":false`, `"path":"/createdAt"`}},
 		{"a named schema and target", "validate_record", map[string]any{"schema": "com.atproto.server.refreshSession", "record": map[string]any{}}, false, []string{`"valid":false`, `"target":"output"`, "required field missing: accessJwt"}},
+		{"many errors are capped", "validate_record", map[string]any{"record": manyBadLangs(300)}, false, []string{`"valid":false`, `"errorsTruncated":true`, `"errorCount":301`}},
 		{"no $type", "validate_record", map[string]any{"record": map[string]any{"text": "x"}}, false, []string{`"path":"/$type"`}},
 		{"an unknown schema", "validate_record", map[string]any{"schema": "app.bsky.feed.pots", "record": post}, true, []string{"LexiconNotFound", "did you mean app.bsky.feed.post?"}},
 		{"a bad schema name", "validate_record", map[string]any{"schema": "com..x", "record": post}, true, []string{"InvalidRequest", "empty segment"}},
@@ -145,4 +146,13 @@ func noteDoc(maxLength int) map[string]any {
 		"type": "record", "key": "tid", "record": map[string]any{"type": "object", "required": []any{"text"},
 			"properties": map[string]any{"text": map[string]any{"type": "string", "maxLength": maxLength}}},
 	}}}
+}
+
+// manyBadLangs is a post whose langs holds n invalid tags: n+1 errors.
+func manyBadLangs(n int) map[string]any {
+	langs := make([]any, n)
+	for i := range langs {
+		langs[i] = "!"
+	}
+	return map[string]any{"$type": "app.bsky.feed.post", "text": "x", "createdAt": "2024-01-01T00:00:00Z", "langs": langs}
 }

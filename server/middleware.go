@@ -68,8 +68,8 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// recovering calls next, turning a panic into an error (a 500) after logging
-// it with its stack. http.ErrAbortHandler goes on up: net/http uses it to
+// recovering calls next (admitted as heavy work when it is: admitHeavy),
+// turning a panic into an error (a 500) after logging it with its stack. http.ErrAbortHandler goes on up: net/http uses it to
 // abort a response on purpose.
 func (s *Server) recovering(next echo.HandlerFunc, c echo.Context) (err error) {
 	defer func() {
@@ -88,7 +88,7 @@ func (s *Server) recovering(next echo.HandlerFunc, c echo.Context) (err error) {
 		stack = stack[:runtime.Stack(stack, false)] // the panicking goroutine's stack is enough
 		err = s.logPanic(c.Request().Method, c.Request().URL.Path, perr, stack)
 	}()
-	return next(c)
+	return s.admitHeavy(next, c)
 }
 
 const panicStackSize = 8 << 10

@@ -29,6 +29,8 @@ const (
 	DefaultMaxBody        = 2 << 20
 	DefaultRequestTimeout = 30 * time.Second
 	DefaultExplainWait    = 250 * time.Millisecond
+	// DefaultMaxErrors is the default of Config.MaxErrors.
+	DefaultMaxErrors = service.DefaultMaxErrors
 
 	// readHeaderTimeout and readTimeout bound how long a client may take to
 	// send its request, headers and then all of it: a slow sender holds a
@@ -74,7 +76,12 @@ type Config struct {
 	// ExplainWait is how long a request waits for an explanation slot
 	// before it is answered 503 with Retry-After (default 250ms).
 	ExplainWait time.Duration
-	Logger      *slog.Logger // default: discard
+	// MaxErrors bounds the errors (and unchecked references) listed for one
+	// value (default 100); a request lists at most ten times as many in
+	// all, over its values. Past it the explanation stops, and says so
+	// (errorsTruncated, errorCount). See answerBudget for the bytes.
+	MaxErrors int
+	Logger    *slog.Logger // default: discard
 	// Version is lexval's, as the MCP endpoint introduces itself.
 	Version string
 	// Tap, when set, is the ingester whose counters and lag /metrics shows.
@@ -130,6 +137,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.ExplainWait <= 0 {
 		cfg.ExplainWait = DefaultExplainWait
 	}
+	if cfg.MaxErrors <= 0 {
+		cfg.MaxErrors = DefaultMaxErrors
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -154,13 +164,13 @@ func New(cfg Config) (*Server, error) {
 	e.HTTPErrorHandler = s.handleError
 	s.echo = e
 
-	ui, err := web.New(web.Config{Service: cfg.Service, Status: StatusFor, MaxBody: cfg.MaxBody, RequestTimeout: cfg.RequestTimeout, Logger: cfg.Logger})
+	ui, err := web.New(web.Config{Service: cfg.Service, Status: StatusFor, MaxBody: cfg.MaxBody, MaxErrors: cfg.MaxErrors, RequestTimeout: cfg.RequestTimeout, Logger: cfg.Logger})
 	if err != nil {
 		return nil, fmt.Errorf("server: web UI: %w", err)
 	}
 	s.ui = ui
 	mcpHandler, err := mcpserver.New(mcpserver.Config{
-		Service: cfg.Service, Version: cfg.Version, Work: s.toolWork, MaxBody: cfg.MaxBody, Logger: cfg.Logger,
+		Service: cfg.Service, Version: cfg.Version, Work: s.toolWork, MaxBody: cfg.MaxBody, MaxErrors: cfg.MaxErrors, Logger: cfg.Logger,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("server: MCP: %w", err)

@@ -30,6 +30,10 @@ type validateResponse struct {
 	Target     validator.Target       `json:"target"`
 	Errors     []validator.Error      `json:"errors"`
 	Unresolved []validator.Unresolved `json:"unresolved"`
+	// ErrorsTruncated and ErrorCount say that the errors listed are only
+	// the first (validator.Result).
+	ErrorsTruncated bool `json:"errorsTruncated,omitempty"`
+	ErrorCount      int  `json:"errorCount,omitempty"`
 	// Record is the record validated when the request named it by "uri".
 	Record *service.RecordInfo `json:"record,omitempty"`
 }
@@ -46,16 +50,18 @@ type batchResponse struct {
 
 // resultJSON is a validator.Result whose lists are never null.
 type resultJSON struct {
-	Valid      bool                   `json:"valid"`
-	Errors     []validator.Error      `json:"errors"`
-	Unresolved []validator.Unresolved `json:"unresolved"`
+	Valid           bool                   `json:"valid"`
+	Errors          []validator.Error      `json:"errors"`
+	Unresolved      []validator.Unresolved `json:"unresolved"`
+	ErrorsTruncated bool                   `json:"errorsTruncated,omitempty"`
+	ErrorCount      int                    `json:"errorCount,omitempty"`
 	// Schema and Target, in a batch checked by $type: the value's.
 	Schema *service.SchemaInfo `json:"schema,omitempty"`
 	Target validator.Target    `json:"target,omitempty"`
 }
 
 func newResultJSON(r validator.Result) resultJSON {
-	out := resultJSON{Valid: r.Valid, Errors: r.Errors, Unresolved: r.Unresolved}
+	out := resultJSON{Valid: r.Valid, Errors: r.Errors, Unresolved: r.Unresolved, ErrorsTruncated: r.ErrorsTruncated, ErrorCount: r.ErrorCount}
 	if out.Errors == nil {
 		out.Errors = []validator.Error{}
 	}
@@ -128,12 +134,16 @@ func (s *Server) handleValidate(c echo.Context) error {
 		}
 	}
 	if len(explain) > 0 {
+		answer := s.newAnswerBudget(len(values))
 		err := s.explain(c, &b, func(ctx context.Context) error {
 			for _, i := range explain {
-				if err := ctx.Err(); err != nil {
+				r, err := answer.explain(func(lim validator.Limits) (validator.Result, error) {
+					return checker.Explain(ctx, values[i], lim)
+				})
+				if err != nil {
 					return err
 				}
-				results[i] = newResultJSON(checker.Validate(values[i]))
+				results[i] = newResultJSON(r)
 			}
 			return nil
 		})
@@ -226,23 +236,35 @@ func (s *Server) answerOne(c echo.Context, b *budget, checker *service.Checker, 
 		resp.Record = record
 		return c.JSON(http.StatusOK, resp)
 	}
-	var r resultJSON
-	err := s.explain(c, b, func(context.Context) error {
-		r = newResultJSON(checker.Validate(value))
-		return nil
-	})
+	r, err := s.explainOne(c, b, checker, value)
 	if err != nil {
 		return err
 	}
 	s.metrics.observeResult(r.Valid, len(r.Unresolved))
 	return c.JSON(http.StatusOK, validateResponse{
-		Valid:      r.Valid,
-		Schema:     &checker.Info,
-		Target:     checker.Target,
-		Errors:     r.Errors,
-		Unresolved: r.Unresolved,
-		Record:     record,
+		Valid:           r.Valid,
+		Schema:          &checker.Info,
+		Target:          checker.Target,
+		Errors:          r.Errors,
+		Unresolved:      r.Unresolved,
+		ErrorsTruncated: r.ErrorsTruncated,
+		ErrorCount:      r.ErrorCount,
+		Record:          record,
 	})
+}
+
+// explainOne explains one value the checker refused, within the request's
+// budget, holding an explanation slot, and within the answer's limits.
+func (s *Server) explainOne(c echo.Context, b *budget, checker *service.Checker, value any) (resultJSON, error) {
+	var r validator.Result
+	err := s.explain(c, b, func(ctx context.Context) error {
+		var err error
+		r, err = s.newAnswerBudget(1).explain(func(lim validator.Limits) (validator.Result, error) {
+			return checker.Explain(ctx, value, lim)
+		})
+		return err
+	})
+	return newResultJSON(r), err
 }
 
 // validResult is the result of a value Checker.Valid accepts.

@@ -63,6 +63,10 @@ type xrpcValidateResponse struct {
 	// record).
 	Errors     []validator.Error      `json:"errors"`
 	Unresolved []validator.Unresolved `json:"unresolved"`
+	// ErrorsTruncated and ErrorCount say that the errors listed are only
+	// the first (validator.Result).
+	ErrorsTruncated bool `json:"errorsTruncated,omitempty"`
+	ErrorCount      int  `json:"errorCount,omitempty"`
 	// SchemaErrors are the lint errors of a schema given as a document
 	// together with a record; a record is not valid against a schema that
 	// is not (service.ValidateDocument decides).
@@ -115,17 +119,14 @@ func (s *Server) handleXRPCValidate(c echo.Context) error {
 		}
 		r := validResult
 		if !checker.Valid(record) {
-			err := s.explain(c, &b, func(context.Context) error {
-				r = newResultJSON(checker.Validate(record))
-				return nil
-			})
-			if err != nil {
+			if r, err = s.explainOne(c, &b, checker, record); err != nil {
 				return err
 			}
 		}
 		info := checker.Info
 		resp = xrpcValidateResponse{
 			Valid: r.Valid, Errors: r.Errors, Unresolved: r.Unresolved,
+			ErrorsTruncated: r.ErrorsTruncated, ErrorCount: r.ErrorCount,
 			Schema: &info, Target: checker.Target,
 		}
 	case map[string]any:
@@ -138,14 +139,17 @@ func (s *Server) handleXRPCValidate(c echo.Context) error {
 		var d service.DocumentResult
 		err := s.work(c, &b, true, nil, func(ctx context.Context) error {
 			var err error
-			d, err = s.cfg.Service.ValidateDocument(ctx, schema, "", target, opts, record)
+			d, err = s.cfg.Service.ValidateDocument(ctx, schema, "", target, opts, record, s.newAnswerBudget(1).next())
 			return err
 		})
 		if err != nil {
 			return err
 		}
 		r := newResultJSON(d.Result)
-		resp = xrpcValidateResponse{Valid: r.Valid, Errors: r.Errors, Unresolved: r.Unresolved, SchemaErrors: d.SchemaErrors}
+		resp = xrpcValidateResponse{
+			Valid: r.Valid, Errors: r.Errors, Unresolved: r.Unresolved,
+			ErrorsTruncated: r.ErrorsTruncated, ErrorCount: r.ErrorCount, SchemaErrors: d.SchemaErrors,
+		}
 		if d.Checker != nil { // the record was checked
 			info := d.Checker.Info
 			resp.Schema, resp.Target = &info, d.Checker.Target

@@ -121,8 +121,10 @@ type RecordEvidence struct {
 	// Breaks is true when the record is valid under the old version and
 	// not under the new one: data the change would invalidate.
 	Breaks bool `json:"breaks"`
-	// Errors are the record's errors under the new version.
-	Errors []validator.Error `json:"errors,omitempty"`
+	// Errors are the record's errors under the new version: the first
+	// ten, ErrorsTruncated saying there are more.
+	Errors          []validator.Error `json:"errors,omitempty"`
+	ErrorsTruncated bool              `json:"errorsTruncated,omitempty"`
 }
 
 // side is one resolved side of a comparison.
@@ -165,7 +167,7 @@ func (s *Service) CompareVersions(ctx context.Context, old, new Version, opts Co
 	}
 	cmp.Breaking = lexdoc.HasBreaking(changes)
 	if len(opts.Records) > 0 {
-		cmp.Records = checkRecords(ctx, o, n, opts.Records)
+		cmp.Records = s.checkRecords(ctx, o, n, opts.Records)
 		for _, r := range cmp.Records {
 			cmp.Breaking = cmp.Breaking || r.Breaks
 		}
@@ -285,8 +287,9 @@ func (s *Service) documentsSide(which string, v Version) (*side, error) {
 
 // checkRecords validates each record against the definition its $type
 // names in both versions.
-func checkRecords(ctx context.Context, o, n *side, records []CompareRecord) []RecordEvidence {
-	oc, nc := validator.NewCompiler(o.cat), validator.NewCompiler(n.cat)
+func (s *Service) checkRecords(ctx context.Context, o, n *side, records []CompareRecord) []RecordEvidence {
+	cfg := validator.CompilerConfig{Gate: s.gate}
+	oc, nc := validator.NewCompilerWith(o.cat, cfg), validator.NewCompilerWith(n.cat, cfg)
 	defines := func(sd *side, ref lexdoc.DefRef) bool {
 		return slices.ContainsFunc(sd.docs, func(d *lexdoc.Document) bool { return d.ID == ref.NSID })
 	}
@@ -313,10 +316,10 @@ func checkRecords(ctx context.Context, o, n *side, records []CompareRecord) []Re
 		default:
 			e.Type, e.Checked = t, true
 			if defines(o, ref) {
-				e.OldValid = verdict(oc, ref, r.Value, nil)
+				e.OldValid = verdict(ctx, oc, ref, r.Value, nil)
 			}
 			if defines(n, ref) {
-				e.NewValid = verdict(nc, ref, r.Value, &e.Errors)
+				e.NewValid = verdict(ctx, nc, ref, r.Value, &e)
 			}
 			e.Breaks = e.OldValid != nil && *e.OldValid && (e.NewValid == nil || !*e.NewValid)
 			if e.NewValid == nil {
@@ -328,22 +331,36 @@ func checkRecords(ctx context.Context, o, n *side, records []CompareRecord) []Re
 	return out
 }
 
+// evidenceLimits bound the errors a record's evidence lists: a comparison
+// may check a thousand records, and one error says the record breaks.
+var evidenceLimits = validator.Limits{MaxErrors: 10, MaxBytes: 4 << 10}
+
 // verdict validates v as the record ref names; nil when it cannot be
-// compiled. The errors go to errs when given; a definition that cannot be
-// compiled is an error there too.
-func verdict(c *validator.Compiler, ref lexdoc.DefRef, v any, errs *[]validator.Error) *bool {
+// compiled. The errors (within evidenceLimits) go to e when given; a
+// definition that cannot be compiled is an error there too.
+func verdict(ctx context.Context, c *validator.Compiler, ref lexdoc.DefRef, v any, e *RecordEvidence) *bool {
 	valid := false
-	schema, err := c.Compile(ref, validator.TargetRecord, validator.Options{})
+	schema, err := c.CompileContext(ctx, ref, validator.TargetRecord, validator.Options{})
 	if err != nil {
-		if errs != nil {
-			*errs = []validator.Error{{Message: "cannot check: " + err.Error()}}
+		if e != nil {
+			e.Errors = []validator.Error{{Message: "cannot check: " + err.Error()}}
 		}
 		return &valid
 	}
-	res := schema.Validate(v)
+	if schema.Valid(v) {
+		valid = true
+		return &valid
+	}
+	res, err := schema.Explain(ctx, v, evidenceLimits)
+	if err != nil {
+		if e != nil {
+			e.Errors = []validator.Error{{Message: "not checked: " + err.Error()}}
+		}
+		return nil
+	}
 	valid = res.Valid
-	if errs != nil && !valid {
-		*errs = res.Errors
+	if e != nil && !valid {
+		e.Errors, e.ErrorsTruncated = res.Errors, res.ErrorsTruncated
 	}
 	return &valid
 }

@@ -126,7 +126,7 @@ func TestDraftOverLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, err := s.ValidateDocument(context.Background(), decode(t, tt.doc), "", "", validator.Options{}, decode(t, `{"$type":"com.example.chain"}`))
+			r, err := s.ValidateDocument(context.Background(), decode(t, tt.doc), "", "", validator.Options{}, decode(t, `{"$type":"com.example.chain"}`), validator.Limits{})
 			if err != nil {
 				t.Fatalf("ValidateDocument: %v, want a verdict", err)
 			}

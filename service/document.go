@@ -238,8 +238,9 @@ type DocumentResult struct {
 // a verdict, not an error, when its lint errors say why: they speak of the
 // document, where the compiler would not. Errors are those of
 // PrepareDocument that are the request's to fix (an unknown def, a target
-// the definition lacks, a document that cannot be published).
-func (s *Service) ValidateDocument(ctx context.Context, doc any, def string, target validator.Target, opts validator.Options, value any) (DocumentResult, error) {
+// the definition lacks, a document that cannot be published), and ctx's
+// when it ends first. The value is explained within lim.
+func (s *Service) ValidateDocument(ctx context.Context, doc any, def string, target validator.Target, opts validator.Options, value any, lim validator.Limits) (DocumentResult, error) {
 	chk, lint, err := s.PrepareDocument(ctx, doc, def, target, opts)
 	if err != nil {
 		if !errors.Is(err, validator.ErrInvalidLexicon) {
@@ -260,7 +261,10 @@ func (s *Service) ValidateDocument(ctx context.Context, doc any, def string, tar
 			SchemaErrors: lint,
 		}, nil
 	}
-	r := chk.Validate(value)
+	r, err := chk.Explain(ctx, value, lim)
+	if err != nil {
+		return DocumentResult{}, err
+	}
 	r.Valid = r.Valid && len(lint) == 0
 	return DocumentResult{Result: r, SchemaErrors: lint, Checker: chk}, nil
 }

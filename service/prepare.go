@@ -79,8 +79,16 @@ type Checker struct {
 // be kept as long.
 func (c *Checker) Kept() bool { return c.kept }
 
-// Validate checks one value decoded by datamodel.DecodeJSON.
+// Validate checks one value decoded by datamodel.DecodeJSON, explaining
+// every error.
 func (c *Checker) Validate(v any) validator.Result { return c.schema.Validate(v) }
+
+// Explain checks one value within limits and while ctx lasts
+// (validator.Schema.Explain): what a front end runs on values anyone may
+// send. Its error is ctx's, when ctx ends first.
+func (c *Checker) Explain(ctx context.Context, v any, lim validator.Limits) (validator.Result, error) {
+	return c.schema.Explain(ctx, v, lim)
+}
 
 // Valid reports, cheaply and without allocating, whether v is valid with
 // nothing left unchecked (validator.Schema.Valid): true means Validate's

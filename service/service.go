@@ -27,6 +27,10 @@ const (
 	// DefaultCheckerCacheSize bounds the ready Checkers kept for local
 	// schemas, so that naming one again costs a map lookup.
 	DefaultCheckerCacheSize = 4096
+	// DefaultMaxErrors is how many errors the front ends list for one
+	// invalid value unless configured otherwise (validator.Limits): enough
+	// to fix a value by, few enough that a hostile one costs little.
+	DefaultMaxErrors = 100
 )
 
 // Options tune a Service. Zero values mean the defaults.

@@ -495,7 +495,7 @@ func TestAllowUnresolvedDocument(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				r, err := s.ValidateDocument(ctx, decode(t, doc), "", "", validator.Options{AllowUnresolved: tt.allow}, decode(t, tt.value))
+				r, err := s.ValidateDocument(ctx, decode(t, doc), "", "", validator.Options{AllowUnresolved: tt.allow}, decode(t, tt.value), validator.Limits{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -543,7 +543,7 @@ func TestUncompilable(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, err := s.ValidateDocument(ctx, decode(t, tt.doc), "", "", validator.Options{}, decode(t, `{}`))
+			r, err := s.ValidateDocument(ctx, decode(t, tt.doc), "", "", validator.Options{}, decode(t, `{}`), validator.Limits{})
 			if err != nil {
 				t.Fatalf("got %v, want a verdict", err)
 			}

@@ -1,6 +1,7 @@
 package validator
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -192,5 +193,51 @@ func BenchmarkValidateInvalid(b *testing.B) {
 		if r, _ := s.ValidateJSON(data); r.Valid {
 			b.Fatal("valid")
 		}
+	}
+}
+
+// hostilePost is a 2 MiB app.bsky.feed.post whose langs holds 524,000
+// invalid items: issue 14's attack on the error path.
+func hostilePost() []byte {
+	const n = 524_000
+	var b []byte
+	b = append(b, `{"$type":"app.bsky.feed.post","text":"hi","createdAt":"2024-11-26T12:00:00.000Z","langs":[`...)
+	for i := range n {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `"!"`...)
+	}
+	return append(b, "]}"...)
+}
+
+// BenchmarkExplainHostile decodes and explains the hostile post within the
+// server's default limit of 100 errors, and, for comparison, without
+// limits.
+func BenchmarkExplainHostile(b *testing.B) {
+	c := NewCompiler(benchCatalog(b))
+	s, err := c.Compile(lexdoc.DefRef{NSID: "app.bsky.feed.post", Name: "main"}, TargetRecord, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := hostilePost()
+	for _, bc := range []struct {
+		name string
+		lim  Limits
+	}{{"limit-100", Limits{MaxErrors: 100}}, {"no-limit", Limits{}}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				v, err := datamodel.DecodeJSON(data)
+				if err != nil {
+					b.Fatal(err)
+				}
+				r, err := s.Explain(context.Background(), v, bc.lim)
+				if err != nil || r.Valid {
+					b.Fatalf("got %v, %v", r.Valid, err)
+				}
+			}
+		})
 	}
 }

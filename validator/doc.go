@@ -44,15 +44,21 @@
 //
 // # Validating
 //
-// A value, decoded by datamodel.DecodeJSON, goes through three steps. The
-// data-model check (datamodel.Check) judges the whole value whatever the
+// A value, decoded by datamodel.DecodeJSON, goes through two steps. The
+// data-model check (datamodel.Valid) judges the whole value whatever the
 // lexicon says (no floats, 64-bit integers, well-formed $bytes, $link and
 // blob objects, $type a non-empty string), inside unknown and undeclared
-// fields too; values it marks unsafe never reach v5. A fast path then
-// evaluates the compiled v5 schemas without allocating and accepts a valid
-// value; anything else goes to v5, which finds every error, and each v5
-// error is explained from the lexicon node it belongs to. Errors are sorted
-// by path, then message.
+// fields too, and a fast path evaluates the compiled v5 schemas without
+// allocating: a valid value is accepted there (Schema.Valid). Anything else
+// is explained (explain.go): the value is walked in the order errors are
+// listed (by path, then message), each compiled schema that applies to a
+// part of it is judged on its own keywords by the fast path, v5 itself
+// explains the ones that fail, one schema and one value at a time, and each
+// v5 error is worded from the lexicon node it belongs to; the data model's
+// problems are found on the same walk, and values it marks unsafe never
+// reach v5. So Schema.Explain can stop at Limits (errors listed, their size)
+// and at the end of a context, listing the first errors of the full list and
+// counting the rest cheaply; Schema.Validate lists every error.
 //
 // Open unions check an unlisted $type against the catalog when it knows it
 // (compiled on first use) and accept types it does not know, provided the

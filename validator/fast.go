@@ -50,6 +50,11 @@ type fastNode struct {
 	ref   *fastNode
 	anyOf []*fastNode
 	ext   fastKeyword
+	union *fastUnion // ext, when it is a union
+
+	// js is the compiled schema the node mirrors, and twin the same schema
+	// with its own keywords only, for the explanation (explain.go).
+	js, twin *jsonschema.Schema
 }
 
 type fastProp struct {
@@ -211,7 +216,7 @@ func (b *fastBuilder) node(s *jsonschema.Schema) *fastNode {
 	if n, ok := b.nodes[s]; ok {
 		return n
 	}
-	n := &fastNode{minItems: s.MinItems, maxItems: s.MaxItems}
+	n := &fastNode{minItems: s.MinItems, maxItems: s.MaxItems, js: s, twin: s}
 	b.nodes[s] = n
 	if !onlyEvaluatedFields(s) {
 		return b.unsupported(n)
@@ -282,11 +287,12 @@ func (b *fastBuilder) node(s *jsonschema.Schema) *fastNode {
 					u.variants[i] = b.node(vs)
 				}
 			}
-			n.ext = u
+			n.ext, n.union = u, u
 		default:
 			return b.unsupported(n)
 		}
 	}
+	n.twin = twinOf(s, n)
 	return n
 }
 
@@ -310,45 +316,36 @@ func ratBound(r *big.Rat) (v int64, set, ok bool) {
 // valid reports whether v satisfies n. It mirrors v5's evaluation of the same
 // keywords; where it cannot be sure it answers false and v5 decides.
 func (n *fastNode) valid(v any) bool {
+	return n.validClassified(v, classify(v))
+}
+
+// classify classifies v's number text, when v is a number.
+func classify(v any) classified {
 	var num classified
 	if x, ok := v.(json.Number); ok {
 		num.i, num.class = datamodel.ClassifyNumber(string(x))
 	}
-	return n.validClassified(v, num)
+	return num
 }
 
 // validClassified is valid with v's number text already classified (num), so
 // that the type, constant, bounds and the nodes v is checked against again
 // through ref and anyOf share one classification.
 func (n *fastNode) validClassified(v any, num classified) bool {
-	if n.types != 0 && !n.types.has(v, num) {
+	if !n.typeOK(v, num) || !n.constEnumOK(v, num) {
 		return false
 	}
-	if len(n.constant) > 0 && !sameValue(v, num, n.constant[0]) {
-		return false
-	}
-	if len(n.enum) > 0 {
-		found := false
-		for _, e := range n.enum {
-			if sameValue(v, num, e) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
+	// One switch for the keywords that judge v and those that reach the
+	// values it holds: this is the hot path of every valid value.
+	// (valueValid and requiredValid judge v alone, for the explanation.)
 	switch x := v.(type) {
 	case string:
 		if n.format != nil && !n.format(x) {
 			return false
 		}
 	case map[string]any:
-		for _, r := range n.required {
-			if _, ok := x[r]; !ok {
-				return false
-			}
+		if !n.hasRequired(x) {
+			return false
 		}
 		if len(x) < len(n.props) {
 			for k, pv := range x {
@@ -364,7 +361,7 @@ func (n *fastNode) validClassified(v any, num classified) bool {
 			}
 		}
 	case []any:
-		if n.minItems >= 0 && len(x) < n.minItems || n.maxItems >= 0 && len(x) > n.maxItems {
+		if !n.lengthOK(x) {
 			return false
 		}
 		if n.items != nil {
@@ -385,19 +382,102 @@ func (n *fastNode) validClassified(v any, num classified) bool {
 	if n.ref != nil && !n.ref.validClassified(v, num) {
 		return false
 	}
-	if len(n.anyOf) > 0 {
-		matched := false
-		for _, a := range n.anyOf {
-			if a.validClassified(v, num) {
-				matched = true
-				break
-			}
+	if len(n.anyOf) > 0 && !n.anyOfValid(v, num) {
+		return false
+	}
+	return n.ext == nil || n.ext.valid(v)
+}
+
+// standardValid reports whether v meets n's standard keywords that judge v
+// itself: not the values it holds (properties, items) nor the schemas it is
+// checked against in place ($ref, anyOf), nor the lexicon keyword.
+func (n *fastNode) standardValid(v any, num classified) bool {
+	return n.typeOK(v, num) && n.valueValid(v, num) && n.requiredValid(v)
+}
+
+// typeOK reports whether v has one of n's types. v5 checks nothing else of
+// a value that has none of them.
+func (n *fastNode) typeOK(v any, num classified) bool {
+	return n.types == 0 || n.types.has(v, num)
+}
+
+// requiredValid reports whether v, when an object, has n's required fields.
+func (n *fastNode) requiredValid(v any) bool {
+	m, ok := v.(map[string]any)
+	return !ok || n.hasRequired(m)
+}
+
+// valueValid reports whether v meets n's standard keywords but type and
+// required: const, enum, format, minItems and maxItems, minimum and maximum.
+func (n *fastNode) valueValid(v any, num classified) bool {
+	if !n.constEnumOK(v, num) {
+		return false
+	}
+	switch x := v.(type) {
+	case string:
+		return n.format == nil || n.format(x)
+	case []any:
+		return n.lengthOK(x)
+	case json.Number:
+		return !(n.hasMinimum || n.hasMaximum) || n.inBounds(x, num)
+	case nil, bool, map[string]any:
+		return true
+	}
+	return false // only datamodel.DecodeJSON's types are judged here
+}
+
+func (n *fastNode) constEnumOK(v any, num classified) bool {
+	if len(n.constant) > 0 && !sameValue(v, num, n.constant[0]) {
+		return false
+	}
+	if len(n.enum) == 0 {
+		return true
+	}
+	for _, e := range n.enum {
+		if sameValue(v, num, e) {
+			return true
 		}
-		if !matched {
+	}
+	return false
+}
+
+func (n *fastNode) hasRequired(m map[string]any) bool {
+	for _, r := range n.required {
+		if _, ok := m[r]; !ok {
 			return false
 		}
 	}
-	return n.ext == nil || n.ext.valid(v)
+	return true
+}
+
+func (n *fastNode) lengthOK(a []any) bool {
+	return !(n.minItems >= 0 && len(a) < n.minItems || n.maxItems >= 0 && len(a) > n.maxItems)
+}
+
+// ownValid reports whether v meets n's own keywords: the standard ones
+// (standardValid) and the lexicon keyword, except for the variant a union
+// checks v against in place. These are the keywords n's twin holds.
+func (n *fastNode) ownValid(v any, num classified) bool {
+	if !n.standardValid(v, num) {
+		return false
+	}
+	switch {
+	case n.union != nil:
+		return n.union.ownValid(v)
+	case n.ext != nil:
+		return n.ext.valid(v)
+	}
+	return true
+}
+
+// anyOfValid reports whether v meets one of n's anyOf schemas.
+func (n *fastNode) anyOfValid(v any, num classified) bool {
+	for _, a := range n.anyOf {
+		if a.validClassified(v, num) {
+			return true
+		}
+	}
+	return false
 }
 
 // inBounds reports whether the number x (classified num) meets n's minimum
@@ -483,6 +563,14 @@ func sameValue(v any, num classified, c fastConst) bool {
 // The keywords with a check (keyword.go) are valid when it finds nothing.
 
 func (k *stringKW) valid(v any) bool {
+	s, isString := v.(string)
+	if !isString {
+		return true
+	}
+	// The byte limits first: a string over them needs no grapheme count.
+	if n := int64(len(s)); k.MinLength.Set && n < k.MinLength.Value || k.MaxLength.Set && n > k.MaxLength.Value {
+		return false
+	}
 	ok := true
 	k.check(v, func(string, string) { ok = false })
 	return ok
@@ -524,16 +612,34 @@ func (u *fastUnion) valid(v any) bool {
 	case unionPass:
 		return true
 	case unionUntyped:
-		for _, n := range u.variants {
-			if n != nil && n.valid(v) {
-				return true
-			}
-		}
-		return false
+		return u.anyVariantValid(v)
 	case unionVariant:
 		return u.variants[c.variant].valid(v)
 	case unionUnit:
 		return c.unit.fast != nil && c.unit.fast.valid(v)
 	}
 	return false // unionRefuse
+}
+
+// ownValid is valid without the variant a value is checked against in place
+// (a listed one, the only one of a message without $type, or an unlisted
+// type's own unit): what the union itself decides.
+func (u *fastUnion) ownValid(v any) bool {
+	c := u.k.choose(v)
+	switch c.step {
+	case unionRefuse:
+		return false
+	case unionUntyped:
+		return u.k.singleVariant() || u.anyVariantValid(v)
+	}
+	return true
+}
+
+func (u *fastUnion) anyVariantValid(v any) bool {
+	for _, n := range u.variants {
+		if n != nil && n.valid(v) {
+			return true
+		}
+	}
+	return false
 }

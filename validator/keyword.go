@@ -482,33 +482,47 @@ func (k *unionKW) Validate(ctx jsonschema.ValidationContext, v any) error {
 	c := k.choose(v)
 	switch c.step {
 	case unionUntyped:
-		return k.untyped(ctx)
+		if k.singleVariant() {
+			return ctx.Validate(k.variants[0], keyword, nil, "")
+		}
+		return k.untyped(ctx, func(i int) bool { return ctx.Validate(k.variants[i], keyword, nil, "") == nil })
 	case unionVariant:
 		return ctx.Validate(k.variants[c.variant], keyword, v, "")
 	case unionUnit:
 		return ctx.Validate(c.unit.js, keyword, v, "")
 	case unionRefuse:
-		return ctx.Error(keyword+"/"+c.rule, "%s", c.fact())
+		return c.refusal(ctx)
 	}
 	return nil
 }
 
-// untyped checks a subscription message that omits $type: it must match one
-// of the variants. When it matches none the catalog has, a variant the
-// catalog lacks might be the one: each such variant is an unresolved
-// reference the value reaches (an error, or under Options.AllowUnresolved
-// an unchecked reference), as it would be with its $type given.
-func (k *unionKW) untyped(ctx jsonschema.ValidationContext) error {
-	if len(k.variants) == 1 && k.variants[0] != nil {
-		return ctx.Validate(k.variants[0], keyword, nil, "")
-	}
+// refusal is the error of a refused value.
+func (c unionChoice) refusal(ctx jsonschema.ValidationContext) error {
+	return ctx.Error(keyword+"/"+c.rule, "%s", c.fact())
+}
+
+// singleVariant reports a union of one variant the catalog has: a
+// subscription message without $type is checked against it as if it named
+// it.
+func (k *unionKW) singleVariant() bool {
+	return len(k.variants) == 1 && k.variants[0] != nil
+}
+
+// untyped checks a subscription message that omits $type against a union of
+// several variants (or one the catalog lacks): it must match one of them,
+// which passes(i) says of the variant k.variants[i] (non-nil). When it
+// matches none the catalog has, a variant the catalog lacks might be the
+// one: each such variant is an unresolved reference the value reaches (an
+// error, or under Options.AllowUnresolved an unchecked reference), as it
+// would be with its $type given.
+func (k *unionKW) untyped(ctx jsonschema.ValidationContext, passes func(i int) bool) error {
 	missing := keywordErrors{ctx: ctx}
 	for i, s := range k.variants {
 		if s == nil {
 			missing.fail(ruleUnresolved, k.refs[i])
 			continue
 		}
-		if ctx.Validate(s, keyword, nil, "") == nil {
+		if passes(i) {
 			return nil
 		}
 	}

@@ -1,6 +1,10 @@
 package validator
 
-import "github.com/lexval/lexval/lexdoc"
+import (
+	"unicode/utf8"
+
+	"github.com/lexval/lexval/lexdoc"
+)
 
 // Result is the verdict on one value. Valid with a non-empty Unresolved
 // means "valid, except for what could not be checked".
@@ -8,6 +12,15 @@ type Result struct {
 	Valid      bool         `json:"valid"`
 	Errors     []Error      `json:"errors"`
 	Unresolved []Unresolved `json:"unresolved"`
+	// ErrorsTruncated says that the explanation stopped at its Limits:
+	// Errors and Unresolved hold the first entries only (the ones an
+	// explanation without limits lists first).
+	ErrorsTruncated bool `json:"errorsTruncated,omitempty"`
+	// ErrorCount, set when ErrorsTruncated, is the number of errors found: those
+	// listed, and past the limits at least one for each further value (JSON
+	// Pointer) at fault. It is a lower bound on the errors an explanation
+	// without limits lists.
+	ErrorCount int `json:"errorCount,omitempty"`
 }
 
 // Error is one rule that a value breaks.
@@ -36,3 +49,48 @@ type Error struct {
 // governs, SchemaPath the lexicon location where the reference is written.
 // It is lexdoc's type, which lint uses for the references of a document.
 type Unresolved = lexdoc.Unresolved
+
+// EntrySize is the size in bytes of the JSON encoding/json writes for one
+// Error, or, with unresolved set, one Unresolved (ref being message), in a
+// list: fields, quotes, escapes (HTML-safe, as encoding/json escapes by
+// default) and the comma after it. Limits.MaxBytes counts these.
+func EntrySize(path, message, schemaPath string, unresolved bool) int {
+	// {"path":"","message":"","schemaPath":""}, and
+	// {"ref":"","path":"","schemaPath":""},
+	const errorFixed, unresolvedFixed = 41, 37
+	n := errorFixed
+	if unresolved {
+		n = unresolvedFixed
+	}
+	return n + jsonStringSize(path) + jsonStringSize(message) + jsonStringSize(schemaPath)
+}
+
+// jsonStringSize is the length of s as a JSON string, quotes left out, as
+// encoding/json writes it.
+func jsonStringSize(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f':
+				n += 2
+			case c < 0x20 || c == '<' || c == '>' || c == '&':
+				n += 6 // \u00XX
+			default:
+				n++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1, r == '\u2028', r == '\u2029':
+			n += 6 // \ufffd, \u2028, \u2029
+		default:
+			n += size
+		}
+		i += size
+	}
+	return n
+}

@@ -1,6 +1,7 @@
 package validator
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -13,7 +14,9 @@ import (
 
 // Validate checks a value decoded by datamodel.DecodeJSON. It reports every error, with
 // the data-model problems found anywhere in the value (including inside
-// unknown fields and fields the lexicon does not declare).
+// unknown fields and fields the lexicon does not declare). Explain does the
+// same within limits: front ends, which explain values anyone may send, use
+// it.
 //
 // Unresolved references are judged per value: a reference the catalog cannot
 // supply matters only when the value reaches it (a field that is present, a
@@ -21,15 +24,8 @@ import (
 // Options.AllowUnresolved each one reached is an error; with it, each is
 // listed in Result.Unresolved and the value is otherwise checked.
 func (s *Schema) Validate(v any) Result {
-	if datamodel.Valid(v) {
-		if s.fastValid(v) {
-			return Result{Valid: true, Errors: []Error{}, Unresolved: []Unresolved{}}
-		}
-		// The walk found nothing wrong, so a full one would report nothing
-		// either: no problems and nothing unsafe.
-		return s.report(v, datamodel.Report{})
-	}
-	return s.report(v, datamodel.Check(v))
+	r, _ := s.Explain(context.Background(), v, Limits{})
+	return r
 }
 
 // Valid reports whether Validate would find v valid with nothing left
@@ -48,7 +44,9 @@ func (s *Schema) fastValid(v any) bool {
 	return s.unit.fast != nil && s.unit.fast.valid(v)
 }
 
-// report runs v5 and explains every error; dm is the data-model check of v.
+// report runs v5 on the whole value and explains every error; dm is the
+// data-model check of v. The explainer (explain.go) does the same piece by
+// piece; this is what it falls back on, and what tests hold it to.
 func (s *Schema) report(v any, dm datamodel.Report) Result {
 	// Values the data model calls unsafe (costly numbers, foreign Go types,
 	// excessive depth) are reported by it alone: the schema validator sees
@@ -129,8 +127,11 @@ func under(p string, roots []string) bool {
 
 // converter turns v5 validation errors into Errors and Unresolved entries.
 type converter struct {
-	s          *Schema
+	s *Schema
+	// root is the value v5 was given, and base its JSON Pointer in the value
+	// explained (the explainer gives v5 one value at a time).
 	root       any
+	base       string
 	errs       []Error
 	unresolved []Unresolved
 	// nullAllowed is the instance path of a nullable use that goes through
@@ -152,7 +153,7 @@ func (cv *converter) walk(e *jsonschema.ValidationError) {
 	for i, c := range e.Causes {
 		locs[i] = cv.locate(c)
 		if ent := locs[i].ent; ent != nil && ent.kind == entryNullBranch {
-			cv.nullAllowed, cv.hasNullAllowed = unescapeLocation(e.InstanceLocation), true
+			cv.nullAllowed, cv.hasNullAllowed = cv.base+unescapeLocation(e.InstanceLocation), true
 		}
 	}
 	for i, c := range e.Causes {
@@ -193,7 +194,8 @@ func (cv *converter) locate(e *jsonschema.ValidationError) location {
 // leaf explains an error without causes, found at at.
 func (cv *converter) leaf(e *jsonschema.ValidationError, at location) {
 	ent, frag, kw, custom := at.ent, at.frag, at.kw, at.custom
-	path := unescapeLocation(e.InstanceLocation)
+	rel := unescapeLocation(e.InstanceLocation)
+	path := cv.base + rel
 	if ent == nil {
 		// Every schema object the translation emits is indexed; reaching
 		// this is a bug, reported rather than hidden.
@@ -203,7 +205,7 @@ func (cv *converter) leaf(e *jsonschema.ValidationError, at location) {
 	if ent.kind == entryNullBranch {
 		return
 	}
-	value, _ := lookup(cv.root, path)
+	value, _ := lookup(cv.root, rel)
 	if custom {
 		cv.rule(ent, kw, e.Message, path, value)
 		return

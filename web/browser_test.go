@@ -63,7 +63,7 @@ func newBrowserSuite(t *testing.T) *browserSuite {
 	if err != nil {
 		t.Fatalf("resolver.New: %v", err)
 	}
-	srv, err := server.New(server.Config{Service: service.New(res), Resolver: res})
+	srv, err := server.New(server.Config{Service: service.New(res), Resolver: res, MaxErrors: pageMaxErrors})
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
 	}
@@ -285,6 +285,21 @@ func TestBrowser(t *testing.T) {
 		// The result region is the one live region that speaks results.
 		if got := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("announce").textContent`)); got != "" {
 			t.Errorf("#announce: got %q, want nothing (#result is aria-live)", got)
+		}
+	})
+
+	t.Run("an explanation cut at the limit says how many errors it counted", func(t *testing.T) {
+		ctx := s.tab(t)
+		do(t, ctx, chromedp.Navigate(s.base+refreshSession))
+		submitValue(t, ctx, manyErrorsOutput)
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#result .verdict-invalid")))
+		wantAll(t, "verdict", texts(t, ctx, "#result .verdict-title"), "Invalid: at least 5 errors")
+		if got := texts(t, ctx, "#result .issue"); len(got) != pageMaxErrors {
+			t.Errorf("errors: got %q, want %d", got, pageMaxErrors)
+		}
+		wantAll(t, "note", texts(t, ctx, "#result .result-truncated"), "Only the first 3 problems are listed; lexval counted at least 5 errors in all.")
+		if js, srv := browserVerdict(t, ctx), s.serverVerdict(t, refreshSession, url.Values{"target": {"output"}, "value": {manyErrorsOutput}}); js != srv {
+			t.Errorf("JavaScript and server results differ:\njs:     %s\nserver: %s", js, srv)
 		}
 	})
 
@@ -573,6 +588,7 @@ func TestBrowser(t *testing.T) {
 		{name: "unresolved reference refused", lexicon: draftDocDangling},
 		{name: "unresolved reference allowed", lexicon: draftDocDangling, allow: true},
 		{name: "record with unresolved reference allowed", lexicon: draftDocDangling, record: `{"$type": "com.example.draft.dangling", "x": {}}`, allow: true},
+		{name: "record with more errors than are listed", lexicon: draftDocTags, record: draftRecordTags},
 	} {
 		t.Run("draft: "+tt.name, func(t *testing.T) {
 			ctx := s.tab(t)

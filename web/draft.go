@@ -192,7 +192,11 @@ func (u *UI) checkDraft(c echo.Context, p *draftPage) (int, string) {
 	}
 	lint.Errors = lintErrs
 	p.Lint = lint
-	p.Result = newResultView(chk.Info, chk.Target, chk.Validate(value))
+	r, err := u.explain(c, chk, value)
+	if err != nil {
+		return fail(u.problemFor(c, err)), rawTarget
+	}
+	p.Result = newResultView(chk.Info, chk.Target, r)
 	p.Result.Record = record
 	return http.StatusOK, rawTarget
 }
@@ -222,11 +226,12 @@ func (p *draftPage) Summary() string {
 	if p.Result == nil || p.Lint == nil {
 		return ""
 	}
-	return draftSummary(p.Result.Kind, len(p.Result.Errors), len(p.Lint.Errors))
+	return draftSummary(p.Result.Kind, p.Result.ErrorCount, p.Result.Truncated, len(p.Lint.Errors))
 }
 
-// draftSummary words the summary; app.js words it the same way.
-func draftSummary(kind string, errs, problems int) string {
+// draftSummary words the summary; app.js words it the same way. errs is at
+// least the number of errors when truncated.
+func draftSummary(kind string, errs int, truncated bool, problems int) string {
 	var s string
 	switch kind {
 	case kindValid:
@@ -235,7 +240,9 @@ func draftSummary(kind string, errs, problems int) string {
 		s = "The record is valid, with unchecked references"
 	default:
 		s = "The record is invalid"
-		if errs > 0 {
+		if errs > 0 && truncated {
+			s += " (at least " + plural(errs, "error", "errors") + ")"
+		} else if errs > 0 {
 			s += " (" + plural(errs, "error", "errors") + ")"
 		}
 	}

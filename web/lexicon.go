@@ -515,7 +515,11 @@ func (u *UI) checkSubmission(c echo.Context, p *lexiconPage, ref service.SchemaR
 	if err != nil {
 		return fail(u.problemFor(c, err))
 	}
-	p.Result = newResultView(chk.Info, chk.Target, chk.Validate(v))
+	r, err := u.explain(c, chk, v)
+	if err != nil {
+		return fail(u.problemFor(c, err))
+	}
+	p.Result = newResultView(chk.Info, chk.Target, r)
 	return http.StatusOK
 }
 
@@ -550,7 +554,11 @@ func (u *UI) checkRecordURI(c echo.Context, p *lexiconPage, ref service.SchemaRe
 	if err != nil {
 		return fail(u.problemFor(c, err))
 	}
-	p.Result = newResultView(chk.Info, chk.Target, chk.Validate(rec.Value))
+	r, err := u.explain(c, chk, rec.Value)
+	if err != nil {
+		return fail(u.problemFor(c, err))
+	}
+	p.Result = newResultView(chk.Info, chk.Target, r)
 	info := service.NewRecordInfo(rec)
 	p.Result.Record = &info
 	return http.StatusOK

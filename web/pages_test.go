@@ -42,9 +42,13 @@ func newService(t *testing.T) *service.Service {
 	return service.New(res)
 }
 
+// pageMaxErrors is the UI's Config.MaxErrors in these tests: few, so that
+// a page shows a truncated explanation.
+const pageMaxErrors = 3
+
 func newUI(t *testing.T, maxBody int64) *echo.Echo {
 	t.Helper()
-	ui, err := web.New(web.Config{Service: newService(t), Status: server.StatusFor, MaxBody: maxBody})
+	ui, err := web.New(web.Config{Service: newService(t), Status: server.StatusFor, MaxBody: maxBody, MaxErrors: pageMaxErrors})
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
@@ -100,8 +104,10 @@ const (
   "createdAt": "2024-11-05T10:00:00Z",
   "embed": {"$type": "com.example.missing.video", "cid": "x"}
 }`
-	malformed = "{\n  \"accessJwt\": \"a\",\n  \"did\": plc\n}"
-	draftDoc  = `{
+	// manyErrorsOutput has five errors, more than pageMaxErrors.
+	manyErrorsOutput = `{"accessJwt": 1, "refreshJwt": 2, "handle": 3, "did": 4, "active": "yes"}`
+	malformed        = "{\n  \"accessJwt\": \"a\",\n  \"did\": plc\n}"
+	draftDoc         = `{
   "lexicon": 1,
   "id": "com.example.draft.note",
   "defs": {
@@ -135,6 +141,11 @@ const (
 	draftDocDangling = `{"lexicon": 1, "id": "com.example.draft.dangling", "defs": {"main": {"type": "record", "key": "tid",
   "record": {"type": "object", "properties": {"x": {"type": "ref", "ref": "com.example.missing.thing"}}}}}}`
 	draftRecordInvalid = `{"$type": "com.example.draft.note", "text": "far too long for ten"}`
+	// draftDocTags and draftRecordTags: a record with more errors than
+	// pageMaxErrors (the list is too long, and each of its five items bad).
+	draftDocTags = `{"lexicon": 1, "id": "com.example.draft.tags", "defs": {"main": {"type": "record", "key": "tid",
+  "record": {"type": "object", "properties": {"langs": {"type": "array", "maxLength": 3, "items": {"type": "string", "format": "language"}}}}}}}`
+	draftRecordTags    = `{"$type": "com.example.draft.tags", "langs": ["!", "!", "!", "!", "!"]}`
 	draftDocLintErrors = `{
   "lexicon": 1,
   "id": "com.example.draft.broken",
@@ -177,6 +188,7 @@ func TestPages(t *testing.T) {
 		{name: "lexicon-directory", target: testPost, status: 200, contains: []string{"from a local directory", "Validate a record against", `<span class="badge">record</span>`}},
 		{name: "lexicon-valid", method: "POST", target: refreshSession, body: form("target", "output", "value", validOutput), status: 200, contains: []string{"verdict-valid"}},
 		{name: "lexicon-invalid", method: "POST", target: refreshSession, body: form("target", "output", "value", invalidOutput), status: 200, contains: []string{"verdict-invalid", "/accessJwt", "/did"}},
+		{name: "lexicon-invalid-truncated", method: "POST", target: refreshSession, body: form("target", "output", "value", manyErrorsOutput), status: 200, contains: []string{"Invalid: at least 5 errors", "Only the first 3 problems are listed; lexval counted at least 5 errors in all."}},
 		{name: "lexicon-unresolved-allowed", method: "POST", target: testPost, body: form("target", "record", "value", postWithEmbed, "allowUnresolved", "true"), status: 200, contains: []string{"verdict-partial", "com.example.missing.video", "Not checked", "checked"}},
 		{name: "lexicon-unresolved-refused", method: "POST", target: testPost, body: form("target", "record", "value", postWithEmbed), status: 200, contains: []string{"verdict-invalid"}},
 		{name: "lexicon-bad-json", method: "POST", target: refreshSession, body: form("target", "output", "value", malformed), status: 400, contains: []string{"Line 3, column 10", "did&#34;: plc", `aria-invalid="true"`}},
@@ -208,6 +220,7 @@ func TestPages(t *testing.T) {
 		{name: "validate-lint-clean", method: "POST", target: "/validate", body: form("lexicon", draftDoc), status: 200, contains: []string{"No problems found"}},
 		{name: "validate-lint-errors", method: "POST", target: "/validate", body: form("lexicon", draftDocLintErrors), status: 200, contains: []string{"verdict-invalid"}},
 		{name: "validate-record-invalid", method: "POST", target: "/validate", body: form("lexicon", draftDoc, "record", draftRecordInvalid), status: 200, contains: []string{"/text", `<p class="summary">The record is invalid (1 error); the lexicon has no problems.</p>`}},
+		{name: "validate-record-truncated", method: "POST", target: "/validate", body: form("lexicon", draftDocTags, "record", draftRecordTags), status: 200, contains: []string{`<p class="summary">The record is invalid (at least 6 errors); the lexicon has no problems.</p>`, "Only the first 3 problems are listed"}},
 		{name: "validate-record-valid", method: "POST", target: "/validate", body: form("lexicon", draftDoc, "record", `{"$type": "com.example.draft.note", "text": "short"}`, "target", "record"), status: 200, contains: []string{"This record matches"}},
 		{name: "validate-bad-lexicon-json", method: "POST", target: "/validate", body: form("lexicon", `{"lexicon": 1,,}`), status: 400, contains: []string{"The lexicon document is not valid JSON", "Line 1, column 15"}},
 		{name: "validate-bad-record-json", method: "POST", target: "/validate", body: form("lexicon", draftDoc, "record", `{"text": }`), status: 400, contains: []string{"The record is not valid JSON"}},

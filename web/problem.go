@@ -161,5 +161,5 @@ func (u *UI) renderError(c echo.Context, status int, p problem) error {
 // decodeValue decodes user JSON with the validator's decoder, as every front
 // end does.
 func decodeValue(text string) (any, error) {
-	return datamodel.DecodeJSON([]byte(text))
+	return datamodel.DecodeJSONString(text)
 }

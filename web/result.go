@@ -28,6 +28,10 @@ type resultView struct {
 	Errors     []validator.Error
 	// Unresolved lists references treated as valid without being checked.
 	Unresolved []validator.Unresolved
+	// Truncated: Errors and Unresolved are only the first ones, and
+	// ErrorCount counts the errors (at least that many).
+	Truncated  bool
+	ErrorCount int
 	// Record is the record checked, when it was named by AT-URI: which, and
 	// how it was proven.
 	Record *service.RecordInfo
@@ -42,8 +46,15 @@ func newResultView(info service.SchemaInfo, target validator.Target, r validator
 		Target:     string(target),
 		Errors:     r.Errors,
 		Unresolved: r.Unresolved,
+		Truncated:  r.ErrorsTruncated,
+		ErrorCount: len(r.Errors),
+	}
+	if r.ErrorsTruncated {
+		v.ErrorCount = r.ErrorCount
 	}
 	switch {
+	case !r.Valid && r.ErrorsTruncated:
+		v.Kind, v.Title = kindInvalid, "Invalid: at least "+plural(v.ErrorCount, "error", "errors")
 	case !r.Valid:
 		v.Kind, v.Title = kindInvalid, "Invalid: "+plural(len(r.Errors), "error", "errors")
 	case len(r.Unresolved) > 0:
@@ -95,3 +106,6 @@ func targetLabel(t validator.Target) string {
 	}
 	return string(t)
 }
+
+// Listed is how many entries (errors and unchecked references) are listed.
+func (v *resultView) Listed() int { return len(v.Errors) + len(v.Unresolved) }

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/lexval/lexval/service"
+	"github.com/lexval/lexval/validator"
 )
 
 // DefaultMaxBody bounds form submissions when Config.MaxBody is zero.
@@ -34,8 +35,17 @@ type Config struct {
 	// fetched and checked), as the server's budget does for the API
 	// (default 30s); past it, the page says so (503).
 	RequestTimeout time.Duration
-	Logger         *slog.Logger
+	// MaxErrors bounds the errors listed for a value (default
+	// service.DefaultMaxErrors); past it the page says how many were
+	// counted.
+	MaxErrors int
+	Logger    *slog.Logger
 }
+
+// maxListedBytes bounds the errors listed on a page, as JSON
+// (validator.Limits.MaxBytes): with HTML's escapes a page stays around a
+// megabyte however long the paths and messages of a hostile value are.
+const maxListedBytes = 256 << 10
 
 // UI serves the web pages and their static assets.
 type UI struct {
@@ -60,6 +70,9 @@ func New(cfg Config) (*UI, error) {
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = defaultRequestTimeout
+	}
+	if cfg.MaxErrors <= 0 {
+		cfg.MaxErrors = service.DefaultMaxErrors
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -178,4 +191,9 @@ func setPageHeaders(h http.Header) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cache-Control", "no-cache")
+}
+
+// explain checks v with chk within the page's limits.
+func (u *UI) explain(c echo.Context, chk *service.Checker, v any) (validator.Result, error) {
+	return chk.Explain(c.Request().Context(), v, validator.Limits{MaxErrors: u.cfg.MaxErrors, MaxBytes: maxListedBytes})
 }

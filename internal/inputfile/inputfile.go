@@ -183,7 +183,7 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 // fileLine is the line of the file that data is (a JSONL value), so that
 // the fault is located in the file, not in the line; 0 for a whole file,
 // whose byte offset is given too.
-func DecodeError(data []byte, err error, fileLine int) error {
+func DecodeError[T string | []byte](data T, err error, fileLine int) error {
 	var je *datamodel.JSONError
 	if !errors.As(err, &je) {
 		return err

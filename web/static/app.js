@@ -407,7 +407,10 @@
     const kind = verdictKind(data);
     let title;
     let detail;
-    if (kind === 'invalid') {
+    if (kind === 'invalid' && data.errorsTruncated) {
+      title = 'Invalid: at least ' + plural(data.errorCount || 0, 'error', 'errors');
+      detail = [(these ? 'These ' + noun + ' do' : 'This ' + noun + ' does') + ' not match ', nsidCode(against), '.'];
+    } else if (kind === 'invalid') {
       title = errors.length ? 'Invalid: ' + plural(errors.length, 'error', 'errors') : 'Invalid';
       detail = [(these ? 'These ' + noun + ' do' : 'This ' + noun + ' does') + ' not match ', nsidCode(against), '.'];
     } else if (kind === 'partial') {
@@ -432,6 +435,11 @@
         e.schemaPath ? h('span', 'issue-rule', 'rule ', code(e.schemaPath)) : null))));
     }
     if (unresolved.length) out.append(...unresolvedList(unresolved));
+    if (data.errorsTruncated) {
+      out.append(h('p', 'result-meta result-truncated', 'Only the first ' +
+        plural(errors.length + unresolved.length, 'problem is', 'problems are') +
+        ' listed' + (data.errorCount ? '; lexval counted at least ' + plural(data.errorCount, 'error', 'errors') + ' in all' : '') + '.'));
+    }
     if (schema.cid) out.append(h('p', 'result-meta', 'Checked as ' + noun + ' against CID ', code(schema.cid)));
     const rec = data.record;
     if (rec && rec.proof) {
@@ -634,11 +642,11 @@
 
   // draftSummary words a record's verdict and its lexicon's lint in one
   // sentence, as draftPage.Summary does.
-  function draftSummary(kind, errors, problems) {
+  function draftSummary(kind, errors, truncated, problems) {
     let s;
     if (kind === 'valid') s = 'The record is valid';
     else if (kind === 'partial') s = 'The record is valid, with unchecked references';
-    else s = 'The record is invalid' + (errors ? ' (' + plural(errors, 'error', 'errors') + ')' : '');
+    else s = 'The record is invalid' + (errors ? ' (' + (truncated ? 'at least ' : '') + plural(errors, 'error', 'errors') + ')' : '');
     return s + (problems ? '; the lexicon has ' + plural(problems, 'problem', 'problems') + '.' : '; the lexicon has no problems.');
   }
 
@@ -760,7 +768,10 @@
         }
 
         const out = document.createDocumentFragment();
-        if (verdict) out.append(h('p', 'summary', draftSummary(verdictKind(verdict), (verdict.errors || []).length, lint.errors.length)));
+        if (verdict) {
+          const count = verdict.errorsTruncated ? verdict.errorCount || 0 : (verdict.errors || []).length;
+          out.append(h('p', 'summary', draftSummary(verdictKind(verdict), count, verdict.errorsTruncated, lint.errors.length)));
+        }
         if (recordFault) out.append(problemView(titles.record, recordFault, recordFault.message));
         else if (problem) out.append(problemView(problem[0], null, problem[1], problem[2]));
         out.append(lintView(nsid, lint));
