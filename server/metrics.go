@@ -95,9 +95,7 @@ func newMetrics(res *resolver.Resolver, conns *connLimiter, ingester *tap.Ingest
 		}, func() float64 { return float64(conns.max) }),
 	)
 	if res != nil {
-		stat := func(pick func(resolver.Stats) uint64) func() float64 {
-			return func() float64 { return float64(pick(res.Stats())) }
-		}
+		stat := func(pick func(resolver.Stats) uint64) func() float64 { return statFunc(res.Stats, pick) }
 		m.registry.MustRegister(
 			prometheus.NewCounterFunc(prometheus.CounterOpts{
 				Namespace: "lexval", Subsystem: "resolver", Name: "cache_hits_total",
@@ -119,11 +117,14 @@ func newMetrics(res *resolver.Resolver, conns *connLimiter, ingester *tap.Ingest
 	return m
 }
 
+// statFunc reads one counter of a set of stats when scraped.
+func statFunc[S any](stats func() S, pick func(S) uint64) func() float64 {
+	return func() float64 { return float64(pick(stats())) }
+}
+
 // tapCollectors read the Tap ingester's counters when scraped.
 func tapCollectors(in *tap.Ingester) []prometheus.Collector {
-	stat := func(pick func(tap.Stats) uint64) func() float64 {
-		return func() float64 { return float64(pick(in.Stats())) }
-	}
+	stat := func(pick func(tap.Stats) uint64) func() float64 { return statFunc(in.Stats, pick) }
 	events := func(outcome string, pick func(tap.Stats) uint64) prometheus.Collector {
 		return prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Namespace: "lexval", Subsystem: "tap", Name: "events_total",
