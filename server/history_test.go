@@ -17,6 +17,13 @@ import (
 // SQLite store, with a Tap ingester (not running) for its metrics.
 func newStoreServer(t *testing.T) *testServer {
 	t.Helper()
+	s, _ := newStoreServerWith(t)
+	return s
+}
+
+// newStoreServerWith is newStoreServer, and its store.
+func newStoreServerWith(t *testing.T) (*testServer, store.Store) {
+	t.Helper()
 	n := newFakeNetwork(t)
 	st := storetest.Open(t, "sqlite")
 	rc := resolver.Config{}
@@ -34,7 +41,7 @@ func newStoreServer(t *testing.T) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testServer{Server: s, res: res, svc: svc}
+	return &testServer{Server: s, res: res, svc: svc}, st
 }
 
 func TestHistory(t *testing.T) {
@@ -94,5 +101,22 @@ func TestHistoryWithoutStore(t *testing.T) {
 	r := s.do(t, "GET", "/api/v1/history?nsid="+refreshSession, "")
 	if r.status != http.StatusServiceUnavailable || r.decode(t)["error"] != "ServiceUnavailable" {
 		t.Errorf("got %d %s, want 503 ServiceUnavailable", r.status, r.body)
+	}
+}
+
+// TestReadyWithStore: /readyz says the store answers, and takes the replica
+// out of rotation (503) once its database does not.
+func TestReadyWithStore(t *testing.T) {
+	s, st := newStoreServerWith(t)
+	r := s.do(t, "GET", "/readyz", "")
+	if r.status != http.StatusOK || !strings.Contains(string(r.body), `"store":"ok"`) {
+		t.Fatalf("got %d %s, want 200 with \"store\":\"ok\"", r.status, r.body)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r = s.do(t, "GET", "/readyz", "")
+	if r.status != http.StatusServiceUnavailable || r.decode(t)["error"] != "ServiceUnavailable" {
+		t.Errorf("with the database closed: got %d %s, want 503 ServiceUnavailable", r.status, r.body)
 	}
 }

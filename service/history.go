@@ -67,6 +67,18 @@ type HistoryVersion struct {
 // HasStore reports whether the service keeps history.
 func (s *Service) HasStore() bool { return s.store != nil }
 
+// StoreReady checks that the store's database answers; nil without a
+// store. Its error wraps ErrStore.
+func (s *Service) StoreReady(ctx context.Context) error {
+	if s.store == nil {
+		return nil
+	}
+	if err := s.store.Store().Ping(ctx); err != nil {
+		return fmt.Errorf("%w: %w", ErrStore, err)
+	}
+	return nil
+}
+
 // History lists stored versions as q asks. Without a store it is
 // ErrNoStore (CodeUnavailable); an unknown lexicon is an empty list.
 func (s *Service) History(ctx context.Context, q HistoryQuery) (*History, error) {

@@ -66,6 +66,13 @@ func migrate(ctx context.Context, db *sql.DB, dialect goose.Dialect, dir string)
 
 func (s *sqlStore) Describe() string { return s.where }
 
+func (s *sqlStore) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: %s: %w", s.where, err)
+	}
+	return nil
+}
+
 func (s *sqlStore) Close() error { return s.db.Close() }
 
 // micros and fromMicros convert times to the stored form; zero stays zero.

@@ -124,6 +124,8 @@ type Store interface {
 	// Describe names the database for logs: its kind and where, without
 	// credentials.
 	Describe() string
+	// Ping checks that the database answers, for readiness probes.
+	Ping(ctx context.Context) error
 	Close() error
 }
 
