@@ -26,6 +26,8 @@ type lexiconPage struct {
 	Type        string
 	Description string
 	Schema      []token
+	// Docs is what the lexicon says, for the documentation view.
+	Docs *service.Description
 	// Defs lists the definitions values can be checked against, when there
 	// is a choice.
 	Defs    []defChoice
@@ -309,7 +311,8 @@ func (u *UI) newLexiconPage(rec *resolver.Record, def string) (*lexiconPage, int
 	p := &lexiconPage{
 		page:   page{Title: nsid},
 		NSID:   nsid,
-		Schema: highlight(value),
+		Schema: highlight(value, refLinker(nsid)),
+		Docs:   service.DescribeLexicon(rec),
 		Meta: metadata{
 			DID:       authority,
 			CID:       rec.CID.String(),

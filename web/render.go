@@ -40,7 +40,10 @@ func parsePages(a assets) (map[string]*template.Template, error) {
 		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"copyOf":  func(name, value string) copyArg { return copyArg{Name: name, Value: value} },
 		// nsidParts lets long NSIDs wrap at their dots on narrow screens.
-		"nsidParts": func(nsid string) []string { return strings.Split(nsid, ".") },
+		"nsidParts":  func(nsid string) []string { return strings.Split(nsid, ".") },
+		"defAnchor":  defAnchor,
+		"doc":        func(nsid string, v any) docArg { return docArg{NSID: nsid, V: v} },
+		"phraseLink": phraseLink,
 	}
 	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {

@@ -820,6 +820,76 @@
     });
   }
 
+  // ---- tabs: the schema's documentation and JSON views --------------------
+
+  // enhanceTabs turns the views in box (sections of class "view", each
+  // with a heading) into tabs, the first one shown. Without this, the page
+  // shows every view, one after the other. A link to something in a hidden
+  // view (a ref in the JSON to a definition's entry, the page's table of
+  // contents, an address with a fragment) shows that view first.
+  function enhanceTabs(box) {
+    const panels = Array.from(box.children).filter((e) => e.classList.contains('view'));
+    if (panels.length < 2) return;
+    const list = h('div', 'tabs');
+    list.setAttribute('role', 'tablist');
+    list.setAttribute('aria-label', box.dataset.tabs);
+    const tabs = panels.map((panel) => {
+      const heading = panel.querySelector('.view-heading');
+      const tab = h('button', 'tab', heading ? heading.textContent : panel.id);
+      tab.type = 'button';
+      tab.id = panel.id + '-tab';
+      tab.setAttribute('role', 'tab');
+      tab.setAttribute('aria-controls', panel.id);
+      panel.setAttribute('role', 'tabpanel');
+      panel.setAttribute('aria-labelledby', tab.id);
+      if (heading) heading.hidden = true;
+      tab.addEventListener('click', () => select(panel));
+      return tab;
+    });
+    function select(panel, focus) {
+      panels.forEach((p, i) => {
+        const on = p === panel;
+        p.hidden = !on;
+        tabs[i].setAttribute('aria-selected', on ? 'true' : 'false');
+        tabs[i].tabIndex = on ? 0 : -1;
+        if (on && focus) tabs[i].focus();
+      });
+    }
+    list.addEventListener('keydown', (event) => {
+      const at = tabs.indexOf(document.activeElement);
+      if (at < 0) return;
+      const to = { ArrowLeft: at - 1, ArrowRight: at + 1, Home: 0, End: tabs.length - 1 }[event.key];
+      if (to === undefined) return;
+      event.preventDefault();
+      select(panels[(to + tabs.length) % tabs.length], true);
+    });
+    list.append(...tabs);
+    box.prepend(list);
+
+    // reveal shows the view holding the element id names, and returns the
+    // element (null when there is none).
+    function reveal(id) {
+      const el = id ? document.getElementById(id) : null;
+      const panel = el ? panels.find((p) => p.contains(el)) : null;
+      if (panel && panel.hidden) select(panel);
+      return el;
+    }
+    const fragment = () => decodeURIComponent(window.location.hash.slice(1));
+    // Before the browser follows an in-page link, so that it scrolls to a
+    // target already shown.
+    document.addEventListener('click', (event) => {
+      const a = event.target.closest && event.target.closest('a[href^="#"]');
+      if (a) reveal(decodeURIComponent(a.hash.slice(1)));
+    });
+    window.addEventListener('hashchange', () => {
+      const el = reveal(fragment());
+      if (el) el.scrollIntoView();
+    });
+    select(panels[0]);
+    const target = reveal(fragment());
+    if (target && panels.some((p) => p.contains(target))) target.scrollIntoView();
+  }
+
   // ---- copy buttons -------------------------------------------------------
 
   async function copyText(text) {
@@ -866,6 +936,7 @@
   for (const b of document.querySelectorAll('button.copy')) enhanceCopy(b);
   for (const f of document.querySelectorAll('form.validate-form[data-api]')) enhanceValidateForm(f);
   for (const f of document.querySelectorAll('form.draft-form[data-api]')) enhanceDraftForm(f);
+  for (const box of document.querySelectorAll('[data-tabs]')) enhanceTabs(box);
   const filter = document.getElementById('filter');
   if (filter) enhanceFilter(filter);
 })();
