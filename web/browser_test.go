@@ -653,6 +653,10 @@ func TestBrowser(t *testing.T) {
 				}
 				js := browserVerdict(t, ctx)
 				wantAll(t, "result", []string{js}, tt.want...)
+				// No box holds a fetched record: its errors select nothing.
+				if n := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#result [data-for], #result .issue-jump").length`)); n != 0 {
+					t.Errorf("%d errors point into a box, want none", n)
+				}
 				if srv := serverVerdictAt(t, ts.URL, remotePage, url.Values{"target": {"record"}, "uri": {tt.uri}}); js != srv {
 					t.Errorf("JavaScript and server results differ:\njs:     %s\nserver: %s", js, srv)
 				}

@@ -85,6 +85,7 @@ func (u *UI) checkPaste(c echo.Context, p *pasteForm) int {
 		p.Result = newResultView(service.SchemaInfo{}, validator.TargetRecord, verdict)
 		p.Result.Against = pasteAgainst
 	}
+	p.Result.For = "value"
 	return http.StatusOK
 }
 

@@ -523,6 +523,7 @@ func (u *UI) checkSubmission(c echo.Context, p *lexiconPage, ref service.SchemaR
 		return fail(u.problemFor(c, err))
 	}
 	p.Result = newResultView(chk.Info, chk.Target, r)
+	p.Result.For = "value"
 	return http.StatusOK
 }
 

@@ -95,7 +95,9 @@ func TestProvenancePages(t *testing.T) {
 		},
 		{
 			name: "a record by AT-URI, invalid", method: "POST", target: remotePage, body: form("target", "record", "uri", badPostURI), status: 200,
-			contains: []string{"verdict-invalid", "/text", "result-record"},
+			contains: []string{"verdict-invalid", "/text", "result-record", `<ol class="issues">`, `<li class="issue" data-path="/text">`},
+			// No box holds the record: its errors point nowhere on the page.
+			lacks: []string{"data-for"},
 		},
 		{
 			name: "a record whose proof fails", method: "POST", target: remotePage, body: form("target", "record", "uri", forgedURI), status: 502,

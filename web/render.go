@@ -42,6 +42,7 @@ func parsePages(a assets) (map[string]*template.Template, error) {
 		// nsidParts lets long NSIDs wrap at their dots on narrow screens.
 		"nsidParts":  func(nsid string) []string { return strings.Split(nsid, ".") },
 		"defAnchor":  defAnchor,
+		"issuesIn":   func(textarea string, list any) issuesArg { return issuesArg{For: textarea, List: list} },
 		"doc":        func(nsid string, v any) docArg { return docArg{NSID: nsid, V: v} },
 		"phraseLink": phraseLink,
 	}
@@ -73,6 +74,13 @@ func (u *UI) render(c echo.Context, status int, name, tmpl string, data any) err
 
 func (u *UI) renderPage(c echo.Context, status int, name string, data any) error {
 	return u.render(c, status, name, "layout", data)
+}
+
+// issuesArg is a list of issues and the id of the textarea their paths
+// point into ("" for none).
+type issuesArg struct {
+	For  string
+	List any
 }
 
 // copyArg is what the "copy" template needs: the value, and what it is.

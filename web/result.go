@@ -35,6 +35,10 @@ type resultView struct {
 	// Record is the record checked, when it was named by AT-URI: which, and
 	// how it was proven.
 	Record *service.RecordInfo
+	// For is the id of the textarea holding the value checked, into which
+	// the paths of its errors point (app.js selects the value at fault);
+	// "" for a record named by AT-URI.
+	For string
 }
 
 func newResultView(info service.SchemaInfo, target validator.Target, r validator.Result) *resultView {

@@ -256,13 +256,12 @@
   function markJSONFault(textarea, fault) {
     textarea.setAttribute('aria-invalid', 'true');
     describedBy(textarea, 'problem', true);
-    textarea.focus({ preventScroll: true });
     if (fault.offset >= 0) {
       const end = Math.min(fault.offset + (fault.length || 1), textarea.value.length);
-      textarea.setSelectionRange(fault.offset, Math.max(end, fault.offset));
-      const lh = parseFloat(getComputedStyle(textarea).lineHeight) || 20;
-      textarea.scrollTop = Math.max(0, (fault.line - 3) * lh);
+      selectRange(textarea, fault.offset, Math.max(end, fault.offset));
+      return;
     }
+    textarea.focus({ preventScroll: true });
     revealField(textarea);
   }
 
@@ -292,6 +291,146 @@
     if (on) ids.push(id);
     el.setAttribute('aria-describedby', ids.join(' '));
   }
+
+  // ---- errors point at the value at fault ----------------------------------
+
+  // locatePointer finds the value a JSON Pointer (RFC 6901) names in text,
+  // as typed: {start, end} in UTF-16 units, as a textarea's selection
+  // counts them. A member or item the text lacks (a required field
+  // missing) maps to the object or array it should be in. null when text is
+  // not JSON: it has changed since it was checked.
+  function locatePointer(text, pointer) {
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      return null;
+    }
+    const tokens = pointer === '' ? [] : pointer.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+    let i = 0;
+    function ws() {
+      while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+    }
+    // str reads the string at i and returns it, escapes decoded.
+    function str() {
+      let out = '';
+      for (i++; i < text.length && text[i] !== '"'; i++) {
+        if (text[i] !== '\\') {
+          out += text[i];
+          continue;
+        }
+        i++;
+        const e = text[i];
+        if (e === 'u') {
+          out += String.fromCharCode(parseInt(text.slice(i + 1, i + 5), 16));
+          i += 4;
+        } else {
+          out += { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' }[e] || e;
+        }
+      }
+      i++;
+      return out;
+    }
+    // skip moves i past the value at i, without recursion: depth is the
+    // text's to choose.
+    function skip() {
+      let depth = 0;
+      do {
+        const c = text[i];
+        if (c === '"') {
+          str();
+          continue;
+        }
+        if (c === '{' || c === '[') depth++;
+        else if (c === '}' || c === ']') depth--;
+        else if (depth === 0) {
+          while (i < text.length && !',]} \t\n\r'.includes(text[i])) i++;
+          return;
+        }
+        i++;
+      } while (depth > 0 && i < text.length);
+    }
+    function span(start) {
+      i = start;
+      skip();
+      return { start, end: i };
+    }
+    ws();
+    for (const token of tokens) {
+      const start = i;
+      if (text[i] === '{') {
+        i++;
+        for (;;) {
+          ws();
+          if (text[i] !== '"') return span(start); // the end: no such member
+          const key = str();
+          ws();
+          i++; // the colon
+          ws();
+          if (key === token) break;
+          skip();
+          ws();
+          if (text[i] === ',') i++;
+        }
+      } else if (text[i] === '[' && /^(0|[1-9][0-9]*)$/.test(token)) {
+        i++;
+        for (let n = Number(token); ; n--) {
+          ws();
+          if (text[i] === ']') return span(start); // no such item
+          if (n === 0) break;
+          skip();
+          ws();
+          if (text[i] === ',') i++;
+        }
+      } else {
+        return span(start); // no member or item of a scalar
+      }
+    }
+    return span(i);
+  }
+
+  // selectRange selects [start, end) in textarea and scrolls it there,
+  // keeping the field's label in view.
+  function selectRange(textarea, start, end) {
+    textarea.focus({ preventScroll: true });
+    textarea.setSelectionRange(start, end);
+    const lh = parseFloat(getComputedStyle(textarea).lineHeight) || 20;
+    textarea.scrollTop = Math.max(0, (lineColumn(textarea.value, start).line - 3) * lh);
+    revealField(textarea);
+  }
+
+  // jumpToIssue selects, in the textarea its list names, the value an
+  // issue's path points at. An issue without that (a record named by
+  // AT-URI, a box emptied since) does nothing.
+  function jumpToIssue(issue) {
+    const list = issue.closest('[data-for]');
+    const textarea = list ? document.getElementById(list.dataset.for) : null;
+    if (!textarea || textarea.value.trim() === '' || issue.dataset.path === undefined) return;
+    const at = locatePointer(textarea.value, issue.dataset.path);
+    if (at) selectRange(textarea, at.start, at.end);
+  }
+
+  // linkIssues makes each issue's path under root a button that selects
+  // its value, for the keyboard; a click anywhere on the issue does too.
+  function linkIssues(root) {
+    for (const path of root.querySelectorAll('[data-for] > .issue[data-path] > .issue-path')) {
+      const textarea = document.getElementById(path.closest('[data-for]').dataset.for);
+      if (!textarea || path.parentElement.tagName === 'BUTTON') continue;
+      const button = h('button', 'issue-jump');
+      button.type = 'button';
+      button.title = 'Select this value in the text above';
+      path.replaceWith(button);
+      button.append(path);
+    }
+  }
+
+  document.addEventListener('click', (event) => {
+    const issue = event.target.closest && event.target.closest('[data-for] > .issue[data-path]');
+    if (!issue || event.target.closest('a')) return;
+    // Text selected in the list is being copied, not clicked.
+    const sel = window.getSelection();
+    if (sel && !sel.isCollapsed && issue.contains(sel.anchorNode)) return;
+    jumpToIssue(issue);
+  });
 
   // ---- request bodies with the user's text in them ------------------------
 
@@ -383,21 +522,35 @@
     return (data.unresolved || []).length ? 'partial' : 'valid';
   }
 
-  function unresolvedList(unresolved) {
+  // issueList is a list of issues whose paths point into the textarea
+  // forId names ('' for none), as the templates write it: the list
+  // carries data-for, each issue data-path.
+  function issueList(tag, forId, items) {
+    const list = h(tag, 'issues', ...items.map(([path, ...children]) => {
+      const li = h('li', 'issue', ...children);
+      if (path !== null) li.dataset.path = path;
+      return li;
+    }));
+    if (forId) list.dataset.for = forId;
+    return list;
+  }
+
+  function unresolvedList(unresolved, forId) {
     return [
       h('h3', 'result-heading', 'Not checked'),
       h('p', 'hint', 'These references could not be resolved, so the values they govern were accepted without checking.'),
-      h('ul', 'issues', ...unresolved.map((u) => h('li', 'issue',
+      issueList('ul', forId, unresolved.map((u) => [u.path || '',
         code(pointer(u.path || ''), 'issue-path'), ' ',
         h('span', 'issue-message', 'reference ', code(u.ref), ' was not resolved'),
         u.schemaPath ? ' ' : null,
-        u.schemaPath ? h('span', 'issue-rule', 'written at ', code(u.schemaPath)) : null))),
+        u.schemaPath ? h('span', 'issue-rule', 'written at ', code(u.schemaPath)) : null])),
     ];
   }
 
   // resultView renders a verdict of POST /api/v1/validate (or of
-  // com.atproto.lexicon.validate for a record).
-  function resultView(data, fallbackAgainst) {
+  // com.atproto.lexicon.validate for a record); forId names the textarea
+  // that holds the value checked ('' for a record named by AT-URI).
+  function resultView(data, fallbackAgainst, forId) {
     const errors = data.errors || [];
     const unresolved = data.unresolved || [];
     const schema = data.schema || {};
@@ -428,13 +581,13 @@
       h('p', 'verdict-detail', ...detail)));
     if (errors.length) {
       out.append(h('h3', 'result-heading', 'Errors'));
-      out.append(h('ol', 'issues', ...errors.map((e) => h('li', 'issue',
+      out.append(issueList('ol', forId, errors.map((e) => [e.path || '',
         code(pointer(e.path || ''), 'issue-path'), ' ',
         h('span', 'issue-message', e.message),
         e.schemaPath ? ' ' : null,
-        e.schemaPath ? h('span', 'issue-rule', 'rule ', code(e.schemaPath)) : null))));
+        e.schemaPath ? h('span', 'issue-rule', 'rule ', code(e.schemaPath)) : null])));
     }
-    if (unresolved.length) out.append(...unresolvedList(unresolved));
+    if (unresolved.length) out.append(...unresolvedList(unresolved, forId));
     if (data.errorsTruncated) {
       out.append(h('p', 'result-meta result-truncated', 'Only the first ' +
         plural(errors.length + unresolved.length, 'problem is', 'problems are') +
@@ -474,11 +627,15 @@
   }
 
   // show puts node in the result region, an aria-live region: what it shows
-  // is what is announced, so nothing else announces results. It brings the
+  // is what is announced, so nothing else announces results. Focus moves
+  // to the region (tabindex=-1), not lost to the page with the button that
+  // had it, so that the keyboard goes on from the answer. It brings the
   // first verdict into view or, given a heading, that heading and the
   // verdict under it.
   function show(region, node, heading) {
     region.replaceChildren(node);
+    linkIssues(region);
+    region.focus({ preventScroll: true });
     const verdict = heading ? heading.nextElementSibling : region.querySelector('.verdict');
     if (!verdict) return;
     const top = (heading || verdict).getBoundingClientRect().top;
@@ -596,7 +753,7 @@
       await submitting(form, region, async () => {
         const { resp, data } = await postJSON(form.dataset.api, request);
         if (resp.ok && data && typeof data.valid === 'boolean') {
-          show(region, resultView(data, form.dataset.against));
+          show(region, resultView(data, form.dataset.against, uri === '' ? textarea.id : ''));
           return;
         }
         if (uri !== '' && resp.status === 400) {
@@ -623,15 +780,15 @@
       out.append(h('div', 'verdict verdict-invalid',
         h('p', 'verdict-title', iconSpan('✗'), ' ' + plural(lint.errors.length, 'problem', 'problems')),
         h('p', 'verdict-detail', 'Fix these before publishing the lexicon.')));
-      out.append(h('ol', 'issues', ...lint.errors.map((e) => h('li', 'issue',
+      out.append(issueList('ol', 'lexicon', lint.errors.map((e) => [e.path || '',
         code(pointer(e.path || ''), 'issue-path'), ' ',
-        h('span', 'issue-message', e.message)))));
+        h('span', 'issue-message', e.message)])));
     } else if (lint.unresolved.length) {
       out.append(h('div', 'verdict verdict-partial',
         h('p', 'verdict-title', iconSpan('?'), ' No problems found, with unchecked references'),
         h('p', 'verdict-detail', 'The lexicon follows every authoring rule lexval checks, but ' +
           plural(lint.unresolved.length, 'reference was', 'references were') + ' not resolved.')));
-      out.append(...unresolvedList(lint.unresolved));
+      out.append(...unresolvedList(lint.unresolved, 'lexicon'));
     } else {
       out.append(h('div', 'verdict verdict-valid',
         h('p', 'verdict-title', iconSpan('✓'), ' No problems found'),
@@ -779,10 +936,11 @@
         if (verdict) {
           heading = h('h2', 'result-section', 'Record');
           heading.id = 'record-result';
-          out.append(heading, resultView(verdict, nsid));
+          out.append(heading, resultView(verdict, nsid, 'record'));
         }
         if (recordFault) {
           region.replaceChildren(out);
+          linkIssues(region);
           markJSONFault(record, recordFault);
           return;
         }
@@ -818,6 +976,27 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(() => announce(q === '' ? text : text + ' match'), 400);
     });
+  }
+
+  // ---- Ctrl+Enter ------------------------------------------------------------
+
+  // A Mac's shortcuts use ⌘ where other systems' use Ctrl; both work
+  // everywhere, and the hint names the one the system uses.
+  const mac = /Mac|iPhone|iPad/.test((navigator.userAgentData && navigator.userAgentData.platform) || navigator.platform || '');
+
+  // enhanceShortcut makes Ctrl+Enter (⌘+Enter) in area submit its form as
+  // the form's first button does.
+  function enhanceShortcut(area) {
+    const form = area.form;
+    const button = form && form.querySelector('button[type="submit"]');
+    if (!button) return;
+    area.setAttribute('aria-keyshortcuts', mac ? 'Meta+Enter' : 'Control+Enter');
+    area.addEventListener('keydown', (event) => {
+      if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey) || event.isComposing) return;
+      event.preventDefault();
+      if (!button.disabled) form.requestSubmit(button);
+    });
+    for (const key of form.querySelectorAll('kbd[data-mod]')) key.textContent = mac ? '⌘' : 'Ctrl';
   }
 
   // ---- tabs: the schema's documentation and JSON views --------------------
@@ -937,6 +1116,8 @@
   for (const f of document.querySelectorAll('form.validate-form[data-api]')) enhanceValidateForm(f);
   for (const f of document.querySelectorAll('form.draft-form[data-api]')) enhanceDraftForm(f);
   for (const box of document.querySelectorAll('[data-tabs]')) enhanceTabs(box);
+  for (const area of document.querySelectorAll('form textarea')) enhanceShortcut(area);
+  linkIssues(document);
   const filter = document.getElementById('filter');
   if (filter) enhanceFilter(filter);
 })();

@@ -1,0 +1,302 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"unicode/utf16"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// utf16Offset is byte offset off of s counted as a textarea counts, in
+// UTF-16 units.
+func utf16Offset(s string, off int) int { return len(utf16.Encode([]rune(s[:off]))) }
+
+// wantSpan is where want (the n-th occurrence, from 0) lies in text, in
+// UTF-16 units: what a textarea's selection of it is.
+func wantSpan(t *testing.T, text, want string, n int) [2]int {
+	t.Helper()
+	at := -1
+	for i, from := 0, 0; i <= n; i++ {
+		j := strings.Index(text[from:], want)
+		if j < 0 {
+			t.Fatalf("%q does not occur %d times in %q", want, n+1, text)
+		}
+		at, from = from+j, from+j+1
+	}
+	return [2]int{utf16Offset(text, at), utf16Offset(text, at+len(want))}
+}
+
+// selection is the selection of the textarea id.
+func selection(t *testing.T, ctx context.Context, id string) [2]int {
+	t.Helper()
+	s := run(t, ctx, chromedp.Evaluate[[]int](fmt.Sprintf(`(e => [e.selectionStart, e.selectionEnd])(document.getElementById(%q))`, id)))
+	return [2]int{s[0], s[1]}
+}
+
+func activeID(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	return run(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`))
+}
+
+// postLines is an app.bsky.feed.post whose bad language tag is on its
+// last lines, past what the box shows, after text that is not ASCII (so
+// that offsets count UTF-16 units, not bytes).
+var postLines = func() string {
+	var b strings.Builder
+	b.WriteString("{\n  \"$type\": \"app.bsky.feed.post\",\n  \"text\": \"héllo 🦋\",\n  \"createdAt\": \"2024-01-01T00:00:00Z\",\n")
+	for i := range 60 {
+		fmt.Fprintf(&b, "  \"x%d\": %d,\n", i, i)
+	}
+	b.WriteString("  \"langs\": [\"en\", \"not a language!\"]\n}")
+	return b.String()
+}()
+
+// TestBrowserPointsAtErrors: clicking an error (or, from the keyboard, its
+// path) selects the value at fault in the box it was typed in, and
+// scrolls the box to it: a missing member selects the object it belongs
+// in; keys are compared decoded (escapes, ~0 and ~1).
+func TestBrowserPointsAtErrors(t *testing.T) {
+	s := newBrowserSuite(t)
+
+	cases := []struct {
+		name, page, value, path string
+		want                    string // the text selected
+		nth                     int    // which occurrence of want
+	}{
+		{name: "a string value", page: refreshSession, value: invalidOutput, path: "/did", want: `"plc:nope"`},
+		{name: "a missing member selects its object", page: refreshSession, value: invalidOutput, path: "/accessJwt", want: invalidOutput},
+		{name: "an escaped key", page: testPost, value: `{"$type": "com.example.web.post", "te\u0078t": 5, "createdAt": "2024-11-05T10:00:00Z"}`, path: "/text", want: "5"},
+		{name: "an array item far down", page: "/lexicon/app.bsky.feed.post", value: postLines, path: "/langs/1", want: `"not a language!"`},
+		{name: "the catalog's paste form", page: "/", value: `{"$type": "app.bsky.feed.post", "text": "hi", "createdAt": "yesterday"}`, path: "/createdAt", want: `"yesterday"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := s.tab(t)
+			do(t, ctx, chromedp.Navigate(s.base+tc.page))
+			submitValue(t, ctx, tc.value)
+			issue := fmt.Sprintf(`#result [data-for="value"] > .issue[data-path=%q]`, tc.path)
+			do(t, ctx, chromedp.WaitVisible(chromedp.CSS(issue)))
+			// Put the caret elsewhere, so that the selection is the click's.
+			do(t, ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById("value").setSelectionRange(0, 0)`))
+			do(t, ctx, chromedp.Click(chromedp.CSS(issue+" .issue-message")))
+			want := wantSpan(t, tc.value, tc.want, tc.nth)
+			if got := selection(t, ctx, "value"); got != want {
+				t.Errorf("selection after a click: got %v, want %v (%q)", got, want, tc.want)
+			}
+			if got := activeID(t, ctx); got != "value" {
+				t.Errorf("focus: got #%s, want #value", got)
+			}
+			// The selected line is within the box's view.
+			visible := run(t, ctx, chromedp.Evaluate[bool](`(e => {
+				const lh = parseFloat(getComputedStyle(e).lineHeight);
+				const line = e.value.slice(0, e.selectionStart).split("\n").length - 1;
+				return line * lh >= e.scrollTop && (line + 1) * lh <= e.scrollTop + e.clientHeight;
+			})(document.getElementById("value"))`))
+			if !visible {
+				t.Error("the selected value is scrolled out of the box")
+			}
+			labelInView(t, ctx, "value")
+
+			// From the keyboard: the path is a button.
+			do(t, ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById("value").setSelectionRange(0, 0)`),
+				chromedp.Focus(chromedp.CSS(issue+" button.issue-jump")), chromedp.KeyEvent(kb.Enter))
+			if got := selection(t, ctx, "value"); got != want {
+				t.Errorf("selection after Enter on the path: got %v, want %v", got, want)
+			}
+		})
+	}
+
+	// Pointers with ~0, ~1 and escapes in keys, which lexicons' own
+	// property names never have: an issue list written as the templates
+	// write one.
+	t.Run("pointer syntax", func(t *testing.T) {
+		const text = "{\"a/b\": [1, {\"c~d\": \"x\", \"\\u00e9\\\"\": [true, null]}], \"e\": {}}"
+		ctx := s.tab(t)
+		do(t, ctx, chromedp.Navigate(s.base+refreshSession), chromedp.WaitVisible(chromedp.ID("value")), chromedp.SetValue(chromedp.ID("value"), text))
+		for _, tt := range []struct{ path, want string }{
+			{"/a~1b/1/c~0d", `"x"`},
+			{"/a~1b/1/é\"/1", "null"},
+			{"/a~1b/0", "1"},
+			{"/a~1b/2", `[1, {"c~d": "x", "\u00e9\"": [true, null]}]`}, // no such item: the array
+			{"/e/nope", "{}"},
+			{"", text},
+		} {
+			t.Run(tt.path, func(t *testing.T) {
+				do(t, ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
+					const ol = document.createElement("ol");
+					ol.className = "issues";
+					ol.dataset.for = "value";
+					const li = document.createElement("li");
+					li.className = "issue";
+					li.dataset.path = %q;
+					li.textContent = "an issue";
+					ol.append(li);
+					document.getElementById("result").replaceChildren(ol);
+				})()`, tt.path)), chromedp.Click(chromedp.CSS("#result .issue")))
+				if got, want := selection(t, ctx, "value"), wantSpan(t, text, tt.want, 0); got != want {
+					t.Errorf("selection: got %v, want %v (%q)", got, want, tt.want)
+				}
+			})
+		}
+	})
+
+	// The draft page: the lint's paths point into the lexicon, the
+	// record's into the record.
+	t.Run("draft", func(t *testing.T) {
+		ctx := s.tab(t)
+		do(t, ctx,
+			chromedp.Navigate(s.base+"/validate"),
+			chromedp.WaitVisible(chromedp.ID("lexicon")),
+			chromedp.SetValue(chromedp.ID("lexicon"), draftDocLintErrors),
+			chromedp.Click(chromedp.CSS(`form.draft-form button[type="submit"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#result [data-for="lexicon"] > .issue`)),
+			chromedp.Click(chromedp.CSS(`#result [data-for="lexicon"] > .issue .issue-message`)),
+		)
+		path := run(t, ctx, chromedp.Evaluate[string](`document.querySelector('#result [data-for="lexicon"] > .issue').dataset.path`))
+		selected := run(t, ctx, chromedp.Evaluate[string](`(e => e.value.slice(e.selectionStart, e.selectionEnd))(document.getElementById("lexicon"))`))
+		if want := map[string]string{"/defs/main/record/properties/n/minimum": "10", "/defs/main/record/properties/n/maximum": "1"}[path]; want == "" || selected != want {
+			t.Errorf("lint issue at %q: selected %q, want the number there", path, selected)
+		}
+		do(t, ctx,
+			chromedp.SetValue(chromedp.ID("lexicon"), draftDoc),
+			chromedp.SetValue(chromedp.ID("record"), draftRecordInvalid),
+			chromedp.Click(chromedp.CSS(`form.draft-form button[type="submit"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#result [data-for="record"] > .issue[data-path="/text"]`)),
+			chromedp.Click(chromedp.CSS(`#result [data-for="record"] > .issue .issue-message`)),
+		)
+		if got, want := selection(t, ctx, "record"), wantSpan(t, draftRecordInvalid, `"far too long for ten"`, 0); got != want {
+			t.Errorf("record issue: selection %v, want %v", got, want)
+		}
+	})
+}
+
+// TestBrowserFocusAndShortcut: after a result arrives, focus is on it (not
+// lost to the page); Ctrl+Enter and ⌘+Enter in a box submit its form.
+func TestBrowserFocusAndShortcut(t *testing.T) {
+	s := newBrowserSuite(t)
+	for _, tt := range []struct {
+		name string
+		mod  chromedp.Modifier
+	}{{"ctrl", chromedp.ModifierCtrl}, {"meta", chromedp.ModifierMeta}} {
+		t.Run("lexicon page, "+tt.name+"+enter", func(t *testing.T) {
+			ctx := s.tab(t)
+			do(t, ctx,
+				chromedp.Navigate(s.base+refreshSession),
+				chromedp.WaitVisible(chromedp.ID("value")),
+				chromedp.SetValue(chromedp.ID("value"), invalidOutput),
+				chromedp.Focus(chromedp.ID("value")),
+				chromedp.KeyEvent(kb.Enter, chromedp.KeyModifiers(tt.mod)),
+				chromedp.WaitVisible(chromedp.CSS("#result .verdict-invalid")),
+			)
+			if got := run(t, ctx, chromedp.Value(chromedp.ID("value"))); got != invalidOutput {
+				t.Errorf("the shortcut typed into the box: got %q", got)
+			}
+			if got := activeID(t, ctx); got != "result" {
+				t.Errorf("focus after the result: got #%s, want #result", got)
+			}
+		})
+	}
+	t.Run("draft, ctrl+enter in the record box", func(t *testing.T) {
+		ctx := s.tab(t)
+		do(t, ctx,
+			chromedp.Navigate(s.base+"/validate"),
+			chromedp.WaitVisible(chromedp.ID("lexicon")),
+			chromedp.SetValue(chromedp.ID("lexicon"), draftDoc),
+			chromedp.SetValue(chromedp.ID("record"), draftRecordInvalid),
+			chromedp.Focus(chromedp.ID("record")),
+			chromedp.KeyEvent(kb.Enter, chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+			chromedp.WaitVisible(chromedp.CSS("#result .verdict-invalid")),
+		)
+		if got := activeID(t, ctx); got != "result" {
+			t.Errorf("focus after the result: got #%s, want #result", got)
+		}
+		wantAll(t, "hint", texts(t, ctx, ".shortcut"), "or Ctrl+Enter in a box")
+	})
+	t.Run("keyboard: the button, then the result", func(t *testing.T) {
+		ctx := s.tab(t)
+		do(t, ctx,
+			chromedp.Navigate(s.base+"/"),
+			chromedp.WaitVisible(chromedp.ID("value")),
+			chromedp.SetValue(chromedp.ID("value"), `{"$type": "app.bsky.feed.post", "text": "hi", "createdAt": "2024-01-01T00:00:00Z"}`),
+			chromedp.Focus(chromedp.CSS(`form.paste-form button[type="submit"]`)),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(chromedp.CSS("#result .verdict-valid")),
+		)
+		if got := activeID(t, ctx); got != "result" {
+			t.Errorf("focus after the result: got #%s, want #result", got)
+		}
+		// Tab goes on from the result, not from the top of the page.
+		do(t, ctx, chromedp.KeyEvent(kb.Tab))
+		if inResultOrAfter := run(t, ctx, chromedp.Evaluate[bool](`!!(document.getElementById("result").compareDocumentPosition(document.activeElement) & Node.DOCUMENT_POSITION_FOLLOWING)`)); !inResultOrAfter {
+			t.Error("Tab after the result went back up the page")
+		}
+	})
+	t.Run("a JSON fault keeps focus in the box", func(t *testing.T) {
+		ctx := s.tab(t)
+		do(t, ctx, chromedp.Navigate(s.base+refreshSession))
+		submitValue(t, ctx, malformed)
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#result .verdict-problem")))
+		if got := activeID(t, ctx); got != "value" {
+			t.Errorf("focus: got #%s, want #value, where the fault is selected", got)
+		}
+	})
+}
+
+// TestBrowserSchemaTabs: the documentation and the JSON are tabs; a ref in
+// the JSON links to its definition's entry in the documentation, which a
+// click shows; an address with a fragment opens the tab that holds it.
+func TestBrowserSchemaTabs(t *testing.T) {
+	s := newBrowserSuite(t)
+	const page = "/lexicon/app.bsky.feed.post"
+	hidden := func(t *testing.T, ctx context.Context, id string) bool {
+		t.Helper()
+		return run(t, ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.getElementById(%q).hidden`, id)))
+	}
+
+	ctx := s.tab(t)
+	do(t, ctx, chromedp.Navigate(s.base+page), chromedp.WaitVisible(chromedp.CSS(`[role="tab"]`)))
+	if got := texts(t, ctx, `[role="tab"]`); strings.Join(got, ",") != "Documentation,JSON" {
+		t.Fatalf("tabs: got %q, want Documentation and JSON", got)
+	}
+	if hidden(t, ctx, "docs") || !hidden(t, ctx, "json") {
+		t.Fatal("first view: want the documentation shown, the JSON hidden")
+	}
+	s.screenshot(t, ctx, "ux-docs")
+	do(t, ctx, chromedp.Click(chromedp.ID("json-tab")))
+	if !hidden(t, ctx, "docs") || hidden(t, ctx, "json") {
+		t.Fatal("after a click on JSON: want the JSON shown")
+	}
+	s.screenshot(t, ctx, "ux-json")
+	// Arrow keys move between tabs.
+	do(t, ctx, chromedp.KeyEvent(kb.ArrowLeft))
+	if hidden(t, ctx, "docs") || activeID(t, ctx) != "docs-tab" {
+		t.Error("ArrowLeft from JSON: want the documentation tab, focused")
+	}
+	do(t, ctx, chromedp.Click(chromedp.ID("json-tab")), chromedp.Click(chromedp.CSS(`#json a.j-ref[href="#def-replyRef"]`)))
+	if hidden(t, ctx, "docs") {
+		t.Fatal("a ref's link left the documentation hidden")
+	}
+	if !run(t, ctx, chromedp.Evaluate[bool](inViewport("#def-replyRef-heading"))) {
+		t.Error("the definition a ref links to is not in view")
+	}
+
+	for _, tt := range []struct{ fragment, shown, inView string }{
+		{"#json", "json", "#json"},
+		{"#def-replyRef", "docs", "#def-replyRef-heading"},
+	} {
+		t.Run("opened at "+tt.fragment, func(t *testing.T) {
+			ctx := s.tab(t)
+			do(t, ctx, chromedp.Navigate(s.base+page+tt.fragment), chromedp.WaitVisible(chromedp.CSS(`[role="tab"]`)))
+			if hidden(t, ctx, tt.shown) {
+				t.Errorf("#%s is hidden", tt.shown)
+			}
+			if !run(t, ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(b => b.top >= 0 && b.top < window.innerHeight)(document.querySelector(%q).getBoundingClientRect())`, tt.inView))) {
+				t.Errorf("%s is not in view", tt.inView)
+			}
+		})
+	}
+}
