@@ -2,11 +2,18 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"os/exec"
 	"strings"
 	"testing"
 	"unicode/utf16"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -299,4 +306,164 @@ func TestBrowserSchemaTabs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// trickyOutput is a refreshSession output whose strings hold what a shell
+// and an address treat specially.
+const trickyOutput = "{\n  \"accessJwt\": \"it's $(echo pwned) `x` \\\\ *~!() é 🦋\",\n  \"refreshJwt\": \"r\",\n  \"handle\": \"alice.example.com\",\n  \"did\": \"plc:it's\"\n}"
+
+// TestBrowserCurl: "Copy as curl" shows the exact request the form would
+// send, quoted for a shell: run by sh (with a curl that prints its
+// arguments), it gives curl the API's address and the body, and that body
+// gets the answer the page shows.
+func TestBrowserCurl(t *testing.T) {
+	s := newBrowserSuite(t)
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Fatal("no sh to run the command with")
+	}
+	// args runs command with a curl that prints its arguments.
+	args := func(t *testing.T, command string) []string {
+		t.Helper()
+		out, err := exec.Command(sh, "-c", `curl() { for a in "$@"; do printf '%s\0' "$a"; done; }`+"\n"+command).Output()
+		if err != nil {
+			t.Fatalf("sh: %v", err)
+		}
+		return strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+	}
+	for _, tt := range []struct {
+		name, page, value string
+		allow             bool
+	}{
+		{name: "lexicon page", page: refreshSession, value: trickyOutput, allow: true},
+		{name: "catalog", page: "/", value: `{"$type": "app.bsky.feed.post", "text": "'; rm -rf / #", "createdAt": "yesterday"}`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := s.tab(t)
+			do(t, ctx, chromedp.Navigate(s.base+tt.page), chromedp.WaitVisible(chromedp.ID("value")), chromedp.SetValue(chromedp.ID("value"), tt.value))
+			if tt.allow {
+				do(t, ctx, chromedp.Click(chromedp.CSS(`input[name="allowUnresolved"]`)))
+			}
+			do(t, ctx, chromedp.Click(chromedp.CSS("details.curl summary")))
+			run(t, ctx, chromedp.Poll[bool](`document.getElementById("curl-code").textContent !== ""`))
+			command := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("curl-code").textContent`))
+			got := args(t, command)
+			if len(got) != 6 || got[0] != "-sS" || got[1] != s.base+"/api/v1/validate" || got[2] != "-H" || got[3] != "Content-Type: application/json" || got[4] != "--data-binary" {
+				t.Fatalf("curl's arguments: got %q", got)
+			}
+			body := got[5]
+			if !strings.HasPrefix(body, `{"value":`+tt.value+`,`) || !strings.Contains(body, fmt.Sprintf(`"allowUnresolved":%v`, tt.allow)) {
+				t.Errorf("body: got %s, want the value as typed and the options", body)
+			}
+
+			// The body's answer is the page's.
+			submitValue(t, ctx, tt.value)
+			do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#result .verdict")))
+			resp, err := http.Post(s.base+"/api/v1/validate", "application/json", strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var answer struct {
+				Valid  bool
+				Errors []struct{ Path string }
+			}
+			if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil {
+				t.Fatal(err)
+			}
+			var paths []string
+			for _, e := range answer.Errors {
+				paths = append(paths, e.Path)
+			}
+			shown := run(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#result .issue[data-path]"), e => e.dataset.path)`))
+			if strings.Join(paths, " ") != strings.Join(shown, " ") || answer.Valid != (len(shown) == 0) {
+				t.Errorf("curl's answer: valid %v, errors at %q; the page shows %q", answer.Valid, paths, shown)
+			}
+
+			// The command follows the form while it is shown.
+			do(t, ctx, chromedp.SetValue(chromedp.ID("value"), `{"x": 1}`), chromedp.Click(chromedp.CSS(`input[name="allowUnresolved"]`)))
+			now := args(t, run(t, ctx, chromedp.Evaluate[string](`document.getElementById("curl-code").textContent`)))
+			if len(now) != 6 || !strings.HasPrefix(now[5], `{"value":{"x": 1},`) || !strings.Contains(now[5], fmt.Sprintf(`"allowUnresolved":%v`, !tt.allow)) {
+				t.Errorf("after a change: got %q", now)
+			}
+			s.screenshot(t, ctx, "ux-curl-"+strings.ReplaceAll(tt.name, " ", "-"))
+		})
+	}
+}
+
+// serverPermalink posts form to the page path and returns the permalink
+// the server's result offers ("" for none).
+func (s *browserSuite) serverPermalink(t *testing.T, path string, form url.Values) string {
+	t.Helper()
+	resp, err := http.PostForm(s.base+path, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := permalinkHref.FindStringSubmatch(string(body))
+	if m == nil {
+		return ""
+	}
+	return html.UnescapeString(m[1])
+}
+
+// TestBrowserPermalink: the link a result offers is the server's for the
+// same inputs; opened (with JavaScript or without), it fills the form in
+// and shows the result again, and its errors still point into the box.
+func TestBrowserPermalink(t *testing.T) {
+	s := newBrowserSuite(t)
+	ctx := s.tab(t)
+	do(t, ctx, chromedp.Navigate(s.base+refreshSession))
+	submitValue(t, ctx, trickyOutput)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#result a.permalink")))
+	href := run(t, ctx, chromedp.Evaluate[string](`document.querySelector("#result a.permalink").getAttribute("href")`))
+	if srv := s.serverPermalink(t, refreshSession, url.Values{"target": {"output"}, "value": {trickyOutput}}); href != srv {
+		t.Fatalf("permalink:\njs:     %s\nserver: %s", href, srv)
+	}
+	verdict := browserVerdict(t, ctx)
+
+	for _, tt := range []struct {
+		name  string
+		setup []chromedp.Action[chromedp.Void]
+	}{
+		{name: "with JavaScript"},
+		{name: "without JavaScript", setup: []chromedp.Action[chromedp.Void]{call(emulation.SetScriptExecutionDisabledParams{Value: true}, emulation.SetScriptExecutionDisabled)}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := s.tab(t, tt.setup...)
+			do(t, ctx, chromedp.Navigate(s.base+href), chromedp.WaitVisible(chromedp.CSS("#result .verdict-invalid")))
+			if got := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("value").value`)); got != trickyOutput {
+				t.Errorf("the box: got %q, want %q", got, trickyOutput)
+			}
+			if got := browserVerdict(t, ctx); got != verdict {
+				t.Errorf("result:\nlink: %s\nform: %s", got, verdict)
+			}
+			// The address's #result scrolls the result to the top.
+			if !run(t, ctx, chromedp.Evaluate[bool](`(b => b.top > -1 && b.bottom <= window.innerHeight)(document.querySelector("#result .verdict").getBoundingClientRect())`)) {
+				t.Error("the result is not in view")
+			}
+			if tt.setup == nil {
+				do(t, ctx, chromedp.Click(chromedp.CSS(`#result .issue[data-path="/did"] .issue-message`)))
+				if got, want := selection(t, ctx, "value"), wantSpan(t, trickyOutput, `"plc:it's"`, 0); got != want {
+					t.Errorf("selection: got %v, want %v", got, want)
+				}
+			}
+		})
+	}
+
+	t.Run("too long for a link", func(t *testing.T) {
+		value := `{"accessJwt": "` + strings.Repeat("🦋", 200) + `", "did": "x"}`
+		ctx := s.tab(t)
+		do(t, ctx, chromedp.Navigate(s.base+refreshSession))
+		submitValue(t, ctx, value)
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#result .result-link")))
+		wantAll(t, "note", texts(t, ctx, "#result .result-link"), "No link to this result: what was checked is too long for an address")
+		if js, srv := browserVerdict(t, ctx), s.serverVerdict(t, refreshSession, url.Values{"target": {"output"}, "value": {value}}); js != srv {
+			t.Errorf("JavaScript and server results differ:\njs:     %s\nserver: %s", js, srv)
+		}
+	})
 }

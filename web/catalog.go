@@ -45,7 +45,7 @@ type catalogEntry struct {
 // GET|POST / (a POST is the paste form submitted without JavaScript)
 func (u *UI) catalog(c echo.Context) error {
 	open := openForm{Network: u.cfg.Service.Network()}
-	if c.Request().Method != http.MethodPost {
+	if c.Request().Method != http.MethodPost && !permalinked(c) {
 		return u.renderCatalog(c, http.StatusOK, open)
 	}
 	var paste pasteForm
@@ -61,10 +61,10 @@ func (u *UI) checkPaste(c echo.Context, p *pasteForm) int {
 		p.Problem = &pr
 		return pr.Status
 	}
-	if err := u.parseForm(c); err != nil {
-		return fail(u.bodyProblem(err))
+	form, pr := u.submitted(c)
+	if pr != nil {
+		return fail(*pr)
 	}
-	form := c.Request().PostForm
 	p.Value = form.Get("value")
 	p.AllowUnresolved = form.Get("allowUnresolved") != ""
 	if strings.TrimSpace(p.Value) == "" {
@@ -86,6 +86,7 @@ func (u *UI) checkPaste(c echo.Context, p *pasteForm) int {
 		p.Result.Against = pasteAgainst
 	}
 	p.Result.For = "value"
+	p.Result.setPermalink("/", form)
 	return http.StatusOK
 }
 

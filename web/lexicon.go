@@ -160,7 +160,7 @@ func (u *UI) lexicon(c echo.Context) error {
 			}
 		}
 	}
-	if status == http.StatusOK && c.Request().Method == http.MethodPost {
+	if status == http.StatusOK && (c.Request().Method == http.MethodPost || permalinked(c)) {
 		status = u.checkSubmission(c, p, ref)
 	}
 	return u.renderPage(c, status, pageLexicon, p)
@@ -474,10 +474,10 @@ func (u *UI) checkSubmission(c echo.Context, p *lexiconPage, ref service.SchemaR
 		p.Problem = &pr
 		return pr.Status
 	}
-	if err := u.parseForm(c); err != nil {
-		return fail(u.bodyProblem(err))
+	form, pr := u.submitted(c)
+	if pr != nil {
+		return fail(*pr)
 	}
-	form := c.Request().PostForm
 	p.Value = form.Get("value")
 	p.RecordURI = strings.TrimSpace(form.Get("uri"))
 	p.AllowUnresolved = form.Get("allowUnresolved") != ""
@@ -506,7 +506,11 @@ func (u *UI) checkSubmission(c echo.Context, p *lexiconPage, ref service.SchemaR
 	case p.RecordURI != "" && !empty:
 		return fail(problem{Status: http.StatusBadRequest, Title: "Two things to validate", Message: "Paste a JSON value or give the AT-URI of a record, not both.", Field: "uri"})
 	case p.RecordURI != "":
-		return u.checkRecordURI(c, p, ref, pin, target)
+		status := u.checkRecordURI(c, p, ref, pin, target)
+		if p.Result != nil {
+			p.Result.setPermalink(p.Action, form)
+		}
+		return status
 	case empty:
 		return fail(problem{Status: http.StatusBadRequest, Title: "Nothing to validate", Message: "Paste a JSON value into the box above, then press Validate.", Field: "value"})
 	}
@@ -524,6 +528,7 @@ func (u *UI) checkSubmission(c echo.Context, p *lexiconPage, ref service.SchemaR
 	}
 	p.Result = newResultView(chk.Info, chk.Target, r)
 	p.Result.For = "value"
+	p.Result.setPermalink(p.Action, form)
 	return http.StatusOK
 }
 

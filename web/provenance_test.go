@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -98,6 +99,11 @@ func TestProvenancePages(t *testing.T) {
 			contains: []string{"verdict-invalid", "/text", "result-record", `<ol class="issues">`, `<li class="issue" data-path="/text">`},
 			// No box holds the record: its errors point nowhere on the page.
 			lacks: []string{"data-for"},
+		},
+		{
+			name: "a record by AT-URI, from its link", target: remotePage + "?target=record&uri=" + url.QueryEscape(badPostURI), status: 200,
+			contains: []string{"verdict-invalid", "/text", "result-record", `value="` + badPostURI + `"`,
+				`<a href="` + remotePage + `?target=record&amp;uri=` + url.QueryEscape(badPostURI) + `#result" class="permalink">`},
 		},
 		{
 			name: "a record whose proof fails", method: "POST", target: remotePage, body: form("target", "record", "uri", forgedURI), status: 502,

@@ -488,6 +488,53 @@
     return { resp, data };
   }
 
+  // ---- permalinks and curl ------------------------------------------------
+
+  // maxPermalink is the most bytes a permalink's query holds, as
+  // permalink.go's.
+  const maxPermalink = 2048;
+
+  // queryEscape escapes as Go's url.QueryEscape does, so that the page and
+  // the server offer the same address.
+  function queryEscape(s) {
+    return encodeURIComponent(s)
+      .replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
+      .replace(/%20/g, '+');
+  }
+
+  // permalink is the address of a result's inputs, fields [[name, value]]
+  // in permalink.go's order (empty ones left out), on the page at base:
+  // {href}, or {bytes} when the query would be longer than a link holds;
+  // null when the text cannot be put in an address (a lone surrogate).
+  function permalink(base, fields) {
+    const at = base.indexOf('?');
+    const path = at < 0 ? base : base.slice(0, at);
+    let q = at < 0 ? '' : base.slice(at + 1);
+    try {
+      for (const [name, value] of fields) {
+        if (value !== '') q += (q ? '&' : '') + name + '=' + queryEscape(value);
+      }
+    } catch (e) {
+      return null;
+    }
+    return q.length > maxPermalink ? { bytes: q.length } : { href: path + '?' + q + '#result' };
+  }
+
+  // maxShellArgument is what Linux takes in one argument of a command
+  // (MAX_ARG_STRLEN); a longer body needs a file.
+  const maxShellArgument = 128 * 1024;
+
+  // shellQuote quotes s for a POSIX shell: within single quotes nothing is
+  // special but the single quote, written as '\''.
+  function shellQuote(s) {
+    return "'" + s.replace(/'/g, "'\\''") + "'";
+  }
+
+  // curlCommand is the curl command that posts body to url as JSON.
+  function curlCommand(url, body) {
+    return 'curl -sS ' + shellQuote(url) + " \\\n  -H 'Content-Type: application/json' \\\n  --data-binary " + shellQuote(body);
+  }
+
   // ---- rendering, as templates/partials.html does ------------------------
 
   function problemView(title, fault, message, detail) {
@@ -549,8 +596,9 @@
 
   // resultView renders a verdict of POST /api/v1/validate (or of
   // com.atproto.lexicon.validate for a record); forId names the textarea
-  // that holds the value checked ('' for a record named by AT-URI).
-  function resultView(data, fallbackAgainst, forId) {
+  // that holds the value checked ('' for a record named by AT-URI), link
+  // is the permalink of its inputs, when the form offers one.
+  function resultView(data, fallbackAgainst, forId, link) {
     const errors = data.errors || [];
     const unresolved = data.unresolved || [];
     const schema = data.schema || {};
@@ -598,6 +646,14 @@
     if (rec && rec.proof) {
       out.append(h('p', 'result-meta result-record', 'Record ', code(rec.uri), ' (CID ', code(rec.cid), '), proven by the commit ',
         code(rec.proof.commit), ' at revision ', code(rec.proof.rev), ', signed by ', code(rec.proof.signingKey)));
+    }
+    if (link && link.href) {
+      const a = h('a', 'permalink', 'Link to this result');
+      a.setAttribute('href', link.href);
+      out.append(h('p', 'result-meta result-link', a, ': the address holds what was checked, and opening it checks it again.'));
+    } else if (link && link.bytes) {
+      out.append(h('p', 'result-meta result-link', 'No link to this result: what was checked is too long for an address (' +
+        link.bytes + ' bytes as a query; a link holds at most ' + maxPermalink + ').'));
     }
     return out;
   }
@@ -714,10 +770,59 @@
       uriInput.setAttribute('aria-describedby', 'uri-help problem');
     }
 
+    // inputs is what the form holds now.
+    function inputs() {
+      return {
+        text: textarea.value,
+        uri: uriInput ? uriInput.value.trim() : '',
+        target: (form.querySelector('input[name="target"]:checked') || form.querySelector('input[name="target"]') || {}).value || '',
+        allow: !!(form.querySelector('input[name="allowUnresolved"]') || {}).checked,
+      };
+    }
+
+    // request is the body of POST /api/v1/validate for inp.
+    function request(inp) {
+      // Without data-schema (the catalog's paste form), the server checks
+      // the value against the lexicon its $type names.
+      let rest = '';
+      if (form.dataset.schema) rest += ',"schema":' + JSON.stringify(form.dataset.schema);
+      if (form.dataset.cid) rest += ',"cid":' + JSON.stringify(form.dataset.cid);
+      if (inp.target) rest += ',"target":' + JSON.stringify(inp.target);
+      rest += ',"options":{"allowUnresolved":' + inp.allow + '}}';
+      // A record named by AT-URI is fetched, proven and validated by the
+      // server; a pasted value is sent as typed.
+      return inp.uri !== ''
+        ? jsonBody(['{"uri":' + JSON.stringify(inp.uri) + rest])
+        : jsonBody(['{"value":', { field: 'value', text: inp.text }, rest]);
+    }
+
+    // The curl command is written when it is shown, and again as the form
+    // changes while it is.
+    const curl = form.querySelector('details.curl');
+    if (curl) {
+      const out = curl.querySelector('pre code');
+      const long = curl.querySelector('.curl-long');
+      let timer = 0;
+      const update = () => {
+        if (!curl.open) return;
+        const inp = inputs();
+        const empty = inp.uri === '' && inp.text.trim() === '';
+        const body = empty ? '' : request(inp).body;
+        out.textContent = empty ? '' : curlCommand(new URL(form.dataset.api, window.location.href).href, body);
+        if (long) long.hidden = new TextEncoder().encode(body).length <= maxShellArgument;
+      };
+      curl.addEventListener('toggle', update);
+      form.addEventListener('change', update);
+      form.addEventListener('input', () => {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(update, 150);
+      });
+    }
+
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
-      const text = textarea.value;
-      const uri = uriInput ? uriInput.value.trim() : '';
+      const inp = inputs();
+      const { text, uri } = inp;
       if (uri !== '' && text.trim() !== '') {
         uriProblem('Two things to validate', 'Paste a JSON value or give the AT-URI of a record, not both.');
         return;
@@ -734,26 +839,15 @@
       }
       clearFault(textarea);
       if (uriInput) clearURIFault();
-
-      const target = (form.querySelector('input[name="target"]:checked') || form.querySelector('input[name="target"]') || {}).value || '';
-      const allow = !!(form.querySelector('input[name="allowUnresolved"]') || {}).checked;
-      // Without data-schema (the catalog's paste form), the server checks
-      // the value against the lexicon its $type names.
-      let rest = '';
-      if (form.dataset.schema) rest += ',"schema":' + JSON.stringify(form.dataset.schema);
-      if (form.dataset.cid) rest += ',"cid":' + JSON.stringify(form.dataset.cid);
-      if (target) rest += ',"target":' + JSON.stringify(target);
-      rest += ',"options":{"allowUnresolved":' + allow + '}}';
-      // A record named by AT-URI is fetched, proven and validated by the
-      // server; a pasted value is sent as typed.
-      const request = uri !== ''
-        ? jsonBody(['{"uri":' + JSON.stringify(uri) + rest])
-        : jsonBody(['{"value":', { field: 'value', text }, rest]);
+      const req = request(inp);
+      // The fields in permalink.go's order.
+      const link = permalink(form.dataset.permalink || '', [['target', inp.target],
+        ['value', uri === '' ? text : ''], ['uri', uri], ['allowUnresolved', inp.allow ? 'true' : '']]);
 
       await submitting(form, region, async () => {
-        const { resp, data } = await postJSON(form.dataset.api, request);
+        const { resp, data } = await postJSON(form.dataset.api, req);
         if (resp.ok && data && typeof data.valid === 'boolean') {
-          show(region, resultView(data, form.dataset.against, uri === '' ? textarea.id : ''));
+          show(region, resultView(data, form.dataset.against, uri === '' ? textarea.id : '', link));
           return;
         }
         if (uri !== '' && resp.status === 400) {
@@ -762,7 +856,7 @@
             ': a DID, a collection and a record key.', technical(data && data.message));
           return;
         }
-        const located = locateDecodeError(request, data);
+        const located = locateDecodeError(req, data);
         if (located) showFault(region, textarea, 'Not valid JSON', located);
         else showFailure(region, resp, data);
       });
