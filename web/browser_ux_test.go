@@ -467,3 +467,76 @@ func TestBrowserPermalink(t *testing.T) {
 		}
 	})
 }
+
+// longDraft and longRecord make a result whose JSON Pointers, NSID and
+// messages are long words with nowhere to wrap.
+var (
+	longID     = "com.example.draft." + strings.Repeat("long", 15) + "x"
+	longA      = "aVeryLongPropertyName" + strings.Repeat("ThatKeepsGoing", 5)
+	longB      = "anotherVeryLongPropertyName" + strings.Repeat("WithoutABreak", 5)
+	longDraft  = `{"lexicon": 1, "id": "` + longID + `", "defs": {"main": {"type": "record", "key": "tid", "record": {"type": "object", "properties": {"` + longA + `": {"type": "object", "properties": {"` + longB + `": {"type": "array", "items": {"type": "string", "maxLength": 1, "format": "did"}}}}}}}}}`
+	longRecord = `{"$type": "` + longID + `", "` + longA + `": {"` + longB + `": ["` + strings.Repeat("x", 300) + `", "no"]}}`
+)
+
+// TestBrowserPhoneWidth: at 390 px nothing scrolls the page sideways:
+// long JSON Pointers, NSIDs, CIDs and AT-URIs wrap; code blocks scroll
+// within themselves.
+func TestBrowserPhoneWidth(t *testing.T) {
+	s := newBrowserSuite(t)
+	fits := func(t *testing.T, ctx context.Context, name string) {
+		t.Helper()
+		got := run(t, ctx, chromedp.Evaluate[[]any](`[document.documentElement.scrollWidth, Array.from(document.querySelectorAll("body *")).filter(e => e.getBoundingClientRect().right > 391 && !e.closest("pre")).slice(0, 5).map(e => e.tagName + "." + e.className)]`))
+		if w := got[0].(float64); w > 390 {
+			t.Errorf("%s: the page is %v px wide at 390 px; too wide: %v", name, w, got[1])
+		}
+		s.screenshot(t, ctx, "phone-"+name)
+	}
+	phone := chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)
+	for _, tt := range []struct{ name, page string }{
+		{"catalog", "/"},
+		{"lexicon", refreshSession},
+		{"lexicon-docs", "/lexicon/app.bsky.feed.post"},
+		{"lexicon-json", "/lexicon/app.bsky.feed.post#json"},
+		{"lexicon-defs", "/lexicon/app.bsky.actor.defs"},
+		{"draft", "/validate"},
+		{"not-found", "/lexicon/com.example." + strings.Repeat("nope", 20)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := s.tab(t, phone)
+			do(t, ctx, chromedp.Navigate(s.base+tt.page), chromedp.WaitReady(chromedp.CSS("footer")))
+			fits(t, ctx, tt.name)
+		})
+	}
+	t.Run("result with long pointers", func(t *testing.T) {
+		ctx := s.tab(t, phone)
+		do(t, ctx,
+			chromedp.Navigate(s.base+"/validate"),
+			chromedp.WaitVisible(chromedp.ID("lexicon")),
+			chromedp.SetValue(chromedp.ID("lexicon"), longDraft),
+			chromedp.SetValue(chromedp.ID("record"), longRecord),
+			chromedp.Click(chromedp.CSS(`form.draft-form button[type="submit"]`)),
+			chromedp.WaitVisible(chromedp.CSS("#result .verdict-invalid")),
+		)
+		wantAll(t, "paths", texts(t, ctx, "#result .issue-path"), "/"+longA+"/"+longB+"/0")
+		fits(t, ctx, "draft-result")
+		// And the same without JavaScript, as the server renders it.
+		noJS := s.tab(t, phone, call(emulation.SetScriptExecutionDisabledParams{Value: true}, emulation.SetScriptExecutionDisabled))
+		do(t, noJS,
+			chromedp.Navigate(s.base+"/validate"),
+			chromedp.WaitVisible(chromedp.ID("lexicon")),
+			chromedp.SetValue(chromedp.ID("lexicon"), longDraft),
+			chromedp.SetValue(chromedp.ID("record"), longRecord),
+			chromedp.Click(chromedp.CSS(`form.draft-form button[type="submit"]`)),
+			chromedp.WaitVisible(chromedp.CSS("#result .verdict-invalid")),
+		)
+		fits(t, noJS, "draft-result-server")
+	})
+	t.Run("lexicon result with a long message", func(t *testing.T) {
+		ctx := s.tab(t, phone)
+		do(t, ctx, chromedp.Navigate(s.base+refreshSession))
+		submitValue(t, ctx, `{"accessJwt": "a", "refreshJwt": "r", "handle": "`+strings.Repeat("h", 200)+`", "did": "did:plc:`+strings.Repeat("x", 200)+`"}`)
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#result .verdict-invalid")), chromedp.Click(chromedp.CSS("details.curl summary")))
+		run(t, ctx, chromedp.Poll[bool](`document.getElementById("curl-code").textContent !== ""`))
+		fits(t, ctx, "lexicon-result")
+	})
+}
