@@ -7,6 +7,7 @@ import (
 	"html"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os/exec"
 	"strings"
@@ -530,6 +531,19 @@ func TestBrowserPhoneWidth(t *testing.T) {
 			chromedp.WaitVisible(chromedp.CSS("#result .verdict-invalid")),
 		)
 		fits(t, noJS, "draft-result-server")
+	})
+	t.Run("history and compare", func(t *testing.T) {
+		e, cids := storedUI(t, 0, histV1, histV2, histV3)
+		ts := httptest.NewServer(e)
+		t.Cleanup(ts.Close)
+		for _, tt := range []struct{ name, page string }{
+			{"history", "/lexicon/" + histNSID + "#history"},
+			{"compare", "/compare?old=" + histNSID + "@" + cids[0] + "&new=" + histNSID + "@" + cids[1]},
+		} {
+			ctx := s.tab(t, phone)
+			do(t, ctx, chromedp.Navigate(ts.URL+tt.page), chromedp.WaitReady(chromedp.CSS("footer")))
+			fits(t, ctx, tt.name)
+		}
 	})
 	t.Run("lexicon result with a long message", func(t *testing.T) {
 		ctx := s.tab(t, phone)

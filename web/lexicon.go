@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -73,6 +75,26 @@ type historyEntry struct {
 	Href     string // the version's page
 	Current  bool   // the version shown
 	Problems int
+	// Changes are the changes from the version before, of the same record,
+	// when that one is listed too; nil when it is not.
+	Changes *versionChanges
+	// First: the first version of its record this server has seen.
+	First bool
+}
+
+// versionChanges marks a version with what changed from the one before.
+type versionChanges struct {
+	// Href is the compare page of the two versions.
+	Href string
+	// Breaking and Warnings count the changes that break data and those
+	// that loosen rules; BreakingRules and WarningRules name their rules,
+	// each once.
+	Breaking, Warnings          int
+	BreakingRules, WarningRules []string
+	// Same: the two versions do not differ at all.
+	Same bool
+	// Error says why the two were not compared.
+	Error string
 }
 
 type defChoice struct {
@@ -203,8 +225,68 @@ func (u *UI) history(c echo.Context, ref service.SchemaRef, rec *resolver.Record
 	if h.Cursor != "" {
 		v.More = api + "&cursor=" + url.QueryEscape(h.Cursor)
 	}
+	u.markChanges(c.Request().Context(), rec.NSID().String(), v)
 	return v
 }
+
+// markChanges marks each version in v with the changes from the version
+// before it: the next one listed with the same URI (entries are newest
+// first), compared by service.CompareVersions as NSID@CID. Only pairs on
+// the page are compared, at most historyPageSize-1, within a share of the
+// request's time (historyCompareShare of Config.RequestTimeout); past it,
+// a version says it was not compared.
+func (u *UI) markChanges(ctx context.Context, nsid string, v *historyView) {
+	ctx, cancel := context.WithTimeoutCause(ctx, u.cfg.RequestTimeout/historyCompareShare, errCompareTime)
+	defer cancel()
+	for i := range v.Versions {
+		newer := &v.Versions[i]
+		j := i + 1
+		for j < len(v.Versions) && v.Versions[j].URI != newer.URI {
+			j++
+		}
+		if j == len(v.Versions) {
+			// The version before, if any, is on a later page.
+			newer.First = v.More == ""
+			continue
+		}
+		older := v.Versions[j]
+		ch := &versionChanges{Href: "/compare?old=" + url.QueryEscape(nsid+"@"+older.CID) + "&new=" + url.QueryEscape(nsid+"@"+newer.CID)}
+		newer.Changes = ch
+		if ctx.Err() != nil {
+			ch.Error = "not compared: " + context.Cause(ctx).Error()
+			continue
+		}
+		cmp, err := u.cfg.Service.CompareVersions(ctx, service.Version{Ref: nsid + "@" + older.CID}, service.Version{Ref: nsid + "@" + newer.CID}, service.CompareOptions{})
+		if err != nil {
+			if ctx.Err() != nil {
+				err = context.Cause(ctx)
+			}
+			ch.Error = "not compared: " + technical(err)
+			continue
+		}
+		ch.Same = len(cmp.Diff) == 0
+		for _, c := range cmp.Changes {
+			if c.Severity.AtLeast(lexdoc.SeverityError) {
+				ch.Breaking++
+				ch.BreakingRules = append(ch.BreakingRules, c.Rule)
+			} else {
+				ch.Warnings++
+				ch.WarningRules = append(ch.WarningRules, c.Rule)
+			}
+		}
+		slices.Sort(ch.BreakingRules)
+		slices.Sort(ch.WarningRules)
+		ch.BreakingRules, ch.WarningRules = slices.Compact(ch.BreakingRules), slices.Compact(ch.WarningRules)
+	}
+}
+
+// errCompareTime is why versions the History section lists were not
+// compared.
+var errCompareTime = errors.New("the page's time for comparing versions is out")
+
+// historyCompareShare: the History section's comparisons get this share
+// of Config.RequestTimeout, so that the page is served in time.
+const historyCompareShare = 3
 
 // withCID adds ?cid= (or &cid=) to a page's address: the stable URL of one
 // version.

@@ -22,6 +22,7 @@ const (
 	pageLexicon = "lexicon"
 	pageDraft   = "validate"
 	pageError   = "error"
+	pageCompare = "compare"
 )
 
 // page is what the layout needs from every page.
@@ -42,6 +43,7 @@ func parsePages(a assets) (map[string]*template.Template, error) {
 		// nsidParts lets long NSIDs wrap at their dots on narrow screens.
 		"nsidParts":  func(nsid string) []string { return strings.Split(nsid, ".") },
 		"defAnchor":  defAnchor,
+		"join":       func(xs []string) string { return strings.Join(xs, ", ") },
 		"issuesIn":   func(textarea string, list any) issuesArg { return issuesArg{For: textarea, List: list} },
 		"doc":        func(nsid string, v any) docArg { return docArg{NSID: nsid, V: v} },
 		"phraseLink": phraseLink,
@@ -51,7 +53,7 @@ func parsePages(a assets) (map[string]*template.Template, error) {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
 	pages := make(map[string]*template.Template)
-	for _, name := range []string{pageCatalog, pageLexicon, pageDraft, pageError} {
+	for _, name := range []string{pageCatalog, pageLexicon, pageDraft, pageError, pageCompare} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse page %s: %w", name, err)
