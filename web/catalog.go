@@ -42,7 +42,8 @@ type catalogEntry struct {
 	Description string
 }
 
-// GET|POST / (a POST is the paste form submitted without JavaScript)
+// GET|POST / (a POST is the paste form submitted without JavaScript; a GET
+// with the form's fields in its query, a permalink, checks them too)
 func (u *UI) catalog(c echo.Context) error {
 	open := openForm{Network: u.cfg.Service.Network()}
 	if c.Request().Method != http.MethodPost && !permalinked(c) {

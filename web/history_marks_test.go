@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -123,6 +124,18 @@ func TestHistoryBreakingMarks(t *testing.T) {
 	}
 	assertNoInline(t, cmp)
 	golden(t, "compare-stored.html", []byte(cmp))
+
+	// A result on an older version's page links to that version.
+	v1Page := "/lexicon/" + string(histDID) + "/" + histNSID + "?cid=" + cids[0]
+	value := `{"$type": "` + histNSID + `", "text": "eleven long"}`
+	posted := servePage(t, e, http.MethodPost, v1Page, form("target", "record", "value", value), 200).Body.String()
+	m := permalinkHref.FindStringSubmatch(posted)
+	if want := v1Page + "&target=record&value=" + url.QueryEscape(value) + "#result"; m == nil || html.UnescapeString(m[1]) != want {
+		t.Errorf("permalink on a version's page: got %q, want %s", m, want)
+	}
+	if !strings.Contains(posted, "/text") {
+		t.Error("the value was not checked against the first version (maxLength 10)")
+	}
 }
 
 // TestHistoryMarksInTime: the comparisons stop when their share of the

@@ -128,7 +128,8 @@ type bundledMeta struct {
 }
 
 // GET|POST /lexicon/:nsid and /lexicon/:did/:nsid (Lexicon Garden's scheme).
-// A POST is the Validate Record form submitted without JavaScript.
+// A POST is the Validate Record form submitted without JavaScript; a GET
+// with the form's fields in its query (a permalink) checks them too.
 func (u *UI) lexicon(c echo.Context) error {
 	if strings.Contains(c.Param("did")+c.Param("nsid"), "/") {
 		// Echo lets the last parameter run to the end of the path; deeper
@@ -194,10 +195,8 @@ const historyPageSize = 50
 
 // history lists the stored versions for the History section: of the
 // record when the page names a repository, else of every publisher of the
-// NSID, each marked authoritative or not. Entries are newest first, so the
-// one after an entry of the same URI is the version it replaced: where the
-// breaking changes between two versions can be marked (Service.Lookup with
-// a pin reads either version's document).
+// NSID, each marked authoritative or not, and with its changes from the
+// version it replaced (markChanges).
 func (u *UI) history(c echo.Context, ref service.SchemaRef, rec *resolver.Record, did string) *historyView {
 	q := service.HistoryQuery{NSID: rec.NSID(), Limit: historyPageSize}
 	v := &historyView{Of: "every publisher of " + rec.NSID().String()}
