@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -157,10 +156,8 @@ func TestBrowserPointsAtErrors(t *testing.T) {
 	t.Run("draft", func(t *testing.T) {
 		ctx := s.tab(t)
 		do(t, ctx,
-			chromedp.Navigate(s.base+"/validate"),
-			chromedp.WaitVisible(chromedp.ID("lexicon")),
-			chromedp.SetValue(chromedp.ID("lexicon"), draftDocLintErrors),
-			chromedp.Click(chromedp.CSS(`form.draft-form button[type="submit"]`)),
+			fillDraft(s.base, draftDocLintErrors, ""),
+			submitDraft,
 			chromedp.WaitVisible(chromedp.CSS(`#result [data-for="lexicon"] > .issue`)),
 			chromedp.Click(chromedp.CSS(`#result [data-for="lexicon"] > .issue .issue-message`)),
 		)
@@ -172,7 +169,7 @@ func TestBrowserPointsAtErrors(t *testing.T) {
 		do(t, ctx,
 			chromedp.SetValue(chromedp.ID("lexicon"), draftDoc),
 			chromedp.SetValue(chromedp.ID("record"), draftRecordInvalid),
-			chromedp.Click(chromedp.CSS(`form.draft-form button[type="submit"]`)),
+			submitDraft,
 			chromedp.WaitVisible(chromedp.CSS(`#result [data-for="record"] > .issue[data-path="/text"]`)),
 			chromedp.Click(chromedp.CSS(`#result [data-for="record"] > .issue .issue-message`)),
 		)
@@ -211,10 +208,7 @@ func TestBrowserFocusAndShortcut(t *testing.T) {
 	t.Run("draft, ctrl+enter in the record box", func(t *testing.T) {
 		ctx := s.tab(t)
 		do(t, ctx,
-			chromedp.Navigate(s.base+"/validate"),
-			chromedp.WaitVisible(chromedp.ID("lexicon")),
-			chromedp.SetValue(chromedp.ID("lexicon"), draftDoc),
-			chromedp.SetValue(chromedp.ID("record"), draftRecordInvalid),
+			fillDraft(s.base, draftDoc, draftRecordInvalid),
 			chromedp.Focus(chromedp.ID("record")),
 			chromedp.KeyEvent(kb.Enter, chromedp.KeyModifiers(chromedp.ModifierCtrl)),
 			chromedp.WaitVisible(chromedp.CSS("#result .verdict-invalid")),
@@ -396,16 +390,7 @@ func TestBrowserCurl(t *testing.T) {
 // the server's result offers ("" for none).
 func (s *browserSuite) serverPermalink(t *testing.T, path string, form url.Values) string {
 	t.Helper()
-	resp, err := http.PostForm(s.base+path, form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := permalinkHref.FindStringSubmatch(string(body))
+	m := permalinkHref.FindStringSubmatch(postPage(t, s.base, path, form))
 	if m == nil {
 		return ""
 	}
@@ -511,11 +496,8 @@ func TestBrowserPhoneWidth(t *testing.T) {
 	t.Run("result with long pointers", func(t *testing.T) {
 		ctx := s.tab(t, phone)
 		do(t, ctx,
-			chromedp.Navigate(s.base+"/validate"),
-			chromedp.WaitVisible(chromedp.ID("lexicon")),
-			chromedp.SetValue(chromedp.ID("lexicon"), longDraft),
-			chromedp.SetValue(chromedp.ID("record"), longRecord),
-			chromedp.Click(chromedp.CSS(`form.draft-form button[type="submit"]`)),
+			fillDraft(s.base, longDraft, longRecord),
+			submitDraft,
 			chromedp.WaitVisible(chromedp.CSS("#result .verdict-invalid")),
 		)
 		wantAll(t, "paths", texts(t, ctx, "#result .issue-path"), "/"+longA+"/"+longB+"/0")
@@ -523,11 +505,8 @@ func TestBrowserPhoneWidth(t *testing.T) {
 		// And the same without JavaScript, as the server renders it.
 		noJS := s.tab(t, phone, call(emulation.SetScriptExecutionDisabledParams{Value: true}, emulation.SetScriptExecutionDisabled))
 		do(t, noJS,
-			chromedp.Navigate(s.base+"/validate"),
-			chromedp.WaitVisible(chromedp.ID("lexicon")),
-			chromedp.SetValue(chromedp.ID("lexicon"), longDraft),
-			chromedp.SetValue(chromedp.ID("record"), longRecord),
-			chromedp.Click(chromedp.CSS(`form.draft-form button[type="submit"]`)),
+			fillDraft(s.base, longDraft, longRecord),
+			submitDraft,
 			chromedp.WaitVisible(chromedp.CSS("#result .verdict-invalid")),
 		)
 		fits(t, noJS, "draft-result-server")

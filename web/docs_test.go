@@ -4,13 +4,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/labstack/echo/v4"
-
-	"github.com/lexval/lexval/resolver"
-	"github.com/lexval/lexval/server"
-	"github.com/lexval/lexval/service"
-	"github.com/lexval/lexval/web"
 )
 
 // TestDocumentationView: a lexicon page documents every definition (the
@@ -20,16 +13,7 @@ import (
 // lexicon's own, to the other lexicon's page for the rest, in the
 // documentation and in the JSON alike.
 func TestDocumentationView(t *testing.T) {
-	res, err := resolver.New(resolver.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ui, err := web.New(web.Config{Service: service.New(res), Status: server.StatusFor})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := echo.New()
-	ui.Register(e)
+	e := pagesOf(t, bundledService(t))
 
 	tests := []struct {
 		target   string

@@ -42,6 +42,29 @@ func newService(t *testing.T) *service.Service {
 	return service.New(res)
 }
 
+// pagesOf is the UI over svc, with the server's statuses.
+func pagesOf(t *testing.T, svc *service.Service) *echo.Echo {
+	t.Helper()
+	ui, err := web.New(web.Config{Service: svc, Status: server.StatusFor})
+	if err != nil {
+		t.Fatalf("web.New: %v", err)
+	}
+	e := echo.New()
+	ui.Register(e)
+	return e
+}
+
+// bundledService is a service over everything lexval embeds, the bundled
+// lexicons of the atproto repository included.
+func bundledService(t *testing.T) *service.Service {
+	t.Helper()
+	res, err := resolver.New(resolver.Config{})
+	if err != nil {
+		t.Fatalf("resolver.New: %v", err)
+	}
+	return service.New(res)
+}
+
 // pageMaxErrors is the UI's Config.MaxErrors in these tests: few, so that
 // a page shows a truncated explanation.
 const pageMaxErrors = 3

@@ -7,13 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/lexval/lexval/internal/atprototest"
 	"github.com/lexval/lexval/resolver"
-	"github.com/lexval/lexval/server"
 	"github.com/lexval/lexval/service"
-	"github.com/lexval/lexval/web"
 )
 
 // The fake network of the provenance tests: remoteDID publishes
@@ -60,12 +56,7 @@ func provenanceNet(t *testing.T) (*service.Service, *resolver.Resolver, *atproto
 // how; every way that fails has its own page.
 func TestProvenancePages(t *testing.T) {
 	svc, _, a := provenanceNet(t)
-	ui, err := web.New(web.Config{Service: svc, Status: server.StatusFor})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := echo.New()
-	ui.Register(e)
+	e := pagesOf(t, svc)
 	key := a.SigningKey().DIDKey()
 	head := a.Head()
 
@@ -176,12 +167,7 @@ func TestProofCorruptionPages(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ui, err := web.New(web.Config{Service: service.New(res), Status: server.StatusFor})
-			if err != nil {
-				t.Fatal(err)
-			}
-			e := echo.New()
-			ui.Register(e)
+			e := pagesOf(t, service.New(res))
 			body := servePage(t, e, http.MethodPost, refreshSession, form("target", "output", "uri", postURI), http.StatusBadGateway).Body.String()
 			for _, want := range []string{"The record could not be proven", postURI + ": " + c.Reason.Error()} {
 				if !strings.Contains(body, want) {
