@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +40,7 @@ var (
 
 // storedUI is the UI over a service whose SQLite store holds the versions
 // of histNSID, oldest first, published by histDID (its authority).
-func storedUI(t *testing.T, timeout time.Duration, versions ...string) (*echo.Echo, []string) {
+func storedUI(t testing.TB, timeout time.Duration, versions ...string) (*echo.Echo, []string) {
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.Open(t, "sqlite")
@@ -80,7 +81,7 @@ func storedUI(t *testing.T, timeout time.Duration, versions ...string) (*echo.Ec
 }
 
 // historyMarks is the text of each version's mark of changes, newest first.
-func historyMarks(t *testing.T, page string) []string {
+func historyMarks(t testing.TB, page string) []string {
 	t.Helper()
 	var marks []string
 	for _, m := range regexp.MustCompile(`<div class="history-changes">(.*?)</div>`).FindAllStringSubmatch(page, -1) {
@@ -183,5 +184,26 @@ func TestComparePage(t *testing.T) {
 			}
 			assertNoInline(t, body)
 		})
+	}
+}
+
+// BenchmarkHistoryMarks serves the page of a lexicon with a full History
+// page of versions (50, each loosening maxLength), so 49 comparisons (the
+// oldest's version before is on the next page, as far as the page knows).
+//
+//	go test ./web -run '^$' -bench HistoryMarks -benchtime 20x
+func BenchmarkHistoryMarks(b *testing.B) {
+	versions := make([]string, 50)
+	for i := range versions {
+		versions[i] = strings.Replace(histV1, `"maxLength": 10`, `"maxLength": `+strconv.Itoa(10+i), 1)
+	}
+	e, _ := storedUI(b, 0, versions...)
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/lexicon/"+histNSID, nil))
+		if rec.Code != http.StatusOK || len(historyMarks(b, rec.Body.String())) != 49 {
+			b.Fatalf("got %d, marks %q", rec.Code, historyMarks(b, rec.Body.String()))
+		}
 	}
 }
