@@ -1,6 +1,7 @@
 package service
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -52,4 +53,92 @@ func TestDescribe(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDescribeLexicon: the structure behind Describe's text marks what a
+// page needs to show apart: required and nullable fields, and the
+// definitions a type names (local refs resolved to the NSID).
+func TestDescribeLexicon(t *testing.T) {
+	res, err := resolver.New(resolver.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lookup := func(t *testing.T, nsid string) *Description {
+		rec, err := res.Resolve(t.Context(), resolver.Query{NSID: syntax.NSID(nsid)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return DescribeLexicon(rec)
+	}
+	field := func(t *testing.T, l *FieldList, name string) Field {
+		t.Helper()
+		if l == nil {
+			t.Fatalf("no field list, want one with %s", name)
+		}
+		for _, f := range l.Fields {
+			if f.Name == name {
+				return f
+			}
+		}
+		t.Fatalf("no field %s in %s", name, l.Title)
+		return Field{}
+	}
+	refs := func(p Phrase) []string {
+		var out []string
+		for _, part := range p {
+			if part.Ref != nil {
+				if part.Text != part.Ref.String() {
+					t.Errorf("ref part %q names %s", part.Text, part.Ref)
+				}
+				out = append(out, part.Ref.String())
+			}
+		}
+		return out
+	}
+
+	t.Run("record", func(t *testing.T) {
+		d := lookup(t, "app.bsky.feed.post")
+		if len(d.Defs) == 0 || d.Defs[0].Name != "main" || d.Defs[0].Ref != "app.bsky.feed.post" || d.Defs[0].Type != "record" {
+			t.Fatalf("first definition: got %+v, want main, a record", d.Defs[0])
+		}
+		main := d.Defs[0]
+		if f := field(t, main.Fields, "text"); !f.Required || f.Nullable {
+			t.Errorf("text: got required %v, nullable %v, want required, not nullable", f.Required, f.Nullable)
+		}
+		embed := field(t, main.Fields, "embed")
+		if embed.Required {
+			t.Error("embed: got required, want optional")
+		}
+		if got := refs(embed.Summary.Type); !slices.Contains(got, "app.bsky.embed.images") || !slices.Contains(got, "app.bsky.embed.recordWithMedia") {
+			t.Errorf("embed refs: got %q, want the union's refs", got)
+		}
+		// A local "#replyRef" names this lexicon's definition.
+		if got := refs(field(t, main.Fields, "reply").Summary.Type); !slices.Equal(got, []string{"app.bsky.feed.post#replyRef"}) {
+			t.Errorf("reply refs: got %q, want [app.bsky.feed.post#replyRef]", got)
+		}
+	})
+	t.Run("procedure body", func(t *testing.T) {
+		d := lookup(t, "com.atproto.repo.putRecord")
+		main := d.Defs[0]
+		if len(main.Bodies) != 2 || main.Bodies[0].Title != "Input" || main.Bodies[0].Encoding != "application/json" {
+			t.Fatalf("bodies: got %+v, want Input and Output", main.Bodies)
+		}
+		if f := field(t, main.Bodies[0].Fields, "swapRecord"); f.Required || !f.Nullable {
+			t.Errorf("swapRecord: got required %v, nullable %v, want optional and nullable", f.Required, f.Nullable)
+		}
+		if len(main.Errors) == 0 {
+			t.Error("no errors, want InvalidSwap")
+		}
+	})
+	t.Run("array of refs", func(t *testing.T) {
+		d := lookup(t, "app.bsky.feed.getTimeline")
+		out := d.Defs[0].Bodies[0]
+		feed := field(t, out.Fields, "feed")
+		if got := feed.Summary.Type.String(); got != "array of ref to app.bsky.feed.defs#feedViewPost" {
+			t.Errorf("feed: got %q", got)
+		}
+		if got := refs(feed.Summary.Type); !slices.Equal(got, []string{"app.bsky.feed.defs#feedViewPost"}) {
+			t.Errorf("feed refs: got %q", got)
+		}
+	})
 }

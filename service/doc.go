@@ -11,7 +11,9 @@
 // with named rules, CompareVersions compares two versions of lexicons (the
 // changes that break data, the diff, records checked against both; the one
 // call every front end and tool shares, History pages included), and
-// CheckDNS checks the _lexicon TXT records publishing needs.
+// CheckDNS checks the _lexicon TXT records publishing needs. DescribeLexicon
+// tells what a lexicon says, for people (the web UI's documentation view)
+// and, written out by Describe, for language models.
 // With a lexicon store (Options.Store), History lists its versions, each
 // marked authoritative or not; a pinned CID selects a stored version through
 // the resolver (NSID@CID in CompareVersions too).

@@ -203,6 +203,23 @@ func submitValue(t *testing.T, ctx context.Context, text string) {
 	)
 }
 
+// fillDraft opens the draft page at base and types lexicon and, when
+// given, record into their boxes.
+func fillDraft(base, lexicon, record string) chromedp.Action[chromedp.Void] {
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(base + "/validate"),
+		chromedp.WaitVisible(chromedp.ID("lexicon")),
+		chromedp.SetValue(chromedp.ID("lexicon"), lexicon),
+	}
+	if record != "" {
+		steps = append(steps, chromedp.SetValue(chromedp.ID("record"), record))
+	}
+	return chromedp.Steps(steps...)
+}
+
+// submitDraft presses the draft form's "Lint and validate".
+var submitDraft = chromedp.Click(chromedp.CSS(`form.draft-form button[type="submit"]`))
+
 // serverVerdict posts the no-JavaScript form and returns the text of the
 // result region the server renders, whitespace collapsed.
 func (s *browserSuite) serverVerdict(t *testing.T, path string, form url.Values) string {
@@ -210,8 +227,8 @@ func (s *browserSuite) serverVerdict(t *testing.T, path string, form url.Values)
 	return serverVerdictAt(t, s.base, path, form)
 }
 
-// serverVerdictAt is serverVerdict for the server at base.
-func serverVerdictAt(t *testing.T, base, path string, form url.Values) string {
+// postPage posts form to path at base and returns the page.
+func postPage(t *testing.T, base, path string, form url.Values) string {
 	t.Helper()
 	resp, err := http.PostForm(base+path, form)
 	if err != nil {
@@ -222,7 +239,13 @@ func serverVerdictAt(t *testing.T, base, path string, form url.Values) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page := string(body)
+	return string(body)
+}
+
+// serverVerdictAt is serverVerdict for the server at base.
+func serverVerdictAt(t *testing.T, base, path string, form url.Values) string {
+	t.Helper()
+	page := postPage(t, base, path, form)
 	start := strings.Index(page, `<div id="result"`)
 	end := strings.Index(page, `<section id="metadata"`)
 	if end < 0 {
@@ -524,11 +547,8 @@ func TestBrowser(t *testing.T) {
 	t.Run("draft lexicon page", func(t *testing.T) {
 		ctx := s.tab(t)
 		do(t, ctx,
-			chromedp.Navigate(s.base+"/validate"),
-			chromedp.WaitVisible(chromedp.ID("lexicon")),
-			chromedp.SetValue(chromedp.ID("lexicon"), draftDoc),
-			chromedp.SetValue(chromedp.ID("record"), draftRecordInvalid),
-			chromedp.Click(chromedp.CSS(`form.draft-form button[type="submit"]`)),
+			fillDraft(s.base, draftDoc, draftRecordInvalid),
+			submitDraft,
 			chromedp.WaitVisible(chromedp.CSS("#result .verdict-invalid")),
 		)
 		wantAll(t, "error paths", texts(t, ctx, "#result .issue-path"), "/text")
@@ -553,9 +573,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("draft compared with the published version", func(t *testing.T) {
 		ctx := s.tab(t)
 		do(t, ctx,
-			chromedp.Navigate(s.base+"/validate"),
-			chromedp.WaitVisible(chromedp.ID("lexicon")),
-			chromedp.SetValue(chromedp.ID("lexicon"), draftPostV2),
+			fillDraft(s.base, draftPostV2, ""),
 			chromedp.Click(chromedp.CSS(`form.draft-form button[name="compare"]`)),
 			chromedp.WaitVisible(chromedp.ID("compare-result")),
 		)
@@ -593,20 +611,15 @@ func TestBrowser(t *testing.T) {
 		t.Run("draft: "+tt.name, func(t *testing.T) {
 			ctx := s.tab(t)
 			do(t, ctx,
-				chromedp.Navigate(s.base+"/validate"),
-				chromedp.WaitVisible(chromedp.ID("lexicon")),
-				chromedp.SetValue(chromedp.ID("lexicon"), tt.lexicon),
+				fillDraft(s.base, tt.lexicon, tt.record),
 			)
-			if tt.record != "" {
-				do(t, ctx, chromedp.SetValue(chromedp.ID("record"), tt.record))
-			}
 			form := url.Values{"lexicon": {tt.lexicon}, "record": {tt.record}}
 			if tt.allow {
 				do(t, ctx, chromedp.Click(chromedp.CSS(`input[name="allowUnresolved"]`)))
 				form.Set("allowUnresolved", "true")
 			}
 			do(t, ctx,
-				chromedp.Click(chromedp.CSS(`form.draft-form button[type="submit"]`)),
+				submitDraft,
 				chromedp.WaitVisible(chromedp.CSS("#result .verdict")),
 			)
 			js, srv := browserVerdict(t, ctx), s.serverVerdict(t, "/validate", form)
@@ -653,6 +666,10 @@ func TestBrowser(t *testing.T) {
 				}
 				js := browserVerdict(t, ctx)
 				wantAll(t, "result", []string{js}, tt.want...)
+				// No box holds a fetched record: its errors select nothing.
+				if n := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#result [data-for], #result .issue-jump").length`)); n != 0 {
+					t.Errorf("%d errors point into a box, want none", n)
+				}
 				if srv := serverVerdictAt(t, ts.URL, remotePage, url.Values{"target": {"record"}, "uri": {tt.uri}}); js != srv {
 					t.Errorf("JavaScript and server results differ:\njs:     %s\nserver: %s", js, srv)
 				}
@@ -670,7 +687,7 @@ func TestBrowser(t *testing.T) {
 				chromedp.WaitVisible(chromedp.ID("uri")),
 				chromedp.SetValue(chromedp.ID("lexicon"), remotePostL),
 				chromedp.SendKeys(chromedp.ID("uri"), postURI),
-				chromedp.Click(chromedp.CSS(`form.draft-form button[type="submit"]`)),
+				submitDraft,
 				chromedp.WaitVisible(chromedp.CSS("#result .verdict-valid + p + p.result-record")),
 			)
 			if u := run(t, ctx, chromedp.Location()); !strings.HasSuffix(u, "/validate#result") {

@@ -3,28 +3,12 @@ package web_test
 import (
 	"strings"
 	"testing"
-
-	"github.com/labstack/echo/v4"
-
-	"github.com/lexval/lexval/resolver"
-	"github.com/lexval/lexval/server"
-	"github.com/lexval/lexval/service"
-	"github.com/lexval/lexval/web"
 )
 
 // TestBundledPages: a bundled lexicon's page says where it comes from and
 // never presents it as a published record.
 func TestBundledPages(t *testing.T) {
-	res, err := resolver.New(resolver.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ui, err := web.New(web.Config{Service: service.New(res), Status: server.StatusFor})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := echo.New()
-	ui.Register(e)
+	e := pagesOf(t, bundledService(t))
 
 	page := servePage(t, e, "GET", "/lexicon/app.bsky.feed.post", "", 200).Body.String()
 	for _, want := range []string{

@@ -42,10 +42,11 @@ type catalogEntry struct {
 	Description string
 }
 
-// GET|POST / (a POST is the paste form submitted without JavaScript)
+// GET|POST / (a POST is the paste form submitted without JavaScript; a GET
+// with the form's fields in its query, a permalink, checks them too)
 func (u *UI) catalog(c echo.Context) error {
 	open := openForm{Network: u.cfg.Service.Network()}
-	if c.Request().Method != http.MethodPost {
+	if c.Request().Method != http.MethodPost && !permalinked(c) {
 		return u.renderCatalog(c, http.StatusOK, open)
 	}
 	var paste pasteForm
@@ -61,10 +62,10 @@ func (u *UI) checkPaste(c echo.Context, p *pasteForm) int {
 		p.Problem = &pr
 		return pr.Status
 	}
-	if err := u.parseForm(c); err != nil {
-		return fail(u.bodyProblem(err))
+	form, pr := u.submitted(c)
+	if pr != nil {
+		return fail(*pr)
 	}
-	form := c.Request().PostForm
 	p.Value = form.Get("value")
 	p.AllowUnresolved = form.Get("allowUnresolved") != ""
 	if strings.TrimSpace(p.Value) == "" {
@@ -85,6 +86,8 @@ func (u *UI) checkPaste(c echo.Context, p *pasteForm) int {
 		p.Result = newResultView(service.SchemaInfo{}, validator.TargetRecord, verdict)
 		p.Result.Against = pasteAgainst
 	}
+	p.Result.For = "value"
+	p.Result.setPermalink("/", form)
 	return http.StatusOK
 }
 

@@ -1,10 +1,13 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"unicode/utf8"
 
+	"github.com/bluesky-social/indigo/atproto/syntax"
 	"github.com/labstack/echo/v4"
 
 	"github.com/lexval/lexval/lexdoc"
@@ -14,11 +17,21 @@ import (
 // compareView is a draft compared with the published version of its
 // lexicon: the changes that break data, then every difference.
 type compareView struct {
-	NSID      string
-	Published service.VersionInfo
-	Breaking  bool
-	Changes   []changeView
-	Diff      []diffView
+	NSID string
+	// Published is the old version, New the new one (for a draft, the
+	// document sent).
+	Published, New service.VersionInfo
+	Breaking       bool
+	Changes        []changeView
+	Diff           []diffView
+	// OldName names the old version in the lists ("the published
+	// version"), Same says that nothing differs.
+	OldName, Same string
+	// Advice, when set, says what to do about a breaking change.
+	Advice string
+	// For is the id of the textarea holding the new version, into which
+	// the changes' paths point; "" when no box holds it.
+	For string
 }
 
 type changeView struct {
@@ -71,6 +84,8 @@ func (u *UI) compareDraft(c echo.Context, p *draftPage, doc any, lintAlone func(
 		return fail(pr)
 	}
 	p.Compare = newCompareView(id, cmp)
+	p.Compare.OldName, p.Compare.Same, p.Compare.For = "the published version", "The draft is the published version.", "lexicon"
+	p.Compare.Advice = "publish this as a new lexicon, or keep the old rules"
 	return http.StatusOK
 }
 
@@ -78,6 +93,9 @@ func newCompareView(id string, cmp *service.Comparison) *compareView {
 	v := &compareView{NSID: id, Breaking: cmp.Breaking}
 	if len(cmp.Old) > 0 {
 		v.Published = cmp.Old[0]
+	}
+	if len(cmp.New) > 0 {
+		v.New = cmp.New[0]
 	}
 	for _, ch := range cmp.Changes {
 		v.Changes = append(v.Changes, changeView{
@@ -109,4 +127,76 @@ func shownValue(x any) string {
 		s = string([]rune(s)[:maxShownValue-1]) + "…"
 	}
 	return s
+}
+
+// comparePage is two versions of a lexicon compared.
+type comparePage struct {
+	page
+	// Old and New name the versions as the form does.
+	Old, New string
+	NSID     string
+	// LexiconHref is the lexicon's page; OldHref and NewHref each
+	// version's.
+	LexiconHref, OldHref, NewHref string
+	Compare                       *compareView
+	Problem                       *problem
+}
+
+// maxVersionRef bounds what names a version on the compare page: an
+// AT-URI or NSID@CID is a few hundred bytes.
+const maxVersionRef = 1 << 10
+
+// GET /compare?old=REF&new=REF compares two versions of a lexicon, each
+// named as service.CompareVersions takes them (an NSID, an AT-URI, NSID@CID
+// for a stored version): what the History section's marks link to.
+func (u *UI) compareVersions(c echo.Context) error {
+	p := &comparePage{page: page{Title: "Compare versions"},
+		Old: strings.TrimSpace(c.QueryParam("old")), New: strings.TrimSpace(c.QueryParam("new"))}
+	switch {
+	case p.Old == "" && p.New == "":
+	case p.Old == "" || p.New == "" || len(p.Old) > maxVersionRef || len(p.New) > maxVersionRef:
+		field := "old"
+		if p.Old != "" && len(p.Old) <= maxVersionRef {
+			field = "new"
+		}
+		p.Problem = &problem{Status: http.StatusBadRequest, Title: "Two versions to compare", Field: field,
+			Message: "Name the old version and the new one: each an NSID, an AT-URI, or NSID@CID for a stored version."}
+	default:
+		ctx, cancel := context.WithTimeoutCause(c.Request().Context(), u.cfg.RequestTimeout, errOutOfTime)
+		defer cancel()
+		cmp, err := u.cfg.Service.CompareVersions(ctx, service.Version{Ref: p.Old}, service.Version{Ref: p.New}, service.CompareOptions{})
+		if err != nil {
+			pr := u.problemFor(c, err)
+			if service.ErrorCode(err) == service.CodeNotFound {
+				pr.Title, pr.Message = "Version not found", "lexval found no such version: a stored version is NSID@CID, as a lexicon's History lists them."
+			}
+			p.Problem = &pr
+			break
+		}
+		v := newCompareView(p.New, cmp)
+		v.NSID = v.New.NSID
+		v.OldName, v.Same = "the old version", "The two versions are the same."
+		p.Compare, p.NSID = v, v.NSID
+		p.Title = "Compare versions of " + v.NSID
+		p.LexiconHref = lexiconHref("", v.NSID, "")
+		p.OldHref, p.NewHref = versionHref(v.Published), versionHref(v.New)
+	}
+	status := http.StatusOK
+	if p.Problem != nil {
+		status = p.Problem.Status
+	}
+	return u.renderPage(c, status, pageCompare, p)
+}
+
+// versionHref is the page of one version of a lexicon.
+func versionHref(v service.VersionInfo) string {
+	authority := ""
+	if v.URI != "" {
+		authority = syntax.ATURI(v.URI).Authority().String()
+	}
+	h := lexiconHref(authority, v.NSID, "")
+	if v.CID != "" {
+		h = withCID(h, v.CID)
+	}
+	return h
 }

@@ -198,6 +198,9 @@ func (u *UI) checkDraft(c echo.Context, p *draftPage) (int, string) {
 	}
 	p.Result = newResultView(chk.Info, chk.Target, r)
 	p.Result.Record = record
+	if record == nil {
+		p.Result.For = "record"
+	}
 	return http.StatusOK, rawTarget
 }
 

@@ -34,7 +34,7 @@ func TestHighlight(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := highlight([]byte(tt.in))
+			got := highlight([]byte(tt.in), nil)
 			if len(got) != len(tt.want) {
 				t.Fatalf("got %d tokens %q, want %d %q", len(got), got, len(tt.want), tt.want)
 			}
@@ -50,7 +50,7 @@ func TestHighlight(t *testing.T) {
 func TestHighlightKeepsText(t *testing.T) {
 	in := `{"lexicon":1,"id":"com.example.a","defs":{"main":{"type":"record","description":"say \"hi\" \\ \u00e9"}}}`
 	var sb strings.Builder
-	for _, tok := range highlight([]byte(in)) {
+	for _, tok := range highlight([]byte(in), nil) {
 		sb.WriteString(tok.Text)
 	}
 	want, err := indentJSON([]byte(in))
@@ -59,5 +59,25 @@ func TestHighlightKeepsText(t *testing.T) {
 	}
 	if sb.String() != string(want) {
 		t.Errorf("got %q, want %q", sb.String(), want)
+	}
+}
+
+// TestHighlightLinksRefs: the strings of "ref" members and "refs" arrays
+// are linked, and no other string is (a property named ref is an object,
+// and "required" lists names).
+func TestHighlightLinksRefs(t *testing.T) {
+	in := `{"defs":{"main":{"type":"object","required":["ref"],"properties":{
+		"ref":{"type":"ref","ref":"#view"},
+		"u":{"type":"union","refs":["com.example.a","com.example.b#c"]},
+		"s":{"type":"string","knownValues":["com.example.k"]}}}}}`
+	var linked []string
+	for _, tok := range highlight([]byte(in), func(ref string) string { return "link:" + ref }) {
+		if tok.Href != "" {
+			linked = append(linked, tok.Text+" "+tok.Href)
+		}
+	}
+	want := []string{`"#view" link:#view`, `"com.example.a" link:com.example.a`, `"com.example.b#c" link:com.example.b#c`}
+	if strings.Join(linked, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got links %q, want %q", linked, want)
 	}
 }

@@ -5,14 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/lexval/lexval/internal/atprototest"
 	"github.com/lexval/lexval/internal/storetest"
-	"github.com/lexval/lexval/server"
 	"github.com/lexval/lexval/service"
 	"github.com/lexval/lexval/store"
-	"github.com/lexval/lexval/web"
 )
 
 // TestHistoryPages: with a store, a lexicon page has a History section
@@ -35,12 +31,7 @@ func TestHistoryPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := service.NewWithOptions(res, service.Options{Store: src})
-	ui, err := web.New(web.Config{Service: svc, Status: server.StatusFor})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := echo.New()
-	ui.Register(e)
+	e := pagesOf(t, svc)
 
 	servePage(t, e, "", remotePage, "", 200) // fetches v1 and stores it
 	servePage(t, e, "", "/lexicon/"+forgedDID+"/"+nsid, "", 200)

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -26,6 +28,8 @@ type lexiconPage struct {
 	Type        string
 	Description string
 	Schema      []token
+	// Docs is what the lexicon says, for the documentation view.
+	Docs *service.Description
 	// Defs lists the definitions values can be checked against, when there
 	// is a choice.
 	Defs    []defChoice
@@ -71,6 +75,26 @@ type historyEntry struct {
 	Href     string // the version's page
 	Current  bool   // the version shown
 	Problems int
+	// Changes are the changes from the version before, of the same record,
+	// when that one is listed too; nil when it is not.
+	Changes *versionChanges
+	// First: the first version of its record this server has seen.
+	First bool
+}
+
+// versionChanges marks a version with what changed from the one before.
+type versionChanges struct {
+	// Href is the compare page of the two versions.
+	Href string
+	// Breaking and Warnings count the changes that break data and those
+	// that loosen rules; BreakingRules and WarningRules name their rules,
+	// each once.
+	Breaking, Warnings          int
+	BreakingRules, WarningRules []string
+	// Same: the two versions do not differ at all.
+	Same bool
+	// Error says why the two were not compared.
+	Error string
 }
 
 type defChoice struct {
@@ -104,7 +128,8 @@ type bundledMeta struct {
 }
 
 // GET|POST /lexicon/:nsid and /lexicon/:did/:nsid (Lexicon Garden's scheme).
-// A POST is the Validate Record form submitted without JavaScript.
+// A POST is the Validate Record form submitted without JavaScript; a GET
+// with the form's fields in its query (a permalink) checks them too.
 func (u *UI) lexicon(c echo.Context) error {
 	if strings.Contains(c.Param("did")+c.Param("nsid"), "/") {
 		// Echo lets the last parameter run to the end of the path; deeper
@@ -158,7 +183,7 @@ func (u *UI) lexicon(c echo.Context) error {
 			}
 		}
 	}
-	if status == http.StatusOK && c.Request().Method == http.MethodPost {
+	if status == http.StatusOK && (c.Request().Method == http.MethodPost || permalinked(c)) {
 		status = u.checkSubmission(c, p, ref)
 	}
 	return u.renderPage(c, status, pageLexicon, p)
@@ -170,10 +195,8 @@ const historyPageSize = 50
 
 // history lists the stored versions for the History section: of the
 // record when the page names a repository, else of every publisher of the
-// NSID, each marked authoritative or not. Entries are newest first, so the
-// one after an entry of the same URI is the version it replaced: where the
-// breaking changes between two versions can be marked (Service.Lookup with
-// a pin reads either version's document).
+// NSID, each marked authoritative or not, and with its changes from the
+// version it replaced (markChanges).
 func (u *UI) history(c echo.Context, ref service.SchemaRef, rec *resolver.Record, did string) *historyView {
 	q := service.HistoryQuery{NSID: rec.NSID(), Limit: historyPageSize}
 	v := &historyView{Of: "every publisher of " + rec.NSID().String()}
@@ -201,8 +224,68 @@ func (u *UI) history(c echo.Context, ref service.SchemaRef, rec *resolver.Record
 	if h.Cursor != "" {
 		v.More = api + "&cursor=" + url.QueryEscape(h.Cursor)
 	}
+	u.markChanges(c.Request().Context(), rec.NSID().String(), v)
 	return v
 }
+
+// markChanges marks each version in v with the changes from the version
+// before it: the next one listed with the same URI (entries are newest
+// first), compared by service.CompareVersions as NSID@CID. Only pairs on
+// the page are compared, at most historyPageSize-1, within a share of the
+// request's time (historyCompareShare of Config.RequestTimeout); past it,
+// a version says it was not compared.
+func (u *UI) markChanges(ctx context.Context, nsid string, v *historyView) {
+	ctx, cancel := context.WithTimeoutCause(ctx, u.cfg.RequestTimeout/historyCompareShare, errCompareTime)
+	defer cancel()
+	for i := range v.Versions {
+		newer := &v.Versions[i]
+		j := i + 1
+		for j < len(v.Versions) && v.Versions[j].URI != newer.URI {
+			j++
+		}
+		if j == len(v.Versions) {
+			// The version before, if any, is on a later page.
+			newer.First = v.More == ""
+			continue
+		}
+		older := v.Versions[j]
+		ch := &versionChanges{Href: "/compare?old=" + url.QueryEscape(nsid+"@"+older.CID) + "&new=" + url.QueryEscape(nsid+"@"+newer.CID)}
+		newer.Changes = ch
+		if ctx.Err() != nil {
+			ch.Error = "not compared: " + context.Cause(ctx).Error()
+			continue
+		}
+		cmp, err := u.cfg.Service.CompareVersions(ctx, service.Version{Ref: nsid + "@" + older.CID}, service.Version{Ref: nsid + "@" + newer.CID}, service.CompareOptions{})
+		if err != nil {
+			if ctx.Err() != nil {
+				err = context.Cause(ctx)
+			}
+			ch.Error = "not compared: " + technical(err)
+			continue
+		}
+		ch.Same = len(cmp.Diff) == 0
+		for _, c := range cmp.Changes {
+			if c.Severity.AtLeast(lexdoc.SeverityError) {
+				ch.Breaking++
+				ch.BreakingRules = append(ch.BreakingRules, c.Rule)
+			} else {
+				ch.Warnings++
+				ch.WarningRules = append(ch.WarningRules, c.Rule)
+			}
+		}
+		slices.Sort(ch.BreakingRules)
+		slices.Sort(ch.WarningRules)
+		ch.BreakingRules, ch.WarningRules = slices.Compact(ch.BreakingRules), slices.Compact(ch.WarningRules)
+	}
+}
+
+// errCompareTime is why versions the History section lists were not
+// compared.
+var errCompareTime = errors.New("the page's time for comparing versions is out")
+
+// historyCompareShare: the History section's comparisons get this share
+// of Config.RequestTimeout, so that the page is served in time.
+const historyCompareShare = 3
 
 // withCID adds ?cid= (or &cid=) to a page's address: the stable URL of one
 // version.
@@ -309,7 +392,8 @@ func (u *UI) newLexiconPage(rec *resolver.Record, def string) (*lexiconPage, int
 	p := &lexiconPage{
 		page:   page{Title: nsid},
 		NSID:   nsid,
-		Schema: highlight(value),
+		Schema: highlight(value, refLinker(nsid)),
+		Docs:   service.DescribeLexicon(rec),
 		Meta: metadata{
 			DID:       authority,
 			CID:       rec.CID.String(),
@@ -471,10 +555,10 @@ func (u *UI) checkSubmission(c echo.Context, p *lexiconPage, ref service.SchemaR
 		p.Problem = &pr
 		return pr.Status
 	}
-	if err := u.parseForm(c); err != nil {
-		return fail(u.bodyProblem(err))
+	form, pr := u.submitted(c)
+	if pr != nil {
+		return fail(*pr)
 	}
-	form := c.Request().PostForm
 	p.Value = form.Get("value")
 	p.RecordURI = strings.TrimSpace(form.Get("uri"))
 	p.AllowUnresolved = form.Get("allowUnresolved") != ""
@@ -503,7 +587,11 @@ func (u *UI) checkSubmission(c echo.Context, p *lexiconPage, ref service.SchemaR
 	case p.RecordURI != "" && !empty:
 		return fail(problem{Status: http.StatusBadRequest, Title: "Two things to validate", Message: "Paste a JSON value or give the AT-URI of a record, not both.", Field: "uri"})
 	case p.RecordURI != "":
-		return u.checkRecordURI(c, p, ref, pin, target)
+		status := u.checkRecordURI(c, p, ref, pin, target)
+		if p.Result != nil {
+			p.Result.setPermalink(p.Action, form)
+		}
+		return status
 	case empty:
 		return fail(problem{Status: http.StatusBadRequest, Title: "Nothing to validate", Message: "Paste a JSON value into the box above, then press Validate.", Field: "value"})
 	}
@@ -520,6 +608,8 @@ func (u *UI) checkSubmission(c echo.Context, p *lexiconPage, ref service.SchemaR
 		return fail(u.problemFor(c, err))
 	}
 	p.Result = newResultView(chk.Info, chk.Target, r)
+	p.Result.For = "value"
+	p.Result.setPermalink(p.Action, form)
 	return http.StatusOK
 }
 

@@ -42,6 +42,29 @@ func newService(t *testing.T) *service.Service {
 	return service.New(res)
 }
 
+// pagesOf is the UI over svc, with the server's statuses.
+func pagesOf(t *testing.T, svc *service.Service) *echo.Echo {
+	t.Helper()
+	ui, err := web.New(web.Config{Service: svc, Status: server.StatusFor})
+	if err != nil {
+		t.Fatalf("web.New: %v", err)
+	}
+	e := echo.New()
+	ui.Register(e)
+	return e
+}
+
+// bundledService is a service over everything lexval embeds, the bundled
+// lexicons of the atproto repository included.
+func bundledService(t *testing.T) *service.Service {
+	t.Helper()
+	res, err := resolver.New(resolver.Config{})
+	if err != nil {
+		t.Fatalf("resolver.New: %v", err)
+	}
+	return service.New(res)
+}
+
 // pageMaxErrors is the UI's Config.MaxErrors in these tests: few, so that
 // a page shows a truncated explanation.
 const pageMaxErrors = 3
@@ -187,9 +210,9 @@ func TestPages(t *testing.T) {
 		{name: "lexicon-by-nsid", target: "/lexicon/com.atproto.server.refreshSession", status: 200},
 		{name: "lexicon-directory", target: testPost, status: 200, contains: []string{"from a local directory", "Validate a record against", `<span class="badge">record</span>`}},
 		{name: "lexicon-valid", method: "POST", target: refreshSession, body: form("target", "output", "value", validOutput), status: 200, contains: []string{"verdict-valid"}},
-		{name: "lexicon-invalid", method: "POST", target: refreshSession, body: form("target", "output", "value", invalidOutput), status: 200, contains: []string{"verdict-invalid", "/accessJwt", "/did"}},
+		{name: "lexicon-invalid", method: "POST", target: refreshSession, body: form("target", "output", "value", invalidOutput), status: 200, contains: []string{"verdict-invalid", "/accessJwt", "/did", `<ol class="issues" data-for="value">`, `<li class="issue" data-path="/did">`}},
 		{name: "lexicon-invalid-truncated", method: "POST", target: refreshSession, body: form("target", "output", "value", manyErrorsOutput), status: 200, contains: []string{"Invalid: at least 5 errors", "Only the first 3 problems are listed; lexval counted at least 5 errors in all."}},
-		{name: "lexicon-unresolved-allowed", method: "POST", target: testPost, body: form("target", "record", "value", postWithEmbed, "allowUnresolved", "true"), status: 200, contains: []string{"verdict-partial", "com.example.missing.video", "Not checked", "checked"}},
+		{name: "lexicon-unresolved-allowed", method: "POST", target: testPost, body: form("target", "record", "value", postWithEmbed, "allowUnresolved", "true"), status: 200, contains: []string{"verdict-partial", "com.example.missing.video", "Not checked", "checked", `<ul class="issues" data-for="value">`, `<li class="issue" data-path="/embed">`}},
 		{name: "lexicon-unresolved-refused", method: "POST", target: testPost, body: form("target", "record", "value", postWithEmbed), status: 200, contains: []string{"verdict-invalid"}},
 		{name: "lexicon-bad-json", method: "POST", target: refreshSession, body: form("target", "output", "value", malformed), status: 400, contains: []string{"Line 3, column 10", "did&#34;: plc", `aria-invalid="true"`}},
 		{name: "lexicon-empty-value", method: "POST", target: refreshSession, body: form("target", "output", "value", "  "), status: 400, contains: []string{"Nothing to validate"}},
@@ -218,8 +241,8 @@ func TestPages(t *testing.T) {
 		{name: "unknown-route-validate", target: "/validate/x", status: 404, contains: []string{"Page not found"}},
 		{name: "validate-fresh", target: "/validate", status: 200, contains: []string{"Lexicon document"}},
 		{name: "validate-lint-clean", method: "POST", target: "/validate", body: form("lexicon", draftDoc), status: 200, contains: []string{"No problems found"}},
-		{name: "validate-lint-errors", method: "POST", target: "/validate", body: form("lexicon", draftDocLintErrors), status: 200, contains: []string{"verdict-invalid"}},
-		{name: "validate-record-invalid", method: "POST", target: "/validate", body: form("lexicon", draftDoc, "record", draftRecordInvalid), status: 200, contains: []string{"/text", `<p class="summary">The record is invalid (1 error); the lexicon has no problems.</p>`}},
+		{name: "validate-lint-errors", method: "POST", target: "/validate", body: form("lexicon", draftDocLintErrors), status: 200, contains: []string{"verdict-invalid", `<ol class="issues" data-for="lexicon">`, `<li class="issue" data-path="/defs/main/record/properties/n/minimum">`}},
+		{name: "validate-record-invalid", method: "POST", target: "/validate", body: form("lexicon", draftDoc, "record", draftRecordInvalid), status: 200, contains: []string{"/text", `<ol class="issues" data-for="record">`, `<li class="issue" data-path="/text">`, `<p class="summary">The record is invalid (1 error); the lexicon has no problems.</p>`}},
 		{name: "validate-record-truncated", method: "POST", target: "/validate", body: form("lexicon", draftDocTags, "record", draftRecordTags), status: 200, contains: []string{`<p class="summary">The record is invalid (at least 6 errors); the lexicon has no problems.</p>`, "Only the first 3 problems are listed"}},
 		{name: "validate-record-valid", method: "POST", target: "/validate", body: form("lexicon", draftDoc, "record", `{"$type": "com.example.draft.note", "text": "short"}`, "target", "record"), status: 200, contains: []string{"This record matches"}},
 		{name: "validate-bad-lexicon-json", method: "POST", target: "/validate", body: form("lexicon", `{"lexicon": 1,,}`), status: 400, contains: []string{"The lexicon document is not valid JSON", "Line 1, column 15"}},

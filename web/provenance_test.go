@@ -2,17 +2,14 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/lexval/lexval/internal/atprototest"
 	"github.com/lexval/lexval/resolver"
-	"github.com/lexval/lexval/server"
 	"github.com/lexval/lexval/service"
-	"github.com/lexval/lexval/web"
 )
 
 // The fake network of the provenance tests: remoteDID publishes
@@ -59,12 +56,7 @@ func provenanceNet(t *testing.T) (*service.Service, *resolver.Resolver, *atproto
 // how; every way that fails has its own page.
 func TestProvenancePages(t *testing.T) {
 	svc, _, a := provenanceNet(t)
-	ui, err := web.New(web.Config{Service: svc, Status: server.StatusFor})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := echo.New()
-	ui.Register(e)
+	e := pagesOf(t, svc)
 	key := a.SigningKey().DIDKey()
 	head := a.Head()
 
@@ -95,7 +87,14 @@ func TestProvenancePages(t *testing.T) {
 		},
 		{
 			name: "a record by AT-URI, invalid", method: "POST", target: remotePage, body: form("target", "record", "uri", badPostURI), status: 200,
-			contains: []string{"verdict-invalid", "/text", "result-record"},
+			contains: []string{"verdict-invalid", "/text", "result-record", `<ol class="issues">`, `<li class="issue" data-path="/text">`},
+			// No box holds the record: its errors point nowhere on the page.
+			lacks: []string{"data-for"},
+		},
+		{
+			name: "a record by AT-URI, from its link", target: remotePage + "?target=record&uri=" + url.QueryEscape(badPostURI), status: 200,
+			contains: []string{"verdict-invalid", "/text", "result-record", `value="` + badPostURI + `"`,
+				`<a href="` + remotePage + `?target=record&amp;uri=` + url.QueryEscape(badPostURI) + `#result" class="permalink">`},
 		},
 		{
 			name: "a record whose proof fails", method: "POST", target: remotePage, body: form("target", "record", "uri", forgedURI), status: 502,
@@ -168,12 +167,7 @@ func TestProofCorruptionPages(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ui, err := web.New(web.Config{Service: service.New(res), Status: server.StatusFor})
-			if err != nil {
-				t.Fatal(err)
-			}
-			e := echo.New()
-			ui.Register(e)
+			e := pagesOf(t, service.New(res))
 			body := servePage(t, e, http.MethodPost, refreshSession, form("target", "output", "uri", postURI), http.StatusBadGateway).Body.String()
 			for _, want := range []string{"The record could not be proven", postURI + ": " + c.Reason.Error()} {
 				if !strings.Contains(body, want) {

@@ -22,6 +22,7 @@ const (
 	pageLexicon = "lexicon"
 	pageDraft   = "validate"
 	pageError   = "error"
+	pageCompare = "compare"
 )
 
 // page is what the layout needs from every page.
@@ -40,14 +41,19 @@ func parsePages(a assets) (map[string]*template.Template, error) {
 		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"copyOf":  func(name, value string) copyArg { return copyArg{Name: name, Value: value} },
 		// nsidParts lets long NSIDs wrap at their dots on narrow screens.
-		"nsidParts": func(nsid string) []string { return strings.Split(nsid, ".") },
+		"nsidParts":  func(nsid string) []string { return strings.Split(nsid, ".") },
+		"defAnchor":  defAnchor,
+		"join":       func(xs []string) string { return strings.Join(xs, ", ") },
+		"issuesIn":   func(textarea string, list any) issuesArg { return issuesArg{For: textarea, List: list} },
+		"doc":        func(nsid string, v any) docArg { return docArg{NSID: nsid, V: v} },
+		"phraseLink": phraseLink,
 	}
 	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
 	pages := make(map[string]*template.Template)
-	for _, name := range []string{pageCatalog, pageLexicon, pageDraft, pageError} {
+	for _, name := range []string{pageCatalog, pageLexicon, pageDraft, pageError, pageCompare} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse page %s: %w", name, err)
@@ -70,6 +76,13 @@ func (u *UI) render(c echo.Context, status int, name, tmpl string, data any) err
 
 func (u *UI) renderPage(c echo.Context, status int, name string, data any) error {
 	return u.render(c, status, name, "layout", data)
+}
+
+// issuesArg is a list of issues and the id of the textarea their paths
+// point into ("" for none).
+type issuesArg struct {
+	For  string
+	List any
 }
 
 // copyArg is what the "copy" template needs: the value, and what it is.

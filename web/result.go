@@ -35,7 +35,19 @@ type resultView struct {
 	// Record is the record checked, when it was named by AT-URI: which, and
 	// how it was proven.
 	Record *service.RecordInfo
+	// For is the id of the textarea holding the value checked, into which
+	// the paths of its errors point (app.js selects the value at fault);
+	// "" for a record named by AT-URI.
+	For string
+	// Permalink is the address of the result's inputs (setPermalink); when
+	// they are too long for one, PermalinkBytes is the length of its query.
+	Permalink      string
+	PermalinkBytes int
 }
+
+// MaxPermalink is the most bytes a permalink's query holds, for the page's
+// words.
+func (v *resultView) MaxPermalink() int { return maxPermalink }
 
 func newResultView(info service.SchemaInfo, target validator.Target, r validator.Result) *resultView {
 	v := &resultView{

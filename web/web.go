@@ -90,7 +90,7 @@ func New(cfg Config) (*UI, error) {
 
 // Register adds the UI's routes to e: GET /, GET /lexicon/:nsid,
 // GET /lexicon/:did/:nsid (and POST for the no-JavaScript forms),
-// GET|POST /validate, GET /static/*.
+// GET|POST /validate, GET /compare, GET /static/*.
 func (u *UI) Register(e *echo.Echo) {
 	h := pageHeaders
 	// HEAD is answered wherever GET is; net/http drops the body.
@@ -103,6 +103,7 @@ func (u *UI) Register(e *echo.Echo) {
 	e.POST("/lexicon/:nsid", u.lexicon, h, u.sameOrigin)
 	e.Match(getHead, "/lexicon/:did/:nsid", u.lexicon, h)
 	e.POST("/lexicon/:did/:nsid", u.lexicon, h, u.sameOrigin)
+	e.Match(getHead, "/compare", u.compareVersions, h)
 	e.Match(getHead, "/validate", u.draft, h)
 	e.POST("/validate", u.draft, h, u.sameOrigin)
 	e.Match(getHead, "/static/:name", u.static)
@@ -150,7 +151,7 @@ func browsesTo(r *http.Request) bool {
 }
 
 func ownsPath(p string) bool {
-	if p == "/" || p == "/lexicon" || p == "/validate" {
+	if p == "/" || p == "/lexicon" || p == "/validate" || p == "/compare" {
 		return true
 	}
 	for _, prefix := range pathPrefixes {

@@ -256,13 +256,12 @@
   function markJSONFault(textarea, fault) {
     textarea.setAttribute('aria-invalid', 'true');
     describedBy(textarea, 'problem', true);
-    textarea.focus({ preventScroll: true });
     if (fault.offset >= 0) {
       const end = Math.min(fault.offset + (fault.length || 1), textarea.value.length);
-      textarea.setSelectionRange(fault.offset, Math.max(end, fault.offset));
-      const lh = parseFloat(getComputedStyle(textarea).lineHeight) || 20;
-      textarea.scrollTop = Math.max(0, (fault.line - 3) * lh);
+      selectRange(textarea, fault.offset, Math.max(end, fault.offset));
+      return;
     }
+    textarea.focus({ preventScroll: true });
     revealField(textarea);
   }
 
@@ -292,6 +291,146 @@
     if (on) ids.push(id);
     el.setAttribute('aria-describedby', ids.join(' '));
   }
+
+  // ---- errors point at the value at fault ----------------------------------
+
+  // locatePointer finds the value a JSON Pointer (RFC 6901) names in text,
+  // as typed: {start, end} in UTF-16 units, as a textarea's selection
+  // counts them. A member or item the text lacks (a required field
+  // missing) maps to the object or array it should be in. null when text is
+  // not JSON: it has changed since it was checked.
+  function locatePointer(text, pointer) {
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      return null;
+    }
+    const tokens = pointer === '' ? [] : pointer.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+    let i = 0;
+    function ws() {
+      while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+    }
+    // str reads the string at i and returns it, escapes decoded.
+    function str() {
+      let out = '';
+      for (i++; i < text.length && text[i] !== '"'; i++) {
+        if (text[i] !== '\\') {
+          out += text[i];
+          continue;
+        }
+        i++;
+        const e = text[i];
+        if (e === 'u') {
+          out += String.fromCharCode(parseInt(text.slice(i + 1, i + 5), 16));
+          i += 4;
+        } else {
+          out += { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' }[e] || e;
+        }
+      }
+      i++;
+      return out;
+    }
+    // skip moves i past the value at i, without recursion: depth is the
+    // text's to choose.
+    function skip() {
+      let depth = 0;
+      do {
+        const c = text[i];
+        if (c === '"') {
+          str();
+          continue;
+        }
+        if (c === '{' || c === '[') depth++;
+        else if (c === '}' || c === ']') depth--;
+        else if (depth === 0) {
+          while (i < text.length && !',]} \t\n\r'.includes(text[i])) i++;
+          return;
+        }
+        i++;
+      } while (depth > 0 && i < text.length);
+    }
+    function span(start) {
+      i = start;
+      skip();
+      return { start, end: i };
+    }
+    ws();
+    for (const token of tokens) {
+      const start = i;
+      if (text[i] === '{') {
+        i++;
+        for (;;) {
+          ws();
+          if (text[i] !== '"') return span(start); // the end: no such member
+          const key = str();
+          ws();
+          i++; // the colon
+          ws();
+          if (key === token) break;
+          skip();
+          ws();
+          if (text[i] === ',') i++;
+        }
+      } else if (text[i] === '[' && /^(0|[1-9][0-9]*)$/.test(token)) {
+        i++;
+        for (let n = Number(token); ; n--) {
+          ws();
+          if (text[i] === ']') return span(start); // no such item
+          if (n === 0) break;
+          skip();
+          ws();
+          if (text[i] === ',') i++;
+        }
+      } else {
+        return span(start); // no member or item of a scalar
+      }
+    }
+    return span(i);
+  }
+
+  // selectRange selects [start, end) in textarea and scrolls it there,
+  // keeping the field's label in view.
+  function selectRange(textarea, start, end) {
+    textarea.focus({ preventScroll: true });
+    textarea.setSelectionRange(start, end);
+    const lh = parseFloat(getComputedStyle(textarea).lineHeight) || 20;
+    textarea.scrollTop = Math.max(0, (lineColumn(textarea.value, start).line - 3) * lh);
+    revealField(textarea);
+  }
+
+  // jumpToIssue selects, in the textarea its list names, the value an
+  // issue's path points at. An issue without that (a record named by
+  // AT-URI, a box emptied since) does nothing.
+  function jumpToIssue(issue) {
+    const list = issue.closest('[data-for]');
+    const textarea = list ? document.getElementById(list.dataset.for) : null;
+    if (!textarea || textarea.value.trim() === '' || issue.dataset.path === undefined) return;
+    const at = locatePointer(textarea.value, issue.dataset.path);
+    if (at) selectRange(textarea, at.start, at.end);
+  }
+
+  // linkIssues makes each issue's path under root a button that selects
+  // its value, for the keyboard; a click anywhere on the issue does too.
+  function linkIssues(root) {
+    for (const path of root.querySelectorAll('[data-for] > .issue[data-path] > .issue-path')) {
+      const textarea = document.getElementById(path.closest('[data-for]').dataset.for);
+      if (!textarea || path.parentElement.tagName === 'BUTTON') continue;
+      const button = h('button', 'issue-jump');
+      button.type = 'button';
+      button.title = 'Select this value in the text above';
+      path.replaceWith(button);
+      button.append(path);
+    }
+  }
+
+  document.addEventListener('click', (event) => {
+    const issue = event.target.closest && event.target.closest('[data-for] > .issue[data-path]');
+    if (!issue || event.target.closest('a')) return;
+    // Text selected in the list is being copied, not clicked.
+    const sel = window.getSelection();
+    if (sel && !sel.isCollapsed && issue.contains(sel.anchorNode)) return;
+    jumpToIssue(issue);
+  });
 
   // ---- request bodies with the user's text in them ------------------------
 
@@ -349,6 +488,53 @@
     return { resp, data };
   }
 
+  // ---- permalinks and curl ------------------------------------------------
+
+  // maxPermalink is the most bytes a permalink's query holds, as
+  // permalink.go's.
+  const maxPermalink = 2048;
+
+  // queryEscape escapes as Go's url.QueryEscape does, so that the page and
+  // the server offer the same address.
+  function queryEscape(s) {
+    return encodeURIComponent(s)
+      .replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
+      .replace(/%20/g, '+');
+  }
+
+  // permalink is the address of a result's inputs, fields [[name, value]]
+  // in permalink.go's order (empty ones left out), on the page at base:
+  // {href}, or {bytes} when the query would be longer than a link holds;
+  // null when the text cannot be put in an address (a lone surrogate).
+  function permalink(base, fields) {
+    const at = base.indexOf('?');
+    const path = at < 0 ? base : base.slice(0, at);
+    let q = at < 0 ? '' : base.slice(at + 1);
+    try {
+      for (const [name, value] of fields) {
+        if (value !== '') q += (q ? '&' : '') + name + '=' + queryEscape(value);
+      }
+    } catch (e) {
+      return null;
+    }
+    return q.length > maxPermalink ? { bytes: q.length } : { href: path + '?' + q + '#result' };
+  }
+
+  // maxShellArgument is what Linux takes in one argument of a command
+  // (MAX_ARG_STRLEN); a longer body needs a file.
+  const maxShellArgument = 128 * 1024;
+
+  // shellQuote quotes s for a POSIX shell: within single quotes nothing is
+  // special but the single quote, written as '\''.
+  function shellQuote(s) {
+    return "'" + s.replace(/'/g, "'\\''") + "'";
+  }
+
+  // curlCommand is the curl command that posts body to url as JSON.
+  function curlCommand(url, body) {
+    return 'curl -sS ' + shellQuote(url) + " \\\n  -H 'Content-Type: application/json' \\\n  --data-binary " + shellQuote(body);
+  }
+
   // ---- rendering, as templates/partials.html does ------------------------
 
   function problemView(title, fault, message, detail) {
@@ -383,21 +569,36 @@
     return (data.unresolved || []).length ? 'partial' : 'valid';
   }
 
-  function unresolvedList(unresolved) {
+  // issueList is a list of issues whose paths point into the textarea
+  // forId names ('' for none), as the templates write it: the list
+  // carries data-for, each issue data-path.
+  function issueList(tag, forId, items) {
+    const list = h(tag, 'issues', ...items.map(([path, ...children]) => {
+      const li = h('li', 'issue', ...children);
+      if (path !== null) li.dataset.path = path;
+      return li;
+    }));
+    if (forId) list.dataset.for = forId;
+    return list;
+  }
+
+  function unresolvedList(unresolved, forId) {
     return [
       h('h3', 'result-heading', 'Not checked'),
       h('p', 'hint', 'These references could not be resolved, so the values they govern were accepted without checking.'),
-      h('ul', 'issues', ...unresolved.map((u) => h('li', 'issue',
+      issueList('ul', forId, unresolved.map((u) => [u.path || '',
         code(pointer(u.path || ''), 'issue-path'), ' ',
         h('span', 'issue-message', 'reference ', code(u.ref), ' was not resolved'),
         u.schemaPath ? ' ' : null,
-        u.schemaPath ? h('span', 'issue-rule', 'written at ', code(u.schemaPath)) : null))),
+        u.schemaPath ? h('span', 'issue-rule', 'written at ', code(u.schemaPath)) : null])),
     ];
   }
 
   // resultView renders a verdict of POST /api/v1/validate (or of
-  // com.atproto.lexicon.validate for a record).
-  function resultView(data, fallbackAgainst) {
+  // com.atproto.lexicon.validate for a record); forId names the textarea
+  // that holds the value checked ('' for a record named by AT-URI), link
+  // is the permalink of its inputs, when the form offers one.
+  function resultView(data, fallbackAgainst, forId, link) {
     const errors = data.errors || [];
     const unresolved = data.unresolved || [];
     const schema = data.schema || {};
@@ -428,13 +629,13 @@
       h('p', 'verdict-detail', ...detail)));
     if (errors.length) {
       out.append(h('h3', 'result-heading', 'Errors'));
-      out.append(h('ol', 'issues', ...errors.map((e) => h('li', 'issue',
+      out.append(issueList('ol', forId, errors.map((e) => [e.path || '',
         code(pointer(e.path || ''), 'issue-path'), ' ',
         h('span', 'issue-message', e.message),
         e.schemaPath ? ' ' : null,
-        e.schemaPath ? h('span', 'issue-rule', 'rule ', code(e.schemaPath)) : null))));
+        e.schemaPath ? h('span', 'issue-rule', 'rule ', code(e.schemaPath)) : null])));
     }
-    if (unresolved.length) out.append(...unresolvedList(unresolved));
+    if (unresolved.length) out.append(...unresolvedList(unresolved, forId));
     if (data.errorsTruncated) {
       out.append(h('p', 'result-meta result-truncated', 'Only the first ' +
         plural(errors.length + unresolved.length, 'problem is', 'problems are') +
@@ -445,6 +646,14 @@
     if (rec && rec.proof) {
       out.append(h('p', 'result-meta result-record', 'Record ', code(rec.uri), ' (CID ', code(rec.cid), '), proven by the commit ',
         code(rec.proof.commit), ' at revision ', code(rec.proof.rev), ', signed by ', code(rec.proof.signingKey)));
+    }
+    if (link && link.href) {
+      const a = h('a', 'permalink', 'Link to this result');
+      a.setAttribute('href', link.href);
+      out.append(h('p', 'result-meta result-link', a, ': the address holds what was checked, and opening it checks it again.'));
+    } else if (link && link.bytes) {
+      out.append(h('p', 'result-meta result-link', 'No link to this result: what was checked is too long for an address (' +
+        link.bytes + ' bytes as a query; a link holds at most ' + maxPermalink + ').'));
     }
     return out;
   }
@@ -474,11 +683,15 @@
   }
 
   // show puts node in the result region, an aria-live region: what it shows
-  // is what is announced, so nothing else announces results. It brings the
+  // is what is announced, so nothing else announces results. Focus moves
+  // to the region (tabindex=-1), not lost to the page with the button that
+  // had it, so that the keyboard goes on from the answer. It brings the
   // first verdict into view or, given a heading, that heading and the
   // verdict under it.
   function show(region, node, heading) {
     region.replaceChildren(node);
+    linkIssues(region);
+    region.focus({ preventScroll: true });
     const verdict = heading ? heading.nextElementSibling : region.querySelector('.verdict');
     if (!verdict) return;
     const top = (heading || verdict).getBoundingClientRect().top;
@@ -557,10 +770,59 @@
       uriInput.setAttribute('aria-describedby', 'uri-help problem');
     }
 
+    // inputs is what the form holds now.
+    function inputs() {
+      return {
+        text: textarea.value,
+        uri: uriInput ? uriInput.value.trim() : '',
+        target: (form.querySelector('input[name="target"]:checked') || form.querySelector('input[name="target"]') || {}).value || '',
+        allow: !!(form.querySelector('input[name="allowUnresolved"]') || {}).checked,
+      };
+    }
+
+    // request is the body of POST /api/v1/validate for inp.
+    function request(inp) {
+      // Without data-schema (the catalog's paste form), the server checks
+      // the value against the lexicon its $type names.
+      let rest = '';
+      if (form.dataset.schema) rest += ',"schema":' + JSON.stringify(form.dataset.schema);
+      if (form.dataset.cid) rest += ',"cid":' + JSON.stringify(form.dataset.cid);
+      if (inp.target) rest += ',"target":' + JSON.stringify(inp.target);
+      rest += ',"options":{"allowUnresolved":' + inp.allow + '}}';
+      // A record named by AT-URI is fetched, proven and validated by the
+      // server; a pasted value is sent as typed.
+      return inp.uri !== ''
+        ? jsonBody(['{"uri":' + JSON.stringify(inp.uri) + rest])
+        : jsonBody(['{"value":', { field: 'value', text: inp.text }, rest]);
+    }
+
+    // The curl command is written when it is shown, and again as the form
+    // changes while it is.
+    const curl = form.querySelector('details.curl');
+    if (curl) {
+      const out = curl.querySelector('pre code');
+      const long = curl.querySelector('.curl-long');
+      let timer = 0;
+      const update = () => {
+        if (!curl.open) return;
+        const inp = inputs();
+        const empty = inp.uri === '' && inp.text.trim() === '';
+        const body = empty ? '' : request(inp).body;
+        out.textContent = empty ? '' : curlCommand(new URL(form.dataset.api, window.location.href).href, body);
+        if (long) long.hidden = new TextEncoder().encode(body).length <= maxShellArgument;
+      };
+      curl.addEventListener('toggle', update);
+      form.addEventListener('change', update);
+      form.addEventListener('input', () => {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(update, 150);
+      });
+    }
+
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
-      const text = textarea.value;
-      const uri = uriInput ? uriInput.value.trim() : '';
+      const inp = inputs();
+      const { text, uri } = inp;
       if (uri !== '' && text.trim() !== '') {
         uriProblem('Two things to validate', 'Paste a JSON value or give the AT-URI of a record, not both.');
         return;
@@ -577,26 +839,15 @@
       }
       clearFault(textarea);
       if (uriInput) clearURIFault();
-
-      const target = (form.querySelector('input[name="target"]:checked') || form.querySelector('input[name="target"]') || {}).value || '';
-      const allow = !!(form.querySelector('input[name="allowUnresolved"]') || {}).checked;
-      // Without data-schema (the catalog's paste form), the server checks
-      // the value against the lexicon its $type names.
-      let rest = '';
-      if (form.dataset.schema) rest += ',"schema":' + JSON.stringify(form.dataset.schema);
-      if (form.dataset.cid) rest += ',"cid":' + JSON.stringify(form.dataset.cid);
-      if (target) rest += ',"target":' + JSON.stringify(target);
-      rest += ',"options":{"allowUnresolved":' + allow + '}}';
-      // A record named by AT-URI is fetched, proven and validated by the
-      // server; a pasted value is sent as typed.
-      const request = uri !== ''
-        ? jsonBody(['{"uri":' + JSON.stringify(uri) + rest])
-        : jsonBody(['{"value":', { field: 'value', text }, rest]);
+      const req = request(inp);
+      // The fields in permalink.go's order.
+      const link = permalink(form.dataset.permalink || '', [['target', inp.target],
+        ['value', uri === '' ? text : ''], ['uri', uri], ['allowUnresolved', inp.allow ? 'true' : '']]);
 
       await submitting(form, region, async () => {
-        const { resp, data } = await postJSON(form.dataset.api, request);
+        const { resp, data } = await postJSON(form.dataset.api, req);
         if (resp.ok && data && typeof data.valid === 'boolean') {
-          show(region, resultView(data, form.dataset.against));
+          show(region, resultView(data, form.dataset.against, uri === '' ? textarea.id : '', link));
           return;
         }
         if (uri !== '' && resp.status === 400) {
@@ -605,7 +856,7 @@
             ': a DID, a collection and a record key.', technical(data && data.message));
           return;
         }
-        const located = locateDecodeError(request, data);
+        const located = locateDecodeError(req, data);
         if (located) showFault(region, textarea, 'Not valid JSON', located);
         else showFailure(region, resp, data);
       });
@@ -623,15 +874,15 @@
       out.append(h('div', 'verdict verdict-invalid',
         h('p', 'verdict-title', iconSpan('✗'), ' ' + plural(lint.errors.length, 'problem', 'problems')),
         h('p', 'verdict-detail', 'Fix these before publishing the lexicon.')));
-      out.append(h('ol', 'issues', ...lint.errors.map((e) => h('li', 'issue',
+      out.append(issueList('ol', 'lexicon', lint.errors.map((e) => [e.path || '',
         code(pointer(e.path || ''), 'issue-path'), ' ',
-        h('span', 'issue-message', e.message)))));
+        h('span', 'issue-message', e.message)])));
     } else if (lint.unresolved.length) {
       out.append(h('div', 'verdict verdict-partial',
         h('p', 'verdict-title', iconSpan('?'), ' No problems found, with unchecked references'),
         h('p', 'verdict-detail', 'The lexicon follows every authoring rule lexval checks, but ' +
           plural(lint.unresolved.length, 'reference was', 'references were') + ' not resolved.')));
-      out.append(...unresolvedList(lint.unresolved));
+      out.append(...unresolvedList(lint.unresolved, 'lexicon'));
     } else {
       out.append(h('div', 'verdict verdict-valid',
         h('p', 'verdict-title', iconSpan('✓'), ' No problems found'),
@@ -779,10 +1030,11 @@
         if (verdict) {
           heading = h('h2', 'result-section', 'Record');
           heading.id = 'record-result';
-          out.append(heading, resultView(verdict, nsid));
+          out.append(heading, resultView(verdict, nsid, 'record'));
         }
         if (recordFault) {
           region.replaceChildren(out);
+          linkIssues(region);
           markJSONFault(record, recordFault);
           return;
         }
@@ -818,6 +1070,97 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(() => announce(q === '' ? text : text + ' match'), 400);
     });
+  }
+
+  // ---- Ctrl+Enter ------------------------------------------------------------
+
+  // A Mac's shortcuts use ⌘ where other systems' use Ctrl; both work
+  // everywhere, and the hint names the one the system uses.
+  const mac = /Mac|iPhone|iPad/.test((navigator.userAgentData && navigator.userAgentData.platform) || navigator.platform || '');
+
+  // enhanceShortcut makes Ctrl+Enter (⌘+Enter) in area submit its form as
+  // the form's first button does.
+  function enhanceShortcut(area) {
+    const form = area.form;
+    const button = form && form.querySelector('button[type="submit"]');
+    if (!button) return;
+    area.setAttribute('aria-keyshortcuts', mac ? 'Meta+Enter' : 'Control+Enter');
+    area.addEventListener('keydown', (event) => {
+      if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey) || event.isComposing) return;
+      event.preventDefault();
+      if (!button.disabled) form.requestSubmit(button);
+    });
+    for (const key of form.querySelectorAll('kbd[data-mod]')) key.textContent = mac ? '⌘' : 'Ctrl';
+  }
+
+  // ---- tabs: the schema's documentation and JSON views --------------------
+
+  // enhanceTabs turns the views in box (sections of class "view", each
+  // with a heading) into tabs, the first one shown. Without this, the page
+  // shows every view, one after the other. A link to something in a hidden
+  // view (a ref in the JSON to a definition's entry, the page's table of
+  // contents, an address with a fragment) shows that view first.
+  function enhanceTabs(box) {
+    const panels = Array.from(box.children).filter((e) => e.classList.contains('view'));
+    if (panels.length < 2) return;
+    const list = h('div', 'tabs');
+    list.setAttribute('role', 'tablist');
+    list.setAttribute('aria-label', box.dataset.tabs);
+    const tabs = panels.map((panel) => {
+      const heading = panel.querySelector('.view-heading');
+      const tab = h('button', 'tab', heading ? heading.textContent : panel.id);
+      tab.type = 'button';
+      tab.id = panel.id + '-tab';
+      tab.setAttribute('role', 'tab');
+      tab.setAttribute('aria-controls', panel.id);
+      panel.setAttribute('role', 'tabpanel');
+      panel.setAttribute('aria-labelledby', tab.id);
+      if (heading) heading.hidden = true;
+      tab.addEventListener('click', () => select(panel));
+      return tab;
+    });
+    function select(panel, focus) {
+      panels.forEach((p, i) => {
+        const on = p === panel;
+        p.hidden = !on;
+        tabs[i].setAttribute('aria-selected', on ? 'true' : 'false');
+        tabs[i].tabIndex = on ? 0 : -1;
+        if (on && focus) tabs[i].focus();
+      });
+    }
+    list.addEventListener('keydown', (event) => {
+      const at = tabs.indexOf(document.activeElement);
+      if (at < 0) return;
+      const to = { ArrowLeft: at - 1, ArrowRight: at + 1, Home: 0, End: tabs.length - 1 }[event.key];
+      if (to === undefined) return;
+      event.preventDefault();
+      select(panels[(to + tabs.length) % tabs.length], true);
+    });
+    list.append(...tabs);
+    box.prepend(list);
+
+    // reveal shows the view holding the element id names, and returns the
+    // element (null when there is none).
+    function reveal(id) {
+      const el = id ? document.getElementById(id) : null;
+      const panel = el ? panels.find((p) => p.contains(el)) : null;
+      if (panel && panel.hidden) select(panel);
+      return el;
+    }
+    const fragment = () => decodeURIComponent(window.location.hash.slice(1));
+    // Before the browser follows an in-page link, so that it scrolls to a
+    // target already shown.
+    document.addEventListener('click', (event) => {
+      const a = event.target.closest && event.target.closest('a[href^="#"]');
+      if (a) reveal(decodeURIComponent(a.hash.slice(1)));
+    });
+    window.addEventListener('hashchange', () => {
+      const el = reveal(fragment());
+      if (el) el.scrollIntoView();
+    });
+    select(panels[0]);
+    const target = reveal(fragment());
+    if (target && panels.some((p) => p.contains(target))) target.scrollIntoView();
   }
 
   // ---- copy buttons -------------------------------------------------------
@@ -866,6 +1209,9 @@
   for (const b of document.querySelectorAll('button.copy')) enhanceCopy(b);
   for (const f of document.querySelectorAll('form.validate-form[data-api]')) enhanceValidateForm(f);
   for (const f of document.querySelectorAll('form.draft-form[data-api]')) enhanceDraftForm(f);
+  for (const box of document.querySelectorAll('[data-tabs]')) enhanceTabs(box);
+  for (const area of document.querySelectorAll('form textarea')) enhanceShortcut(area);
+  linkIssues(document);
   const filter = document.getElementById('filter');
   if (filter) enhanceFilter(filter);
 })();
