@@ -5,6 +5,8 @@ import (
 	"net"
 	"net/http"
 	"sync"
+
+	"golang.org/x/net/netutil"
 )
 
 // DefaultMaxConnections bounds simultaneous connections when
@@ -47,6 +49,11 @@ func maxConnections(want int, limit uint64) (n int, lowered bool) {
 // hold their slot no longer than the read timeouts allow; idle keep-alive
 // connections hold none once the cap is reached, since they are closed then
 // (see state), so a waiting client, a probe say, gets the next slot.
+//
+// The count is kept by the listener (see listen), not by the http.Server's
+// ConnState hook: the server reports a connection closed only after its
+// slot is free again, so a count kept there could exceed the cap for a
+// moment.
 type connLimiter struct {
 	max int
 
@@ -59,32 +66,73 @@ func newConnLimiter(max int) *connLimiter {
 	return &connLimiter{max: max, idle: make(map[net.Conn]struct{})}
 }
 
+// listen caps ln at l.max open connections and counts them.
+func (l *connLimiter) listen(ln net.Listener) net.Listener {
+	return &countingListener{Listener: netutil.LimitListener(ln, l.max), l: l}
+}
+
+// countingListener counts the connections its (limiting) listener accepts
+// until each is closed.
+type countingListener struct {
+	net.Listener
+	l *connLimiter
+}
+
+func (cl *countingListener) Accept() (net.Conn, error) {
+	c, err := cl.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	cl.l.mu.Lock()
+	cl.l.open++
+	cl.l.mu.Unlock()
+	return &countedConn{Conn: c, l: cl.l}, nil
+}
+
+// countedConn leaves the count when first closed, before its slot is
+// released, so the count never exceeds the slots in use.
+type countedConn struct {
+	net.Conn
+	l    *connLimiter
+	once sync.Once
+}
+
+func (c *countedConn) Close() error {
+	c.once.Do(func() {
+		c.l.mu.Lock()
+		c.l.open--
+		delete(c.l.idle, net.Conn(c))
+		c.l.mu.Unlock()
+	})
+	return c.Conn.Close()
+}
+
 // state is the http.Server's ConnState hook.
 func (l *connLimiter) state(c net.Conn, st http.ConnState) {
+	var closing []net.Conn
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	switch st {
 	case http.StateNew:
-		l.open++
 		if l.open >= l.max {
 			// The last slot is taken: free idle connections' slots for
 			// whoever waits to be accepted. Their clients reconnect.
 			for ic := range l.idle {
-				ic.Close()
 				delete(l.idle, ic)
+				closing = append(closing, ic)
 			}
 		}
 	case http.StateIdle:
 		if l.open >= l.max {
-			c.Close()
-			return
+			closing = append(closing, c)
+		} else {
+			l.idle[c] = struct{}{}
 		}
-		l.idle[c] = struct{}{}
-	case http.StateActive:
+	case http.StateActive, http.StateClosed, http.StateHijacked:
 		delete(l.idle, c)
-	case http.StateClosed, http.StateHijacked:
-		delete(l.idle, c)
-		l.open--
+	}
+	l.mu.Unlock()
+	for _, ic := range closing { // Close takes l.mu
+		ic.Close()
 	}
 }
 

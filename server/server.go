@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/net/netutil"
 
 	"github.com/lexval/lexval/mcpserver"
 	"github.com/lexval/lexval/resolver"
@@ -221,7 +220,7 @@ func (s *Server) Open() error {
 	}
 	s.listener = ln
 	go func() {
-		if err := s.http.Serve(netutil.LimitListener(ln, s.cfg.MaxConnections)); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := s.http.Serve(s.conns.listen(ln)); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.cfg.Logger.Error("serve failed", slog.String("error", err.Error()))
 		}
 	}()
