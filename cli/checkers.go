@@ -11,7 +11,7 @@ import (
 // names (service.ByType), preparing one checker per distinct $type.
 func typeCheck(svc *service.Service, opts validator.Options, lim validator.Limits) checkFunc {
 	byType := svc.ByType(opts, "add it with --lexicons DIR, or see --network and --allow-unresolved")
-	return func(ctx context.Context, v any) (validator.Result, error) {
+	return func(ctx context.Context, v any, dmValid bool) (validator.Result, error) {
 		c, verdict, err := byType.Checker(ctx, v)
 		switch {
 		case err != nil:
@@ -19,6 +19,6 @@ func typeCheck(svc *service.Service, opts validator.Options, lim validator.Limit
 		case c == nil:
 			return verdict, nil
 		}
-		return c.Explain(ctx, v, lim)
+		return c.ExplainDecoded(ctx, v, dmValid, lim)
 	}
 }

@@ -32,14 +32,21 @@ type verdict struct {
 // --max-value flag); noun names it in that refusal ("value", "record",
 // "document").
 func (v *verdict) decode(limit int64, noun string) (any, error) {
+	x, _, err := v.decodeChecked(limit, noun)
+	return x, err
+}
+
+// decodeChecked is decode that also says whether the value is known to be
+// valid in the data model (datamodel.DecodeJSONStringChecked).
+func (v *verdict) decodeChecked(limit int64, noun string) (any, bool, error) {
 	if v.size > limit {
-		return nil, fmt.Errorf("%s is %d bytes, over the limit of %d bytes (--max-value)", noun, v.size, limit)
+		return nil, false, fmt.Errorf("%s is %d bytes, over the limit of %d bytes (--max-value)", noun, v.size, limit)
 	}
-	x, err := datamodel.DecodeJSONString(v.data)
+	x, dmValid, err := datamodel.DecodeJSONStringChecked(v.data)
 	if err != nil {
-		return nil, inputfile.DecodeError(v.data, err, v.src.line)
+		return nil, false, inputfile.DecodeError(v.data, err, v.src.line)
 	}
-	return x, nil
+	return x, dmValid, nil
 }
 
 // invalid is a result with one error at path.

@@ -34,7 +34,7 @@ func newBatch() *batch {
 
 // checkFunc checks one decoded value. An error is fatal to the whole run
 // (resolution failure); a bad value is a Result, not an error.
-type checkFunc func(ctx context.Context, v any) (validator.Result, error)
+type checkFunc func(ctx context.Context, v any, dmValid bool) (validator.Result, error)
 
 // pipeline reads values from files in order, checks and renders them on
 // several workers, and writes their output in input order. Memory is bounded
@@ -175,12 +175,12 @@ func (p *pipeline) process(ctx context.Context, b *batch) error {
 }
 
 func (p *pipeline) checkValue(ctx context.Context, v *verdict) error {
-	val, err := v.decode(p.limit, "value")
+	val, dmValid, err := v.decodeChecked(p.limit, "value")
 	if err != nil {
 		v.result = invalid("", err.Error())
 		return nil
 	}
-	v.result, err = p.check(ctx, val)
+	v.result, err = p.check(ctx, val, dmValid)
 	return err
 }
 

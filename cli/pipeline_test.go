@@ -19,7 +19,7 @@ import (
 
 // numberCheck is a fake checkFunc: a value {"n": N} is valid unless N ends
 // in 7.
-func numberCheck(ctx context.Context, v any) (validator.Result, error) {
+func numberCheck(ctx context.Context, v any, _ bool) (validator.Result, error) {
 	n, _ := v.(map[string]any)["n"].(fmt.Stringer)
 	if n != nil && strings.HasSuffix(n.String(), "7") {
 		return invalid("/n", "ends in 7"), nil
@@ -29,14 +29,14 @@ func numberCheck(ctx context.Context, v any) (validator.Result, error) {
 
 // jitteryCheck is numberCheck taking a random while, so that workers finish
 // out of order.
-func jitteryCheck(ctx context.Context, v any) (validator.Result, error) {
+func jitteryCheck(ctx context.Context, v any, _ bool) (validator.Result, error) {
 	switch rand.IntN(64) {
 	case 0:
 		time.Sleep(time.Duration(rand.IntN(500)) * time.Microsecond)
 	case 1, 2, 3, 4:
 		runtime.Gosched()
 	}
-	return numberCheck(ctx, v)
+	return numberCheck(ctx, v, false)
 }
 
 func numberLines(n int) string {
@@ -121,7 +121,7 @@ func TestPipelineErrors(t *testing.T) {
 		{
 			name:  "fatal check error",
 			input: strings.NewReader(numberLines(3000)),
-			check: func(ctx context.Context, v any) (validator.Result, error) {
+			check: func(ctx context.Context, v any, _ bool) (validator.Result, error) {
 				if v.(map[string]any)["n"].(fmt.Stringer).String() == "2000" {
 					return validator.Result{}, errFatal
 				}

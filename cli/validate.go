@@ -108,7 +108,9 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 		if err != nil {
 			return s.fail(cmd, err) // the service names the schema
 		}
-		check = func(ctx context.Context, v any) (validator.Result, error) { return c.Explain(ctx, v, lim) }
+		check = func(ctx context.Context, v any, dmValid bool) (validator.Result, error) {
+			return c.ExplainDecoded(ctx, v, dmValid, lim)
+		}
 	}
 
 	out := bufio.NewWriterSize(s.stdout, 64<<10)

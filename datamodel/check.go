@@ -518,3 +518,51 @@ func pointer(path []pathStep) string {
 	}
 	return b.String()
 }
+
+// knownValidDollars reports, for an object the decoder has just built,
+// that Check finds nothing wrong with its own $-rules ($link, $type, blob;
+// its fields' values are judged as they are decoded). It is conservative:
+// false for everything but the well-formed common cases ($bytes objects
+// among them), which Check then judges.
+func knownValidDollars(m map[string]any) bool {
+	if _, ok := m["$bytes"]; ok {
+		return false
+	}
+	if l, ok := m["$link"]; ok {
+		s, isString := l.(string)
+		return isString && len(m) == 1 && BlessedCID(s)
+	}
+	t, ok := m["$type"]
+	if !ok {
+		return true // other $-fields are checked as any field is
+	}
+	s, isString := t.(string)
+	switch {
+	case !isString || s == "":
+		return false
+	case s == "blob":
+		return knownValidBlob(m)
+	}
+	return true
+}
+
+// knownValidBlob: exactly the four fields of a blob, a $link object for ref
+// (whose link was judged when it was decoded), a non-empty mimeType and a
+// non-negative integer size.
+func knownValidBlob(m map[string]any) bool {
+	if len(m) != 4 {
+		return false
+	}
+	ref, ok := m["ref"].(map[string]any)
+	if !ok || len(ref) != 1 {
+		return false
+	}
+	if _, ok := ref["$link"]; !ok {
+		return false
+	}
+	if mt, ok := m["mimeType"].(string); !ok || mt == "" {
+		return false
+	}
+	n, ok := Int64(m["size"])
+	return ok && n >= 0
+}

@@ -81,9 +81,26 @@ func DecodeJSON(data []byte) (any, error) {
 // s itself. Callers that read input into a string (a strings.Builder's,
 // say) decode it with no copy at all.
 func DecodeJSONString(s string) (any, error) {
+	v, _, err := DecodeJSONStringChecked(s)
+	return v, err
+}
+
+// DecodeJSONStringChecked is DecodeJSONString that also reports whether
+// the value is known to be valid in the data model: Valid(v) is then true
+// without walking it again. Decoding already enforces UTF-8 and depth, and
+// it notes as it goes what else Check has rules for; a value that holds only
+// strings, booleans, nulls, integers of up to 18 digits, $type fields naming
+// a type and well-formed $link and blob objects is known valid. false means
+// only that Valid must be asked.
+func DecodeJSONStringChecked(s string) (v any, dmValid bool, err error) {
 	d := scratchPool.Get().(*jsonDecoder)
 	defer d.release()
-	d.s, d.i = s, 0
+	d.s, d.i, d.unknown = s, 0, false
+	v, err = d.decode()
+	return v, err == nil && !d.unknown, err
+}
+
+func (d *jsonDecoder) decode() (any, error) {
 	if len(d.s) >= 3 && d.s[:3] == "\xef\xbb\xbf" {
 		// RFC 8259 §8.1 lets a parser ignore a byte order mark; we refuse it
 		// by name rather than as an unexpected 0xef.
@@ -114,6 +131,9 @@ type jsonDecoder struct {
 	// are gathered here, then copied once into a value of exact size.
 	members []jsonMember
 	items   []any
+	// unknown: the value holds something whose data-model validity the
+	// decoder does not judge (see DecodeJSONStringChecked and dollarFields).
+	unknown bool
 }
 
 // scratchPool keeps decoders for their scratch stacks: a long array or
@@ -243,8 +263,13 @@ func (d *jsonDecoder) object(depth int) (any, error) {
 			d.i++
 			ms := d.members[base:]
 			m := make(map[string]any, len(ms))
+			dollar := false
 			for _, e := range ms {
 				m[e.key] = e.val
+				dollar = dollar || (len(e.key) > 0 && e.key[0] == '$')
+			}
+			if dollar && !d.unknown {
+				d.unknown = !knownValidDollars(m)
 			}
 			if len(m) != len(ms) {
 				return nil, d.duplicate(ms)
@@ -464,6 +489,7 @@ func (d *jsonDecoder) number() (any, error) {
 	default:
 		return nil, d.fail(ErrSyntax, "invalid number")
 	}
+	intEnd := d.i
 	if d.i < len(d.s) && d.s[d.i] == '.' {
 		d.i++
 		if d.digits() == 0 {
@@ -478,6 +504,15 @@ func (d *jsonDecoder) number() (any, error) {
 		if d.digits() == 0 {
 			return nil, d.fail(ErrSyntax, "invalid number (digits expected in exponent)")
 		}
+	}
+	if !d.unknown {
+		// An integer of up to 18 digits is within 64 bits; anything else
+		// (a fraction, an exponent, more digits) is left to Check.
+		digits := d.i - start
+		if d.s[start] == '-' {
+			digits--
+		}
+		d.unknown = intEnd != d.i || digits > 18
 	}
 	return json.Number(d.s[start:d.i]), nil
 }

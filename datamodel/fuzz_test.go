@@ -15,11 +15,14 @@ import (
 // accepts, the input must break one of the rules DecodeJSON adds, and the
 // error must say which.
 func FuzzDecodeJSON(f *testing.F) {
-	for _, s := range []string{`{"a":[1,2.5,"x\u00e9",true,null,{}]}`, `"\ud83d\ude00"`, `{"a":1,"a":2}`, "[\"\xff\"]", `1e999`, `-0`, `{"":{"":[]}}`} {
+	for _, s := range []string{`{"a":[1,2.5,"x\u00e9",true,null,{}]}`, `"\ud83d\ude00"`, `{"a":1,"a":2}`, "[\"\xff\"]", `1e999`, `-0`, `{"":{"":[]}}`, `{"$link":"bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm"}`, `{"$type":"blob","ref":{"$link":"bafkreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm"},"mimeType":"a","size":0}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := DecodeJSON(data)
+		if _, known, _ := DecodeJSONStringChecked(string(data)); known && !Valid(got) {
+			t.Fatalf("DecodeJSONStringChecked calls %q valid in the data model, Valid does not", data)
+		}
 		dec := json.NewDecoder(bytes.NewReader(data))
 		dec.UseNumber()
 		var want any

@@ -90,6 +90,13 @@ func (c *Checker) Explain(ctx context.Context, v any, lim validator.Limits) (val
 	return c.schema.Explain(ctx, v, lim)
 }
 
+// ExplainDecoded is Explain for a value decoded by
+// datamodel.DecodeJSONStringChecked, given what it said
+// (validator.Schema.ExplainDecoded).
+func (c *Checker) ExplainDecoded(ctx context.Context, v any, dmValid bool, lim validator.Limits) (validator.Result, error) {
+	return c.schema.ExplainDecoded(ctx, v, dmValid, lim)
+}
+
 // Valid reports, cheaply and without allocating, whether v is valid with
 // nothing left unchecked (validator.Schema.Valid): true means Validate's
 // Result would be valid, with no errors and no unresolved references; false

@@ -61,7 +61,16 @@ type Limits struct {
 // returns ctx's error, and no Result, when ctx ends first. A valid value
 // costs what Valid does.
 func (s *Schema) Explain(ctx context.Context, v any, lim Limits) (Result, error) {
-	if s.Valid(v) {
+	return s.ExplainDecoded(ctx, v, false, lim)
+}
+
+// ExplainDecoded is Explain for a value decoded by
+// datamodel.DecodeJSONStringChecked, given what it said: when dmValid, the
+// value is known to be valid in the data model, and only the lexicon's
+// rules are checked before the verdict (the data model's walk is most of
+// the cost of a valid value after decoding). dmValid false is Explain.
+func (s *Schema) ExplainDecoded(ctx context.Context, v any, dmValid bool, lim Limits) (Result, error) {
+	if (dmValid || datamodel.Valid(v)) && s.fastValid(v) {
 		return Result{Valid: true, Errors: []Error{}, Unresolved: []Unresolved{}}, nil
 	}
 	return s.explain(ctx, v, lim)
