@@ -340,6 +340,20 @@ func (d *jsonDecoder) array(depth int) (any, error) {
 func (d *jsonDecoder) str() (string, error) {
 	d.i++ // "
 	start := d.i
+	// The common case in one tight pass: no escape, no control character,
+	// and UTF-8 checked at once by utf8.ValidString when there is any
+	// non-ASCII byte. Anything else is rescanned byte by byte below, which
+	// says what is wrong and where.
+	var high byte
+	i := start
+	for i < len(d.s) && !strStop[d.s[i]] {
+		high |= d.s[i]
+		i++
+	}
+	if i < len(d.s) && d.s[i] == '"' && (high < utf8.RuneSelf || utf8.ValidString(d.s[start:i])) {
+		d.i = i + 1
+		return d.s[start:i], nil
+	}
 	for d.i < len(d.s) {
 		c := d.s[d.i]
 		if c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\' {
@@ -367,6 +381,16 @@ func (d *jsonDecoder) str() (string, error) {
 	}
 	return "", d.fail(ErrUnexpectedEnd, "unterminated string")
 }
+
+// strStop marks the bytes that end str's fast scan: a quote, a backslash
+// and the control characters.
+var strStop = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
 
 // escapedString finishes a string that has escapes, copying it.
 func (d *jsonDecoder) escapedString(start int) (string, error) {
