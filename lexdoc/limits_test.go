@@ -236,3 +236,75 @@ func TestLintContextStops(t *testing.T) {
 		t.Errorf("a lint stopped at its second look allocated %.0f times, a whole one %.0f: want less than a tenth", stopped, whole)
 	}
 }
+
+// TestLintMaxFindings: lint lists at most MaxFindings findings a document,
+// errors before lesser ones, and counts the rest in one too-many-findings
+// finding, an error only when errors were left out.
+func TestLintMaxFindings(t *testing.T) {
+	// Definition "a" has 30 badly named properties (field-name-style
+	// warnings, found first); "b" has errs misspelt constraints
+	// (unknown-field errors).
+	doc := func(errs int) any {
+		a := repeatJoin(30, func(i int) string { return fmt.Sprintf(`"Bad_%d":{"type":"integer"}`, i) })
+		b := repeatJoin(errs, func(i int) string { return fmt.Sprintf(`"p%d":{"type":"boolean","maxLenght":1}`, i) })
+		v, err := datamodel.DecodeJSON([]byte(limitDocument(`"a":{"type":"object","properties":{` + a + `}},"b":{"type":"object","properties":{` + b + `}}`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	count := func(fs []lexdoc.Finding, rule string) (n int) {
+		for _, f := range fs {
+			if f.Rule == rule {
+				n++
+			}
+		}
+		return n
+	}
+	for _, tc := range []struct {
+		name           string
+		errs, max      int
+		ignore         []string
+		wantErrors     int // unknown-field findings listed
+		wantWarnings   int // field-name-style findings listed
+		wantSummary    lexdoc.Severity
+		wantSummaryMsg string
+	}{
+		{"under the limit", 5, 100, nil, 5, 30, "", ""},
+		{"warnings past the limit", 0, 10, nil, 0, 10, lexdoc.SeverityWarning, "20 more findings are not listed (0 errors, 20 warnings, 0 information)"},
+		{"errors displace warnings", 5, 10, nil, 5, 5, lexdoc.SeverityWarning, "25 more findings are not listed (0 errors, 25 warnings, 0 information)"},
+		{"errors past the limit", 20, 10, nil, 10, 0, lexdoc.SeverityError, "40 more findings are not listed (10 errors, 30 warnings, 0 information)"},
+		{"ignored findings do not count", 5, 10, []string{"field-name-style"}, 5, 0, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := lexdoc.Lint(doc(tc.errs), nil, lexdoc.LintOptions{MaxFindings: tc.max, Ignore: tc.ignore})
+			if got := count(r.Findings, "unknown-field"); got != tc.wantErrors {
+				t.Errorf("got %d unknown-field findings, want %d", got, tc.wantErrors)
+			}
+			if got := count(r.Findings, "field-name-style"); got != tc.wantWarnings {
+				t.Errorf("got %d field-name-style findings, want %d", got, tc.wantWarnings)
+			}
+			if r.Valid != (tc.errs == 0) {
+				t.Errorf("Valid %v with %d errors in the document", r.Valid, tc.errs)
+			}
+			last := r.Findings[len(r.Findings)-1]
+			switch {
+			case tc.wantSummary == "" && count(r.Findings, lexdoc.RuleTooManyFindings) != 0:
+				t.Errorf("unexpected %s finding: %s", lexdoc.RuleTooManyFindings, last.Message)
+			case tc.wantSummary == "":
+			case last.Rule != lexdoc.RuleTooManyFindings || last.Severity != tc.wantSummary || !strings.HasPrefix(last.Message, tc.wantSummaryMsg):
+				t.Errorf("last finding %+v, want a %s %s saying %q", last, tc.wantSummary, lexdoc.RuleTooManyFindings, tc.wantSummaryMsg)
+			case len(r.Findings) != tc.max+1:
+				t.Errorf("got %d findings, want %d and the count of the rest", len(r.Findings), tc.max)
+			}
+		})
+	}
+
+	// The default bounds a document with far more findings.
+	// (MaxProperties errors and 30 warnings: over the default, within the
+	// limits.)
+	big := lexdoc.Lint(doc(lexdoc.MaxProperties), nil, lexdoc.LintOptions{})
+	if n := len(big.Findings); n != lexdoc.DefaultMaxFindings+1 || big.Findings[n-1].Rule != lexdoc.RuleTooManyFindings {
+		t.Errorf("a document with %d findings: got %d listed, want %d and the count of the rest", lexdoc.MaxProperties+30, n, lexdoc.DefaultMaxFindings)
+	}
+}

@@ -37,7 +37,11 @@ func Lint(doc any, cat *Catalog, opts LintOptions) LintReport {
 // LintContext is Lint for a document that may be large: it stops when ctx
 // ends, with ctx's cause (looking every pollEvery schemas).
 func LintContext(ctx context.Context, doc any, cat *Catalog, opts LintOptions) (LintReport, error) {
-	l := &linter{ctx: ctx, cat: cat, findings: []Finding{}, allowUnresolved: opts.AllowUnresolved}
+	l := &linter{ctx: ctx, cat: cat, findings: []Finding{}, allowUnresolved: opts.AllowUnresolved, opts: opts}
+	l.max = opts.MaxFindings
+	if l.max <= 0 {
+		l.max = DefaultMaxFindings
+	}
 	l.document(doc)
 	if l.err == nil {
 		l.limits(doc)
@@ -49,7 +53,10 @@ func LintContext(ctx context.Context, doc any, cat *Catalog, opts LintOptions) (
 		l.loc = ""
 		l.report(ruleFilePath, "/id", "the file %s does not match id %s: name it %s.json, or %s.json under a lexicons directory", opts.File, l.id, l.id, strings.ReplaceAll(string(l.id), ".", "/"))
 	}
-	findings := opts.Filter(sortFindings(l.findings))
+	findings := sortFindings(l.findings)
+	if f, ok := l.left.summary(l.max); ok && opts.keeps(f) {
+		findings = append(findings, f)
+	}
 	r := LintReport{Valid: !HasErrors(findings), Findings: findings, Unresolved: []Unresolved{}}
 	if len(l.unresolved) > 0 {
 		r.Unresolved = SortUnresolved(l.unresolved)
@@ -72,7 +79,16 @@ type LintOptions struct {
 	// File is the path the document was read from, for the file-path rule;
 	// "" when it comes from no file.
 	File string
+	// MaxFindings bounds the findings listed (DefaultMaxFindings when zero
+	// or less); the rest are counted in one too-many-findings finding.
+	MaxFindings int
 }
+
+// DefaultMaxFindings is how many findings Lint lists for one document when
+// LintOptions.MaxFindings is not set: a hand-written document has far
+// fewer, and a generated one with more (a 2 MB document can have some
+// 200,000) would otherwise cost tens of megabytes to report.
+const DefaultMaxFindings = 1000
 
 // LintReport is what Lint finds in one document.
 type LintReport struct {
@@ -114,7 +130,16 @@ type linter struct {
 	// inRecord is true within a record definition's schema, where data is
 	// stored for good and style rules ask for bounds.
 	inRecord bool
+	// opts filter findings as they are found; max bounds those kept, and
+	// left counts the rest. Errors are kept before warnings and
+	// information: past max, an error takes the place of a lesser finding
+	// (lesser holds their indices), so a document with errors always lists
+	// one.
+	opts     LintOptions
+	max      int
 	findings []Finding
+	lesser   []int
+	left     leftOut
 }
 
 // stopped reports whether the walk is to stop, looking at ctx every
@@ -134,7 +159,67 @@ func (l *linter) report(rule, path, format string, a ...any) {
 	if !ok {
 		panic("lexdoc: lint rule " + rule + " is not in the table") // a programming error
 	}
-	l.findings = append(l.findings, Finding{Path: path, Message: fmt.Sprintf(format, a...), SchemaPath: l.loc, Rule: rule, Severity: sev})
+	if !l.opts.keepsRule(rule, sev) {
+		return // before its message is written
+	}
+	l.add(Finding{Path: path, Message: fmt.Sprintf(format, a...), SchemaPath: l.loc, Rule: rule, Severity: sev})
+}
+
+// add keeps f, if the options keep it, within the limit.
+func (l *linter) add(f Finding) {
+	if !l.opts.keeps(f) {
+		return
+	}
+	if len(l.findings) >= l.max {
+		if f.Severity != SeverityError || len(l.lesser) == 0 {
+			l.left.add(f.Severity)
+			return
+		}
+		// An error takes the place of the last lesser finding kept.
+		i := l.lesser[len(l.lesser)-1]
+		l.lesser = l.lesser[:len(l.lesser)-1]
+		l.left.add(l.findings[i].Severity)
+		l.findings[i] = f
+		return
+	}
+	if f.Severity != SeverityError {
+		l.lesser = append(l.lesser, len(l.findings))
+	}
+	l.findings = append(l.findings, f)
+}
+
+// leftOut counts the findings past the limit, by severity.
+type leftOut struct{ errors, warnings, infos int }
+
+func (n *leftOut) add(sev Severity) {
+	switch sev {
+	case SeverityError:
+		n.errors++
+	case SeverityWarning:
+		n.warnings++
+	default:
+		n.infos++
+	}
+}
+
+// summary is the too-many-findings finding that says how many were left
+// out: an error when errors were, a warning otherwise.
+func (n leftOut) summary(max int) (Finding, bool) {
+	total := n.errors + n.warnings + n.infos
+	if total == 0 {
+		return Finding{}, false
+	}
+	sev := SeverityWarning
+	if n.errors > 0 {
+		sev = SeverityError
+	}
+	return Finding{
+		Path: "",
+		Message: fmt.Sprintf("%d more findings are not listed (%d errors, %d warnings, %d information): lint lists %d a document, errors first",
+			total, n.errors, n.warnings, n.infos, max),
+		Rule:     RuleTooManyFindings,
+		Severity: sev,
+	}, true
 }
 
 // dupRule is the rule a repeated entry of list key breaks: repeating a

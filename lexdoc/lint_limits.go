@@ -9,7 +9,7 @@ func (l *linter) limits(doc any) {
 		return
 	}
 	sizeLimits(defs, func(o overLimit) {
-		l.findings = append(l.findings, Finding{Path: o.path, Message: o.message, SchemaPath: l.defLoc(o.def), Rule: o.rule, Severity: SeverityError})
+		l.addOverLimit(Finding{Path: o.path, Message: o.message, SchemaPath: l.defLoc(o.def), Rule: o.rule, Severity: SeverityError})
 	})
 	// The depth of references needs the document parsed; one that does not
 	// parse (over a size limit, say) has findings enough.
@@ -36,13 +36,22 @@ func (l *linter) limits(doc any) {
 		}
 	}
 	if depth > MaxRefDepth {
-		l.findings = append(l.findings, Finding{
+		l.addOverLimit(Finding{
 			Path:       member("/defs", deepest),
 			Message:    "references from " + deepest + " pass through a chain of " + countWords(depth) + " definitions, more than the " + countWords(MaxRefDepth) + " a chain may have",
 			SchemaPath: l.defLoc(deepest),
 			Rule:       RuleMaxRefDepth,
 			Severity:   SeverityError,
 		})
+	}
+}
+
+// addOverLimit keeps f, a size limit's finding, if the options keep it,
+// whatever the number of findings: it says why the document has so many,
+// and there are few (each is over a limit that takes many bytes to pass).
+func (l *linter) addOverLimit(f Finding) {
+	if l.opts.keeps(f) {
+		l.findings = append(l.findings, f)
 	}
 }
 

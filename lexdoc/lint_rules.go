@@ -67,6 +67,9 @@ const (
 	// document to lint (the front ends report it): hence exported.
 	RuleDuplicateID = "duplicate-id"
 	RuleInvalidJSON = "invalid-json"
+	// RuleTooManyFindings counts the findings past LintOptions.MaxFindings;
+	// it is an error when errors were among them.
+	RuleTooManyFindings = "too-many-findings"
 
 	ruleMissingDescription  = "missing-description"
 	ruleUnlimitedString     = "unlimited-string"
@@ -142,6 +145,7 @@ var lintRules = []Rule{
 	{Name: ruleDefNameStyle, Severity: SeverityWarning, Description: "a definition name is not lowerCamel ASCII (a lowercase letter, then letters and digits)"},
 	{Name: ruleNullableOptional, Severity: SeverityWarning, Description: "a property is both nullable and optional: two ways to say \"no value\""},
 	{Name: ruleMissingOutput, Severity: SeverityInfo, Description: "a query or procedure declares no output (declare one, even empty, so clients know what comes back)"},
+	{Name: RuleTooManyFindings, Severity: SeverityWarning, Description: "more findings than lint lists for one document (1,000 unless set): the rest are counted; an error when errors are among them"},
 	{Name: ruleFilePath, Severity: SeverityWarning, Description: "the file's path does not match the document's id (com/example/post.json or com.example.post.json for com.example.post)"},
 	{Name: ruleDuplicateKnownValue, Severity: SeverityWarning, Description: "knownValues lists one value twice"},
 	{Name: ruleDefsMain, Severity: SeverityWarning, Description: "a *.defs lexicon has a main definition"},
@@ -216,11 +220,19 @@ func (opts LintOptions) Filter(fs []Finding) []Finding {
 	}
 	out := make([]Finding, 0, len(fs))
 	for _, f := range fs {
-		if !slices.Contains(opts.Ignore, f.Rule) && (opts.MinSeverity == "" || f.Severity.AtLeast(opts.MinSeverity)) {
+		if opts.keeps(f) {
 			out = append(out, f)
 		}
 	}
 	return out
+}
+
+// keeps reports whether opts keep f.
+func (opts LintOptions) keeps(f Finding) bool { return opts.keepsRule(f.Rule, f.Severity) }
+
+// keepsRule reports whether opts keep the findings of rule at severity sev.
+func (opts LintOptions) keepsRule(rule string, sev Severity) bool {
+	return !slices.Contains(opts.Ignore, rule) && (opts.MinSeverity == "" || sev.AtLeast(opts.MinSeverity))
 }
 
 // CheckRuleNames returns an error naming the first of names that is no lint
