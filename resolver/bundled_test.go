@@ -260,6 +260,7 @@ func TestBundleLazy(t *testing.T) {
 		good     = "lexicons/com/example/good.json"
 		mismatch = "lexicons/com/example/mismatch.json"
 		broken   = "lexicons/com/example/broken.json"
+		notNSID  = "lexicons/com/example-/x.json"
 	)
 	doc := func(id string) *fstest.MapFile {
 		return &fstest.MapFile{Data: []byte(`{"lexicon":1,"id":"` + id + `","defs":{"main":{"type":"string"}}}`)}
@@ -269,6 +270,7 @@ func TestBundleLazy(t *testing.T) {
 		good:                  doc("com.example.good"),
 		mismatch:              doc("com.example.other"),
 		broken:                &fstest.MapFile{Data: []byte(`{"lexicon":1,"id":"com.example.broken",`)},
+		notNSID:               doc("com.example.x"),
 	}}
 	r, err := resolver.NewWithSeams(resolver.Config{}, resolver.Seams{Bundled: fsys})
 	if err != nil {
@@ -314,6 +316,7 @@ func TestBundleLazy(t *testing.T) {
 	}{
 		{name: "id differs from the path", nsid: "com.example.mismatch", path: mismatch, want: "id com.example.other differs from com.example.mismatch"},
 		{name: "not JSON", nsid: "com.example.broken", path: broken},
+		{name: "a path that names no NSID", nsid: "com.example-.x", path: notNSID, want: "differs from com.example-.x"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -344,16 +347,15 @@ func TestBundleLazy(t *testing.T) {
 	})
 }
 
+// TestBundleUnindexable: what start-up still reads of the bundle, its
+// manifest, stops it when broken.
 func TestBundleUnindexable(t *testing.T) {
 	tests := []struct {
 		name string
 		fsys fstest.MapFS
 	}{
 		{name: "no manifest", fsys: fstest.MapFS{"lexicons/com/example/a.json": &fstest.MapFile{Data: []byte(`{}`)}}},
-		{name: "a path that names no NSID", fsys: fstest.MapFS{
-			lexicons.UpstreamPath:        &fstest.MapFile{Data: []byte(`{}`)},
-			"lexicons/com/example-.json": &fstest.MapFile{Data: []byte(`{}`)},
-		}},
+		{name: "a manifest that is not JSON", fsys: fstest.MapFS{lexicons.UpstreamPath: &fstest.MapFile{Data: []byte(`{"repository":`)}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
