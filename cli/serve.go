@@ -134,7 +134,7 @@ func runServe(ctx context.Context, s *streams, cmd *command, args []string) int 
 	directories := append([]string{}, rf.lexicons.values...)
 	logger.Info("listening",
 		"addr", srv.Addr().String(),
-		"lexicons", len(svc.Catalog()),
+		"lexicons", len(svc.CatalogNSIDs()),
 		"directories", directories,
 		"network", svc.Network(),
 		"store", describeStore(st),

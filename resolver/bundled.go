@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bluesky-social/indigo/atproto/syntax"
+
 	"github.com/lexval/lexval/lexicons"
 )
 
@@ -44,13 +46,20 @@ type bundleManifest struct {
 // have once published, so they answer NSID queries only; the Resolver asks
 // them last, after the network, and falls back on them when the network
 // fails.
+//
+// At start-up it only indexes them, by the NSID each file's path names (a
+// command uses a few of the hundreds); a document is read and parsed the
+// first time it is asked for.
 type bundledSource struct{ set localSet }
 
-var _ Lister = (*bundledSource)(nil)
+var _ localLister = (*bundledSource)(nil)
 
-// loadBundled reads the bundle laid out as lexicons.Bundled. A bundle that
-// cannot be read or parsed is fatal, like the embedded catalog: it is part
-// of the binary, so a flaw there is a build's.
+// loadBundled indexes the bundle laid out as lexicons.Bundled. A bundle
+// whose manifest cannot be read is fatal, like the embedded catalog: it is
+// part of the binary, so a flaw there is a build's. A document that fails
+// to parse, or whose id is not the NSID its path names, fails the
+// resolutions of that NSID only (TestBundleParses catches it before a
+// release).
 func loadBundled(fsys fs.FS) (*bundledSource, error) {
 	data, err := fs.ReadFile(fsys, lexicons.UpstreamPath)
 	if err != nil {
@@ -60,44 +69,65 @@ func loadBundled(fsys fs.FS) (*bundledSource, error) {
 	if err := json.Unmarshal(data, &man); err != nil {
 		return nil, fmt.Errorf("bundled lexicons: %s: %w", lexicons.UpstreamPath, err)
 	}
-	var paths []string
+	var entries []*localRecord
+	seen := make(map[syntax.NSID]string)
 	err = fs.WalkDir(fsys, lexicons.BundledDir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") {
-			paths = append(paths, p)
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".json") {
+			return err
 		}
-		return err
+		nsid := bundledNSID(p)
+		if prev, dup := seen[nsid]; dup {
+			return fmt.Errorf("%s and %s both define %s", prev, p, nsid)
+		}
+		seen[nsid] = p
+		entries = append(entries, &localRecord{
+			nsid: nsid,
+			load: func() (*Record, error) {
+				rec, err := loadBundledFile(fsys, p, nsid)
+				if err != nil {
+					return nil, fmt.Errorf("bundled lexicons: %w", err)
+				}
+				rec.Upstream = &Upstream{
+					Repository: man.Repository,
+					Commit:     man.Commit,
+					Committed:  man.Committed,
+					Path:       path.Join(man.Path, strings.TrimPrefix(p, lexicons.BundledDir+"/")),
+				}
+				return rec, nil
+			},
+		})
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("bundled lexicons: %w", err)
 	}
-	recs, errs := loadEach(paths, func(p string) (*Record, error) {
-		raw, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return nil, err
-		}
-		rec, err := documentRecord(raw, "bundled:"+p, SourceBundled)
-		if err != nil {
-			return nil, err
-		}
-		rec.Upstream = &Upstream{
-			Repository: man.Repository,
-			Commit:     man.Commit,
-			Committed:  man.Committed,
-			Path:       path.Join(man.Path, strings.TrimPrefix(p, lexicons.BundledDir+"/")),
-		}
-		return rec, nil
-	})
-	seen := make(map[string]string, len(paths))
-	for i, rec := range recs {
-		if errs[i] != nil {
-			return nil, fmt.Errorf("bundled lexicons: %w", errs[i])
-		}
-		if prev, dup := seen[string(rec.NSID())]; dup {
-			return nil, fmt.Errorf("bundled lexicons: %s and %s both define %s", prev, paths[i], rec.NSID())
-		}
-		seen[string(rec.NSID())] = paths[i]
+	return &bundledSource{set: newLazySet(entries)}, nil
+}
+
+// bundledNSID is the NSID the path of a bundled document names:
+// lexicons/app/bsky/feed/post.json holds app.bsky.feed.post. It is not
+// parsed here (a third of start-up went to parsing them): loadBundledFile
+// checks it equals the document's id, which the document's parse checks.
+func bundledNSID(p string) syntax.NSID {
+	rel := strings.TrimSuffix(strings.TrimPrefix(p, lexicons.BundledDir+"/"), ".json")
+	return syntax.NSID(strings.ReplaceAll(rel, "/", "."))
+}
+
+// loadBundledFile reads and parses the bundled document at p, which must be
+// lexicon nsid, the one its path names.
+func loadBundledFile(fsys fs.FS, p string, nsid syntax.NSID) (*Record, error) {
+	raw, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		return nil, err
 	}
-	return &bundledSource{set: newLocalSet(recs)}, nil
+	rec, err := documentRecord(raw, "bundled:"+p, SourceBundled)
+	if err != nil {
+		return nil, err
+	}
+	if rec.NSID() != nsid {
+		return nil, fmt.Errorf("bundled:%s: %w: id %s differs from %s, the NSID its path names", p, ErrInvalidRecord, rec.NSID(), nsid)
+	}
+	return rec, nil
 }
 
 func (b *bundledSource) Resolve(_ context.Context, q Query) (*Record, error) {
@@ -107,7 +137,9 @@ func (b *bundledSource) Resolve(_ context.Context, q Query) (*Record, error) {
 	return b.set.resolve(q)
 }
 
-func (b *bundledSource) Records() []*Record { return slices.Clone(b.set.sorted) }
+func (b *bundledSource) NSIDs() []syntax.NSID { return slices.Clone(b.set.nsids) }
+func (b *bundledSource) Records() []*Record   { return b.set.records() }
+func (b *bundledSource) localSet() *localSet  { return &b.set }
 
 // instead returns a copy of rec, a bundled record, that says why the network
 // gave no version of its own.

@@ -227,8 +227,11 @@ type Stats struct {
 type Resolver struct {
 	cfg     Config
 	sources []Source
-	local   []*Record // the listers' records, by NSID
-	net     *network  // nil when the network is off
+	// local holds the local sources' records, the first source of an NSID
+	// winning; localNSIDs their NSIDs, sorted.
+	local      map[syntax.NSID]*localRecord
+	localNSIDs []syntax.NSID
+	net        *network // nil when the network is off
 }
 
 // seams are test hooks. The zero value is the production behaviour.
@@ -252,7 +255,8 @@ type seams struct {
 
 // New loads the embedded catalog (verifying every CID: a mismatch is an
 // error naming the file, the expected and the computed CID) and the
-// configured directories.
+// configured directories, and indexes the bundled lexicons (each is parsed
+// the first time it is asked for).
 func New(cfg Config) (*Resolver, error) {
 	return newResolver(cfg, seams{})
 }
@@ -298,7 +302,7 @@ func newResolver(cfg Config, s seams) (*Resolver, error) {
 		// supersedes it.
 		r.sources = append(r.sources, bundled)
 	}
-	r.local = mergeListers(r.sources)
+	r.local, r.localNSIDs = mergeLocal(r.sources)
 	return r, nil
 }
 
@@ -397,9 +401,35 @@ func parseSchemaURI(uri syntax.ATURI) (syntax.DID, syntax.NSID, error) {
 
 // Local returns the records of the directories, the embedded catalog and
 // the bundled lexicons (a directory document overriding an embedded one of
-// the same NSID, which overrides a bundled one), sorted by NSID.
+// the same NSID, which overrides a bundled one), sorted by NSID. It loads
+// every bundled document not loaded yet, leaving out any that fails to
+// (LocalRecord says why); LocalNSIDs and LocalRecord load none or one.
 func (r *Resolver) Local() []*Record {
-	return slices.Clone(r.local)
+	recs := make([]*Record, 0, len(r.localNSIDs))
+	for _, nsid := range r.localNSIDs {
+		if rec, err := r.local[nsid].get(); err == nil {
+			recs = append(recs, rec)
+		}
+	}
+	return recs
+}
+
+// LocalNSIDs returns the NSIDs of the records Local returns (and of any
+// that fails to load), sorted, without loading any.
+func (r *Resolver) LocalNSIDs() []syntax.NSID {
+	return slices.Clone(r.localNSIDs)
+}
+
+// LocalRecord returns the local record of lexicon nsid, the one Local
+// lists, loading it if need be: an error wrapping ErrNotFound when there is
+// none, or the reason a bundled document fails to load (wrapping
+// ErrInvalidRecord).
+func (r *Resolver) LocalRecord(nsid syntax.NSID) (*Record, error) {
+	e := r.local[nsid]
+	if e == nil {
+		return nil, fmt.Errorf("%w: %s is not in the local catalog", ErrNotFound, nsid)
+	}
+	return e.get()
 }
 
 // LexiconDID returns the DID that the _lexicon TXT record of nsid's

@@ -1,6 +1,10 @@
 package resolver
 
-import "context"
+import (
+	"context"
+
+	"github.com/bluesky-social/indigo/atproto/syntax"
+)
 
 // Source answers schema queries: the embedded catalog, a directory of
 // lexicon files, a database store (package store) and the network. A Resolver
@@ -17,11 +21,16 @@ type Source interface {
 	Resolve(ctx context.Context, q Query) (*Record, error)
 }
 
-// Lister is a Source whose records are fixed when it is loaded and held in
-// memory, so that it can list them all: the embedded catalog and
-// directories. The Resolver's Local merges its listers by precedence.
+// Lister is a Source whose records are fixed when it is loaded, so that it
+// can list them all: the embedded catalog, directories and the bundle. The
+// Resolver's Local merges its listers by precedence.
 type Lister interface {
 	Source
+	// NSIDs lists the lexicons the source holds, sorted, without loading
+	// any of their records.
+	NSIDs() []syntax.NSID
+	// Records returns every record, by NSID, loading those not loaded yet;
+	// a record that fails to load is left out (resolving it says why).
 	Records() []*Record
 }
 

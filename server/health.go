@@ -43,7 +43,7 @@ func (s *Server) handleReady(c echo.Context) error {
 	}
 	resp := readyResponse{
 		Status:   "ready",
-		Lexicons: len(s.cfg.Service.Catalog()),
+		Lexicons: len(s.cfg.Service.CatalogNSIDs()),
 		Network:  s.cfg.Service.Network(),
 	}
 	if s.cfg.Service.HasStore() {

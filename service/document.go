@@ -341,13 +341,11 @@ func lintOptions(opts validator.Options) lexdoc.LintOptions {
 
 // catalogWith returns the local catalog plus docs, which override local
 // documents of the same NSID. Without docs it is the local catalog itself,
-// built once at New: catalogs are read-only, so requests can share it.
+// built once at New: catalogs are read-only, so requests can share it; with
+// docs it shares the local catalog's documents, each loaded once.
 func (s *Service) catalogWith(docs []*lexdoc.Document) *lexdoc.Catalog {
 	if len(docs) == 0 {
 		return s.local.Catalog()
 	}
-	all := make([]*lexdoc.Document, 0, len(s.localDocs)+len(docs))
-	all = append(all, s.localDocs...)
-	all = append(all, docs...)
-	return lexdoc.NewCatalog(all...)
+	return s.local.Catalog().With(docs...)
 }

@@ -49,11 +49,11 @@ type Options struct {
 type Service struct {
 	res *resolver.Resolver
 
-	// localDocs and local are fixed at New: the resolver's local records
-	// never change, so one compiler (and its cache) serves them for the life
-	// of the process.
-	localDocs []*lexdoc.Document
-	local     *validator.Compiler
+	// local is fixed at New: the resolver's local records never change, so
+	// one compiler (and its cache) serves them for the life of the process.
+	// Its catalog loads each document the first time it is needed (most of
+	// the bundled lexicons never are).
+	local *validator.Compiler
 
 	// compilers holds compilers over local + something else (a network
 	// closure, an unpublished document), keyed by that something's
@@ -91,17 +91,18 @@ func NewWithOptions(res *resolver.Resolver, opts Options) *Service {
 		opts.MaxCompiles = runtime.GOMAXPROCS(0)
 	}
 	gate := validator.NewCompileGate(opts.MaxCompiles)
-	records := res.Local()
-	docs := make([]*lexdoc.Document, len(records))
-	for i, r := range records {
-		docs[i] = r.Document
-	}
+	local := lexdoc.NewLazyCatalog(res.LocalNSIDs(), func(nsid syntax.NSID) (*lexdoc.Document, error) {
+		rec, err := res.LocalRecord(nsid)
+		if err != nil {
+			return nil, err
+		}
+		return rec.Document, nil
+	})
 	// New fails only for a size below 1, ruled out above.
 	compilers, _ := lru.New[string, *validator.Compiler](opts.CompilerCacheSize)
 	return &Service{
 		res:         res,
-		localDocs:   docs,
-		local:       validator.NewCompilerWith(lexdoc.NewCatalog(docs...), validator.CompilerConfig{Gate: gate}),
+		local:       validator.NewCompilerWith(local, validator.CompilerConfig{Gate: gate}),
 		compilers:   compilers,
 		gate:        gate,
 		maxCheckers: int64(opts.CheckerCacheSize),
@@ -109,8 +110,20 @@ func NewWithOptions(res *resolver.Resolver, opts Options) *Service {
 	}
 }
 
-// Catalog returns the local records (embedded and directories), by NSID.
+// Catalog returns the local records (embedded, directories and bundled),
+// by NSID. It loads every one (resolver.Resolver.Local); CatalogNSIDs and
+// CatalogRecord load none or one.
 func (s *Service) Catalog() []*resolver.Record { return s.res.Local() }
+
+// CatalogNSIDs returns the NSIDs of the local records, sorted, loading none.
+func (s *Service) CatalogNSIDs() []syntax.NSID { return s.res.LocalNSIDs() }
+
+// CatalogRecord returns the local record of lexicon nsid, the one Catalog
+// lists, if there is one that loads.
+func (s *Service) CatalogRecord(nsid syntax.NSID) (*resolver.Record, bool) {
+	rec, err := s.res.LocalRecord(nsid)
+	return rec, err == nil
+}
 
 // Network reports whether network resolution is on.
 func (s *Service) Network() bool { return s.res.Network() }

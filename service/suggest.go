@@ -18,12 +18,14 @@ func (s *Service) SuggestNSID(nsid string) []string {
 	return suggest.Nearest(nsid, s.localNSIDs(), maxNSIDEdits)
 }
 
-// localNSIDs lists the local catalog's NSIDs, worked out on first use.
+// localNSIDs lists the local catalog's NSIDs, worked out on first use
+// without loading any record.
 func (s *Service) localNSIDs() []string {
 	s.nsidsOnce.Do(func() {
-		s.nsids = make([]string, len(s.localDocs))
-		for i, d := range s.localDocs {
-			s.nsids[i] = d.ID.String()
+		nsids := s.res.LocalNSIDs()
+		s.nsids = make([]string, len(nsids))
+		for i, nsid := range nsids {
+			s.nsids[i] = nsid.String()
 		}
 	})
 	return s.nsids

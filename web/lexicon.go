@@ -346,15 +346,10 @@ func (u *UI) notFoundMessage(did, nsid string) (string, *link) {
 		// A published record is what a URL with a DID is after; a local
 		// directory's document will do when there is none.
 		local := false
-		for _, r := range u.cfg.Service.Catalog() {
-			if r.NSID().String() != nsid {
-				continue
-			}
+		if r, ok := u.cfg.Service.CatalogRecord(syntax.NSID(nsid)); ok {
 			if r.URI == "" {
 				local = true
-				continue
-			}
-			if other := r.URI.Authority().String(); other != did {
+			} else if other := r.URI.Authority().String(); other != did {
 				return nsid + " is published by " + other + ", not by " + did + ".",
 					&link{Href: lexiconHref(other, nsid, ""), Text: "Open " + nsid + " as published by " + other}
 			}
