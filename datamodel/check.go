@@ -519,24 +519,42 @@ func pointer(path []pathStep) string {
 	return b.String()
 }
 
-// knownValidDollars reports, for an object the decoder has just built,
-// that Check finds nothing wrong with its own $-rules ($link, $type, blob;
-// its fields' values are judged as they are decoded). It is conservative:
-// false for everything but the well-formed common cases ($bytes objects
-// among them), which Check then judges.
-func knownValidDollars(m map[string]any) bool {
-	if _, ok := m["$bytes"]; ok {
+// dollarFields are the $-fields of an object being decoded that Check has
+// rules for, noted as its members go by.
+type dollarFields struct {
+	any, bytes, hasLink, hasType bool
+	link, typ                    any
+}
+
+func (f *dollarFields) note(key string, v any) {
+	f.any = true
+	switch key {
+	case "$bytes":
+		f.bytes = true
+	case "$link":
+		f.hasLink, f.link = true, v
+	case "$type":
+		f.hasType, f.typ = true, v
+	}
+}
+
+// knownValid reports, for the object m the decoder has just built, that
+// Check finds nothing wrong with its own $-rules ($link, $type, blob; its
+// fields' values are judged as they are decoded). It is conservative: false
+// for everything but the well-formed common cases ($bytes objects among
+// them), which Check then judges.
+func (f *dollarFields) knownValid(m map[string]any) bool {
+	if f.bytes {
 		return false
 	}
-	if l, ok := m["$link"]; ok {
-		s, isString := l.(string)
+	if f.hasLink {
+		s, isString := f.link.(string)
 		return isString && len(m) == 1 && BlessedCID(s)
 	}
-	t, ok := m["$type"]
-	if !ok {
+	if !f.hasType {
 		return true // other $-fields are checked as any field is
 	}
-	s, isString := t.(string)
+	s, isString := f.typ.(string)
 	switch {
 	case !isString || s == "":
 		return false

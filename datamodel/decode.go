@@ -263,13 +263,15 @@ func (d *jsonDecoder) object(depth int) (any, error) {
 			d.i++
 			ms := d.members[base:]
 			m := make(map[string]any, len(ms))
-			dollar := false
+			var dollars dollarFields
 			for _, e := range ms {
 				m[e.key] = e.val
-				dollar = dollar || (len(e.key) > 0 && e.key[0] == '$')
+				if len(e.key) > 0 && e.key[0] == '$' {
+					dollars.note(e.key, e.val)
+				}
 			}
-			if dollar && !d.unknown {
-				d.unknown = !knownValidDollars(m)
+			if dollars.any && !d.unknown {
+				d.unknown = !dollars.knownValid(m)
 			}
 			if len(m) != len(ms) {
 				return nil, d.duplicate(ms)

@@ -1,6 +1,10 @@
 package lexdoc
 
-import "github.com/clipperhouse/uax29/v2/graphemes"
+import (
+	"unicode/utf8"
+
+	"github.com/clipperhouse/uax29/v2/graphemes"
+)
 
 // StringLengths are the length limits of a string: UTF-8 bytes and
 // graphemes (extended grapheme clusters).
@@ -27,6 +31,10 @@ func (l *StringLengths) CheckLength(s string, fail func(limit string, measured i
 	needMin := l.MinGraphemes.Set && l.MinGraphemes.Value > 0
 	needMax := l.MaxGraphemes.Set && n > l.MaxGraphemes.Value
 	if !needMin && !needMax {
+		return
+	}
+	// Nor does a string of few code points, each at most one grapheme.
+	if !needMin && int64(utf8.RuneCountInString(s)) <= l.MaxGraphemes.Value {
 		return
 	}
 	g := int64(graphemeCount(s))

@@ -126,3 +126,30 @@ func BenchmarkGraphemeCount(b *testing.B) {
 		})
 	}
 }
+
+// TestCheckLengthFewCodePoints: a string of no more code points than
+// maxGraphemes passes without segmenting; one with more is counted, so
+// clusters of several code points are judged by their number.
+func TestCheckLengthFewCodePoints(t *testing.T) {
+	l := StringLengths{MaxGraphemes: Optional[int64]{Set: true, Value: 300}}
+	for _, tc := range []struct {
+		name string
+		s    string
+		want int64 // graphemes reported, 0 for none
+	}{
+		{"300 CJK (900 bytes)", strings.Repeat("日", 300), 0},
+		{"301 CJK", strings.Repeat("日", 301), 301},
+		{"300 two-code-point clusters", strings.Repeat("o\u0308", 300), 0},
+		{"301 two-code-point clusters", strings.Repeat("o\u0308", 301), 301},
+	} {
+		var got int64
+		l.CheckLength(tc.s, func(limit string, measured int64) {
+			if limit == "maxGraphemes" {
+				got = measured
+			}
+		})
+		if got != tc.want {
+			t.Errorf("%s: maxGraphemes failure with %d, want %d", tc.name, got, tc.want)
+		}
+	}
+}
