@@ -157,23 +157,24 @@ func (d *directorySource) NSIDs() []syntax.NSID { return slices.Clone(d.set.nsid
 func (d *directorySource) Records() []*Record   { return d.set.records() }
 func (d *directorySource) localSet() *localSet  { return &d.set }
 
-// mergeLocal gathers the records of the local sources among sources, the
-// first source holding an NSID winning, and their NSIDs, sorted. It loads
-// nothing.
-func mergeLocal(sources []Source) (map[syntax.NSID]*localRecord, []syntax.NSID) {
-	byNSID := make(map[syntax.NSID]*localRecord)
+// mergeLocal gathers the records of the local sources among sources into
+// one set, the first source holding an NSID winning. It loads nothing.
+func mergeLocal(sources []Source) localSet {
+	taken := make(map[syntax.NSID]bool)
+	var entries []*localRecord
 	for _, s := range sources {
 		l, ok := s.(localLister)
 		if !ok {
 			continue
 		}
 		for nsid, e := range l.localSet().byNSID {
-			if _, taken := byNSID[nsid]; !taken {
-				byNSID[nsid] = e
+			if !taken[nsid] {
+				taken[nsid] = true
+				entries = append(entries, e)
 			}
 		}
 	}
-	return byNSID, slices.Sorted(maps.Keys(byNSID))
+	return newLazySet(entries)
 }
 
 // describeQuery names what q asks for, in messages.

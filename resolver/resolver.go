@@ -228,10 +228,9 @@ type Resolver struct {
 	cfg     Config
 	sources []Source
 	// local holds the local sources' records, the first source of an NSID
-	// winning; localNSIDs their NSIDs, sorted.
-	local      map[syntax.NSID]*localRecord
-	localNSIDs []syntax.NSID
-	net        *network // nil when the network is off
+	// winning.
+	local localSet
+	net   *network // nil when the network is off
 }
 
 // seams are test hooks. The zero value is the production behaviour.
@@ -302,7 +301,7 @@ func newResolver(cfg Config, s seams) (*Resolver, error) {
 		// supersedes it.
 		r.sources = append(r.sources, bundled)
 	}
-	r.local, r.localNSIDs = mergeLocal(r.sources)
+	r.local = mergeLocal(r.sources)
 	return r, nil
 }
 
@@ -405,19 +404,13 @@ func parseSchemaURI(uri syntax.ATURI) (syntax.DID, syntax.NSID, error) {
 // every bundled document not loaded yet, leaving out any that fails to
 // (LocalRecord says why); LocalNSIDs and LocalRecord load none or one.
 func (r *Resolver) Local() []*Record {
-	recs := make([]*Record, 0, len(r.localNSIDs))
-	for _, nsid := range r.localNSIDs {
-		if rec, err := r.local[nsid].get(); err == nil {
-			recs = append(recs, rec)
-		}
-	}
-	return recs
+	return r.local.records()
 }
 
 // LocalNSIDs returns the NSIDs of the records Local returns (and of any
 // that fails to load), sorted, without loading any.
 func (r *Resolver) LocalNSIDs() []syntax.NSID {
-	return slices.Clone(r.localNSIDs)
+	return slices.Clone(r.local.nsids)
 }
 
 // LocalRecord returns the local record of lexicon nsid, the one Local
@@ -425,7 +418,7 @@ func (r *Resolver) LocalNSIDs() []syntax.NSID {
 // none, or the reason a bundled document fails to load (wrapping
 // ErrInvalidRecord).
 func (r *Resolver) LocalRecord(nsid syntax.NSID) (*Record, error) {
-	e := r.local[nsid]
+	e := r.local.byNSID[nsid]
 	if e == nil {
 		return nil, fmt.Errorf("%w: %s is not in the local catalog", ErrNotFound, nsid)
 	}
