@@ -32,17 +32,23 @@ type verdict struct {
 // --max-value flag); noun names it in that refusal ("value", "record",
 // "document").
 func (v *verdict) decode(limit int64, noun string) (any, error) {
-	x, _, err := v.decodeChecked(limit, noun)
+	x, _, err := v.decodeWith(limit, noun, datamodel.DecodeJSONStringChecked)
 	return x, err
 }
 
-// decodeChecked is decode that also says whether the value is known to be
-// valid in the data model (datamodel.DecodeJSONStringChecked).
-func (v *verdict) decodeChecked(limit int64, noun string) (any, bool, error) {
+// decodeFlat is decode for a value that goes to a checker: its objects are
+// datamodel.Objects (datamodel.DecodeJSONFlat), which the validator's fast
+// path reads without building maps, and dmValid says whether the value is
+// known to be valid in the data model.
+func (v *verdict) decodeFlat(limit int64, noun string) (x any, dmValid bool, err error) {
+	return v.decodeWith(limit, noun, datamodel.DecodeJSONFlat)
+}
+
+func (v *verdict) decodeWith(limit int64, noun string, decode func(string) (any, bool, error)) (any, bool, error) {
 	if v.size > limit {
 		return nil, false, fmt.Errorf("%s is %d bytes, over the limit of %d bytes (--max-value)", noun, v.size, limit)
 	}
-	x, dmValid, err := datamodel.DecodeJSONStringChecked(v.data)
+	x, dmValid, err := decode(v.data)
 	if err != nil {
 		return nil, false, inputfile.DecodeError(v.data, err, v.src.line)
 	}

@@ -175,7 +175,7 @@ func (p *pipeline) process(ctx context.Context, b *batch) error {
 }
 
 func (p *pipeline) checkValue(ctx context.Context, v *verdict) error {
-	val, dmValid, err := v.decodeChecked(p.limit, "value")
+	val, dmValid, err := v.decodeFlat(p.limit, "value")
 	if err != nil {
 		v.result = invalid("", err.Error())
 		return nil

@@ -14,13 +14,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/validator"
 )
 
 // numberCheck is a fake checkFunc: a value {"n": N} is valid unless N ends
 // in 7.
 func numberCheck(ctx context.Context, v any, _ bool) (validator.Result, error) {
-	n, _ := v.(map[string]any)["n"].(fmt.Stringer)
+	f, _ := datamodel.Field(v, "n")
+	n, _ := f.(fmt.Stringer)
 	if n != nil && strings.HasSuffix(n.String(), "7") {
 		return invalid("/n", "ends in 7"), nil
 	}
@@ -122,7 +124,7 @@ func TestPipelineErrors(t *testing.T) {
 			name:  "fatal check error",
 			input: strings.NewReader(numberLines(3000)),
 			check: func(ctx context.Context, v any, _ bool) (validator.Result, error) {
-				if v.(map[string]any)["n"].(fmt.Stringer).String() == "2000" {
+				if n, _ := datamodel.Field(v, "n"); n.(fmt.Stringer).String() == "2000" {
 					return validator.Result{}, errFatal
 				}
 				return validator.Result{Valid: true}, nil

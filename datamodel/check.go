@@ -538,18 +538,19 @@ func (f *dollarFields) note(key string, v any) {
 	}
 }
 
-// knownValid reports, for the object m the decoder has just built, that
-// Check finds nothing wrong with its own $-rules ($link, $type, blob; its
-// fields' values are judged as they are decoded). It is conservative: false
-// for everything but the well-formed common cases ($bytes objects among
-// them), which Check then judges.
-func (f *dollarFields) knownValid(m map[string]any) bool {
+// knownValid reports, for the object obj (a map or an Object) the decoder
+// has just built, that Check finds nothing wrong with its own $-rules
+// ($link, $type, blob; its fields' values are judged as they are decoded).
+// It is conservative: false for everything but the well-formed common cases
+// ($bytes objects among them), which Check then judges.
+func (f *dollarFields) knownValid(obj any) bool {
 	if f.bytes {
 		return false
 	}
 	if f.hasLink {
 		s, isString := f.link.(string)
-		return isString && len(m) == 1 && BlessedCID(s)
+		n, _ := ObjectLen(obj)
+		return isString && n == 1 && BlessedCID(s)
 	}
 	if !f.hasType {
 		return true // other $-fields are checked as any field is
@@ -559,7 +560,7 @@ func (f *dollarFields) knownValid(m map[string]any) bool {
 	case !isString || s == "":
 		return false
 	case s == "blob":
-		return knownValidBlob(m)
+		return knownValidBlob(obj)
 	}
 	return true
 }
@@ -567,20 +568,22 @@ func (f *dollarFields) knownValid(m map[string]any) bool {
 // knownValidBlob: exactly the four fields of a blob, a $link object for ref
 // (whose link was judged when it was decoded), a non-empty mimeType and a
 // non-negative integer size.
-func knownValidBlob(m map[string]any) bool {
-	if len(m) != 4 {
+func knownValidBlob(obj any) bool {
+	if n, _ := ObjectLen(obj); n != 4 {
 		return false
 	}
-	ref, ok := m["ref"].(map[string]any)
-	if !ok || len(ref) != 1 {
+	ref, _ := Field(obj, "ref")
+	if n, isObject := ObjectLen(ref); !isObject || n != 1 {
 		return false
 	}
-	if _, ok := ref["$link"]; !ok {
+	if _, ok := Field(ref, "$link"); !ok {
 		return false
 	}
-	if mt, ok := m["mimeType"].(string); !ok || mt == "" {
+	mt, _ := Field(obj, "mimeType")
+	if s, ok := mt.(string); !ok || s == "" {
 		return false
 	}
-	n, ok := Int64(m["size"])
+	size, _ := Field(obj, "size")
+	n, ok := Int64(size)
 	return ok && n >= 0
 }

@@ -23,6 +23,7 @@ func FuzzDecodeJSON(f *testing.F) {
 		if _, known, _ := DecodeJSONStringChecked(string(data)); known && !Valid(got) {
 			t.Fatalf("DecodeJSONStringChecked calls %q valid in the data model, Valid does not", data)
 		}
+		sameAsFlat(t, string(data))
 		dec := json.NewDecoder(bytes.NewReader(data))
 		dec.UseNumber()
 		var want any

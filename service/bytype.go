@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/lexval/lexval/datamodel"
 	"github.com/lexval/lexval/resolver"
 	"github.com/lexval/lexval/validator"
 )
@@ -93,17 +94,14 @@ func (b *ByType) entry(typ string) *typeEntry {
 
 // recordType is v's $type, when v is an object with a string $type.
 func recordType(v any) (string, bool) {
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return "", false
-	}
-	typ, ok := obj["$type"].(string)
+	t, _ := datamodel.Field(v, "$type")
+	typ, ok := t.(string)
 	return typ, ok
 }
 
 // typeProblem is the verdict on a value without a usable $type.
 func typeProblem(v any) validator.Result {
-	obj, ok := v.(map[string]any)
+	obj, ok := datamodel.Maps(v).(map[string]any)
 	switch {
 	case !ok:
 		return invalidAt("", "a record must be a JSON object (to check another kind of value, name its schema)")

@@ -69,8 +69,16 @@ func (s *Schema) Explain(ctx context.Context, v any, lim Limits) (Result, error)
 // value is known to be valid in the data model, and only the lexicon's
 // rules are checked before the verdict (the data model's walk is most of
 // the cost of a valid value after decoding). dmValid false is Explain.
+//
+// v may be a flat tree (datamodel.DecodeJSONFlat): the fast path reads it as
+// it is, and it is made a map tree (datamodel.Maps) only for the data-model
+// walk or an explanation.
 func (s *Schema) ExplainDecoded(ctx context.Context, v any, dmValid bool, lim Limits) (Result, error) {
-	if (dmValid || datamodel.Valid(v)) && s.fastValid(v) {
+	if dmValid && s.fastValid(v) {
+		return Result{Valid: true, Errors: []Error{}, Unresolved: []Unresolved{}}, nil
+	}
+	v = datamodel.Maps(v)
+	if !dmValid && datamodel.Valid(v) && s.fastValid(v) {
 		return Result{Valid: true, Errors: []Error{}, Unresolved: []Unresolved{}}, nil
 	}
 	return s.explain(ctx, v, lim)

@@ -360,6 +360,17 @@ func (n *fastNode) validClassified(v any, num classified) bool {
 				}
 			}
 		}
+	case datamodel.Object:
+		// Members are visited once and their properties found by binary
+		// search: no lookup by name but the required ones.
+		if !n.hasRequiredFlat(x) {
+			return false
+		}
+		for i := range x {
+			if p := n.prop(x[i].Key); p != nil && !p.valid(x[i].Value) {
+				return false
+			}
+		}
 	case []any:
 		if !n.lengthOK(x) {
 			return false
@@ -377,7 +388,7 @@ func (n *fastNode) validClassified(v any, num classified) bool {
 		}
 	case nil, bool:
 	default:
-		return false // only datamodel.DecodeJSON's types are judged here
+		return false // only datamodel.DecodeJSON's and DecodeJSONFlat's types are judged here
 	}
 	if n.ref != nil && !n.ref.validClassified(v, num) {
 		return false
@@ -403,8 +414,13 @@ func (n *fastNode) typeOK(v any, num classified) bool {
 
 // requiredValid reports whether v, when an object, has n's required fields.
 func (n *fastNode) requiredValid(v any) bool {
-	m, ok := v.(map[string]any)
-	return !ok || n.hasRequired(m)
+	switch x := v.(type) {
+	case map[string]any:
+		return n.hasRequired(x)
+	case datamodel.Object:
+		return n.hasRequiredFlat(x)
+	}
+	return true
 }
 
 // valueValid reports whether v meets n's standard keywords but type and
@@ -420,7 +436,7 @@ func (n *fastNode) valueValid(v any, num classified) bool {
 		return n.lengthOK(x)
 	case json.Number:
 		return !(n.hasMinimum || n.hasMaximum) || n.inBounds(x, num)
-	case nil, bool, map[string]any:
+	case nil, bool, map[string]any, datamodel.Object:
 		return true
 	}
 	return false // only datamodel.DecodeJSON's types are judged here
@@ -444,6 +460,15 @@ func (n *fastNode) constEnumOK(v any, num classified) bool {
 func (n *fastNode) hasRequired(m map[string]any) bool {
 	for _, r := range n.required {
 		if _, ok := m[r]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func (n *fastNode) hasRequiredFlat(o datamodel.Object) bool {
+	for _, r := range n.required {
+		if _, ok := o.Get(r); !ok {
 			return false
 		}
 	}
@@ -527,7 +552,7 @@ func (t typeSet) has(v any, num classified) bool {
 		return t&typeStr != 0
 	case []any:
 		return t&typeArr != 0
-	case map[string]any:
+	case map[string]any, datamodel.Object:
 		return t&typeObj != 0
 	case json.Number:
 		if t&typeNum != 0 {

@@ -1,9 +1,11 @@
 package validator
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -35,8 +37,14 @@ func checkFastAgrees(t *testing.T, s *Schema, v any) {
 			t.Errorf("report with an empty data-model report: got %+v, want %+v", got, want)
 		}
 	}
+	if got, want := s.Validate(flatOf(v)), s.Validate(v); !reflect.DeepEqual(got, want) {
+		t.Errorf("Validate of the flat tree: got %+v, want %+v (the map tree's)", got, want)
+	}
 	v = dm.WithoutUnsafe(v)
 	fast := s.fastValid(v)
+	if flat := s.fastValid(flatOf(v)); flat != fast {
+		t.Errorf("fast path: %v on the flat tree (datamodel.DecodeJSONFlat), %v on the map tree", flat, fast)
+	}
 	errs, unresolved := s.schemaErrors(v)
 	slow := len(errs) == 0 && len(unresolved) == 0
 	switch {
@@ -45,6 +53,26 @@ func checkFastAgrees(t *testing.T, s *Schema, v any) {
 	case !fast && slow && !s.opts.Lenient:
 		t.Errorf("fast path refuses a value v5 accepts (data-model clean: %v)", clean)
 	}
+}
+
+// flatOf is v with every map an Object, as datamodel.DecodeJSONFlat builds
+// it (members in key order).
+func flatOf(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		o := make(datamodel.Object, 0, len(x))
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			o = append(o, datamodel.Member{Key: k, Value: flatOf(x[k])})
+		}
+		return o
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = flatOf(e)
+		}
+		return out
+	}
+	return v
 }
 
 // TestFastPathTaken: the benchmark records take the fast path (every corpus

@@ -202,11 +202,8 @@ func (k *stringKW) Validate(ctx jsonschema.ValidationContext, v any) error {
 type bytesKW struct{ minLength, maxLength optInt }
 
 func (k *bytesKW) check(v any, fail func(rule, fact string)) {
-	m, ok := v.(map[string]any)
-	if !ok {
-		return
-	}
-	s, ok := m["$bytes"].(string)
+	b, _ := datamodel.Field(v, "$bytes")
+	s, ok := b.(string)
 	if !ok {
 		return
 	}
@@ -234,27 +231,27 @@ type blobKW struct {
 }
 
 func (k *blobKW) check(v any, fail func(rule, fact string)) {
-	m, ok := v.(map[string]any)
-	if !ok {
+	if _, isObject := datamodel.ObjectLen(v); !isObject {
 		return
 	}
-	if m["$type"] != "blob" {
-		if !isLegacyBlob(m) {
+	field := func(name string) any { f, _ := datamodel.Field(v, name); return f }
+	if field("$type") != "blob" {
+		if !isLegacyBlob(v) {
 			fail(ruleNotBlob, "object")
 			return
 		}
 		// Reported as an error or dropped under Options.Lenient, so the
 		// fast path leaves it to v5; the MIME type is still checked.
 		fail(ruleLegacyBlob, "legacy")
-		if mt, _ := m["mimeType"].(string); !k.accepts(mt) {
+		if mt, _ := field("mimeType").(string); !k.accepts(mt) {
 			fail(ruleAccept, mt)
 		}
 		return
 	}
-	if mt, ok := m["mimeType"].(string); ok && mt != "" && !k.accepts(mt) {
+	if mt, ok := field("mimeType").(string); ok && mt != "" && !k.accepts(mt) {
 		fail(ruleAccept, mt)
 	}
-	if size, ok := datamodel.Int64(m["size"]); ok && k.maxSize.Set && size > k.maxSize.Value {
+	if size, ok := datamodel.Int64(field("size")); ok && k.maxSize.Set && size > k.maxSize.Value {
 		fail(ruleMaxSize, itoa(size))
 	}
 }
@@ -322,12 +319,14 @@ func mediaType(s string) (typ, sub string, ok bool) {
 
 // isLegacyBlob reports the deprecated blob form: exactly {"cid", "mimeType"}
 // with string values, the cid a blessed CID as in any link (datamodel.BlessedCID).
-func isLegacyBlob(m map[string]any) bool {
-	if len(m) != 2 {
+func isLegacyBlob(obj any) bool {
+	if n, _ := datamodel.ObjectLen(obj); n != 2 {
 		return false
 	}
-	c, ok1 := m["cid"].(string)
-	mt, ok2 := m["mimeType"].(string)
+	cv, _ := datamodel.Field(obj, "cid")
+	mtv, _ := datamodel.Field(obj, "mimeType")
+	c, ok1 := cv.(string)
+	mt, ok2 := mtv.(string)
 	return ok1 && ok2 && mt != "" && datamodel.BlessedCID(c)
 }
 
@@ -336,8 +335,8 @@ type unknownKW struct{}
 // check refuses the objects the data model gives a meaning: "unknown" and
 // "object" are data, not a blob, bytes or a link.
 func (unknownKW) check(v any, fail func(rule, fact string)) {
-	if m, ok := v.(map[string]any); ok {
-		if kind := dataModelObject(m); kind != "" {
+	if _, isObject := datamodel.ObjectLen(v); isObject {
+		if kind := dataModelObject(v); kind != "" {
 			fail(ruleUnknownKind, kind)
 		}
 	}
@@ -427,11 +426,10 @@ func (c unionChoice) fact() string {
 // reads a value's $type for a union: Validate (v5) and fastUnion.valid (the
 // fast path) both act on its choice, so they cannot select differently.
 func (k *unionKW) choose(v any) unionChoice {
-	m, ok := v.(map[string]any)
-	if !ok {
+	if _, isObject := datamodel.ObjectLen(v); !isObject {
 		return unionChoice{}
 	}
-	tv, ok := m["$type"]
+	tv, ok := datamodel.Field(v, "$type")
 	if !ok {
 		if k.typeOptional {
 			return unionChoice{step: unionUntyped}

@@ -74,13 +74,14 @@ func got(v any) string {
 
 // dataModelObject names an object the data model gives a meaning: "a blob",
 // "a $bytes object", "a $link object"; "" for any other object.
-func dataModelObject(m map[string]any) string {
+func dataModelObject(obj any) string {
+	field := func(name string) any { v, _ := datamodel.Field(obj, name); return v }
 	switch {
-	case m["$type"] == "blob":
+	case field("$type") == "blob":
 		return "a blob"
-	case m["$bytes"] != nil:
+	case field("$bytes") != nil:
 		return "a $bytes object"
-	case m["$link"] != nil:
+	case field("$link") != nil:
 		return "a $link object"
 	}
 	return ""

@@ -36,7 +36,7 @@ func (s *Schema) Validate(v any) Result {
 // explanation, and to bound how much of it runs at once, when nothing needs
 // explaining.
 func (s *Schema) Valid(v any) bool {
-	return datamodel.Valid(v) && s.fastValid(v)
+	return datamodel.Valid(datamodel.Maps(v)) && s.fastValid(v)
 }
 
 // fastValid is the allocation-free check of a valid value (see fast.go).
