@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"unsafe"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,27 +19,37 @@ import (
 // readJSON reads the request body (bounded by MaxBody) and decodes it with
 // datamodel.DecodeJSON, so numbers stay exact and nesting is bounded.
 func (s *Server) readJSON(c echo.Context) (any, error) {
+	v, _, err := s.readDecoded(c, datamodel.DecodeJSONStringChecked)
+	return v, err
+}
+
+// readDecoded is readJSON decoding with decode (datamodel.DecodeJSONFlat,
+// say), which also says whether the value is known valid in the data model.
+func (s *Server) readDecoded(c echo.Context, decode func(string) (any, bool, error)) (any, bool, error) {
 	req := c.Request()
 	// Only JSON, declared: a plain HTML form on another site can post
 	// neither that type nor, with no header, nothing at all.
 	switch ct := req.Header.Get(echo.HeaderContentType); ct {
 	case echo.MIMEApplicationJSON:
 	case "":
-		return nil, unsupportedMediaType("the request has no Content-Type: send Content-Type: application/json")
+		return nil, false, unsupportedMediaType("the request has no Content-Type: send Content-Type: application/json")
 	default:
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != echo.MIMEApplicationJSON && !strings.HasSuffix(mt, "+json")) {
-			return nil, unsupportedMediaType(fmt.Sprintf("content type %q is not JSON: send Content-Type: application/json", ct))
+			return nil, false, unsupportedMediaType(fmt.Sprintf("content type %q is not JSON: send Content-Type: application/json", ct))
 		}
 	}
 	body, err := s.readBody(c)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, badRequest("the request body is empty: send a JSON object")
+		return nil, false, badRequest("the request body is empty: send a JSON object")
 	}
-	v, err := datamodel.DecodeJSON(body)
+	// Decoded in place, without the copy DecodeJSON makes: readBody
+	// allocates body for this request alone and nothing writes it again, so
+	// the value's strings may be slices of it.
+	v, dmValid, err := decode(unsafe.String(unsafe.SliceData(body), len(body)))
 	if err != nil {
 		// "invalid JSON at line 3, column 7: ...", and the same in fields.
 		xe := badRequest("%v", err)
@@ -46,9 +57,9 @@ func (s *Server) readJSON(c echo.Context) (any, error) {
 		if errors.As(err, &je) {
 			xe.jsonPosition = &jsonPosition{Offset: je.Offset, Line: je.Line, Column: je.Column, Reason: je.Reason}
 		}
-		return nil, xe
+		return nil, false, xe
 	}
-	return v, nil
+	return v, dmValid, nil
 }
 
 // readObject is readJSON for bodies that must be JSON objects.
@@ -62,6 +73,39 @@ func (s *Server) readObject(c echo.Context) (map[string]any, error) {
 		return nil, badRequest("the request body must be a JSON object, got %s", datamodel.KindOf(v))
 	}
 	return m, nil
+}
+
+// readEnvelope is readObject for a body that carries values to validate in
+// "value" or "values": the body's fields are a map as readObject's are, but
+// those values keep the flat form of datamodel.DecodeJSONFlat, which the
+// validator's fast path reads without building maps. dmValid says whether
+// the whole body, and so every value in it, is known valid in the data
+// model (service.Checker.ValidDecoded).
+func (s *Server) readEnvelope(c echo.Context) (body map[string]any, dmValid bool, err error) {
+	v, dmValid, err := s.readDecoded(c, datamodel.DecodeJSONFlat)
+	if err != nil {
+		return nil, false, err
+	}
+	obj, ok := v.(datamodel.Object)
+	if !ok {
+		return nil, false, badRequest("the request body must be a JSON object, got %s", datamodel.KindOf(datamodel.Maps(v)))
+	}
+	body = make(map[string]any, len(obj))
+	for _, m := range obj {
+		switch m.Key {
+		case "value":
+			body[m.Key] = m.Value
+		case "values":
+			if vs, isArray := m.Value.([]any); isArray {
+				body[m.Key] = vs // the array itself holds the values
+				continue
+			}
+			body[m.Key] = datamodel.Maps(m.Value)
+		default:
+			body[m.Key] = datamodel.Maps(m.Value)
+		}
+	}
+	return body, dmValid, nil
 }
 
 func (s *Server) readBody(c echo.Context) ([]byte, error) {

@@ -17,7 +17,8 @@ const byTypeHint = `or name the schema to check against with "schema"`
 // validateByType answers POST /api/v1/validate without "schema": each value
 // is checked as the record its $type names, as the CLI does. A value whose
 // $type names nothing to check it against is invalid, its error at /$type.
-func (s *Server) validateByType(c echo.Context, body map[string]any, where string) error {
+// dmValid is what the decoder said of the body (service.Checker.ValidDecoded).
+func (s *Server) validateByType(c echo.Context, body map[string]any, dmValid bool, where string) error {
 	if _, pinned := body["cid"]; pinned {
 		return badRequest(`%s: "cid" pins the schema's CID: name the schema with "schema"`, where)
 	}
@@ -59,9 +60,9 @@ func (s *Server) validateByType(c echo.Context, body map[string]any, where strin
 			return err
 		}
 		info := service.NewRecordInfo(rec)
-		return s.answerByType(c, &b, bt, rec.Value, &info)
+		return s.answerByType(c, &b, bt, rec.Value, false, &info)
 	case !batch:
-		return s.answerByType(c, &b, bt, body["value"], nil)
+		return s.answerByType(c, &b, bt, body["value"], dmValid, nil)
 	}
 
 	checkers := make([]*service.Checker, len(values))
@@ -94,7 +95,7 @@ func (s *Server) validateByType(c echo.Context, body map[string]any, where strin
 	for i, v := range values {
 		switch chk := checkers[i]; {
 		case chk == nil: // the verdict is the $type's
-		case chk.Valid(v):
+		case chk.ValidDecoded(v, dmValid):
 			results[i] = validResult
 		default:
 			explain = append(explain, i)
@@ -129,7 +130,7 @@ func (s *Server) validateByType(c echo.Context, body map[string]any, where strin
 
 // answerByType answers one value checked as the record its $type names;
 // record names the record when the request named it by AT-URI.
-func (s *Server) answerByType(c echo.Context, b *budget, bt *service.ByType, value any, record *service.RecordInfo) error {
+func (s *Server) answerByType(c echo.Context, b *budget, bt *service.ByType, value any, dmValid bool, record *service.RecordInfo) error {
 	checker, ok := bt.Prepared(value)
 	var verdict validator.Result
 	if !ok {
@@ -143,7 +144,7 @@ func (s *Server) answerByType(c echo.Context, b *budget, bt *service.ByType, val
 		}
 	}
 	if checker != nil {
-		return s.answerOne(c, b, checker, value, record)
+		return s.answerOne(c, b, checker, value, dmValid, record)
 	}
 	r := newResultJSON(verdict)
 	s.metrics.observeResult(r.Valid, len(r.Unresolved))

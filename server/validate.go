@@ -84,7 +84,7 @@ func newResultJSON(r validator.Result) resultJSON {
 // batch of URIs: each costs a fetch and a proof upstream, which a request
 // should not multiply by thousands; clients send one request per record.
 func (s *Server) handleValidate(c echo.Context) error {
-	body, err := s.readObject(c)
+	body, dmValid, err := s.readEnvelope(c)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (s *Server) handleValidate(c echo.Context) error {
 		return err
 	}
 	if _, named := body["schema"]; !named {
-		return s.validateByType(c, body, where)
+		return s.validateByType(c, body, dmValid, where)
 	}
 	req, err := s.parseRequest(body, where)
 	if err != nil {
@@ -119,7 +119,7 @@ func (s *Server) handleValidate(c echo.Context) error {
 		return err
 	}
 	if single {
-		return s.answerOne(c, &b, checker, value, nil)
+		return s.answerOne(c, &b, checker, value, dmValid, nil)
 	}
 
 	// Valid values are answered at once; the rest are explained together,
@@ -127,7 +127,7 @@ func (s *Server) handleValidate(c echo.Context) error {
 	results := make([]resultJSON, len(values))
 	var explain []int
 	for i, v := range values {
-		if checker.Valid(v) {
+		if checker.ValidDecoded(v, dmValid) {
 			results[i] = validResult
 		} else {
 			explain = append(explain, i)
@@ -220,14 +220,15 @@ func (s *Server) validateURI(c echo.Context, b *budget, req service.Request, raw
 		return err
 	}
 	info := service.NewRecordInfo(rec)
-	return s.answerOne(c, b, checker, rec.Value, &info)
+	return s.answerOne(c, b, checker, rec.Value, false, &info)
 }
 
-// answerOne validates one value and answers with its verdict; record names
+// answerOne validates one value and answers with its verdict; dmValid is
+// what the decoder said of it (service.Checker.ValidDecoded), record names
 // the record validated when the request named it by AT-URI. A value the
 // checker accepts needs no explanation slot.
-func (s *Server) answerOne(c echo.Context, b *budget, checker *service.Checker, value any, record *service.RecordInfo) error {
-	if checker.Valid(value) {
+func (s *Server) answerOne(c echo.Context, b *budget, checker *service.Checker, value any, dmValid bool, record *service.RecordInfo) error {
+	if checker.ValidDecoded(value, dmValid) {
 		s.metrics.observeResult(true, 0)
 		if record == nil {
 			return s.answerValid(c, checker)

@@ -103,6 +103,11 @@ func (c *Checker) ExplainDecoded(ctx context.Context, v any, dmValid bool, lim v
 // means v needs Validate to be judged and explained.
 func (c *Checker) Valid(v any) bool { return c.schema.Valid(v) }
 
+// ValidDecoded is Valid for a value decoded by
+// datamodel.DecodeJSONStringChecked or DecodeJSONFlat, given what it said
+// (validator.Schema.ValidDecoded).
+func (c *Checker) ValidDecoded(v any, dmValid bool) bool { return c.schema.ValidDecoded(v, dmValid) }
+
 // JSONSchema returns the compiled JSON Schema.
 func (c *Checker) JSONSchema() json.RawMessage { return c.schema.JSONSchema() }
 

@@ -37,6 +37,9 @@ func checkFastAgrees(t *testing.T, s *Schema, v any) {
 			t.Errorf("report with an empty data-model report: got %+v, want %+v", got, want)
 		}
 	}
+	if got, want := s.ValidDecoded(flatOf(v), clean), s.Valid(v); got != want {
+		t.Errorf("ValidDecoded of the flat tree (data-model clean: %v): %v, Valid: %v", clean, got, want)
+	}
 	if got, want := s.Validate(flatOf(v)), s.Validate(v); !reflect.DeepEqual(got, want) {
 		t.Errorf("Validate of the flat tree: got %+v, want %+v (the map tree's)", got, want)
 	}

@@ -39,6 +39,17 @@ func (s *Schema) Valid(v any) bool {
 	return datamodel.Valid(datamodel.Maps(v)) && s.fastValid(v)
 }
 
+// ValidDecoded is Valid for a value decoded by
+// datamodel.DecodeJSONStringChecked or DecodeJSONFlat, given what it said:
+// when dmValid, the data-model walk is skipped (ExplainDecoded). A flat
+// value is read as it is.
+func (s *Schema) ValidDecoded(v any, dmValid bool) bool {
+	if dmValid {
+		return s.fastValid(v)
+	}
+	return s.Valid(v)
+}
+
 // fastValid is the allocation-free check of a valid value (see fast.go).
 func (s *Schema) fastValid(v any) bool {
 	return s.unit.fast != nil && s.unit.fast.valid(v)
