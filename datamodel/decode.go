@@ -397,8 +397,21 @@ func (d *jsonDecoder) str() (string, error) {
 	// and UTF-8 checked at once by utf8.ValidString when there is any
 	// non-ASCII byte. Anything else is rescanned byte by byte below, which
 	// says what is wrong and where.
-	var high byte
+	// Eight bytes at a time while none of them stops the scan (stopWord),
+	// then byte by byte up to the byte that does.
+	var acc uint64
 	i := start
+	for ; i+8 <= len(d.s); i += 8 {
+		x := load64(d.s, i)
+		if stopWord(x) {
+			break
+		}
+		acc |= x
+	}
+	var high byte
+	if acc&highBits != 0 {
+		high = utf8.RuneSelf
+	}
 	for i < len(d.s) && !strStop[d.s[i]] {
 		high |= d.s[i]
 		i++
@@ -433,6 +446,30 @@ func (d *jsonDecoder) str() (string, error) {
 		}
 	}
 	return "", d.fail(ErrUnexpectedEnd, "unterminated string")
+}
+
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
+)
+
+// load64 reads the eight bytes of s at i as a little-endian word (the
+// compiler makes one load of it).
+func load64(s string, i int) uint64 {
+	_ = s[i+7]
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
+// stopWord reports whether the word x may hold a byte of strStop: a quote,
+// a backslash or a control character. It may say yes for a word that holds
+// none (a borrow crosses into the byte above a match), never no for one that
+// does; bytes of 0x80 and above never match.
+func stopWord(x uint64) bool {
+	quote := x ^ (lowBits * '"')
+	backslash := x ^ (lowBits * '\\')
+	zeroOrControl := (x - lowBits*0x20) | (quote - lowBits) | (backslash - lowBits)
+	return zeroOrControl&^x&highBits != 0
 }
 
 // strStop marks the bytes that end str's fast scan: a quote, a backslash

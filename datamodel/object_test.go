@@ -111,19 +111,25 @@ func TestMapsKeepsMapTrees(t *testing.T) {
 func BenchmarkDecodeJSONFlat(b *testing.B) {
 	post := `{"$type":"app.bsky.feed.post","text":"hello world, this is a post with a link","createdAt":"2024-01-01T00:00:00.000Z",` +
 		`"langs":["en"],"facets":[{"index":{"byteStart":0,"byteEnd":5},"features":[{"$type":"app.bsky.richtext.facet#link","uri":"https://example.com"}]}]}`
-	for _, flat := range []bool{false, true} {
-		name := "maps"
-		if flat {
-			name = "flat"
-		}
-		b.Run(name, func(b *testing.B) {
-			b.ReportAllocs()
-			b.SetBytes(int64(len(post)))
-			for b.Loop() {
-				if _, _, err := decodeString(post, flat); err != nil {
-					b.Fatal(err)
-				}
+	// A validate request of bench/http.sh: long strings (tokens).
+	session := `{"schema":"com.atproto.server.refreshSession","target":"output","value":{"accessJwt":"eyJ0eXAiOiJhdCtqd3QiLCJhbGciOiJFUzI1NksifQ.eyJzY29wZSI6ImNvbS5hdHByb3RvLmFjY2VzcyIsInN1YiI6ImRpZDpwbGM6Nm1zaTNwajdrcnppaDVxeHF0cnl4bHp3In0.c2lnbmF0dXJl",` +
+		`"refreshJwt":"eyJ0eXAiOiJyZWZyZXNoK2p3dCIsImFsZyI6IkVTMjU2SyJ9.eyJzY29wZSI6ImNvbS5hdHByb3RvLnJlZnJlc2giLCJzdWIiOiJkaWQ6cGxjOjZtc2kzcGo3a3J6aWg1cXhxdHJ5eGx6dyJ9.c2lnbmF0dXJl",` +
+		`"handle":"alice.bsky.social","did":"did:plc:6msi3pj7krzih5qxqtryxlzw","active":true,"didDoc":{"@context":["https://www.w3.org/ns/did/v1"],"id":"did:plc:6msi3pj7krzih5qxqtryxlzw"}}}`
+	for _, in := range []struct{ name, json string }{{"post", post}, {"session", session}} {
+		for _, flat := range []bool{false, true} {
+			name := in.name + "/maps"
+			if flat {
+				name = in.name + "/flat"
 			}
-		})
+			b.Run(name, func(b *testing.B) {
+				b.ReportAllocs()
+				b.SetBytes(int64(len(in.json)))
+				for b.Loop() {
+					if _, _, err := decodeString(in.json, flat); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
