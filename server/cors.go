@@ -25,13 +25,20 @@ var corsAllowHeaders = strings.Join([]string{"Content-Type", "Accept", "If-None-
 // corsExposeHeaders are the response headers such a script may read.
 var corsExposeHeaders = strings.Join([]string{"ETag", "Retry-After", "Mcp-Session-Id"}, ", ")
 
+// The values of corsHeaders' headers.
+var (
+	anyOrigin   = []string{"*"}
+	corsExposed = []string{corsExposeHeaders}
+)
+
 // corsHeaders marks a route's responses, errors included, as readable by
 // any origin.
 func corsHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
-		h.Set("Access-Control-Allow-Origin", "*")
-		h.Set("Access-Control-Expose-Headers", corsExposeHeaders)
+		// Shared values, as apiHeaders sets them: nothing appends to these.
+		h["Access-Control-Allow-Origin"] = anyOrigin
+		h["Access-Control-Expose-Headers"] = corsExposed
 		return next(c)
 	}
 }
