@@ -11,7 +11,8 @@
 #
 # Load generator: wrk (apt-get install -y wrk) when installed, which costs
 # less CPU per request; otherwise hey (`go install github.com/rakyll/hey@v0.1.5`,
-# or `go run` of it when not on PATH). On a 2-core machine the load generator
+# or `go run` of it when not on PATH; LOADGEN=hey picks it over wrk: issue 14
+# states its goals in hey's figures). On a 2-core machine the load generator
 # competes with the server for the same cores: the figures are a floor, not
 # the server's ceiling. One wrk thread (WRK_THREADS=1, the default) drives 32
 # connections while leaving the server most of the CPU; two threads took more
@@ -64,7 +65,7 @@ echo "server RSS at start: $(rss)"
 
 cpu() { awk '{printf "%.1f", ($14 + $15) / 100}' "/proc/$pid/stat"; } # user+system seconds (100 Hz ticks)
 
-if command -v wrk > /dev/null; then
+if [ "${LOADGEN:-}" != hey ] && command -v wrk > /dev/null; then
 	# One script for both endpoints: a request counts as bad unless it is a
 	# 200 with the expected answer.
 	for kind in validate healthz; do

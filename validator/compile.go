@@ -370,11 +370,11 @@ func (s *Schema) Options() Options { return s.opts }
 // ValidateJSON decodes data and validates it; a decode failure is an error
 // wrapping ErrInvalidJSON, not a Result.
 func (s *Schema) ValidateJSON(data []byte) (Result, error) {
-	v, err := datamodel.DecodeJSON(data)
+	v, dmValid, err := datamodel.DecodeJSONFlat(string(data))
 	if err != nil {
 		return Result{}, err
 	}
-	return s.Validate(v), nil
+	return s.ExplainDecoded(context.Background(), v, dmValid, Limits{})
 }
 
 // JSONSchema returns the JSON Schema (draft 2020-12) the definition compiles

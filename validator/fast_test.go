@@ -280,12 +280,19 @@ func TestValidValueAllocations(t *testing.T) {
 			if got := testing.AllocsPerRun(50, func() { s.Validate(v) }); got != 0 {
 				t.Errorf("Validate of the decoded value: got %v allocations, want 0", got)
 			}
+			flat, known, err := datamodel.DecodeJSONFlat(string(tc.data))
+			if err != nil || !known {
+				t.Fatalf("DecodeJSONFlat: known valid %v, %v", known, err)
+			}
+			if got := testing.AllocsPerRun(50, func() { s.ValidDecoded(flat, known) }); got != 0 {
+				t.Errorf("ValidDecoded of the flat value: got %v allocations, want 0", got)
+			}
 			if raceEnabled {
 				return // the decoder's pooled scratch makes its count vary
 			}
-			decode := testing.AllocsPerRun(50, func() { _, _ = datamodel.DecodeJSON(tc.data) })
+			decode := testing.AllocsPerRun(50, func() { _, _, _ = datamodel.DecodeJSONFlat(string(tc.data)) })
 			if got := testing.AllocsPerRun(50, func() { _, _ = s.ValidateJSON(tc.data) }); got != decode {
-				t.Errorf("ValidateJSON: got %v allocations, want %v (DecodeJSON's alone)", got, decode)
+				t.Errorf("ValidateJSON: got %v allocations, want %v (DecodeJSONFlat's alone)", got, decode)
 			}
 		})
 	}
