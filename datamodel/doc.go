@@ -13,6 +13,12 @@
 // ErrLoneSurrogate, ErrTooDeep, ...) beside ErrInvalidJSON: callers use
 // errors.Is and errors.As, never the message.
 //
+// DecodeJSONFlat is the same decoder building each object as an Object (its
+// members in one slice, in input order) rather than a map: for values that
+// go to the validator's fast path, which reads them without a map. Maps
+// turns such a tree into the map tree everything else reads; Field and
+// ObjectLen read an object of either form.
+//
 // ClassifyNumber is the one reading of JSON number text: the data model has
 // 64-bit integers and no floats, 123.0 and 1e2 are integers, and nothing is
 // evaluated through float64 or big numbers. KindOf and Describe word a

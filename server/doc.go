@@ -16,9 +16,10 @@
 // 503 with Retry-After), how many errors are listed per value and per
 // request (MaxErrors), and so the size of an answer (under 1 MiB: see
 // answerBudget). Request bodies are decoded once, with datamodel.DecodeJSON,
-// so numbers stay exact.
+// so numbers stay exact; the values of a validate request with
+// datamodel.DecodeJSONFlat, in place, for the validator's fast path.
 //
 // The common request, a valid value against a schema the service keeps,
-// costs no deadline, no goroutine and no explanation slot: Checker.Valid
+// costs no deadline, no goroutine and no explanation slot: Checker.ValidDecoded
 // answers it, and its rendered answer is kept per checker.
 package server
