@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -33,8 +34,13 @@ const (
 	DefaultMinBackoff = 250 * time.Millisecond
 	DefaultMaxBackoff = 30 * time.Second
 	// MaxMessageBytes bounds one event: a schema record is at most a few
-	// hundred KiB; Tap's record events carry one record each.
+	// hundred KiB; Tap's record events carry one record each. A longer event
+	// is read no further than its id, skipped, refused and acknowledged,
+	// so that it cannot stop ingestion by being delivered again forever.
 	MaxMessageBytes = 4 << 20
+	// MaxSkippedBytes bounds an event read past MaxMessageBytes only to be
+	// skipped: a longer one ends the connection.
+	MaxSkippedBytes = 256 << 20
 )
 
 // Config configures an Ingester. Zero values mean the defaults.
@@ -198,7 +204,7 @@ func (in *Ingester) session(ctx context.Context) error {
 		}
 		return fmt.Errorf("connecting: %w", err)
 	}
-	conn.SetReadLimit(MaxMessageBytes)
+	conn.SetReadLimit(MaxSkippedBytes)
 	in.connects.Add(1)
 	in.connected.Store(true)
 	defer in.connected.Store(false)
@@ -206,20 +212,20 @@ func (in *Ingester) session(ctx context.Context) error {
 
 	// The reader hands messages over; this goroutine alone writes (acks),
 	// as the WebSocket library requires one writer.
-	msgs := make(chan []byte, in.cfg.BatchSize)
+	msgs := make(chan message, in.cfg.BatchSize)
 	readErr := make(chan error, 1)
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {
 		defer close(msgs)
 		for {
-			_, data, err := conn.ReadMessage()
+			m, err := readMessage(conn)
 			if err != nil {
 				readErr <- err
 				return
 			}
 			select {
-			case msgs <- data:
+			case msgs <- m:
 			case <-sctx.Done():
 				return
 			}
@@ -254,9 +260,37 @@ func (in *Ingester) session(ctx context.Context) error {
 	}
 }
 
+// message is one message of the channel: its bytes, or for one over
+// MaxMessageBytes the first MaxMessageBytes of them, and its size.
+type message struct {
+	data []byte
+	size int64
+}
+
+func (m message) oversized() bool { return m.size > int64(len(m.data)) }
+
+// readMessage reads the next message, keeping at most MaxMessageBytes of it
+// and reading the rest only to skip it (the connection's read limit,
+// MaxSkippedBytes, bounds that).
+func readMessage(conn *websocket.Conn) (message, error) {
+	_, r, err := conn.NextReader()
+	if err != nil {
+		return message{}, err
+	}
+	data, err := io.ReadAll(io.LimitReader(r, MaxMessageBytes))
+	if err != nil {
+		return message{}, err
+	}
+	rest, err := io.Copy(io.Discard, r)
+	if err != nil {
+		return message{}, err
+	}
+	return message{data: data, size: int64(len(data)) + rest}, nil
+}
+
 // collect waits for a message, then takes what else arrives within Linger,
 // up to BatchSize. ok is false once the stream has ended.
-func (in *Ingester) collect(ctx context.Context, msgs <-chan []byte) (batch [][]byte, ok bool) {
+func (in *Ingester) collect(ctx context.Context, msgs <-chan message) (batch []message, ok bool) {
 	select {
 	case m, open := <-msgs:
 		if !open {
@@ -292,7 +326,7 @@ type ack struct {
 
 // commit checks a batch, stores what it holds in one transaction and then
 // acknowledges every event of it that has an id.
-func (in *Ingester) commit(ctx context.Context, conn *websocket.Conn, batch [][]byte) error {
+func (in *Ingester) commit(ctx context.Context, conn *websocket.Conn, batch []message) error {
 	now := in.now()
 	in.mu.Lock()
 	in.lastEvent = now
@@ -304,8 +338,16 @@ func (in *Ingester) commit(ctx context.Context, conn *websocket.Conn, batch [][]
 		ops     []store.Op
 		liveRev syntax.TID
 	)
-	for _, data := range batch {
-		ev, err := parseEvent(data)
+	for _, m := range batch {
+		if m.oversized() {
+			ev := event{ID: leadingID(m.data)}
+			if ev.ID != 0 {
+				ids = append(ids, ev.ID)
+			}
+			in.refuse(ev, fmt.Errorf("%w: an event of %d bytes, over the limit of %d", errBadEvent, m.size, MaxMessageBytes))
+			continue
+		}
+		ev, err := parseEvent(m.data)
 		if ev.ID != 0 {
 			ids = append(ids, ev.ID)
 		}

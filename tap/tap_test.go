@@ -510,3 +510,28 @@ func TestLag(t *testing.T) {
 		t.Errorf("got lag %v with no live event, want 0", got)
 	}
 }
+
+// TestOversizedEvent: an event over MaxMessageBytes is skipped, refused and
+// acknowledged by the id that opens it, on the same connection, and the
+// events after it are ingested: it cannot stall ingestion by being
+// delivered again forever.
+func TestOversizedEvent(t *testing.T) {
+	st := storetest.Open(t, storetest.Kinds[0])
+	f := newFakeTap(t, "")
+	big, cBig := schemaRecord(t, nsid, strings.Repeat("x", tap.MaxMessageBytes))
+	v2, c2 := schemaRecord(t, nsid, "two")
+	f.send(
+		recordEvent(1, true, author, "3kaaaaaaaaaa2", "com.atproto.lexicon.schema", nsid, "create", cBig.String(), big),
+		recordEvent(2, true, author, "3kaaaaaaaaab2", "com.atproto.lexicon.schema", nsid, "create", c2.String(), v2),
+	)
+	in := run(t, f, st, "")
+	f.waitAcked(1, 2)
+
+	if vs := historyOf(t, st, author, nsid); len(vs) != 1 || !vs[0].CID.Equals(c2) {
+		t.Errorf("got %d versions, want only %s, the event after the oversized one", len(vs), c2)
+	}
+	s := in.Stats()
+	if s.Invalid != 1 || s.Stored != 1 || s.Acked != 2 || s.Connects != 1 {
+		t.Errorf("got stats %+v, want 1 invalid, 1 stored, 2 acknowledged on 1 connection", s)
+	}
+}
