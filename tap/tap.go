@@ -34,9 +34,10 @@ const (
 	DefaultMinBackoff = 250 * time.Millisecond
 	DefaultMaxBackoff = 30 * time.Second
 	// MaxMessageBytes bounds one event: a schema record is at most a few
-	// hundred KiB; Tap's record events carry one record each. A longer event
-	// is read no further than its id, skipped, refused and acknowledged,
-	// so that it cannot stop ingestion by being delivered again forever.
+	// hundred KiB; Tap's record events carry one record each. Of a longer event
+	// only the first MaxMessageBytes (where its id is) are kept and the rest
+	// is skipped; it is refused and acknowledged, so that it cannot stop
+	// ingestion by being delivered again forever.
 	MaxMessageBytes = 4 << 20
 	// MaxSkippedBytes bounds an event read past MaxMessageBytes only to be
 	// skipped: a longer one ends the connection.
