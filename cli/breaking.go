@@ -47,14 +47,12 @@ breaks, 2 usage, I/O or resolution errors.`,
 type versionFlags struct {
 	rf       resolverFlags
 	maxValue byteSize
-	follow   *bool
 }
 
 func (v *versionFlags) register(fs *flag.FlagSet) {
 	v.rf.register(fs)
 	v.maxValue = byteSize(defaultMaxValue)
 	fs.Var(&v.maxValue, "max-value", "largest lexicon document or record in `BYTES`")
-	v.follow = fs.Bool("follow-symlinks", false, "in directories, read symbolic links to files outside the directory too")
 }
 
 // versionArg is OLD or NEW as read: files, or a reference.
@@ -94,7 +92,7 @@ func (s *streams) readVersion(ctx context.Context, cmd *command, which, arg stri
 		return nil, fmt.Errorf("%w: %s: standard input is not supported here: name a file", errUsage, which)
 	}
 	if _, err := os.Stat(arg); err == nil {
-		files, err := s.readLexiconFiles(ctx, cmd, []string{arg}, int64(v.maxValue), *v.follow)
+		files, err := s.readLexiconFiles(ctx, cmd, []string{arg}, int64(v.maxValue), v.rf.followSymlinks)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", which, err)
 		}
@@ -169,7 +167,7 @@ func runBreaking(ctx context.Context, s *streams, cmd *command, args []string) i
 	var recs []service.CompareRecord
 	if len(records) > 0 {
 		var err error
-		if recs, err = s.readRecords(ctx, cmd, records, int64(vf.maxValue), *vf.follow); err != nil {
+		if recs, err = s.readRecords(ctx, cmd, records, int64(vf.maxValue), vf.rf.followSymlinks); err != nil {
 			return s.fail(cmd, err)
 		}
 	}

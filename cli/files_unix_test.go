@@ -106,3 +106,34 @@ func TestLinkedDirectoryArgument(t *testing.T) {
 		t.Errorf("got %q, %q; want the directory's 2 documents linted", stdout, stderr)
 	}
 }
+
+// TestFollowSymlinksLexicons: a --lexicons directory is read as inputs are:
+// a link in it to a lexicon outside its tree is skipped, and said so on
+// stderr, unless --follow-symlinks is given.
+func TestFollowSymlinksLexicons(t *testing.T) {
+	lexicons, elsewhere := t.TempDir(), t.TempDir()
+	doc := `{"lexicon":1,"id":"com.example.linked","defs":{"main":{"type":"record","key":"any","record":{"type":"object","required":["n"],"properties":{"n":{"type":"integer"}}}}}}`
+	target := filepath.Join(elsewhere, "linked.json")
+	if err := os.WriteFile(target, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, filepath.Join(lexicons, "linked.json")); err != nil {
+		t.Fatal(err)
+	}
+	record := filepath.Join(t.TempDir(), "record.json")
+	if err := os.WriteFile(record, []byte(`{"$type":"com.example.linked","n":1}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	code, stdout, stderr := runCLI(t, "", "validate", "--lexicons", lexicons, record)
+	if code != exitInvalid || !strings.Contains(stdout, "com.example.linked") {
+		t.Errorf("without --follow-symlinks: exit %d, stdout %q; want 1, the $type's lexicon not found", code, stdout)
+	}
+	if !strings.Contains(stderr, "linked.json") {
+		t.Errorf("without --follow-symlinks: stderr %q, want the skipped link named", stderr)
+	}
+	code, stdout, stderr = runCLI(t, "", "validate", "--lexicons", lexicons, "--follow-symlinks", record)
+	if code != exitOK {
+		t.Errorf("with --follow-symlinks: exit %d, stdout %q, stderr %q; want 0", code, stdout, stderr)
+	}
+}

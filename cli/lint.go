@@ -60,7 +60,6 @@ func runLint(ctx context.Context, s *streams, cmd *command, args []string) int {
 	listRules := fs.Bool("list-rules", false, "list the rules (name, severity, description) and exit")
 	maxValue := byteSize(defaultMaxValue)
 	fs.Var(&maxValue, "max-value", "largest document in `BYTES`; a larger one is a problem")
-	follow := fs.Bool("follow-symlinks", false, "in directories, read symbolic links to files outside the directory too")
 	paths, code, ok := s.parse(cmd, fs, args)
 	if !ok {
 		return code
@@ -78,7 +77,7 @@ func runLint(ctx context.Context, s *streams, cmd *command, args []string) int {
 		return s.usageError(cmd, fs, err)
 	}
 	opts := lexdoc.LintOptions{Ignore: ignore, MinSeverity: lexdoc.Severity(minSeverity.value)}
-	files, err := s.readLexiconFiles(ctx, cmd, paths, int64(maxValue), *follow)
+	files, err := s.readLexiconFiles(ctx, cmd, paths, int64(maxValue), rf.followSymlinks)
 	if err != nil {
 		return s.fail(cmd, err)
 	}

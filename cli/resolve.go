@@ -26,6 +26,9 @@ type resolverFlags struct {
 	// dbMaxAge: with the network on, a stored version last seen longer
 	// ago is fetched again.
 	dbMaxAge time.Duration
+	// followSymlinks: in directories (the command's inputs and --lexicons),
+	// links to files outside the directory's tree are read too.
+	followSymlinks bool
 }
 
 // resolverEnv lists the resolver flags that read LEXVAL_* variables.
@@ -38,6 +41,7 @@ func (r *resolverFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&r.allowPrivate, "allow-private-addresses", false, "let network resolution reach loopback, private and link-local addresses")
 	fs.StringVar(&r.db, "db", "", "lexicon store `URL`: sqlite://PATH or postgres://...; schemas resolve through it and what the network fetches is kept")
 	fs.DurationVar(&r.dbMaxAge, "db-max-age", resolver.DefaultCacheTTL, "with --network, fetch again a stored version last seen longer ago than this `DURATION` (0: never)")
+	fs.BoolVar(&r.followSymlinks, "follow-symlinks", false, "in directories (inputs and --lexicons), read symbolic links to files outside the directory too")
 }
 
 func (r *resolverFlags) check() error {
@@ -58,6 +62,7 @@ var testDNS resolver.TXTResolver
 func (r *resolverFlags) config(logger *slog.Logger) resolver.Config {
 	return resolver.Config{
 		Directories:           r.lexicons.values,
+		FollowSymlinks:        r.followSymlinks,
 		Network:               r.network,
 		PLCURL:                r.plcURL,
 		AllowPrivateAddresses: r.allowPrivate,

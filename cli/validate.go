@@ -61,7 +61,6 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 	fs.Var(format, "format", "output `format`: text, json or github")
 	maxValue := byteSize(defaultMaxValue)
 	fs.Var(&maxValue, "max-value", "largest value (a line, or a .json file) in `BYTES`; a larger one is invalid")
-	follow := fs.Bool("follow-symlinks", false, "in directories, read symbolic links to files outside the directory too")
 	maxErrors := fs.Int("max-errors", service.DefaultMaxErrors, "most errors listed for one value, `N` (0: every error); past it the rest are counted")
 	files, code, ok := s.parse(cmd, fs, args)
 	if !ok {
@@ -84,7 +83,7 @@ func runValidate(ctx context.Context, s *streams, cmd *command, args []string) i
 	if err != nil {
 		return s.usageError(cmd, fs, err)
 	}
-	in, records, err := validateInputs(files, *follow)
+	in, records, err := validateInputs(files, rf.followSymlinks)
 	s.printSkipped(cmd, in)
 	switch {
 	case errors.Is(err, service.ErrInvalidRequest):

@@ -26,11 +26,12 @@ const maxLexiconFileBytes = 4 << 20
 // Files are read as the lexval command reads its inputs (package inputfile):
 // only regular files, and links to regular files inside dir's tree; the
 // entries left out (a named pipe, a link to /dev/zero, a link out of the
-// tree) are returned with the reason, for the log.
-func loadDirectory(dir string) ([]*Record, []inputfile.Skipped, error) {
+// tree unless followSymlinks) are returned with the reason, for the log.
+func loadDirectory(dir string, followSymlinks bool) ([]*Record, []inputfile.Skipped, error) {
 	paths, skipped, err := inputfile.Walk(dir, inputfile.WalkOptions{
-		Match:      func(name string) bool { return strings.HasSuffix(name, ".json") },
-		SkipHidden: true,
+		Match:          func(name string) bool { return strings.HasSuffix(name, ".json") },
+		SkipHidden:     true,
+		FollowSymlinks: followSymlinks,
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("lexicon directory %s: %w", dir, err)

@@ -31,7 +31,7 @@ func mustDecode(t testing.TB, data []byte) any {
 
 func TestLoadCorpus(t *testing.T) {
 	dir := corpusDir(t)
-	recs, _, err := loadDirectory(dir)
+	recs, _, err := loadDirectory(dir, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestDirectorySkipsOtherFiles(t *testing.T) {
 	writeLexicon(t, dir, "README.md", "# not a lexicon")
 	writeLexicon(t, dir, ".hidden.json", "not JSON")
 	writeLexicon(t, dir, ".git/config.json", "not JSON")
-	recs, _, err := loadDirectory(dir)
+	recs, _, err := loadDirectory(dir, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +200,7 @@ func BenchmarkLoadDirectory(b *testing.B) {
 	dir := corpusDir(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		recs, _, err := loadDirectory(dir)
+		recs, _, err := loadDirectory(dir, false)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -213,7 +213,7 @@ func BenchmarkLoadDirectory(b *testing.B) {
 func TestDirectoryFileTooLarge(t *testing.T) {
 	dir := t.TempDir()
 	path := writeLexicon(t, dir, "huge.json", `{"lexicon":1,"id":"a.b.c","description":"`+strings.Repeat("x", maxLexiconFileBytes)+`","defs":{}}`)
-	_, _, err := loadDirectory(dir)
+	_, _, err := loadDirectory(dir, false)
 	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "more than") {
 		t.Errorf("got error %v, want one naming %s as too large", err, path)
 	}

@@ -50,6 +50,30 @@ func TestDirectorySpecialEntries(t *testing.T) {
 	}
 }
 
+// TestDirectoryFollowSymlinks: with Config.FollowSymlinks a link to a file
+// outside the directory is read too; the other special entries are still
+// skipped.
+func TestDirectoryFollowSymlinks(t *testing.T) {
+	dir := inputfiletest.SpecialTree(t, []byte(lexiconJSON("com.example.good", "good")), []byte(lexiconJSON("com.example.inside", "inside")), lexiconJSON("com.example.outside", "outside"))
+	var logs bytes.Buffer
+	r, err := New(Config{Directories: []string{dir}, FollowSymlinks: true, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	var got []string
+	for _, rec := range r.Local() {
+		if rec.Source == SourceDirectory {
+			got = append(got, string(rec.NSID()))
+		}
+	}
+	if want := []string{"com.example.good", "com.example.inside", "com.example.outside"}; !slices.Equal(got, want) {
+		t.Errorf("loaded %v, want %v", got, want)
+	}
+	if strings.Contains(logs.String(), "outside.json") || !strings.Contains(logs.String(), "zero.json") {
+		t.Errorf("log: got %s, want zero.json skipped and outside.json read", logs.String())
+	}
+}
+
 // TestDirectoryDecodeErrorQuotesNothing: a file that is not JSON is an
 // error that says where and what kind of byte, not which.
 func TestDirectoryDecodeErrorQuotesNothing(t *testing.T) {

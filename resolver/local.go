@@ -135,8 +135,8 @@ type directorySource struct{ set localSet }
 var _ localLister = (*directorySource)(nil)
 
 // loadDirectorySource loads dir, logging the entries it left out.
-func loadDirectorySource(dir string, log *slog.Logger) (*directorySource, error) {
-	recs, skipped, err := loadDirectory(dir)
+func loadDirectorySource(dir string, followSymlinks bool, log *slog.Logger) (*directorySource, error) {
+	recs, skipped, err := loadDirectory(dir, followSymlinks)
 	if err != nil {
 		return nil, err
 	}

@@ -107,6 +107,10 @@ type Config struct {
 	// Directories of lexicon JSON files; later ones override earlier ones and
 	// all override embedded lexicons of the same NSID.
 	Directories []string
+	// FollowSymlinks reads, in Directories, symbolic links to files outside
+	// the directory's tree too; without it they are skipped and logged
+	// (links within the tree are always followed).
+	FollowSymlinks bool
 	// Network enables resolution over DNS, PLC and PDS.
 	Network bool
 	// PLCURL is the PLC directory (default https://plc.directory). It is
@@ -280,7 +284,7 @@ func newResolver(cfg Config, s seams) (*Resolver, error) {
 	}
 	dirs := make([]Source, len(cfg.Directories))
 	for i, dir := range cfg.Directories {
-		d, err := loadDirectorySource(dir, cfg.Logger)
+		d, err := loadDirectorySource(dir, cfg.FollowSymlinks, cfg.Logger)
 		if err != nil {
 			return nil, err
 		}
