@@ -41,6 +41,7 @@ func useNetwork(t *testing.T) ([]string, *atprototest.Account) {
 	}
 	a.PutRecord("com.example.remote.post", "3k2yihcrp6f2c", []byte(`{"$type":"com.example.remote.post","label":{"val":"ok"}}`))
 	a.PutRecord("com.example.remote.post", "3k2yihcrp6f2d", []byte(`{"$type":"com.example.remote.post","label":{"val":"too long"}}`))
+	a.SetHandle("remote.test")
 	forged := n.NewAccount(forgedDID, atprototest.K256)
 	forged.PutRecord("com.example.remote.post", "3k2yihcrp6f2c", []byte(`{"$type":"com.example.remote.post","label":{"val":"ok"}}`))
 	forged.ClaimKey(a.SigningKey())
@@ -78,7 +79,7 @@ func TestNetwork(t *testing.T) {
 		{name: "a record that is not there", args: with("validate", absentURI), code: 2, stderr: "not found: " + absentURI},
 		{name: "a record by AT-URI without --network", args: []string{"validate", postURI}, code: 2, stderr: "add --network"},
 		{name: "an AT-URI naming no record", args: with("validate", "at://"+remoteDID+"/com.example.remote.post"), code: 2, stderr: "does not name a record"},
-		{name: "an AT-URI with a handle", args: with("validate", "at://remote.example.com/com.example.remote.post/x"), code: 2, stderr: "must be a DID"},
+		{name: "a record by AT-URI with a handle", args: with("validate", "at://remote.test/com.example.remote.post/3k2yihcrp6f2d"), code: 1, golden: "validate-uri-handle.txt"},
 		{
 			name: "pinned to another CID", args: with("schema", "--cid", refreshSessionCID, "com.example.remote.post"),
 			code: 2, stderr: "CID mismatch: pinned " + refreshSessionCID,
@@ -124,6 +125,13 @@ func TestVerify(t *testing.T) {
 		}
 	})
 
+	t.Run("by handle", func(t *testing.T) {
+		code, stdout, stderr := runCLI(t, "", append([]string{"verify"}, append(flags, "at://remote.test/com.example.remote.post/3k2yihcrp6f2c")...)...)
+		if code != exitOK || stderr != "" || !strings.HasPrefix(stdout, postURI+"\n") {
+			t.Errorf("got exit %d, stderr %q, stdout %q; want 0 and the record under its DID's AT-URI", code, stderr, stdout)
+		}
+	})
+
 	t.Run("json, one failing", func(t *testing.T) {
 		code, stdout, stderr := runCLI(t, "", append([]string{"verify", "--format", "json"}, append(flags, forgedURI, postURI, absentURI)...)...)
 		if code != exitError {
@@ -151,7 +159,7 @@ func TestVerify(t *testing.T) {
 	})
 
 	t.Run("usage", func(t *testing.T) {
-		for _, args := range [][]string{{"verify"}, {"verify", "at://remote.example.com/a.b.c/r"}, {"verify", "com.example.remote.post"}} {
+		for _, args := range [][]string{{"verify"}, {"verify", "at://" + remoteDID + "/a.b.c"}, {"verify", "com.example.remote.post"}} {
 			if code, _, stderr := runCLI(t, "", args...); code != exitError || !strings.Contains(stderr, "Usage: lexval verify") {
 				t.Errorf("%v: got exit %d, stderr %q; want 2 and the usage", args, code, stderr)
 			}

@@ -27,6 +27,10 @@ type Identity struct {
 	// needs no key to be fetched, only to be proven.
 	SigningKey      atcrypto.PublicKey
 	SigningKeyError error
+	// Handle is the handle the document claims (the first valid at://
+	// handle of alsoKnownAs, in lower case), "" for none. It is a claim:
+	// the handle resolving to the DID confirms it (network.handleDID).
+	Handle syntax.Handle
 	// Document is the DID document as served.
 	Document json.RawMessage
 	// ResolvedAt is when the document was fetched.
@@ -38,6 +42,7 @@ type Identity struct {
 // not understand is not one it uses, and does not spoil the others.
 type didDocument struct {
 	ID                 string            `json:"id"`
+	AlsoKnownAs        []json.RawMessage `json:"alsoKnownAs"`
 	VerificationMethod []json.RawMessage `json:"verificationMethod"`
 	Service            []json.RawMessage `json:"service"`
 }
@@ -129,9 +134,29 @@ func parseIdentity(did syntax.DID, body []byte) (*Identity, error) {
 	if err != nil {
 		return nil, err
 	}
-	id := &Identity{DID: did, PDS: pds, Document: body}
+	id := &Identity{DID: did, PDS: pds, Handle: claimedHandle(doc.AlsoKnownAs), Document: body}
 	id.SigningKey, id.SigningKeyError = signingKey(did, doc.VerificationMethod)
 	return id, nil
+}
+
+// claimedHandle is the first syntactically valid handle among a DID
+// document's alsoKnownAs URIs ("at://" and the handle, nothing else), in
+// lower case; other entries are ignored, as the DID specification says.
+func claimedHandle(aka []json.RawMessage) syntax.Handle {
+	for _, raw := range aka {
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			continue
+		}
+		rest, ok := strings.CutPrefix(s, "at://")
+		if !ok {
+			continue
+		}
+		if h, err := syntax.ParseHandle(rest); err == nil {
+			return h.Normalize()
+		}
+	}
+	return ""
 }
 
 // fragmentID reports whether id names the fragment of did's document, in

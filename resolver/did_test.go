@@ -62,7 +62,7 @@ func TestParseLexiconTXT(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseLexiconTXT(name, tt.txts)
+			got, err := parseDIDTXT(name, tt.txts)
 			if tt.is != nil {
 				if !errors.Is(err, tt.is) {
 					t.Errorf("got %q, %v; want an error wrapping %v", got, err, tt.is)

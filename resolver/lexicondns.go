@@ -20,7 +20,7 @@ import (
 func (n *network) lexiconDID(ctx context.Context, nsid syntax.NSID) (syntax.DID, error) {
 	name := "_lexicon." + nsid.Authority()
 	return lookup(ctx, n, n.dids, name, false, func(ctx context.Context) (syntax.DID, error) {
-		did, err := n.lookupLexiconTXT(ctx, name)
+		did, err := n.lookupDIDTXT(ctx, name)
 		if err != nil {
 			n.fetchErrors.Add(1)
 		}
@@ -28,7 +28,7 @@ func (n *network) lexiconDID(ctx context.Context, nsid syntax.NSID) (syntax.DID,
 	})
 }
 
-func (n *network) lookupLexiconTXT(ctx context.Context, name string) (syntax.DID, error) {
+func (n *network) lookupDIDTXT(ctx context.Context, name string) (syntax.DID, error) {
 	release, err := n.acquire(ctx, "") // the operator's DNS server
 	if err != nil {
 		return "", classify("DNS lookup of "+name, err)
@@ -38,7 +38,7 @@ func (n *network) lookupLexiconTXT(ctx context.Context, name string) (syntax.DID
 	if err != nil {
 		return "", err
 	}
-	return parseLexiconTXT(name, txts)
+	return parseDIDTXT(name, txts)
 }
 
 // lookupTXT asks dns for the TXT strings of name within timeout. A name that
@@ -99,7 +99,7 @@ func (r *Resolver) LookupLexiconAuthority(ctx context.Context, nsid syntax.NSID)
 		return a, err
 	}
 	a.TXT = txts
-	did, err := parseLexiconTXT(a.Name, txts)
+	did, err := parseDIDTXT(a.Name, txts)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return a, nil
@@ -110,10 +110,11 @@ func (r *Resolver) LookupLexiconAuthority(ctx context.Context, nsid syntax.NSID)
 	return a, nil
 }
 
-// parseLexiconTXT picks the DID out of the TXT strings of name. Entries
+// parseDIDTXT picks the DID out of the TXT strings of name (_lexicon.<authority>
+// or _atproto.<handle>: both say did=<DID>). Entries
 // without the did= prefix are someone else's; several different DIDs leave
 // the authority ambiguous.
-func parseLexiconTXT(name string, txts []string) (syntax.DID, error) {
+func parseDIDTXT(name string, txts []string) (syntax.DID, error) {
 	var found syntax.DID
 	for _, t := range txts {
 		raw, ok := strings.CutPrefix(strings.TrimSpace(t), "did=")

@@ -30,6 +30,7 @@ type network struct {
 	proven     *cache[*ProvenRecord] // records of any collection, by AT-URI
 	identities *cache[*Identity]     // by DID
 	dids       *cache[syntax.DID]    // lexicon repository by NSID authority
+	handles    *cache[syntax.DID]    // account by handle, confirmed both ways
 	flight     singleflight.Group
 
 	hits, misses, fetchErrors atomic.Uint64
@@ -47,6 +48,7 @@ func newNetwork(cfg Config, s seams) *network {
 		proven:     newCache[*ProvenRecord]("proven", cfg.CacheSize, cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
 		identities: newCache[*Identity]("identity", cfg.CacheSize, cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
 		dids:       newCache[syntax.DID]("lexicon-did", cfg.CacheSize, cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
+		handles:    newCache[syntax.DID]("handle", cfg.CacheSize, cfg.CacheTTL, cfg.NegativeCacheTTL, s.now),
 	}
 	n.records.counted = true
 	n.proven.counted = true

@@ -138,7 +138,7 @@ func VerifyProof(car []byte, uri syntax.ATURI, key atcrypto.PublicKey) (*ProvenR
 func recordURI(uri syntax.ATURI) (syntax.DID, syntax.NSID, syntax.RecordKey, error) {
 	did, err := uri.Authority().AsDID()
 	if err != nil {
-		return "", "", "", fmt.Errorf("%w: %s: the authority must be a DID (handles are not resolved): %w", ErrInvalidQuery, uri, err)
+		return "", "", "", fmt.Errorf("%w: %s: the authority must be a DID: %w", ErrInvalidQuery, uri, err)
 	}
 	collection, rkey := uri.Collection(), uri.RecordKey()
 	if collection == "" || rkey == "" {

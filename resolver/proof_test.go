@@ -423,7 +423,6 @@ func TestFetchRecord(t *testing.T) {
 		is   error
 	}{
 		{name: "absent", uri: syntax.ATURI("at://" + testDID + "/" + postCollection + "/nope"), is: resolver.ErrNotFound},
-		{name: "handle authority", uri: "at://alice.example.com/" + postCollection + "/r01", is: resolver.ErrInvalidQuery},
 		{name: "no record key", uri: syntax.ATURI("at://" + testDID + "/" + postCollection), is: resolver.ErrInvalidQuery},
 		{name: "unknown DID", uri: "at://did:plc:unknownunknownunknownunk/" + postCollection + "/r01", is: resolver.ErrNotFound},
 	}

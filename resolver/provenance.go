@@ -14,21 +14,33 @@ import (
 	"github.com/lexval/lexval/datamodel"
 )
 
-// FetchRecord returns the record at uri (any collection; the authority must
-// be a DID) from its author's PDS, proven by the repository's signed commit
+// FetchRecord returns the record at uri (any collection; the authority a
+// DID, or a handle confirmed both ways, network.handleDID) from its
+// author's PDS, proven by the repository's signed commit
 // as VerifyProof says, the DID document's key re-fetched once when the
 // signature fails. Proven records are cached like schema records (by
 // AT-URI, bounded, with a negative cache). A refused proof is a *ProofError
 // (ErrProofInvalid); a record the repository does not hold, ErrNotFound.
 func (r *Resolver) FetchRecord(ctx context.Context, uri syntax.ATURI) (*ProvenRecord, error) {
-	did, collection, rkey, err := recordURI(uri)
-	if err != nil {
+	byHandle := uri.Authority().IsHandle()
+	if _, _, _, err := recordURI(uri); err != nil && !byHandle {
 		return nil, err
 	}
 	if r.net == nil {
 		return nil, fmt.Errorf("%w: %s: network resolution is off", ErrResolution, uri)
 	}
 	n := r.net
+	if byHandle {
+		did, err := n.handleDID(ctx, uri.Authority().Handle())
+		if err != nil {
+			return nil, err
+		}
+		uri = syntax.ATURI("at://" + string(did) + "/" + string(uri.Collection()) + "/" + string(uri.RecordKey()))
+	}
+	did, collection, rkey, err := recordURI(uri)
+	if err != nil {
+		return nil, err
+	}
 	return lookup(ctx, n, n.proven, string(uri), false, func(ctx context.Context) (*ProvenRecord, error) {
 		p, _, err := n.fetchProven(ctx, uri, did, collection, rkey)
 		return p, err

@@ -207,7 +207,7 @@ func TestValidateErrors(t *testing.T) {
 		bad("value and uri", `{"schema":"`+refreshSession+`","value":{},"uri":"at://did:plc:abc/a.b.c/r"}`, "not several"),
 		bad("uri not a string", `{"schema":"`+refreshSession+`","uri":1}`, `"uri" must be a string`),
 		bad("uri not an AT-URI", `{"schema":"`+refreshSession+`","uri":"https://example.com/x"}`, "not an AT-URI"),
-		bad("uri with a handle", `{"schema":"`+refreshSession+`","uri":"at://alice.example.com/a.b.c/r"}`, "must be a DID"),
+		bad("uri with a handle, network off", `{"schema":"`+refreshSession+`","uri":"at://alice.example.com/a.b.c/r"}`, "network resolution is off"),
 		bad("uri naming no record", `{"schema":"`+refreshSession+`","uri":"at://did:plc:abc/a.b.c"}`, "does not name a record"),
 		bad("uri with the network off", `{"schema":"`+refreshSession+`","uri":"at://did:plc:abc/a.b.c/r"}`, "network resolution is off"),
 		bad("values not an array", `{"schema":"`+refreshSession+`","values":{}}`, `"values" must be an array`),

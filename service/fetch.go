@@ -25,8 +25,9 @@ func NewRecordInfo(rec *resolver.ProvenRecord) RecordInfo {
 }
 
 // ParseRecordURI parses the AT-URI of a record of any collection:
-// at://DID/COLLECTION/RKEY. Handles are not resolved: the authority must be
-// a DID. Errors have CodeInvalidRequest.
+// at://DID/COLLECTION/RKEY, or at://HANDLE/COLLECTION/RKEY (FetchRecord
+// resolves the handle, confirmed both ways). Errors have
+// CodeInvalidRequest.
 func ParseRecordURI(s string) (syntax.ATURI, error) {
 	if !strings.HasPrefix(s, "at://") {
 		return "", fmt.Errorf("%w: %q is not an AT-URI (want at://DID/COLLECTION/RKEY)", ErrInvalidRequest, s)
@@ -34,9 +35,6 @@ func ParseRecordURI(s string) (syntax.ATURI, error) {
 	uri, err := lexdoc.ParseATURI(s)
 	if err != nil {
 		return "", fmt.Errorf("%w: %w", ErrInvalidRequest, err)
-	}
-	if !uri.Authority().IsDID() {
-		return "", fmt.Errorf("%w: AT-URI %q: the authority must be a DID (handles are not resolved)", ErrInvalidRequest, s)
 	}
 	if uri.Collection() == "" || uri.RecordKey() == "" {
 		return "", fmt.Errorf("%w: AT-URI %q does not name a record (want at://DID/COLLECTION/RKEY)", ErrInvalidRequest, s)

@@ -89,7 +89,8 @@ func TestParseRecordURI(t *testing.T) {
 	}{
 		{in: "at://did:plc:abc/app.bsky.feed.post/3k2yihcrp6f2c", want: "at://did:plc:abc/app.bsky.feed.post/3k2yihcrp6f2c"},
 		{in: "at://did:web:example.com/com.atproto.lexicon.schema/com.example.x", want: "at://did:web:example.com/com.atproto.lexicon.schema/com.example.x"},
-		{in: "at://alice.example.com/app.bsky.feed.post/3k2yihcrp6f2c"},
+		{in: "at://alice.example.com/app.bsky.feed.post/3k2yihcrp6f2c", want: "at://alice.example.com/app.bsky.feed.post/3k2yihcrp6f2c"}, // FetchRecord resolves the handle
+		{in: "at://alice/app.bsky.feed.post/3k2yihcrp6f2c"},
 		{in: "at://did:plc:abc/app.bsky.feed.post"},
 		{in: "at://did:plc:abc"},
 		{in: "did:plc:abc/app.bsky.feed.post/x"},

@@ -650,7 +650,7 @@ func TestBrowser(t *testing.T) {
 			{name: "invalid", uri: badPostURI, wait: "#result .verdict-invalid", want: []string{"/text", "Record " + badPostURI}},
 			{name: "proof fails", uri: forgedURI, wait: "#result .verdict-problem", shot: "15-record-uri-proof-fails", want: []string{"The record could not be proven", "bad commit signature"}},
 			{name: "not there", uri: absentURI, wait: "#result .verdict-problem", want: []string{"Record not found"}},
-			{name: "not a record's AT-URI", uri: "at://alice.example.com/com.example.remote.post/x", wait: "#result .verdict-problem", want: []string{"Not the AT-URI of a record", "must be a DID"}},
+			{name: "not a record's AT-URI", uri: "at://" + remoteDID + "/com.example.remote.post", wait: "#result .verdict-problem", want: []string{"Not the AT-URI of a record", "does not name a record"}},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				ctx := s.tab(t)

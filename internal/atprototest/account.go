@@ -59,7 +59,9 @@ type Account struct {
 	key  atcrypto.PrivateKeyExportable
 	pub  atcrypto.PublicKey // key's
 	pds  string             // the #atproto_pds endpoint its document names; "" for none
-	repo *repoState
+	// handle is the handle its document claims (alsoKnownAs); "" for none.
+	handle syntax.Handle
+	repo   *repoState
 }
 
 // NewAccount creates an account with a new key of type kt and an empty
@@ -141,6 +143,22 @@ func (a *Account) SetPDS(endpoint string) {
 	a.pds = endpoint
 }
 
+// SetHandle makes the account's DID document claim h (alsoKnownAs
+// at://h) and the DNS TXT record _atproto.<h> name the account's DID: a
+// handle confirmed both ways. ClaimHandle sets one side only.
+func (a *Account) SetHandle(h syntax.Handle) {
+	a.ClaimHandle(h)
+	a.net.DNS.SetTXT("_atproto."+string(h), "did="+string(a.DID))
+}
+
+// ClaimHandle makes the account's DID document claim h, and nothing else:
+// "" claims none.
+func (a *Account) ClaimHandle(h syntax.Handle) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.handle = h
+}
+
 // MoveTo serves the account's repository from p too, and names p in its
 // DID document.
 func (a *Account) MoveTo(p *PDS) {
@@ -163,6 +181,9 @@ func (a *Account) Document() map[string]any {
 			"controller":         did,
 			"publicKeyMultibase": a.pub.Multibase(),
 		}},
+	}
+	if a.handle != "" {
+		doc["alsoKnownAs"] = []string{"at://" + string(a.handle)}
 	}
 	if a.pds != "" {
 		doc["service"] = []any{map[string]any{

@@ -77,11 +77,26 @@ func newPLC(t testing.TB) *PLC {
 // https://<host>/.well-known/did.json, over TLS with httptest's
 // certificate, which covers example.com and its subdomains: the hosts of
 // did:web accounts. The resolver reaches it through DialAddrs and RootCAs.
-type Web struct{ docHost }
+type Web struct {
+	docHost
+	handles map[string]syntax.DID // host: the DID its /.well-known/atproto-did names
+}
 
 func newWeb(t testing.TB) *Web {
-	h := &Web{}
+	h := &Web{handles: map[string]syntax.DID{}}
 	h.init(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/.well-known/atproto-did" {
+			h.mu.Lock()
+			did, ok := h.handles[r.Host]
+			h.mu.Unlock()
+			if !ok {
+				http.NotFound(w, r)
+				return
+			}
+			w.Header().Set("Content-Type", "text/plain")
+			_, _ = w.Write([]byte(did + "\n"))
+			return
+		}
 		if r.URL.Path != "/.well-known/did.json" {
 			WriteError(w, http.StatusNotFound, "NotFound", r.URL.Path)
 			return
@@ -92,6 +107,15 @@ func newWeb(t testing.TB) *Web {
 	return h
 }
 
+// ServeHandle makes https://<handle>/.well-known/atproto-did answer did:
+// the HTTPS way for a handle to name its DID. The handle must be example.com
+// or one of its subdomains, which the host's certificate covers.
+func (h *Web) ServeHandle(handle syntax.Handle, did syntax.DID) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.handles[string(handle)] = did
+}
+
 // RootCAs holds the certificate the host serves.
 func (h *Web) RootCAs() *x509.CertPool {
 	pool := x509.NewCertPool()
@@ -100,8 +124,8 @@ func (h *Web) RootCAs() *x509.CertPool {
 }
 
 // DialAddrs maps the host:port of every did:web account (port 443 unless
-// the DID names one) to the host's loopback address, for a dialler to
-// connect there instead.
+// the DID names one), and of every handle ServeHandle serves, to the host's
+// loopback address, for a dialler to connect there instead.
 func (h *Web) DialAddrs() map[string]string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -112,6 +136,9 @@ func (h *Web) DialAddrs() map[string]string {
 			host = net.JoinHostPort(host, "443")
 		}
 		addrs[host] = h.Addr()
+	}
+	for handle := range h.handles {
+		addrs[net.JoinHostPort(handle, "443")] = h.Addr()
 	}
 	return addrs
 }
