@@ -55,10 +55,10 @@ type Account struct {
 	DID syntax.DID
 	net *Network
 
-	mu   sync.Mutex
-	key  atcrypto.PrivateKeyExportable
-	pub  atcrypto.PublicKey // key's
-	pds  string             // the #atproto_pds endpoint its document names; "" for none
+	mu  sync.Mutex
+	key atcrypto.PrivateKeyExportable
+	pub atcrypto.PublicKey // key's
+	pds string             // the #atproto_pds endpoint its document names; "" for none
 	// handle is the handle its document claims (alsoKnownAs); "" for none.
 	handle syntax.Handle
 	repo   *repoState
