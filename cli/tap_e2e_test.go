@@ -117,6 +117,25 @@ func TestTapEndToEnd(t *testing.T) {
 	if metrics := get(srv, "/metrics"); !strings.Contains(metrics, `lexval_tap_events_total{outcome="stored"} 3`) {
 		t.Errorf("metrics: want 3 events stored:\n%s", grepLines(metrics, "lexval_tap_"))
 	}
+
+	// The author deletes the lexicon: Tap's delete event marks the current
+	// version deleted, and the history keeps every version.
+	author.DeleteRecord("com.atproto.lexicon.schema", nsid)
+	relay.Commit(author)
+	deadline = time.Now().Add(90 * time.Second)
+	for {
+		_, h := history(srv)
+		if len(h.Versions) == 3 && h.Versions[0].Deleted && h.Versions[0].CID == v3.String() && !h.Versions[1].Deleted {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("delete: got %+v after 90s, want %s marked deleted\nTap's log:\n%s", h.Versions, v3, tp.Logs())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if metrics := get(srv, "/metrics"); !strings.Contains(metrics, `lexval_tap_events_total{outcome="deleted"} 1`) {
+		t.Errorf("metrics: want 1 event deleted:\n%s", grepLines(metrics, "lexval_tap_"))
+	}
 	before, _ := history(srv)
 	srv.shutdown(t)
 
@@ -125,8 +144,8 @@ func TestTapEndToEnd(t *testing.T) {
 	if after, _ := history(again); after != before {
 		t.Errorf("history after a restart: got %s, want %s", after, before)
 	}
-	if after := get(again, "/api/v1/schema?nsid="+nsid); after != schema {
-		t.Errorf("schema after a restart: got %s, want %s", after, schema)
+	if status, body := again.get(t, "/api/v1/schema?nsid="+nsid); status != http.StatusNotFound {
+		t.Errorf("schema of the deleted lexicon after a restart: got %d %s, want 404", status, body)
 	}
 	again.shutdown(t)
 }
