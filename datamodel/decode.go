@@ -241,6 +241,7 @@ func (d *jsonDecoder) object(depth int) (any, error) {
 	d.i++ // {
 	// On error the decoder is dropped, so only success restores the stack.
 	base := len(d.members)
+	var dollars dollarFields
 	d.skipSpace()
 	if d.i < len(d.s) && d.s[d.i] == '}' {
 		d.i++
@@ -269,6 +270,9 @@ func (d *jsonDecoder) object(depth int) (any, error) {
 			return nil, err
 		}
 		d.members = append(d.members, jsonMember{key, v, keyAt})
+		if len(key) > 0 && key[0] == '$' {
+			dollars.note(key, v)
+		}
 		d.skipSpace()
 		if d.i >= len(d.s) {
 			return nil, d.fail(ErrUnexpectedEnd, "unexpected end of input in object")
@@ -282,7 +286,6 @@ func (d *jsonDecoder) object(depth int) (any, error) {
 			d.i++
 			ms := d.members[base:]
 			var obj any
-			var dollars dollarFields
 			if d.flat {
 				if i := firstDuplicate(ms); i >= 0 {
 					return nil, d.duplicateAt(ms[i])
@@ -290,18 +293,12 @@ func (d *jsonDecoder) object(depth int) (any, error) {
 				o := make(Object, len(ms))
 				for i, e := range ms {
 					o[i] = Member{e.key, e.val}
-					if len(e.key) > 0 && e.key[0] == '$' {
-						dollars.note(e.key, e.val)
-					}
 				}
 				obj = o
 			} else {
 				m := make(map[string]any, len(ms))
 				for _, e := range ms {
 					m[e.key] = e.val
-					if len(e.key) > 0 && e.key[0] == '$' {
-						dollars.note(e.key, e.val)
-					}
 				}
 				if len(m) != len(ms) {
 					return nil, d.duplicateAt(ms[firstDuplicate(ms)])

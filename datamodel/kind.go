@@ -39,7 +39,7 @@ func KindOf(v any) string {
 		return "an integer"
 	case []any:
 		return "an array"
-	case map[string]any:
+	case map[string]any, Object:
 		return "an object"
 	}
 	return fmt.Sprintf("%T", v)

@@ -23,17 +23,7 @@ const secret = "root:$6$salt$hash:19000:0:99999:7:::\n"
 // tree is read.
 func TestDirectorySpecialEntries(t *testing.T) {
 	dir := inputfiletest.SpecialTree(t, []byte(lexiconJSON("com.example.good", "good")), []byte(lexiconJSON("com.example.inside", "inside")), secret)
-	var logs bytes.Buffer
-	r, err := New(Config{Directories: []string{dir}, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	var got []string
-	for _, rec := range r.Local() {
-		if rec.Source == SourceDirectory {
-			got = append(got, string(rec.NSID()))
-		}
-	}
+	got, logs := loadedFrom(t, Config{Directories: []string{dir}})
 	if want := []string{"com.example.good", "com.example.inside"}; !slices.Equal(got, want) {
 		t.Errorf("loaded %v, want %v", got, want)
 	}
@@ -50,22 +40,30 @@ func TestDirectorySpecialEntries(t *testing.T) {
 	}
 }
 
+// loadedFrom returns the NSIDs a resolver with cfg loads from directories,
+// and what it logged.
+func loadedFrom(t *testing.T, cfg Config) (nsids []string, logs *bytes.Buffer) {
+	t.Helper()
+	logs = new(bytes.Buffer)
+	cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	r, err := New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	for _, rec := range r.Local() {
+		if rec.Source == SourceDirectory {
+			nsids = append(nsids, string(rec.NSID()))
+		}
+	}
+	return nsids, logs
+}
+
 // TestDirectoryFollowSymlinks: with Config.FollowSymlinks a link to a file
 // outside the directory is read too; the other special entries are still
 // skipped.
 func TestDirectoryFollowSymlinks(t *testing.T) {
 	dir := inputfiletest.SpecialTree(t, []byte(lexiconJSON("com.example.good", "good")), []byte(lexiconJSON("com.example.inside", "inside")), lexiconJSON("com.example.outside", "outside"))
-	var logs bytes.Buffer
-	r, err := New(Config{Directories: []string{dir}, FollowSymlinks: true, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	var got []string
-	for _, rec := range r.Local() {
-		if rec.Source == SourceDirectory {
-			got = append(got, string(rec.NSID()))
-		}
-	}
+	got, logs := loadedFrom(t, Config{Directories: []string{dir}, FollowSymlinks: true})
 	if want := []string{"com.example.good", "com.example.inside", "com.example.outside"}; !slices.Equal(got, want) {
 		t.Errorf("loaded %v, want %v", got, want)
 	}

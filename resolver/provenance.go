@@ -22,14 +22,14 @@ import (
 // AT-URI, bounded, with a negative cache). A refused proof is a *ProofError
 // (ErrProofInvalid); a record the repository does not hold, ErrNotFound.
 func (r *Resolver) FetchRecord(ctx context.Context, uri syntax.ATURI) (*ProvenRecord, error) {
+	n := r.net
 	byHandle := uri.Authority().IsHandle()
-	if _, _, _, err := recordURI(uri); err != nil && !byHandle {
-		return nil, err
-	}
-	if r.net == nil {
+	if n == nil {
+		if _, _, _, err := recordURI(uri); err != nil && !byHandle {
+			return nil, err
+		}
 		return nil, fmt.Errorf("%w: %s: network resolution is off", ErrResolution, uri)
 	}
-	n := r.net
 	if byHandle {
 		did, err := n.handleDID(ctx, uri.Authority().Handle())
 		if err != nil {

@@ -88,20 +88,13 @@ func (s *Server) readEnvelope(c echo.Context) (body map[string]any, dmValid bool
 	}
 	obj, ok := v.(datamodel.Object)
 	if !ok {
-		return nil, false, badRequest("the request body must be a JSON object, got %s", datamodel.KindOf(datamodel.Maps(v)))
+		return nil, false, badRequest("the request body must be a JSON object, got %s", datamodel.KindOf(v))
 	}
 	body = make(map[string]any, len(obj))
 	for _, m := range obj {
-		switch m.Key {
-		case "value":
+		if m.Key == "value" || m.Key == "values" {
 			body[m.Key] = m.Value
-		case "values":
-			if vs, isArray := m.Value.([]any); isArray {
-				body[m.Key] = vs // the array itself holds the values
-				continue
-			}
-			body[m.Key] = datamodel.Maps(m.Value)
-		default:
+		} else {
 			body[m.Key] = datamodel.Maps(m.Value)
 		}
 	}

@@ -268,7 +268,14 @@ type message struct {
 	size int64
 }
 
-func (m message) oversized() bool { return m.size > int64(len(m.data)) }
+// event parses the message; one over MaxMessageBytes is refused with the id
+// that opens it, so that it is acknowledged.
+func (m message) event() (event, error) {
+	if m.size > int64(len(m.data)) {
+		return event{ID: leadingID(m.data)}, fmt.Errorf("%w: an event of %d bytes, over the limit of %d", errBadEvent, m.size, MaxMessageBytes)
+	}
+	return parseEvent(m.data)
+}
 
 // readMessage reads the next message, keeping at most MaxMessageBytes of it
 // and reading the rest only to skip it (the connection's read limit,
@@ -340,15 +347,7 @@ func (in *Ingester) commit(ctx context.Context, conn *websocket.Conn, batch []me
 		liveRev syntax.TID
 	)
 	for _, m := range batch {
-		if m.oversized() {
-			ev := event{ID: leadingID(m.data)}
-			if ev.ID != 0 {
-				ids = append(ids, ev.ID)
-			}
-			in.refuse(ev, fmt.Errorf("%w: an event of %d bytes, over the limit of %d", errBadEvent, m.size, MaxMessageBytes))
-			continue
-		}
-		ev, err := parseEvent(m.data)
+		ev, err := m.event()
 		if ev.ID != 0 {
 			ids = append(ids, ev.ID)
 		}
